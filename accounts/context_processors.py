@@ -1,0 +1,31 @@
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from accounts import roles
+
+# (label, URL name, who may use it). Entries whose page does not exist yet are left out.
+NAVIGATION = [
+    ("Dashboard", "dashboard", lambda user: True),
+    ("Clients", "outreach:client_list", roles.can_see_clients),
+    ("Incidents", "incidents:incident_list", roles.can_log_incidents),
+    ("Reports", "reports:index", roles.can_see_reports),
+    ("Admin", "admin:index", roles.is_admin),
+]
+
+
+def navigation(request: HttpRequest) -> dict:
+    """The navigation entries the signed-in user may use (a courtesy: views check again)."""
+    user = request.user
+    if not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    for label, url_name, allowed in NAVIGATION:
+        if not allowed(user):
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        current = request.path == url if url == "/" else request.path.startswith(url)
+        items.append({"label": label, "url": url, "current": current})
+    return {"nav_items": items}

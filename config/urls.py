@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config import views
+
+admin.site.site_header = "Peacekeeper administration"
+admin.site.site_title = "Peacekeeper admin"
+
+urlpatterns = [
+    path("health/", views.health, name="health"),
+    path("accounts/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("reports.urls")),
+]

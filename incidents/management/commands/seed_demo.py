@@ -1,0 +1,45 @@
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.demo import DEMO_LOGINS, seed_users
+from outreach.demo import seed_neighborhoods
+
+
+class Command(BaseCommand):
+    help = "Create demo data (idempotent): one user per role, neighborhoods. Prints the demo logins."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Seed only when the database has no users; always print logins."
+        )
+        parser.add_argument(
+            "--allow-without-debug",
+            action="store_true",
+            help="Seed even when DJANGO_DEBUG is off (demo passwords are public: never on a live system).",
+        )
+
+    def handle(self, *args, if_empty: bool, allow_without_debug: bool, **options) -> None:
+        if not settings.DEBUG and not allow_without_debug:
+            raise CommandError(
+                "Refusing to create demo users with public passwords while DJANGO_DEBUG is off. "
+                "Pass --allow-without-debug if this really is a demo system."
+            )
+        if if_empty and User.objects.exists():
+            self.stdout.write("Database already has users: demo data not added.")
+        else:
+            with transaction.atomic():
+                users = seed_users()
+                neighborhoods = seed_neighborhoods()
+            self.stdout.write(f"Demo data: {users} users and {neighborhoods} neighborhoods created.")
+        self._print_logins()
+
+    def _print_logins(self) -> None:
+        present = set(
+            User.objects.filter(username__in=[d.username for d in DEMO_LOGINS]).values_list("username", flat=True)
+        )
+        self.stdout.write("Demo logins (username / password / role):")
+        for login in DEMO_LOGINS:
+            if login.username in present:
+                self.stdout.write(f"  {login.username:<14} {login.password:<24} {login.role}")

@@ -1,0 +1,65 @@
+"""Every page the URL conf defines needs a signed-in user, but login and the health check.
+
+The test walks the URL conf, so a page added later is covered without editing this file.
+"""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+PUBLIC = {"/accounts/login/", "/health/", "/admin/login/"}
+LOGIN_URLS = ("/accounts/login/", "/admin/login/")
+
+_ROUTE_PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
+_REGEX_GROUP = re.compile(r"\(\?P<\w+>(?P<body>[^)]*)\)")
+
+
+def _sample_route(route: str) -> str:
+    return _ROUTE_PARAM.sub(lambda m: "x" if m["converter"] in ("str", "slug", "path") else "1", route)
+
+
+def _sample_regex(regex: str) -> str:
+    def group(match: re.Match) -> str:
+        body = match["body"]
+        return body.split("|")[0] if re.fullmatch(r"[\w|]+", body) else "1"
+
+    return _REGEX_GROUP.sub(group, regex).lstrip("^").rstrip("$").replace("\\Z", "")
+
+
+def _sample(pattern) -> str:
+    text = str(pattern.pattern)
+    if hasattr(pattern.pattern, "_route"):
+        return _sample_route(text)
+    return _sample_regex(text)
+
+
+def walk(patterns=None, prefix: str = "/"):
+    """Yield a sample URL for every pattern of the URL conf."""
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from walk(pattern.url_patterns, prefix + _sample(pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + _sample(pattern)
+
+
+ALL_URLS = sorted(set(walk()))
+
+
+def test_the_walk_finds_the_project_pages():
+    assert {"/", "/health/", "/accounts/login/", "/accounts/logout/", "/admin/"} <= set(ALL_URLS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", [u for u in ALL_URLS if u not in PUBLIC])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_it_sends_anonymous_users_to_the_login_page(client, url, method):
+    response = getattr(client, method)(url)
+    assert response.status_code == 302, f"{method.upper()} {url} answered {response.status_code}"
+    assert response["Location"].startswith(LOGIN_URLS), response["Location"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", sorted(PUBLIC))
+def test_public_pages_answer_without_login(client, url):
+    assert client.get(url).status_code == 200

@@ -1,0 +1,38 @@
+"""Shared fixtures: the personas every test speaks of."""
+
+import pytest
+
+from accounts.roles import Role
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def peacekeeper(db):
+    """Grover, a peacekeeper (outreach worker) with a caseload."""
+    return UserFactory(username="grover", first_name="Grover", last_name="Crump", roles=[Role.PEACEKEEPER])
+
+
+@pytest.fixture
+def other_peacekeeper(db):
+    """Maria, another peacekeeper, whose caseload Grover may not see."""
+    return UserFactory(username="maria", first_name="Maria", last_name="Lopez", roles=[Role.PEACEKEEPER])
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(username="lindsay", first_name="Lindsay", last_name="Brown", roles=[Role.MANAGER])
+
+
+@pytest.fixture
+def analyst(db):
+    return UserFactory(username="keiland", first_name="Keiland", last_name="Henderson", roles=[Role.ANALYST])
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="ada", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def no_role_user(db):
+    return UserFactory(username="norole")
