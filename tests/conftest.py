@@ -1,9 +1,27 @@
 """Shared fixtures: the personas every test speaks of."""
 
 import pytest
+from django.db import connection
 
 from accounts.roles import Role
 from tests.factories import UserFactory
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _release_test_database(django_db_setup, django_db_blocker):
+    """End stray sessions before the test database is dropped.
+
+    Playwright's sync API runs an event loop in the main thread; Django keeps connections per
+    context there, so the connection that built the test database can outlive the context that
+    drops it, and PostgreSQL refuses to drop a database in use.
+    """
+    yield
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    connection.close()
 
 
 @pytest.fixture

@@ -53,3 +53,8 @@ def sign_in(live_server, page):
         return page
 
     return _sign_in
+
+
+@pytest.fixture(autouse=True)
+def _committed_data(transactional_db):
+    """The live server runs in another thread: test data must be committed for it to see it."""
