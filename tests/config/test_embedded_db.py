@@ -95,3 +95,17 @@ def test_manage_py_works_with_no_configuration():
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_a_process_stopped_with_sigterm_still_lets_go_of_the_server(data_dir):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _query_script(data_dir, "SELECT 1") + "; import time; time.sleep(60)"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "1"
+    holder.terminate()
+    holder.wait(timeout=30)
+    assert json.loads((data_dir / ".handle_pids.json").read_text()) == []
+    assert not _running(data_dir)
