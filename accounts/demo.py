@@ -22,6 +22,8 @@ DEMO_LOGINS = [
     DemoLogin("analyst", "demo-analyst-pass", Role.ANALYST, "Keiland", "Henderson"),
     DemoLogin("peacekeeper", "demo-peacekeeper-pass", Role.PEACEKEEPER, "Grover", "Crump"),
     DemoLogin("peacekeeper2", "demo-peacekeeper-pass", Role.PEACEKEEPER, "Maria", "Lopez"),
+    DemoLogin("peacekeeper3", "demo-peacekeeper-pass", Role.PEACEKEEPER, "Darnell", "Hayes"),
+    DemoLogin("peacekeeper4", "demo-peacekeeper-pass", Role.PEACEKEEPER, "Rosa", "Villanueva"),
 ]
 
 

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tables2",
@@ -82,6 +83,8 @@ if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0))}
 else:
     DATABASES = {"default": embedded_db.database_settings(BASE_DIR / ".data" / "pg")}
+# Each request is one transaction: nothing half-written when a view fails part-way.
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Peacekeeper runs on PostgreSQL only: DATABASE_URL must be a postgres:// URL.")
 
@@ -103,6 +106,7 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "America/Los_Angeles")
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -120,9 +124,15 @@ STORAGES = {
     },
 }
 
+# Outreach standards (SPEC: issue "Outreach"): days allowed between contacts, and the most
+# active clients one peacekeeper should carry.
+CONTACT_STANDARD_HIGH_DAYS = env_int("CONTACT_STANDARD_HIGH_DAYS", 7)
+CONTACT_STANDARD_OTHER_DAYS = env_int("CONTACT_STANDARD_OTHER_DAYS", 14)
+CASELOAD_CAP = env_int("CASELOAD_CAP", 20)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+DJANGO_TABLES2_TEMPLATE = "django_tables2/peacekeeper.html"
 
 # Sessions end after inactivity and when the browser closes (issue: trust hardening).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60

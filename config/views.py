@@ -1,13 +1,14 @@
 """Project-level views that belong to no app."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 
 @login_not_required
+@transaction.non_atomic_requests
 @never_cache
 @require_GET
 def health(request: HttpRequest) -> HttpResponse:

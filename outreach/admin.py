@@ -1,8 +1,66 @@
 from django.contrib import admin
 
-from outreach.models import Neighborhood
+from outreach.models import Client, Contact, Goal, Neighborhood, Partner, Referral
 
 
 @admin.register(Neighborhood)
 class NeighborhoodAdmin(admin.ModelAdmin):
     search_fields = ["name"]
+
+
+class GoalInline(admin.TabularInline):
+    model = Goal
+    extra = 0
+
+
+class ReferralInline(admin.TabularInline):
+    model = Referral
+    extra = 0
+    autocomplete_fields = ["partner"]
+
+
+@admin.register(Client)
+class ClientAdmin(admin.ModelAdmin):
+    list_display = ["code", "last_name", "first_name", "nickname", "risk_level", "status", "primary_peacekeeper"]
+    list_filter = ["status", "risk_level", "referral_source", "neighborhood"]
+    search_fields = ["code", "first_name", "last_name", "nickname", "phone"]
+    list_select_related = ["primary_peacekeeper"]
+    readonly_fields = ["code", "created_at", "updated_at"]
+    autocomplete_fields = ["neighborhood"]
+    filter_horizontal = ["secondary_peacekeepers"]
+    date_hierarchy = "referred_on"
+    inlines = [GoalInline, ReferralInline]
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["occurred_at", "client", "peacekeeper", "kind", "duration_minutes", "conflict_risk"]
+    list_filter = ["kind", "conflict_risk"]
+    search_fields = ["client__code", "client__last_name", "notes"]
+    list_select_related = ["client", "peacekeeper"]
+    raw_id_fields = ["client"]
+    date_hierarchy = "occurred_at"
+
+
+@admin.register(Goal)
+class GoalAdmin(admin.ModelAdmin):
+    list_display = ["client", "domain", "description", "status", "target_on", "achieved_on"]
+    list_filter = ["domain", "status"]
+    search_fields = ["client__code", "description"]
+    list_select_related = ["client"]
+    raw_id_fields = ["client"]
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ["name", "services", "phone", "email"]
+    search_fields = ["name", "services"]
+
+
+@admin.register(Referral)
+class ReferralAdmin(admin.ModelAdmin):
+    list_display = ["client", "partner", "service", "status", "referred_on", "completed_on"]
+    list_filter = ["status", "partner"]
+    search_fields = ["client__code", "service", "partner__name"]
+    list_select_related = ["client", "partner"]
+    raw_id_fields = ["client"]

@@ -1,5 +1,16 @@
+import datetime
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models import ExpressionWrapper, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Lower, TruncDate
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import roles
+from config.expressions import SubqueryCount
 
 
 class Neighborhood(models.Model):
@@ -13,3 +24,429 @@ class Neighborhood(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RiskLevel(models.TextChoices):
+    HIGH = "high", "High"
+    ELEVATED = "elevated", "Elevated"
+    MODERATE = "moderate", "Moderate"
+
+
+class ReferralSource(models.TextChoices):
+    POLICE = "police", "Police"
+    PROBATION_PAROLE = "probation_parole", "Probation / parole"
+    HOSPITAL = "hospital", "Hospital"
+    SCHOOL = "school", "School"
+    STREET_OUTREACH = "street_outreach", "Street outreach"
+    COMMUNITY_PARTNER = "community_partner", "Community partner"
+    SELF_FAMILY = "self_family", "Self / family"
+    OTHER = "other", "Other"
+
+
+class ClientStatus(models.TextChoices):
+    REFERRED = "referred", "Referred"
+    ACTIVE = "active", "Active"
+    INACTIVE = "inactive", "Inactive"
+    EXITED = "exited", "Exited"
+
+
+class ExitReason(models.TextChoices):
+    COMPLETED = "completed", "Completed the program"
+    MOVED = "moved", "Moved away"
+    INCARCERATED = "incarcerated", "Incarcerated"
+    DECEASED = "deceased", "Deceased"
+    DECLINED = "declined", "Declined services"
+    LOST_CONTACT = "lost_contact", "Lost contact"
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    NONBINARY = "nonbinary", "Non-binary"
+    ANOTHER = "another", "Another gender"
+    NOT_STATED = "not_stated", "Prefers not to say"
+
+
+def contact_standard_days(risk_level: str) -> int:
+    """How many days may pass between contacts for a client at this risk level."""
+    if risk_level == RiskLevel.HIGH:
+        return settings.CONTACT_STANDARD_HIGH_DAYS
+    return settings.CONTACT_STANDARD_OTHER_DAYS
+
+
+def local_today() -> datetime.date:
+    return timezone.localdate()
+
+
+class ClientQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ClientQuerySet":
+        """The clients a user may see: everyone for managers and admins, the caseload for a
+        peacekeeper (primary or secondary), nobody for anyone else. Every view uses this."""
+        if roles.can_see_all_clients(user):
+            return self.all()
+        if roles.is_peacekeeper(user):
+            return self.on_caseload_of(user)
+        return self.none()
+
+    def on_caseload_of(self, user) -> "ClientQuerySet":
+        secondary = Client.secondary_peacekeepers.through.objects.filter(user=user).values("client_id")
+        return self.filter(Q(primary_peacekeeper=user) | Q(pk__in=secondary))
+
+    def similar_to(
+        self, *, first_name: str, last_name: str, date_of_birth: datetime.date | None, phone: str
+    ) -> "ClientQuerySet":
+        """Possible duplicates at intake: same date of birth and a shared first or last name
+        (ignoring case), or the same phone number (digits only)."""
+        match = Q(pk__in=[])
+        if date_of_birth:
+            match |= Q(date_of_birth=date_of_birth) & (
+                Q(last_name__iexact=last_name.strip()) | Q(first_name__iexact=first_name.strip())
+            )
+        digits = "".join(ch for ch in phone if ch.isdigit())
+        if len(digits) >= 7:
+            match |= Q(phone_digits=digits)
+        return self.annotate(
+            phone_digits=models.Func(
+                F("phone"),
+                Value(r"\D"),
+                Value(""),
+                Value("g"),
+                function="regexp_replace",
+                output_field=models.CharField(),
+            )
+        ).filter(match)
+
+    def active(self) -> "ClientQuerySet":
+        return self.filter(status=ClientStatus.ACTIVE)
+
+    def open_cases(self) -> "ClientQuerySet":
+        """Clients still being worked with (referred, active or inactive)."""
+        return self.exclude(status=ClientStatus.EXITED)
+
+    def with_activity(self) -> "ClientQuerySet":
+        """Annotate last contact, next follow-up, open goals and when the next contact is due.
+
+        Correlated subqueries (not joins) so that one row stays one client and counts do not
+        multiply each other.
+        """
+        latest = Contact.objects.filter(client=OuterRef("pk")).order_by("-occurred_at", "-pk")
+        open_goals = Goal.objects.filter(client=OuterRef("pk"), status__in=Goal.OPEN_STATUSES).values("pk")
+        standard = models.Case(
+            models.When(risk_level=RiskLevel.HIGH, then=Value(settings.CONTACT_STANDARD_HIGH_DAYS)),
+            default=Value(settings.CONTACT_STANDARD_OTHER_DAYS),
+        )
+        return self.annotate(
+            last_contact_on=Subquery(latest.annotate(on=TruncDate("occurred_at")).values("on")[:1]),
+            next_follow_up_on=Subquery(latest.values("follow_up_on")[:1]),
+            open_goal_count=SubqueryCount(open_goals),
+            last_touch_on=Coalesce("last_contact_on", "enrolled_on", "referred_on"),
+            # PostgreSQL: date + integer is a date.
+            contact_due_on=ExpressionWrapper(F("last_touch_on") + standard, output_field=models.DateField()),
+        )
+
+    def overdue(self, today: datetime.date | None = None) -> "ClientQuerySet":
+        """Active clients past their contact standard (needs with_activity())."""
+        return self.active().filter(contact_due_on__lt=today or local_today())
+
+    def follow_up_due(self, today: datetime.date | None = None) -> "ClientQuerySet":
+        """Open cases whose latest contact set a follow-up date that has come (needs with_activity())."""
+        return self.open_cases().filter(next_follow_up_on__lte=today or local_today())
+
+
+class Client(models.Model):
+    """A young person the program works with."""
+
+    code = models.CharField(max_length=20, unique=True, editable=False)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    nickname = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    gender = models.CharField(max_length=20, choices=Gender, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    address = models.CharField(max_length=200, blank=True)
+    neighborhood = models.ForeignKey(Neighborhood, on_delete=models.PROTECT, null=True, blank=True)
+    risk_level = models.CharField(max_length=20, choices=RiskLevel, default=RiskLevel.HIGH)
+    referral_source = models.CharField(max_length=30, choices=ReferralSource)
+    status = models.CharField(max_length=20, choices=ClientStatus, default=ClientStatus.REFERRED)
+    referred_on = models.DateField(default=local_today)
+    enrolled_on = models.DateField(null=True, blank=True)
+    exited_on = models.DateField(null=True, blank=True)
+    exit_reason = models.CharField(max_length=20, choices=ExitReason, blank=True)
+    primary_peacekeeper = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="primary_clients"
+    )
+    secondary_peacekeepers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="secondary_clients"
+    )
+    consent_signed_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        indexes = [
+            models.Index(fields=["status", "risk_level"]),
+            models.Index(Lower("last_name"), "date_of_birth", name="client_name_dob"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(exited_on__isnull=True) | ~Q(exit_reason=""), name="client_exit_needs_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(exited_on__isnull=True) | Q(enrolled_on__isnull=True) | Q(exited_on__gte=F("enrolled_on")),
+                name="client_exit_not_before_enrolment",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ClientStatus.EXITED) | Q(exited_on__isnull=False), name="client_exited_has_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name} ({self.code})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("outreach:client_detail", args=[self.pk])
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def contact_standard_days(self) -> int:
+        return contact_standard_days(self.risk_level)
+
+    @property
+    def is_overdue(self) -> bool:
+        """Active and past the contact standard (on a client fetched with with_activity())."""
+        return self.status == ClientStatus.ACTIVE and self.contact_due_on < local_today()
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.status == ClientStatus.EXITED:
+            if not self.exited_on:
+                errors["exited_on"] = "Give the date the client exited the program."
+            if not self.exit_reason:
+                errors["exit_reason"] = "Give the reason the client exited."
+        else:
+            if self.exited_on or self.exit_reason:
+                errors["status"] = "Only an exited client has an exit date and reason: set the status to Exited."
+        if self.status in (ClientStatus.ACTIVE, ClientStatus.INACTIVE) and not self.enrolled_on:
+            errors["enrolled_on"] = "An active or inactive client needs the date they enrolled."
+        if self.exited_on and self.enrolled_on and self.exited_on < self.enrolled_on:
+            errors["exited_on"] = "The exit date cannot be before the enrolment date."
+        if self.enrolled_on and self.referred_on and self.enrolled_on < self.referred_on:
+            errors["enrolled_on"] = "The enrolment date cannot be before the referral date."
+        today = local_today()
+        for field in ("referred_on", "enrolled_on", "exited_on", "consent_signed_on"):
+            value = getattr(self, field)
+            if value and value > today:
+                errors.setdefault(field, "This date is in the future.")
+        if self.date_of_birth and self.date_of_birth > today:
+            errors["date_of_birth"] = "The date of birth is in the future."
+        if self.primary_peacekeeper_id and not roles.is_peacekeeper(self.primary_peacekeeper):
+            errors["primary_peacekeeper"] = "Only members of the Peacekeeper group can be assigned."
+        if errors:
+            raise ValidationError(errors)
+
+
+class ClientCodeSequence(models.Model):
+    """The last client number handed out for each year (codes are C-<year>-<number>)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+class ContactKind(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    PHONE = "phone", "Phone"
+    TEXT_SOCIAL = "text_social", "Text / social media"
+    HOME_VISIT = "home_visit", "Home visit"
+    GROUP = "group", "Group session"
+    HOSPITAL_VISIT = "hospital_visit", "Hospital visit"
+    COURT_SCHOOL = "court_school", "Court / school accompaniment"
+
+
+class Topic(models.TextChoices):
+    CONFLICT_RESOLUTION = "conflict_resolution", "Conflict resolution"
+    EDUCATION = "education", "Education"
+    EMPLOYMENT = "employment", "Employment"
+    FAMILY = "family", "Family"
+    HOUSING = "housing", "Housing"
+    HEALTH = "health", "Health"
+    SUBSTANCE_USE = "substance_use", "Substance use"
+    LEGAL = "legal", "Legal"
+    LIFE_SKILLS = "life_skills", "Life skills"
+
+
+class ContactQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ContactQuerySet":
+        return self.filter(client__in=Client.objects.visible_to(user))
+
+
+class Contact(models.Model):
+    """A mentoring session or any other touch with a client."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="contacts")
+    peacekeeper = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contacts")
+    occurred_at = models.DateTimeField(default=timezone.now)
+    duration_minutes = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=ContactKind, default=ContactKind.IN_PERSON)
+    location = models.CharField(max_length=200, blank=True)
+    topics = ArrayField(models.CharField(max_length=30, choices=Topic), default=list, blank=True)
+    notes = models.TextField(blank=True)
+    conflict_risk = models.BooleanField("conflict or retaliation risk", default=False)
+    next_steps = models.TextField(blank=True)
+    follow_up_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ContactQuerySet.as_manager()
+
+    MAX_MINUTES = 720
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [
+            models.Index(fields=["client", "-occurred_at"]),
+            models.Index(fields=["peacekeeper", "-occurred_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=1, duration_minutes__lte=720), name="contact_duration_1_720"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} with {self.client.code} on {timezone.localdate(self.occurred_at)}"
+
+    @property
+    def topic_labels(self) -> list[str]:
+        return [Topic(t).label for t in self.topics if t in Topic.values]
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.duration_minutes is not None and not 1 <= self.duration_minutes <= self.MAX_MINUTES:
+            errors["duration_minutes"] = "The duration is between 1 and 720 minutes (12 hours)."
+        if self.occurred_at:
+            if self.occurred_at > timezone.now() + datetime.timedelta(minutes=5):
+                errors["occurred_at"] = "A contact cannot be in the future."
+            elif self.client_id and timezone.localdate(self.occurred_at) < self.client.referred_on:
+                errors["occurred_at"] = (
+                    f"The client was referred on {self.client.referred_on:%m/%d/%Y}; a contact cannot be earlier."
+                )
+        unknown = [t for t in self.topics if t not in Topic.values]
+        if unknown:
+            errors["topics"] = f"Unknown topics: {', '.join(unknown)}."
+        if self.follow_up_on and self.occurred_at and self.follow_up_on < timezone.localdate(self.occurred_at):
+            errors["follow_up_on"] = "The follow-up date cannot be before the contact."
+        if errors:
+            raise ValidationError(errors)
+
+
+class GoalDomain(models.TextChoices):
+    EDUCATION = "education", "Education"
+    EMPLOYMENT = "employment", "Employment"
+    HOUSING = "housing", "Housing"
+    HEALTH = "health", "Health"
+    LEGAL = "legal", "Legal"
+    FAMILY = "family", "Family"
+    PERSONAL = "personal", "Personal"
+
+
+class GoalStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    ACHIEVED = "achieved", "Achieved"
+    DROPPED = "dropped", "Dropped"
+
+
+class Goal(models.Model):
+    """A milestone of a client's life plan."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="goals")
+    domain = models.CharField(max_length=20, choices=GoalDomain)
+    description = models.CharField(max_length=300)
+    target_on = models.DateField("target date", null=True, blank=True)
+    status = models.CharField(max_length=20, choices=GoalStatus, default=GoalStatus.OPEN)
+    achieved_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    OPEN_STATUSES = (GoalStatus.OPEN, GoalStatus.IN_PROGRESS)
+
+    class Meta:
+        ordering = ["status", "target_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=GoalStatus.ACHIEVED) | Q(achieved_on__isnull=False), name="goal_achieved_has_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_domain_display()}: {self.description}"
+
+    def clean(self) -> None:
+        if self.status == GoalStatus.ACHIEVED and not self.achieved_on:
+            raise ValidationError({"achieved_on": "Give the date the goal was achieved."})
+        if self.status != GoalStatus.ACHIEVED and self.achieved_on:
+            raise ValidationError({"achieved_on": "Only an achieved goal has an achieved date."})
+        if self.achieved_on and self.achieved_on > local_today():
+            raise ValidationError({"achieved_on": "The achieved date is in the future."})
+
+
+class Partner(models.Model):
+    """A community partner organisation clients are referred to."""
+
+    name = models.CharField(max_length=150, unique=True)
+    services = models.CharField(max_length=300, blank=True, help_text="What they offer, e.g. job training, GED.")
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    address = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReferralStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    CONNECTED = "connected", "Connected"
+    COMPLETED = "completed", "Completed"
+    DECLINED = "declined", "Declined"
+
+
+class Referral(models.Model):
+    """A client referred to a partner for a service."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="referrals")
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="referrals")
+    service = models.CharField(max_length=150)
+    referred_on = models.DateField(default=local_today)
+    status = models.CharField(max_length=20, choices=ReferralStatus, default=ReferralStatus.PENDING)
+    completed_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-referred_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.service} at {self.partner}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.referred_on and self.referred_on > local_today():
+            errors["referred_on"] = "The referral date is in the future."
+        if self.status == ReferralStatus.COMPLETED and not self.completed_on:
+            errors["completed_on"] = "Give the date the service was completed."
+        if self.completed_on and self.referred_on and self.completed_on < self.referred_on:
+            errors["completed_on"] = "The completion date cannot be before the referral."
+        if errors:
+            raise ValidationError(errors)

@@ -54,3 +54,19 @@ def admin_user(db):
 @pytest.fixture
 def no_role_user(db):
     return UserFactory(username="norole")
+
+
+@pytest.fixture
+def jamal(peacekeeper):
+    """A client on Grover's caseload (primary)."""
+    from tests.factories import ClientFactory
+
+    return ClientFactory(first_name="Jamal", last_name="Johnson", primary_peacekeeper=peacekeeper)
+
+
+@pytest.fixture
+def andre(other_peacekeeper):
+    """A client on Maria's caseload only: Grover must not see it."""
+    from tests.factories import ClientFactory
+
+    return ClientFactory(first_name="Andre", last_name="Lewis", primary_peacekeeper=other_peacekeeper)

@@ -1,8 +1,21 @@
+import datetime
+
 import factory
 from django.contrib.auth.models import Group, User
+from django.utils import timezone
 
 from accounts.roles import Role
-from outreach.models import Neighborhood
+from outreach.models import (
+    Client,
+    ClientStatus,
+    Contact,
+    Goal,
+    Neighborhood,
+    Partner,
+    Referral,
+    RiskLevel,
+    local_today,
+)
 
 PASSWORD = "correct-horse-battery"
 
@@ -31,3 +44,64 @@ class NeighborhoodFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("name",)
 
     name = factory.Sequence(lambda n: f"Neighborhood {n}")
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Client
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"C-2000-{n:05d}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    risk_level = RiskLevel.HIGH
+    referral_source = "street_outreach"
+    status = ClientStatus.ACTIVE
+    referred_on = factory.LazyFunction(lambda: local_today() - datetime.timedelta(days=200))
+    enrolled_on = factory.LazyFunction(lambda: local_today() - datetime.timedelta(days=190))
+    neighborhood = factory.SubFactory(NeighborhoodFactory, name="Downtown")
+
+    @factory.post_generation
+    def secondary_peacekeepers(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.secondary_peacekeepers.set(extracted)
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    client = factory.SubFactory(ClientFactory)
+    peacekeeper = factory.LazyAttribute(lambda o: o.client.primary_peacekeeper)
+    occurred_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    duration_minutes = 30
+    kind = "in_person"
+    topics = factory.LazyFunction(lambda: ["education"])
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Goal
+
+    client = factory.SubFactory(ClientFactory)
+    domain = "education"
+    description = "Enroll in GED classes"
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Partner {n}")
+    services = "Job training"
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Referral
+
+    client = factory.SubFactory(ClientFactory)
+    partner = factory.SubFactory(PartnerFactory)
+    service = "Job training"
+    referred_on = factory.LazyFunction(lambda: local_today() - datetime.timedelta(days=10))

@@ -48,7 +48,7 @@ def test_a_short_new_password_is_refused(client, peacekeeper):
 @pytest.mark.parametrize(
     ("persona", "heading"),
     [
-        ("peacekeeper", "Your caseload"),
+        ("peacekeeper", "Follow-ups due"),
         ("manager", "Caseloads"),
         ("analyst", "Violence and outcomes"),
         ("admin_user", "Administration"),

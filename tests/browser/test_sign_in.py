@@ -9,7 +9,7 @@ from tests.browser.conftest import PHONE
 @pytest.mark.parametrize(
     ("persona", "heading", "admin_link"),
     [
-        ("peacekeeper", "Your caseload", False),
+        ("peacekeeper", "Follow-ups due (0)", False),
         ("manager", "Caseloads", False),
         ("analyst", "Violence and outcomes", False),
         ("admin_user", "Administration", True),

@@ -4,11 +4,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.demo import DEMO_LOGINS, seed_users
-from outreach.demo import seed_neighborhoods
+from outreach.demo import seed_clients, seed_neighborhoods, seed_partners
 
 
 class Command(BaseCommand):
-    help = "Create demo data (idempotent): one user per role, neighborhoods. Prints the demo logins."
+    help = "Create demo data (idempotent): users for each role, neighborhoods, partners, clients. Prints logins."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
@@ -32,7 +32,12 @@ class Command(BaseCommand):
             with transaction.atomic():
                 users = seed_users()
                 neighborhoods = seed_neighborhoods()
-            self.stdout.write(f"Demo data: {users} users and {neighborhoods} neighborhoods created.")
+                partners = seed_partners()
+                clients = seed_clients()
+            self.stdout.write(
+                f"Demo data created: {users} users, {neighborhoods} neighborhoods, {partners} partners, "
+                f"{clients} clients with their contacts, goals and referrals."
+            )
         self._print_logins()
 
     def _print_logins(self) -> None:

@@ -1,0 +1,79 @@
+"""Reads for dashboards: a peacekeeper's worklist and the managers' caseload summary."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db.models import ExpressionWrapper, F, FloatField, OuterRef, QuerySet
+from django.utils import timezone
+
+from accounts.roles import Role
+from config.expressions import SubqueryCount, SubquerySum
+from outreach.models import Client, Contact, Goal, GoalStatus, local_today
+
+WORKLIST_LIMIT = 20
+FLAG_WINDOW_DAYS = 7
+ACTIVITY_WINDOW_DAYS = 30
+
+
+def quarter_start(day: datetime.date) -> datetime.date:
+    return datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+@dataclass
+class Worklist:
+    """What a peacekeeper should act on today."""
+
+    follow_ups_due: list[Client]
+    follow_ups_due_count: int
+    overdue: list[Client]
+    overdue_count: int
+    flagged_contacts: list[Contact]
+
+
+def peacekeeper_worklist(user: User, *, today: datetime.date | None = None) -> Worklist:
+    today = today or local_today()
+    caseload = Client.objects.on_caseload_of(user).with_activity()
+    due = caseload.follow_up_due(today).order_by("next_follow_up_on", "last_name")
+    overdue = caseload.overdue(today).order_by("contact_due_on", "last_name")
+    since = timezone.now() - datetime.timedelta(days=FLAG_WINDOW_DAYS)
+    flagged = (
+        Contact.objects.filter(peacekeeper=user, conflict_risk=True, occurred_at__gte=since)
+        .select_related("client")
+        .order_by("-occurred_at")
+    )
+    return Worklist(
+        follow_ups_due=list(due[:WORKLIST_LIMIT]),
+        follow_ups_due_count=due.count(),
+        overdue=list(overdue[:WORKLIST_LIMIT]),
+        overdue_count=overdue.count(),
+        flagged_contacts=list(flagged[:WORKLIST_LIMIT]),
+    )
+
+
+def caseload_summary(*, today: datetime.date | None = None) -> QuerySet:
+    """Every active peacekeeper with their caseload figures, in one query."""
+    today = today or local_today()
+    since = timezone.now() - datetime.timedelta(days=ACTIVITY_WINDOW_DAYS)
+    mine = Client.objects.filter(primary_peacekeeper=OuterRef("pk"))
+    contacts = Contact.objects.filter(peacekeeper=OuterRef("pk"), occurred_at__gte=since)
+    goals = Goal.objects.filter(
+        client__primary_peacekeeper=OuterRef("pk"), status=GoalStatus.ACHIEVED, achieved_on__gte=quarter_start(today)
+    )
+    return (
+        User.objects.filter(groups__name=Role.PEACEKEEPER, is_active=True)
+        .annotate(
+            active_clients=SubqueryCount(mine.active().values("pk")),
+            overdue_clients=SubqueryCount(mine.with_activity().overdue(today).values("pk")),
+            contacts_30d=SubqueryCount(contacts.values("pk")),
+            minutes_30d=SubquerySum(contacts.values("duration_minutes")),
+            goals_achieved_quarter=SubqueryCount(goals.values("pk")),
+            hours_30d=ExpressionWrapper(F("minutes_30d") / 60.0, output_field=FloatField()),
+        )
+        .order_by("first_name", "last_name")
+    )
+
+
+def caseload_cap() -> int:
+    return settings.CASELOAD_CAP

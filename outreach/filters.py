@@ -1,0 +1,60 @@
+import django_filters
+from django.db.models import Q
+
+from accounts import roles
+from outreach.forms import PeacekeeperChoiceField, peacekeeper_choices
+from outreach.models import Client, ClientStatus, Neighborhood, RiskLevel
+
+
+class PeacekeeperFilter(django_filters.ModelChoiceFilter):
+    field_class = PeacekeeperChoiceField
+
+
+class ClientFilter(django_filters.FilterSet):
+    """The filter bar of the client list. Works on a queryset already scoped to the user."""
+
+    q = django_filters.CharFilter(label="Search", method="search", help_text="Name, nickname or code")
+    peacekeeper = PeacekeeperFilter(
+        label="Peacekeeper", queryset=lambda request: peacekeeper_choices(), method="by_peacekeeper"
+    )
+    neighborhood = django_filters.ModelChoiceFilter(queryset=Neighborhood.objects.all())
+    status = django_filters.ChoiceFilter(choices=ClientStatus.choices, empty_label="Any status")
+    risk_level = django_filters.ChoiceFilter(label="Risk level", choices=RiskLevel.choices, empty_label="Any risk")
+    overdue = django_filters.BooleanFilter(
+        label="Past contact standard", method="filter_overdue", widget=django_filters.widgets.BooleanWidget()
+    )
+    enrolled = django_filters.DateFromToRangeFilter(
+        field_name="enrolled_on",
+        label="Enrolled between",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Client
+        fields = ["q", "peacekeeper", "neighborhood", "status", "risk_level", "overdue", "enrolled"]
+
+    def __init__(self, *args, request=None, **kwargs) -> None:
+        super().__init__(*args, request=request, **kwargs)
+        if request is not None and not roles.can_see_all_clients(request.user):
+            del self.filters["peacekeeper"]
+        self.filters["overdue"].field.widget.choices = [("", "Any"), ("true", "Overdue only"), ("false", "Up to date")]
+        for bound in ("enrolled",):
+            self.filters[bound].field.widget.widgets[0].attrs.update({"aria-label": "Enrolled from"})
+            self.filters[bound].field.widget.widgets[1].attrs.update({"aria-label": "Enrolled to"})
+
+    def search(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(nickname__icontains=word)
+                | Q(code__icontains=word)
+            )
+        return queryset
+
+    def by_peacekeeper(self, queryset, name, value):
+        return queryset.on_caseload_of(value)
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = queryset.overdue()
+        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))

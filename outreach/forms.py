@@ -1,0 +1,183 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Fieldset, Layout
+from django import forms
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from accounts.roles import Role
+from outreach.models import Client, Contact, Goal, Referral, Topic
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def peacekeeper_choices():
+    return User.objects.filter(groups__name=Role.PEACEKEEPER, is_active=True).order_by("first_name", "last_name")
+
+
+class PeacekeeperChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class PeacekeeperMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.username
+
+
+def _row(*fields: str, cols: str = "col-md") -> Div:
+    return Div(*(Div(Field(f), css_class=cols) for f in fields), css_class="row")
+
+
+PERSON_FIELDS = ["first_name", "last_name", "nickname", "date_of_birth", "gender", "phone", "address", "neighborhood"]
+CASE_FIELDS = ["risk_level", "referral_source", "referred_on", "consent_signed_on"]
+MANAGER_FIELDS = ["status", "enrolled_on", "exited_on", "exit_reason", "primary_peacekeeper", "secondary_peacekeepers"]
+
+
+class ClientForm(forms.ModelForm):
+    """A client's record. Assignment, enrolment and exit fields only for managers."""
+
+    primary_peacekeeper = PeacekeeperChoiceField(queryset=User.objects.none(), required=False)
+    secondary_peacekeepers = PeacekeeperMultipleChoiceField(
+        queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    not_a_duplicate = forms.BooleanField(
+        required=False, label="I checked the possible matches above: this is a different person."
+    )
+
+    class Meta:
+        model = Client
+        fields = PERSON_FIELDS + CASE_FIELDS + MANAGER_FIELDS
+        widgets = {
+            "date_of_birth": DateInput(),
+            "referred_on": DateInput(),
+            "enrolled_on": DateInput(),
+            "exited_on": DateInput(),
+            "consent_signed_on": DateInput(),
+        }
+
+    def __init__(self, *args, manages: bool, ask_duplicates: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if manages:
+            self.fields["primary_peacekeeper"].queryset = peacekeeper_choices()
+            self.fields["secondary_peacekeepers"].queryset = peacekeeper_choices()
+        else:
+            for name in MANAGER_FIELDS:
+                del self.fields[name]
+        if not ask_duplicates:
+            del self.fields["not_a_duplicate"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        layout = [
+            Fieldset("Person", _row("first_name", "last_name", "nickname"), _row("date_of_birth", "gender", "phone")),
+            Fieldset("Where", _row("address", "neighborhood")),
+            Fieldset("Case", _row("risk_level", "referral_source"), _row("referred_on", "consent_signed_on")),
+        ]
+        if manages:
+            layout.append(
+                Fieldset(
+                    "Enrolment and team",
+                    _row("status", "enrolled_on"),
+                    _row("exited_on", "exit_reason"),
+                    _row("primary_peacekeeper"),
+                    Field("secondary_peacekeepers"),
+                )
+            )
+        if ask_duplicates:
+            layout.insert(0, Field("not_a_duplicate"))
+        self.helper.layout = Layout(*layout)
+
+
+class ContactForm(forms.ModelForm):
+    """Logging a contact: built to take under a minute on a phone."""
+
+    topics = forms.MultipleChoiceField(choices=Topic.choices, required=False, widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Contact
+        fields = [
+            "occurred_at",
+            "duration_minutes",
+            "kind",
+            "location",
+            "topics",
+            "notes",
+            "conflict_risk",
+            "next_steps",
+            "follow_up_on",
+        ]
+        labels = {
+            "occurred_at": "Date and time",
+            "duration_minutes": "Duration (minutes)",
+            "follow_up_on": "Follow-up date",
+            "conflict_risk": "Conflict or retaliation risk",
+        }
+        help_texts = {"conflict_risk": "Tick if the client mentioned a conflict or a risk of retaliation."}
+        widgets = {
+            "occurred_at": DateTimeInput(),
+            "follow_up_on": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+            "next_steps": forms.Textarea(attrs={"rows": 2}),
+            "duration_minutes": forms.NumberInput(attrs={"min": 1, "max": 720, "inputmode": "numeric"}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and not self.instance.pk:
+            self.initial["occurred_at"] = timezone.localtime().replace(second=0, microsecond=0)
+            self.initial["duration_minutes"] = self.initial.get("duration_minutes") or 30
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            _row("occurred_at", "duration_minutes", cols="col-sm"),
+            _row("kind", "location", cols="col-sm"),
+            Field("topics", wrapper_class="topics"),
+            Field("notes"),
+            Field("conflict_risk"),
+            Field("next_steps"),
+            Field("follow_up_on"),
+        )
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = Goal
+        fields = ["domain", "description", "target_on", "status", "achieved_on"]
+        widgets = {"target_on": DateInput(), "achieved_on": DateInput()}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            _row("domain", "target_on", cols="col-sm"),
+            Field("description"),
+            _row("status", "achieved_on", cols="col-sm"),
+        )
+
+
+class ReferralForm(forms.ModelForm):
+    class Meta:
+        model = Referral
+        fields = ["partner", "service", "referred_on", "status", "completed_on"]
+        widgets = {"referred_on": DateInput(), "completed_on": DateInput()}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            _row("partner", "service", cols="col-sm"),
+            _row("referred_on", "status", "completed_on", cols="col-sm"),
+        )

@@ -1,0 +1,92 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+
+from config.tables import PaginatedTable
+from outreach.models import Client, ClientStatus, RiskLevel, local_today
+
+RISK_BADGES = {
+    RiskLevel.HIGH: "badge-risk-high",
+    RiskLevel.ELEVATED: "badge-risk-elevated",
+    RiskLevel.MODERATE: "badge-risk-moderate",
+}
+STATUS_BADGES = {
+    ClientStatus.REFERRED: "badge-status-referred",
+    ClientStatus.ACTIVE: "badge-status-active",
+    ClientStatus.INACTIVE: "badge-status-inactive",
+    ClientStatus.EXITED: "badge-status-exited",
+}
+
+
+def badge(css: str, label: str) -> str:
+    return format_html('<span class="badge {}">{}</span>', css, label)
+
+
+class ClientTable(PaginatedTable):
+    """The client list (a peacekeeper's caseload, or every client for managers)."""
+
+    code = tables.Column(linkify=True, verbose_name="Code")
+    name = tables.Column(accessor="full_name", verbose_name="Name", order_by=("last_name", "first_name"), linkify=True)
+    nickname = tables.Column(verbose_name="Nickname")
+    risk_level = tables.Column(verbose_name="Risk")
+    status = tables.Column(verbose_name="Status")
+    primary_peacekeeper = tables.Column(verbose_name="Peacekeeper", order_by=("primary_peacekeeper__first_name",))
+    neighborhood = tables.Column(verbose_name="Neighborhood")
+    last_contact_on = tables.DateColumn(verbose_name="Last contact", attrs={"td": {"class": "date"}})
+    days_since = tables.Column(
+        verbose_name="Days since contact", accessor="last_touch_on", order_by=("-last_touch_on",), empty_values=()
+    )
+    next_follow_up_on = tables.DateColumn(verbose_name="Next follow-up", attrs={"td": {"class": "date"}})
+    open_goal_count = tables.Column(verbose_name="Open goals", attrs={"td": {"class": "text-end"}})
+
+    class Meta:
+        model = Client
+        fields = []
+        sequence = (
+            "code",
+            "name",
+            "nickname",
+            "risk_level",
+            "status",
+            "primary_peacekeeper",
+            "neighborhood",
+            "last_contact_on",
+            "days_since",
+            "next_follow_up_on",
+            "open_goal_count",
+        )
+        empty_text = "No clients match."
+        attrs = {"class": "table table-sm table-hover align-middle client-table"}
+        row_attrs = {"class": lambda record: "overdue" if record.is_overdue else ""}
+
+    def __init__(self, *args, caption: str = "Clients", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.caption = caption
+
+    def render_risk_level(self, record: Client):
+        return badge(RISK_BADGES[record.risk_level], record.get_risk_level_display())
+
+    def render_status(self, record: Client):
+        return badge(STATUS_BADGES[record.status], record.get_status_display())
+
+    def render_primary_peacekeeper(self, value):
+        return value.get_full_name() or value.username
+
+    def render_days_since(self, record: Client):
+        if record.status == ClientStatus.EXITED:
+            return "Exited"
+        days = (local_today() - record.last_touch_on).days
+        label = f"{days} day{'s' if days != 1 else ''}"
+        if record.last_contact_on is None:
+            label += " (no contact yet)"
+        if record.is_overdue:
+            return format_html('{} <span class="badge badge-overdue">Overdue</span>', label)
+        return label
+
+    def value_days_since(self, record: Client):
+        return (local_today() - record.last_touch_on).days
+
+    def value_risk_level(self, record: Client):
+        return record.get_risk_level_display()
+
+    def value_status(self, record: Client):
+        return record.get_status_display()

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from outreach import views
+
+app_name = "outreach"
+
+urlpatterns = [
+    path("clients/", views.ClientListView.as_view(), name="client_list"),
+    path("clients/new/", views.client_create, name="client_create"),
+    path("clients/<int:pk>/", views.client_detail, name="client_detail"),
+    path("clients/<int:pk>/edit/", views.client_edit, name="client_edit"),
+    path("clients/<int:pk>/contacts/new/", views.ContactCreateView.as_view(), name="contact_create"),
+    path("clients/<int:pk>/goals/new/", views.GoalCreateView.as_view(), name="goal_create"),
+    path("clients/<int:pk>/goals/<int:item_pk>/edit/", views.GoalUpdateView.as_view(), name="goal_edit"),
+    path("clients/<int:pk>/referrals/new/", views.ReferralCreateView.as_view(), name="referral_create"),
+    path("clients/<int:pk>/referrals/<int:item_pk>/edit/", views.ReferralUpdateView.as_view(), name="referral_edit"),
+]

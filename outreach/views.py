@@ -1,0 +1,230 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+from django.views.generic import CreateView, UpdateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from django_tables2.export import ExportMixin
+
+from accounts import roles
+from outreach import services
+from outreach.filters import ClientFilter
+from outreach.forms import ClientForm, ContactForm, GoalForm, ReferralForm
+from outreach.models import Client, Contact, Goal, Referral
+from outreach.tables import RISK_BADGES, STATUS_BADGES, ClientTable
+
+TIMELINE_PER_PAGE = 25
+
+
+def visible_client(request: HttpRequest, pk: int) -> Client:
+    """The client, if this user may see it; 404 otherwise (for every role, GET and POST)."""
+    return get_object_or_404(Client.objects.visible_to(request.user), pk=pk)
+
+
+class ClientPagesMixin:
+    """Client pages exist only for peacekeepers, managers and admins: 404 for anyone else."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not roles.can_see_clients(request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ClientListView(ClientPagesMixin, ExportMixin, SingleTableMixin, FilterView):
+    table_class = ClientTable
+    filterset_class = ClientFilter
+    template_name = "outreach/client_list.html"
+    export_formats = ("csv", "xlsx")
+    export_name = "clients"
+    table_pagination = {"per_page": 25}
+
+    def get_queryset(self):
+        return (
+            Client.objects.visible_to(self.request.user)
+            .with_activity()
+            .select_related("primary_peacekeeper", "neighborhood")
+        )
+
+    def get_table_kwargs(self):
+        manages = roles.can_see_all_clients(self.request.user)
+        return {
+            "caption": "All clients" if manages else "My caseload",
+            "exclude": () if manages else ("primary_peacekeeper",),
+        }
+
+    def render_to_response(self, context, **kwargs):
+        if self.request.GET.get(self.export_trigger_param) and not roles.can_see_all_clients(self.request.user):
+            raise PermissionDenied("Only managers export client lists.")
+        return super().render_to_response(context, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["manages"] = roles.can_see_all_clients(self.request.user)
+        context["standard_high"] = settings.CONTACT_STANDARD_HIGH_DAYS
+        context["standard_other"] = settings.CONTACT_STANDARD_OTHER_DAYS
+        context["filtered"] = any(v for k, v in self.request.GET.items() if k not in ("page", "sort", "per_page"))
+        return context
+
+
+def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    # Scope first, method second: a POST to someone else's client answers 404 like a GET.
+    if not roles.can_see_clients(request.user):
+        raise Http404
+    client = get_object_or_404(
+        Client.objects.visible_to(request.user)
+        .with_activity()
+        .select_related("primary_peacekeeper", "neighborhood")
+        .prefetch_related("secondary_peacekeepers"),
+        pk=pk,
+    )
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    contacts = Paginator(client.contacts.select_related("peacekeeper"), TIMELINE_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "outreach/client_detail.html",
+        {
+            "client": client,
+            "risk_badge": RISK_BADGES[client.risk_level],
+            "status_badge": STATUS_BADGES[client.status],
+            "contacts": contacts,
+            "goals": client.goals.all(),
+            "referrals": client.referrals.select_related("partner"),
+            "manages": roles.can_see_all_clients(request.user),
+        },
+    )
+
+
+def _save_client(request: HttpRequest, form: ClientForm) -> Client | None:
+    """Run the client service; put its refusals on the form. Returns the client when saved."""
+    client = form.save(commit=False)
+    secondary = list(form.cleaned_data["secondary_peacekeepers"]) if "secondary_peacekeepers" in form.fields else None
+    try:
+        return services.client_save(client=client, secondary_peacekeepers=secondary)
+    except ValidationError as error:
+        for field, field_errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+def client_create(request: HttpRequest) -> HttpResponse:
+    if not roles.can_see_clients(request.user):
+        raise Http404
+    manages = roles.can_see_all_clients(request.user)
+    instance = Client() if manages else Client(primary_peacekeeper=request.user)
+    form = ClientForm(request.POST or None, instance=instance, manages=manages)
+    matches = hidden_matches = None
+    if request.method == "POST" and form.is_valid():
+        similar = Client.objects.similar_to(
+            first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"],
+            date_of_birth=form.cleaned_data["date_of_birth"],
+            phone=form.cleaned_data["phone"],
+        )
+        if similar.exists() and not request.POST.get("not_a_duplicate"):
+            visible = similar.filter(pk__in=Client.objects.visible_to(request.user).values("pk"))
+            matches = list(visible.select_related("primary_peacekeeper")[:10])
+            hidden_matches = similar.count() - visible.count()
+            form = ClientForm(request.POST, instance=instance, manages=manages, ask_duplicates=True)
+            form.is_valid()
+        elif client := _save_client(request, form):
+            messages.success(request, f"Client {client.code} created.")
+            return redirect(client)
+    return render(
+        request,
+        "outreach/client_form.html",
+        {"form": form, "matches": matches, "hidden_matches": hidden_matches, "creating": True},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    if not roles.can_see_clients(request.user):
+        raise Http404
+    client = visible_client(request, pk)
+    form = ClientForm(request.POST or None, instance=client, manages=roles.can_see_all_clients(request.user))
+    if request.method == "POST" and form.is_valid() and _save_client(request, form):
+        messages.success(request, f"Client {client.code} saved.")
+        return redirect(client)
+    return render(request, "outreach/client_form.html", {"form": form, "client": client})
+
+
+class ClientRecordMixin(ClientPagesMixin):
+    """Create or edit a record that belongs to one client (contact, goal, referral)."""
+
+    template_name = "outreach/client_record_form.html"
+    noun = "record"
+
+    def dispatch(self, request, *args, **kwargs):
+        if roles.can_see_clients(request.user):
+            self.client = visible_client(request, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return self.model.objects.filter(client=self.client)
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["item_pk"])
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if kwargs.get("instance") is None:
+            kwargs["instance"] = self.new_instance()
+        return kwargs
+
+    def new_instance(self):
+        return self.model(client=self.client)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        verb = "Edit" if getattr(self, "object", None) else "New"
+        context.update(client=self.client, title=f"{verb} {self.noun}")
+        return context
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, f"{self.noun.capitalize()} saved for {self.client.code}.")
+        return response
+
+    def get_success_url(self):
+        return self.client.get_absolute_url()
+
+
+class ContactCreateView(ClientRecordMixin, CreateView):
+    model = Contact
+    form_class = ContactForm
+    noun = "contact"
+
+    def new_instance(self):
+        return Contact(client=self.client, peacekeeper=self.request.user)
+
+
+class GoalCreateView(ClientRecordMixin, CreateView):
+    model = Goal
+    form_class = GoalForm
+    noun = "goal"
+
+
+class GoalUpdateView(ClientRecordMixin, UpdateView):
+    model = Goal
+    form_class = GoalForm
+    noun = "goal"
+
+
+class ReferralCreateView(ClientRecordMixin, CreateView):
+    model = Referral
+    form_class = ReferralForm
+    noun = "referral"
+
+
+class ReferralUpdateView(ClientRecordMixin, UpdateView):
+    model = Referral
+    form_class = ReferralForm
+    noun = "referral"

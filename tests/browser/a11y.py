@@ -1,0 +1,197 @@
+"""An axe-core sweep of every page the URL conf defines (used by test_accessibility.py).
+
+Which pages: the URL conf is walked (the same sampling as tests/accounts/test_login_required.py),
+so a page added later is swept without editing anything here. Each URL is first asked for with a
+plain GET in the signed-in browser context; only pages that answer 200 with HTML are opened and
+checked. A 404, 403 or 405, a redirect, or a 200 that is not HTML (a CSV or XLSX download) is
+recorded as skipped; any other status (a 500) fails the sweep, since a broken page is no skip.
+
+Path parameters: SAMPLE_IDS
+---------------------------
+A URL with a path parameter needs a record that exists. Without help the walk puts `1` in an
+`<int:…>` parameter and `x` in a `<str:…>` one, which usually answers 404 and is skipped. To sweep
+such pages, add an entry to SAMPLE_IDS. The key is either
+
+* the URL *before* the parameter, exactly as the URL conf spells it (`"/clients/"`,
+  `"/clients/<int:pk>/contacts/"`), or
+* the parameter's name (`"year"`, `"quarter"`), used when no prefix key matches;
+
+and the value a callable `hook(people, path)` returning what to put in the path, usually a new
+record's pk. `people` maps persona names to users (`peacekeeper`, `other_peacekeeper`, `manager`,
+`analyst`, `admin_user`); `path` holds the parameters already filled in this URL, so a nested
+record can hang off its parent (`path["pk"]` is the client in `/clients/<int:pk>/goals/<int:item_pk>/`).
+Each hook runs once per test and parent, so `/clients/<pk>/` and `/clients/<pk>/edit/` open the
+same record. Put a client on `people["peacekeeper"]`'s caseload so that the peacekeeper's sweep
+covers client pages too (roles answering 404 for it are simply skipped). For example::
+
+    SAMPLE_IDS = {
+        "/clients/": lambda people, path: ClientFactory(primary_peacekeeper=people["peacekeeper"]).pk,
+        "/clients/<int:pk>/goals/": lambda people, path: GoalFactory(client_id=path["pk"]).pk,
+        "/incidents/": lambda people, path: IncidentFactory().pk,
+        "year": lambda people, path: 2024,
+        "quarter": lambda people, path: 2,
+    }
+"""
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.contrib.auth.models import User
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.accounts.test_login_required import _ROUTE_PARAM, _sample_regex
+from tests.browser.conftest import PHONE
+
+AXE_JS = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+FAILING_IMPACTS = ("critical", "serious")
+# Pages this role may not open (or not with GET): skipped. Any other status fails the sweep.
+SKIPPED_STATUSES = {403, 404, 405}
+
+DESKTOP = {"width": 1280, "height": 900}
+WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
+
+# Not pages: logout is POST only, the health check is plain text for load balancers.
+NOT_PAGES = {"/accounts/logout/", "/health/"}
+# Django's own admin: only its index is ours to check (it is the administrators' way in).
+ADMIN_PREFIX, ADMIN_INDEX = "/admin/", "/admin/"
+
+SampleHook = Callable[[Mapping[str, User], Mapping[str, str]], object]
+
+SAMPLE_IDS: dict[str, SampleHook] = {}
+
+
+def walk_routes(patterns=None, prefix: str = "/") -> Iterator[str]:
+    """Yield every pattern of the URL conf as a path that keeps its `<converter:name>` parameters.
+
+    Regex patterns (Django admin's) are sampled as test_login_required does.
+    """
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        text = str(pattern.pattern)
+        part = text if hasattr(pattern.pattern, "_route") else _sample_regex(text)
+        if isinstance(pattern, URLResolver):
+            yield from walk_routes(pattern.url_patterns, prefix + part)
+        elif isinstance(pattern, URLPattern):
+            yield prefix + part
+
+
+def is_swept(route: str) -> bool:
+    if route in NOT_PAGES:
+        return False
+    return not route.startswith(ADMIN_PREFIX) or route == ADMIN_INDEX
+
+
+def swept_routes() -> list[str]:
+    return sorted({route for route in walk_routes() if is_swept(route)})
+
+
+class SampleIds:
+    """Fills a route's path parameters from SAMPLE_IDS, creating each sample record once."""
+
+    def __init__(self, people: Mapping[str, User], hooks: Mapping[str, SampleHook] | None = None):
+        self.people = people
+        self.hooks = SAMPLE_IDS if hooks is None else hooks
+        self.made: dict[tuple, str] = {}
+
+    def url(self, route: str) -> str:
+        path: dict[str, str] = {}
+        url, end = "", 0
+        for match in _ROUTE_PARAM.finditer(route):
+            path[match["name"]] = self._value(route[: match.start()], match, path)
+            url += route[end : match.start()] + path[match["name"]]
+            end = match.end()
+        return url + route[end:]
+
+    def _value(self, before: str, match: re.Match, path: dict[str, str]) -> str:
+        key = before if before in self.hooks else match["name"]
+        if key not in self.hooks:
+            return "x" if match["converter"] in ("str", "slug", "path") else "1"
+        made = (key, *path.items())
+        if made not in self.made:
+            self.made[made] = str(self.hooks[key](self.people, dict(path)))
+        return self.made[made]
+
+
+@dataclass
+class Sweep:
+    """What a sweep checked, skipped and found, for one role."""
+
+    role: str
+    checked: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    failing: list[str] = field(default_factory=list)
+    other: list[str] = field(default_factory=list)
+
+    def record(self, url: str, width: str, violations: list[dict]) -> None:
+        self.checked.append(f"{url} @ {width}")
+        for violation in violations:
+            text = describe(violation, f"{url} @ {width}")
+            (self.failing if violation["impact"] in FAILING_IMPACTS else self.other).append(text)
+
+    def summary(self) -> str:
+        lines = [f"axe sweep as {self.role}: {len(self.checked)} page views checked, {len(self.skipped)} URLs skipped"]
+        lines += [f"  checked {item}" for item in self.checked]
+        lines += [f"  skipped {item}" for item in self.skipped]
+        lines += [f"  ERROR {item}" for item in self.errors]
+        if self.other:
+            lines.append(f"  {len(self.other)} moderate/minor violations (not failing):")
+            lines += [f"    {text}" for text in self.other]
+        return "\n".join(lines)
+
+
+def describe(violation: dict, where: str) -> str:
+    nodes = "\n".join(
+        f"      {' >>> '.join(_flatten(node['target']))}  ({_first_line(node.get('failureSummary'))})"
+        for node in violation["nodes"]
+    )
+    return f"[{violation['impact']}] {violation['id']}: {violation['help']} on {where}\n{nodes}"
+
+
+def _flatten(target) -> list[str]:
+    # Selectors inside iframes or shadow roots come as nested lists.
+    return [" ".join(part) if isinstance(part, list) else part for part in target]
+
+
+def _first_line(summary: str | None) -> str:
+    lines = (summary or "").splitlines()
+    return " ".join(line.strip() for line in lines[1:2]) or (lines[0] if lines else "")
+
+
+def run_axe(page) -> list[dict]:
+    """Inject axe into the page and return its WCAG 2.0/2.1 A and AA violations."""
+    page.add_script_tag(path=AXE_JS)
+    return page.evaluate(
+        """tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
+                  .then(results => results.violations)""",
+        WCAG_TAGS,
+    )
+
+
+def sweep(page, base_url: str, routes: list[str], samples: SampleIds, result: Sweep) -> Sweep:
+    """Check each route that renders as HTML for this page's user, at desktop and phone widths."""
+    pages = []
+    for route in routes:
+        url = samples.url(route)
+        # The context's request API shares the browser's cookies: ask before opening, so that
+        # downloads and redirects are skipped without the browser following them.
+        response = page.request.get(base_url + url, max_redirects=0)
+        content_type = response.headers.get("content-type", "")
+        if response.status == 200 and content_type.startswith("text/html"):
+            pages.append(url)
+        elif 300 <= response.status < 400:
+            result.skipped.append(f"{url}: {response.status} to {response.headers.get('location')}")
+        elif response.status in SKIPPED_STATUSES or response.status == 200:
+            result.skipped.append(f"{url}: {response.status} {content_type}".rstrip())
+        else:
+            # A 500 (or a 400 to a plain GET) is a broken page, not one this role may not open.
+            result.errors.append(f"{url}: {response.status}")
+        response.dispose()
+    for width, viewport in WIDTHS.items():
+        page.set_viewport_size(viewport)
+        for url in pages:
+            page.goto(base_url + url)
+            result.record(url, width, run_axe(page))
+    return result
