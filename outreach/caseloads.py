@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import ExpressionWrapper, F, FloatField, OuterRef, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, FloatField, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -43,13 +43,23 @@ def peacekeeper_worklist(user: User, *, today: datetime.date | None = None) -> W
         .select_related("client")
         .order_by("-occurred_at")
     )
+    due_list, due_count = _head_and_count(due)
+    overdue_list, overdue_count = _head_and_count(overdue)
     return Worklist(
-        follow_ups_due=list(due[:WORKLIST_LIMIT]),
-        follow_ups_due_count=due.count(),
-        overdue=list(overdue[:WORKLIST_LIMIT]),
-        overdue_count=overdue.count(),
+        follow_ups_due=due_list,
+        follow_ups_due_count=due_count,
+        overdue=overdue_list,
+        overdue_count=overdue_count,
         flagged_contacts=list(flagged[:WORKLIST_LIMIT]),
     )
+
+
+def _head_and_count(queryset: QuerySet) -> tuple[list, int]:
+    """The first WORKLIST_LIMIT rows and the total, with a COUNT query only when there are more."""
+    head = list(queryset[: WORKLIST_LIMIT + 1])
+    if len(head) <= WORKLIST_LIMIT:
+        return head, len(head)
+    return head[:WORKLIST_LIMIT], queryset.count()
 
 
 def caseload_summary(*, today: datetime.date | None = None) -> QuerySet:
@@ -70,6 +80,7 @@ def caseload_summary(*, today: datetime.date | None = None) -> QuerySet:
             minutes_30d=SubquerySum(contacts.values("duration_minutes")),
             goals_achieved_quarter=SubqueryCount(goals.values("pk")),
             hours_30d=ExpressionWrapper(F("minutes_30d") / 60.0, output_field=FloatField()),
+            over_cap=ExpressionWrapper(Q(active_clients__gt=settings.CASELOAD_CAP), output_field=BooleanField()),
         )
         .order_by("first_name", "last_name")
     )

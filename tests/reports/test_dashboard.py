@@ -1,0 +1,80 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from outreach.caseloads import caseload_summary, peacekeeper_worklist, quarter_start
+from outreach.models import local_today
+from tests.factories import ClientFactory, ContactFactory, GoalFactory
+
+TODAY = local_today()
+NOW = timezone.now()
+
+
+def test_quarters_start_on_the_first_of_january_april_july_october():
+    assert quarter_start(datetime.date(2018, 9, 30)) == datetime.date(2018, 7, 1)
+    assert quarter_start(datetime.date(2018, 10, 1)) == datetime.date(2018, 10, 1)
+    assert quarter_start(datetime.date(2020, 2, 29)) == datetime.date(2020, 1, 1)
+
+
+def test_the_worklist_lists_due_follow_ups_overdue_clients_and_recent_flags(peacekeeper, jamal, andre):
+    ContactFactory(client=jamal, occurred_at=NOW - datetime.timedelta(days=8), follow_up_on=TODAY)
+    kim = ClientFactory(primary_peacekeeper=peacekeeper)
+    ContactFactory(client=kim, occurred_at=NOW - datetime.timedelta(days=6), conflict_risk=True)
+    ContactFactory(client=andre, occurred_at=NOW - datetime.timedelta(days=20), follow_up_on=TODAY, conflict_risk=True)
+    worklist = peacekeeper_worklist(peacekeeper)
+    assert worklist.follow_ups_due == [jamal]
+    assert worklist.overdue == [jamal]  # high risk, 8 days > 7
+    assert [c.client for c in worklist.flagged_contacts] == [kim]
+
+
+def test_a_later_contact_clears_a_due_follow_up(peacekeeper, jamal):
+    ContactFactory(client=jamal, occurred_at=NOW - datetime.timedelta(days=5), follow_up_on=TODAY)
+    ContactFactory(client=jamal, occurred_at=NOW - datetime.timedelta(hours=1))
+    assert peacekeeper_worklist(peacekeeper).follow_ups_due == []
+
+
+def test_flags_older_than_seven_days_drop_off(peacekeeper, jamal):
+    ContactFactory(client=jamal, occurred_at=NOW - datetime.timedelta(days=8), conflict_risk=True)
+    assert peacekeeper_worklist(peacekeeper).flagged_contacts == []
+
+
+def test_the_caseload_summary_counts_each_peacekeeper(peacekeeper, other_peacekeeper, jamal, settings):
+    settings.CASELOAD_CAP = 1
+    ClientFactory(primary_peacekeeper=peacekeeper)
+    ClientFactory(primary_peacekeeper=peacekeeper, status="exited", exited_on=TODAY, exit_reason="moved")
+    ContactFactory(client=jamal, occurred_at=NOW - datetime.timedelta(days=2), duration_minutes=90)
+    ContactFactory(client=jamal, occurred_at=NOW - datetime.timedelta(days=40), duration_minutes=60)
+    GoalFactory(client=jamal, status="achieved", achieved_on=TODAY)
+    rows = {row.username: row for row in caseload_summary()}
+    grover = rows["grover"]
+    assert (grover.active_clients, grover.contacts_30d, grover.minutes_30d) == (2, 1, 90)
+    assert grover.hours_30d == 1.5 and grover.goals_achieved_quarter == 1 and grover.over_cap
+    assert grover.overdue_clients == 1  # the client with no contact since enrolment 190 days ago
+    assert rows["maria"].active_clients == 0 and not rows["maria"].over_cap
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_the_peacekeeper_dashboard_query_count_stays_flat(client, peacekeeper, django_assert_max_num_queries, size):
+    for record in ClientFactory.create_batch(size, primary_peacekeeper=peacekeeper):
+        ContactFactory(client=record, occurred_at=NOW - datetime.timedelta(days=10), follow_up_on=TODAY)
+        ContactFactory(client=record, conflict_risk=True)
+    client.force_login(peacekeeper)
+    # session, user, roles, due, overdue, flagged, session save (+ counts past 20 rows)
+    with django_assert_max_num_queries(12):
+        page = client.get("/").content.decode()
+    assert "Follow-ups due" in page
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_the_manager_dashboard_query_count_stays_flat(
+    client, manager, peacekeeper, other_peacekeeper, django_assert_max_num_queries, size
+):
+    for record in ClientFactory.create_batch(size, primary_peacekeeper=peacekeeper):
+        ContactFactory(client=record)
+        GoalFactory(client=record, status="achieved", achieved_on=TODAY)
+    client.force_login(manager)
+    # session, user, roles, the one summary query, session save
+    with django_assert_max_num_queries(9):
+        page = client.get("/").content.decode()
+    assert "Grover Crump" in page and "Maria Lopez" in page
