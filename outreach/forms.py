@@ -5,6 +5,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from accounts.roles import Role
+from config.forms import StaleEditMixin
 from outreach.models import Client, Contact, Goal, Referral, Topic
 
 
@@ -36,6 +37,14 @@ class PeacekeeperMultipleChoiceField(forms.ModelMultipleChoiceField):
         return obj.get_full_name() or obj.username
 
 
+def _helper() -> FormHelper:
+    """The page template draws the <form> tag and buttons; hidden fields (stale-edit stamp) still render."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.render_hidden_fields = True
+    return helper
+
+
 def _row(*fields: str, cols: str = "col-md") -> Div:
     return Div(*(Div(Field(f), css_class=cols) for f in fields), css_class="row")
 
@@ -45,7 +54,7 @@ CASE_FIELDS = ["risk_level", "referral_source", "referred_on", "consent_signed_o
 MANAGER_FIELDS = ["status", "enrolled_on", "exited_on", "exit_reason", "primary_peacekeeper", "secondary_peacekeepers"]
 
 
-class ClientForm(forms.ModelForm):
+class ClientForm(StaleEditMixin, forms.ModelForm):
     """A client's record. Assignment, enrolment and exit fields only for managers."""
 
     primary_peacekeeper = PeacekeeperChoiceField(queryset=User.objects.none(), required=False)
@@ -77,8 +86,7 @@ class ClientForm(forms.ModelForm):
                 del self.fields[name]
         if not ask_duplicates:
             del self.fields["not_a_duplicate"]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.helper = _helper()
         layout = [
             Fieldset("Person", _row("first_name", "last_name", "nickname"), _row("date_of_birth", "gender", "phone")),
             Fieldset("Where", _row("address", "neighborhood")),
@@ -137,8 +145,7 @@ class ContactForm(forms.ModelForm):
         if not self.is_bound and not self.instance.pk:
             self.initial["occurred_at"] = timezone.localtime().replace(second=0, microsecond=0)
             self.initial["duration_minutes"] = self.initial.get("duration_minutes") or 30
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.helper = _helper()
         self.helper.layout = Layout(
             _row("occurred_at", "duration_minutes", cols="col-sm"),
             _row("kind", "location", cols="col-sm"),
@@ -150,7 +157,7 @@ class ContactForm(forms.ModelForm):
         )
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(StaleEditMixin, forms.ModelForm):
     class Meta:
         model = Goal
         fields = ["domain", "description", "target_on", "status", "achieved_on"]
@@ -158,8 +165,7 @@ class GoalForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.helper = _helper()
         self.helper.layout = Layout(
             _row("domain", "target_on", cols="col-sm"),
             Field("description"),
@@ -167,7 +173,7 @@ class GoalForm(forms.ModelForm):
         )
 
 
-class ReferralForm(forms.ModelForm):
+class ReferralForm(StaleEditMixin, forms.ModelForm):
     class Meta:
         model = Referral
         fields = ["partner", "service", "referred_on", "status", "completed_on"]
@@ -175,8 +181,7 @@ class ReferralForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.helper = _helper()
         self.helper.layout = Layout(
             _row("partner", "service", cols="col-sm"),
             _row("referred_on", "status", "completed_on", cols="col-sm"),

@@ -11,6 +11,12 @@ TODAY = local_today()
 LIST = reverse("outreach:client_list")
 
 
+def post_edit(client, url, data):
+    """POST an edit form as a browser would: with the version stamp of the form as opened."""
+    stamp = client.get(url).context["form"]["loaded_version"].value()
+    return client.post(url, {**data, "loaded_version": stamp})
+
+
 def _client_data(**overrides):
     data = {
         "first_name": "Marcus",
@@ -90,7 +96,7 @@ def test_a_peacekeeper_cannot_reassign_or_exit_through_the_edit_form(client, pea
         first_name="Jamal", last_name="Johnson", primary_peacekeeper=other_peacekeeper.pk, status="exited"
     )
     data["referred_on"] = jamal.referred_on.isoformat()
-    response = client.post(reverse("outreach:client_edit", args=[jamal.pk]), data)
+    response = post_edit(client, reverse("outreach:client_edit", args=[jamal.pk]), data)
     assert response.status_code == 302
     jamal.refresh_from_db()
     assert jamal.primary_peacekeeper == peacekeeper and jamal.status == ClientStatus.ACTIVE
@@ -100,10 +106,10 @@ def test_a_manager_exits_a_client_with_a_reason(client, manager, jamal):
     client.force_login(manager)
     data = _client_data(first_name="Jamal", last_name="Johnson", status="exited", exited_on=TODAY.isoformat())
     data.update(referred_on=jamal.referred_on.isoformat(), enrolled_on=jamal.enrolled_on.isoformat())
-    response = client.post(reverse("outreach:client_edit", args=[jamal.pk]), data)
+    response = post_edit(client, reverse("outreach:client_edit", args=[jamal.pk]), data)
     assert "Give the reason the client exited." in response.content.decode()
     data["exit_reason"] = "completed"
-    assert client.post(reverse("outreach:client_edit", args=[jamal.pk]), data).status_code == 302
+    assert post_edit(client, reverse("outreach:client_edit", args=[jamal.pk]), data).status_code == 302
     jamal.refresh_from_db()
     assert jamal.status == ClientStatus.EXITED and jamal.exit_reason == "completed"
 
@@ -138,9 +144,10 @@ def test_goals_are_added_and_updated(client, peacekeeper, jamal):
     client.post(url, {"domain": "employment", "description": "Get a job", "status": "open"})
     goal = jamal.goals.get()
     edit = reverse("outreach:goal_edit", args=[jamal.pk, goal.pk])
-    response = client.post(edit, {"domain": "employment", "description": "Get a job", "status": "achieved"})
+    data = {"domain": "employment", "description": "Get a job", "status": "achieved"}
+    response = post_edit(client, edit, data)
     assert "Give the date the goal was achieved." in response.content.decode()
-    client.post(edit, {"domain": "employment", "description": "Get a job", "status": "achieved", "achieved_on": TODAY})
+    post_edit(client, edit, {**data, "achieved_on": TODAY})
     goal.refresh_from_db()
     assert goal.status == "achieved"
 
@@ -238,3 +245,49 @@ def test_a_client_page_query_count_stays_flat(client, manager, jamal, django_ass
     # session, user, roles, client, secondaries, contact count, goals, referrals, contacts, session save
     with django_assert_max_num_queries(14):
         assert client.get(jamal.get_absolute_url()).status_code == 200
+
+
+def test_a_stale_edit_is_refused_and_the_input_kept(client, manager, jamal):
+    client.force_login(manager)
+    url = reverse("outreach:client_edit", args=[jamal.pk])
+    opened = client.get(url).context["form"]["loaded_version"].value()
+    Client.objects.filter(pk=jamal.pk).update(nickname="Set by someone else", updated_at=timezone.now())
+    data = {
+        "first_name": "Jamal",
+        "last_name": "Johnson",
+        "nickname": "Mine",
+        "risk_level": "high",
+        "referral_source": jamal.referral_source,
+        "referred_on": jamal.referred_on.isoformat(),
+        "status": "active",
+        "enrolled_on": jamal.enrolled_on.isoformat(),
+        "primary_peacekeeper": jamal.primary_peacekeeper_id,
+        "loaded_version": opened,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Someone else saved this record" in page
+    assert 'value="Mine"' in page
+    jamal.refresh_from_db()
+    assert jamal.nickname == "Set by someone else"
+    # Saving again after the warning is a deliberate choice, and goes through.
+    data["loaded_version"] = response.context["form"]["loaded_version"].value()
+    assert client.post(url, data).status_code == 302
+    jamal.refresh_from_db()
+    assert jamal.nickname == "Mine"
+
+
+def test_a_stale_goal_edit_is_refused(client, peacekeeper, jamal):
+    goal = GoalFactory(client=jamal)
+    client.force_login(peacekeeper)
+    url = reverse("outreach:goal_edit", args=[jamal.pk, goal.pk])
+    opened = client.get(url).context["form"]["loaded_version"].value()
+    goal.description = "Changed meanwhile"
+    goal.save()
+    response = client.post(
+        url, {"domain": "education", "description": "Mine", "status": "open", "loaded_version": opened}
+    )
+    assert "Someone else saved this record" in response.content.decode()
+    goal.refresh_from_db()
+    assert goal.description == "Changed meanwhile"

@@ -106,7 +106,9 @@ def test_reassigning_a_client_takes_it_off_the_old_caseload(client, manager, pea
         "enrolled_on": jamal.enrolled_on.isoformat(),
         "primary_peacekeeper": other_peacekeeper.pk,
     }
-    response = client.post(reverse("outreach:client_edit", args=[jamal.pk]), data)
+    url = reverse("outreach:client_edit", args=[jamal.pk])
+    data["loaded_version"] = client.get(url).context["form"]["loaded_version"].value()
+    response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()
     client.force_login(peacekeeper)
     assert client.get(jamal.get_absolute_url()).status_code == 404

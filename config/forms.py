@@ -1,0 +1,46 @@
+"""Form pieces shared by the apps."""
+
+from django import forms
+from django.utils import formats, timezone
+
+
+class StaleEditMixin(forms.ModelForm):
+    """Refuse to save over a record someone else saved since this form was opened.
+
+    The form carries the record's `updated_at` as it was when opened; on save, the row is
+    locked (same transaction as the write) and its current stamp compared. On a mismatch the
+    user's input stays on the form, with a message; the form then carries the new stamp, so
+    saving again, after looking, is a deliberate choice to replace the other person's version.
+    """
+
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.updated_at.isoformat()
+        else:
+            del self.fields["loaded_version"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk:
+            return cleaned
+        current = (
+            type(self.instance)
+            ._default_manager.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("updated_at", flat=True)
+            .first()
+        )
+        if current is not None and cleaned.get("loaded_version") != current.isoformat():
+            when = formats.date_format(timezone.localtime(current), "DATETIME_FORMAT")
+            self.data = self.data.copy()
+            self.data[self.add_prefix("loaded_version")] = current.isoformat()
+            raise forms.ValidationError(
+                f"Someone else saved this record at {when}, after you opened this form. Your changes are "
+                "below but not saved: open the record in another tab to see theirs, then save again to "
+                "replace it with yours.",
+                code="stale",
+            )
+        return cleaned
