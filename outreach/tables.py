@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from config.tables import PaginatedTable
@@ -17,6 +18,14 @@ STATUS_BADGES = {
 }
 
 
+def _from(breakpoint: str, *, nowrap: bool = False, extra: str = "") -> dict:
+    """Cell attributes showing a column only from a Bootstrap breakpoint up ("xs": always)."""
+    css = [] if breakpoint == "xs" else ["d-none", f"d-{breakpoint}-table-cell"]
+    css += [extra] if extra else []
+    cell = css + ["text-nowrap"] if nowrap else css
+    return {"th": {"class": " ".join(css)}, "td": {"class": " ".join(cell)}}
+
+
 def badge(css: str, label: str) -> str:
     return format_html('<span class="badge {}">{}</span>', css, label)
 
@@ -24,19 +33,22 @@ def badge(css: str, label: str) -> str:
 class ClientTable(PaginatedTable):
     """The client list (a peacekeeper's caseload, or every client for managers)."""
 
-    code = tables.Column(linkify=True, verbose_name="Code")
+    # Phones show name, risk, days since contact and next follow-up; wider screens show more.
+    code = tables.Column(linkify=True, verbose_name="Code", attrs=_from("sm", nowrap=True))
     name = tables.Column(accessor="full_name", verbose_name="Name", order_by=("last_name", "first_name"), linkify=True)
-    nickname = tables.Column(verbose_name="Nickname")
+    nickname = tables.Column(verbose_name="Nickname", attrs=_from("lg"))
     risk_level = tables.Column(verbose_name="Risk")
-    status = tables.Column(verbose_name="Status")
-    primary_peacekeeper = tables.Column(verbose_name="Peacekeeper", order_by=("primary_peacekeeper__first_name",))
-    neighborhood = tables.Column(verbose_name="Neighborhood")
-    last_contact_on = tables.DateColumn(verbose_name="Last contact", attrs={"td": {"class": "date"}})
+    status = tables.Column(verbose_name="Status", attrs=_from("md"))
+    primary_peacekeeper = tables.Column(
+        verbose_name="Peacekeeper", order_by=("primary_peacekeeper__first_name",), attrs=_from("lg")
+    )
+    neighborhood = tables.Column(verbose_name="Neighborhood", attrs=_from("xxl"))
+    last_contact_on = tables.DateColumn(verbose_name="Last contact", attrs=_from("md", nowrap=True))
     days_since = tables.Column(
         verbose_name="Days since contact", accessor="last_touch_on", order_by=("-last_touch_on",), empty_values=()
     )
-    next_follow_up_on = tables.DateColumn(verbose_name="Next follow-up", attrs={"td": {"class": "date"}})
-    open_goal_count = tables.Column(verbose_name="Open goals", attrs={"td": {"class": "text-end"}})
+    next_follow_up_on = tables.DateColumn(verbose_name="Next follow-up", attrs=_from("xs", nowrap=True))
+    open_goal_count = tables.Column(verbose_name="Open goals", attrs=_from("md", extra="text-end"))
 
     class Meta:
         model = Client
@@ -81,6 +93,10 @@ class ClientTable(PaginatedTable):
         if record.is_overdue:
             return format_html('{} <span class="badge badge-overdue">Overdue</span>', label)
         return label
+
+    def render_next_follow_up_on(self, record: Client, value):
+        # An exited client's last plan is history, not a task.
+        return "—" if record.status == ClientStatus.EXITED else date_format(value, "SHORT_DATE_FORMAT")
 
     def value_days_since(self, record: Client):
         return (local_today() - record.last_touch_on).days
