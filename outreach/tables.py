@@ -96,7 +96,9 @@ class ClientTable(PaginatedTable):
 
     def render_next_follow_up_on(self, record: Client, value):
         # An exited client's last plan is history, not a task.
-        return "—" if record.status == ClientStatus.EXITED else date_format(value, "SHORT_DATE_FORMAT")
+        if value is None or record.status == ClientStatus.EXITED:
+            return "—"
+        return date_format(value, "SHORT_DATE_FORMAT")
 
     def value_days_since(self, record: Client):
         return (local_today() - record.last_touch_on).days
