@@ -112,3 +112,16 @@ def test_reassigning_a_client_takes_it_off_the_old_caseload(client, manager, pea
     assert response.status_code == 302, response.content.decode()
     client.force_login(peacekeeper)
     assert client.get(jamal.get_absolute_url()).status_code == 404
+
+
+def test_a_manager_exports_excel_with_the_same_scope(client, manager, jamal, andre):
+    import io
+
+    import openpyxl
+
+    client.force_login(manager)
+    response = client.get(reverse("outreach:client_list"), {"_export": "xlsx", "q": "Lewis"})
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert names == ["Andre Lewis"]
