@@ -1,26 +1,11 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Fieldset, Layout
+from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
 
 from accounts.roles import Role
-from config.forms import StaleEditMixin
+from config.forms import DateInput, DateTimeInput, StaleEditMixin, form_helper, row
 from outreach.models import Client, Contact, Goal, Referral, Topic
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 def peacekeeper_choices():
@@ -35,18 +20,6 @@ class PeacekeeperChoiceField(forms.ModelChoiceField):
 class PeacekeeperMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.username
-
-
-def _helper() -> FormHelper:
-    """The page template draws the <form> tag and buttons; hidden fields (stale-edit stamp) still render."""
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.render_hidden_fields = True
-    return helper
-
-
-def _row(*fields: str, cols: str = "col-md") -> Div:
-    return Div(*(Div(Field(f), css_class=cols) for f in fields), css_class="row")
 
 
 PERSON_FIELDS = ["first_name", "last_name", "nickname", "date_of_birth", "gender", "phone", "address", "neighborhood"]
@@ -86,19 +59,19 @@ class ClientForm(StaleEditMixin, forms.ModelForm):
                 del self.fields[name]
         if not ask_duplicates:
             del self.fields["not_a_duplicate"]
-        self.helper = _helper()
+        self.helper = form_helper()
         layout = [
-            Fieldset("Person", _row("first_name", "last_name", "nickname"), _row("date_of_birth", "gender", "phone")),
-            Fieldset("Where", _row("address", "neighborhood")),
-            Fieldset("Case", _row("risk_level", "referral_source"), _row("referred_on", "consent_signed_on")),
+            Fieldset("Person", row("first_name", "last_name", "nickname"), row("date_of_birth", "gender", "phone")),
+            Fieldset("Where", row("address", "neighborhood")),
+            Fieldset("Case", row("risk_level", "referral_source"), row("referred_on", "consent_signed_on")),
         ]
         if manages:
             layout.append(
                 Fieldset(
                     "Enrolment and team",
-                    _row("status", "enrolled_on"),
-                    _row("exited_on", "exit_reason"),
-                    _row("primary_peacekeeper"),
+                    row("status", "enrolled_on"),
+                    row("exited_on", "exit_reason"),
+                    row("primary_peacekeeper"),
                     Field("secondary_peacekeepers"),
                 )
             )
@@ -142,13 +115,15 @@ class ContactForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # The model field's own minimum (0) would otherwise win over the widget's.
+        self.fields["duration_minutes"].widget.attrs.update(min=1, max=Contact.MAX_MINUTES)
         if not self.is_bound and not self.instance.pk:
             self.initial["occurred_at"] = timezone.localtime().replace(second=0, microsecond=0)
             self.initial["duration_minutes"] = self.initial.get("duration_minutes") or 30
-        self.helper = _helper()
+        self.helper = form_helper()
         self.helper.layout = Layout(
-            _row("occurred_at", "duration_minutes", cols="col-sm"),
-            _row("kind", "location", cols="col-sm"),
+            row("occurred_at", "duration_minutes", cols="col-sm"),
+            row("kind", "location", cols="col-sm"),
             Field("topics", wrapper_class="topics"),
             Field("notes"),
             Field("conflict_risk"),
@@ -165,11 +140,11 @@ class GoalForm(StaleEditMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = form_helper()
         self.helper.layout = Layout(
-            _row("domain", "target_on", cols="col-sm"),
+            row("domain", "target_on", cols="col-sm"),
             Field("description"),
-            _row("status", "achieved_on", cols="col-sm"),
+            row("status", "achieved_on", cols="col-sm"),
         )
 
 
@@ -181,8 +156,8 @@ class ReferralForm(StaleEditMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = form_helper()
         self.helper.layout = Layout(
-            _row("partner", "service", cols="col-sm"),
-            _row("referred_on", "status", "completed_on", cols="col-sm"),
+            row("partner", "service", cols="col-sm"),
+            row("referred_on", "status", "completed_on", cols="col-sm"),
         )

@@ -22,11 +22,13 @@ record's pk. `people` maps persona names to users (`peacekeeper`, `other_peaceke
 record can hang off its parent (`path["pk"]` is the client in `/clients/<int:pk>/goals/<int:item_pk>/`).
 Each hook runs once per test and parent, so `/clients/<pk>/` and `/clients/<pk>/edit/` open the
 same record. Put a client on `people["peacekeeper"]`'s caseload so that the peacekeeper's sweep
-covers client pages too (roles answering 404 for it are simply skipped). For example::
+covers client pages too (roles answering 404 for it are simply skipped). Hang a nested record off
+its parent with `client=`, not `client_id=`: the factories' `client` SubFactory would still make
+(and leave behind) a client of its own. For example::
 
     SAMPLE_IDS = {
         "/clients/": lambda people, path: ClientFactory(primary_peacekeeper=people["peacekeeper"]).pk,
-        "/clients/<int:pk>/goals/": lambda people, path: GoalFactory(client_id=path["pk"]).pk,
+        "/clients/<int:pk>/goals/": lambda people, path: GoalFactory(client=Client.objects.get(pk=path["pk"])).pk,
         "/incidents/": lambda people, path: IncidentFactory().pk,
         "year": lambda people, path: 2024,
         "quarter": lambda people, path: 2,
@@ -41,8 +43,10 @@ from pathlib import Path
 from django.contrib.auth.models import User
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from outreach.models import Client, Topic, local_today
 from tests.accounts.test_login_required import _ROUTE_PARAM, _sample_regex
 from tests.browser.conftest import PHONE
+from tests.factories import ClientFactory, ContactFactory, GoalFactory, PartnerFactory, ReferralFactory
 
 AXE_JS = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -60,7 +64,49 @@ ADMIN_PREFIX, ADMIN_INDEX = "/admin/", "/admin/"
 
 SampleHook = Callable[[Mapping[str, User], Mapping[str, str]], object]
 
-SAMPLE_IDS: dict[str, SampleHook] = {}
+
+def sample_client(people: Mapping[str, User], path: Mapping[str, str]) -> int:
+    """A client on the peacekeeper's caseload with everything its page can show: contacts (one
+    flagged, one with a follow-up due today), a goal, a referral. A second client, never
+    contacted, is past the contact standard, so the overdue styling (list rows, badges, the
+    dashboard's list) is swept too. other_peacekeeper keeps an empty caseload: its empty state is swept.
+    """
+    grover = people["peacekeeper"]
+    client = ClientFactory(
+        first_name="Jamal", last_name="Johnson", nickname="Jay", phone="(510) 555-0142", primary_peacekeeper=grover
+    )
+    ContactFactory(client=client, kind="phone", topics=[Topic.EDUCATION, Topic.EMPLOYMENT], notes="Called about GED.")
+    ContactFactory(
+        client=client,
+        kind="home_visit",
+        duration_minutes=60,
+        location="At home",
+        topics=[Topic.FAMILY],
+        notes="Met his mother.",
+        conflict_risk=True,
+        next_steps="Check in after the weekend.",
+        follow_up_on=local_today(),
+    )
+    ContactFactory(client=client, kind="text_social", duration_minutes=5, topics=[])
+    GoalFactory(client=client, domain="employment", description="Find a part-time job", status="in_progress")
+    ReferralFactory(client=client, partner=PartnerFactory(name="Youth Jobs Coalition"), service="Job readiness")
+    ClientFactory(first_name="DeShawn", last_name="Carter", primary_peacekeeper=grover)
+    return client.pk
+
+
+def sample_goal(people: Mapping[str, User], path: Mapping[str, str]) -> int:
+    return GoalFactory(client=Client.objects.get(pk=path["pk"]), target_on=local_today()).pk
+
+
+def sample_referral(people: Mapping[str, User], path: Mapping[str, str]) -> int:
+    return ReferralFactory(client=Client.objects.get(pk=path["pk"]), status="connected").pk
+
+
+SAMPLE_IDS: dict[str, SampleHook] = {
+    "/clients/": sample_client,
+    "/clients/<int:pk>/goals/": sample_goal,
+    "/clients/<int:pk>/referrals/": sample_referral,
+}
 
 
 def walk_routes(patterns=None, prefix: str = "/") -> Iterator[str]:
