@@ -1,5 +1,7 @@
 """Form pieces shared by the apps."""
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field
 from django import forms
 from django.utils import formats, timezone
 
@@ -44,3 +46,29 @@ class StaleEditMixin(forms.ModelForm):
                 code="stale",
             )
         return cleaned
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def form_helper() -> FormHelper:
+    """The page template draws the <form> tag and buttons; hidden fields (stale-edit stamp) still render."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.render_hidden_fields = True
+    return helper
+
+
+def row(*fields: str, cols: str = "col-md") -> Div:
+    return Div(*(Div(Field(f), css_class=cols) for f in fields), css_class="row")

@@ -11,3 +11,11 @@ class PaginatedTable(tables.Table):
         # RequestConfig passes ?per_page= straight through: bound it so nobody can ask for a million rows.
         per_page = max(1, min(per_page or DEFAULT_PER_PAGE, MAX_PER_PAGE))
         return super().paginate(paginator_class, per_page, page, *args, **kwargs)
+
+
+def visible_from(breakpoint: str, *, nowrap: bool = False, extra: str = "") -> dict:
+    """Cell attributes showing a column only from a Bootstrap breakpoint up ("xs": always)."""
+    css = [] if breakpoint == "xs" else ["d-none", f"d-{breakpoint}-table-cell"]
+    css += [extra] if extra else []
+    cell = css + ["text-nowrap"] if nowrap else css
+    return {"th": {"class": " ".join(css)}, "td": {"class": " ".join(cell)}}

@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
-from config.tables import PaginatedTable
+from config.tables import PaginatedTable, visible_from
 from outreach.models import Client, ClientStatus, RiskLevel, local_today
 
 RISK_BADGES = {
@@ -18,14 +18,6 @@ STATUS_BADGES = {
 }
 
 
-def _from(breakpoint: str, *, nowrap: bool = False, extra: str = "") -> dict:
-    """Cell attributes showing a column only from a Bootstrap breakpoint up ("xs": always)."""
-    css = [] if breakpoint == "xs" else ["d-none", f"d-{breakpoint}-table-cell"]
-    css += [extra] if extra else []
-    cell = css + ["text-nowrap"] if nowrap else css
-    return {"th": {"class": " ".join(css)}, "td": {"class": " ".join(cell)}}
-
-
 def badge(css: str, label: str) -> str:
     return format_html('<span class="badge {}">{}</span>', css, label)
 
@@ -34,21 +26,21 @@ class ClientTable(PaginatedTable):
     """The client list (a peacekeeper's caseload, or every client for managers)."""
 
     # Phones show name, risk, days since contact and next follow-up; wider screens show more.
-    code = tables.Column(linkify=True, verbose_name="Code", attrs=_from("sm", nowrap=True))
+    code = tables.Column(linkify=True, verbose_name="Code", attrs=visible_from("sm", nowrap=True))
     name = tables.Column(accessor="full_name", verbose_name="Name", order_by=("last_name", "first_name"), linkify=True)
-    nickname = tables.Column(verbose_name="Nickname", attrs=_from("lg"))
+    nickname = tables.Column(verbose_name="Nickname", attrs=visible_from("lg"))
     risk_level = tables.Column(verbose_name="Risk")
-    status = tables.Column(verbose_name="Status", attrs=_from("md"))
+    status = tables.Column(verbose_name="Status", attrs=visible_from("md"))
     primary_peacekeeper = tables.Column(
-        verbose_name="Peacekeeper", order_by=("primary_peacekeeper__first_name",), attrs=_from("lg")
+        verbose_name="Peacekeeper", order_by=("primary_peacekeeper__first_name",), attrs=visible_from("lg")
     )
-    neighborhood = tables.Column(verbose_name="Neighborhood", attrs=_from("xxl"))
-    last_contact_on = tables.DateColumn(verbose_name="Last contact", attrs=_from("md", nowrap=True))
+    neighborhood = tables.Column(verbose_name="Neighborhood", attrs=visible_from("xxl"))
+    last_contact_on = tables.DateColumn(verbose_name="Last contact", attrs=visible_from("md", nowrap=True))
     days_since = tables.Column(
         verbose_name="Days since contact", accessor="last_touch_on", order_by=("-last_touch_on",), empty_values=()
     )
-    next_follow_up_on = tables.DateColumn(verbose_name="Next follow-up", attrs=_from("xs", nowrap=True))
-    open_goal_count = tables.Column(verbose_name="Open goals", attrs=_from("md", extra="text-end"))
+    next_follow_up_on = tables.DateColumn(verbose_name="Next follow-up", attrs=visible_from("xs", nowrap=True))
+    open_goal_count = tables.Column(verbose_name="Open goals", attrs=visible_from("md", extra="text-end"))
 
     class Meta:
         model = Client
