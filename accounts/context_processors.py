@@ -8,6 +8,7 @@ NAVIGATION = [
     ("Dashboard", "dashboard", lambda user: True),
     ("Clients", "outreach:client_list", roles.can_see_clients),
     ("Incidents", "incidents:incident_list", roles.can_log_incidents),
+    ("Mediations", "incidents:mediation_list", roles.can_log_incidents),
     ("Reports", "reports:index", roles.can_see_reports),
     ("Admin", "admin:index", roles.is_admin),
 ]

@@ -11,5 +11,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("outreach.urls")),
+    path("", include("incidents.urls")),
     path("", include("reports.urls")),
 ]

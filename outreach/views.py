@@ -96,6 +96,9 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contacts": contacts,
             "goals": client.goals.all(),
             "referrals": client.referrals.select_related("partner"),
+            # Reverse relations from the incidents app (which depends on this one, not the reverse).
+            "involvements": client.involvements.select_related("incident").order_by("-incident__occurred_at"),
+            "mediations": client.mediations.order_by("-occurred_on"),
             "manages": roles.can_see_all_clients(request.user),
         },
     )

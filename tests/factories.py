@@ -105,3 +105,16 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     partner = factory.SubFactory(PartnerFactory)
     service = "Job training"
     referred_on = factory.LazyFunction(lambda: local_today() - datetime.timedelta(days=10))
+
+
+class IncidentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "incidents.Incident"
+
+    case_number = factory.Sequence(lambda n: f"SPD-{n:06d}")
+    kind = "homicide"
+    occurred_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=3))
+    killed = 1
+    injured = 0
+    weapon = "firearm"
+    neighborhood = factory.SubFactory(NeighborhoodFactory, name="Downtown")

@@ -1,0 +1,57 @@
+from django.contrib import admin
+
+from incidents.models import Incident, IncidentImport, Involvement, Mediation, Response
+
+
+class InvolvementInline(admin.TabularInline):
+    model = Involvement
+    extra = 0
+    raw_id_fields = ["client"]
+
+
+class ResponseInline(admin.TabularInline):
+    model = Response
+    extra = 0
+
+
+@admin.register(Incident)
+class IncidentAdmin(admin.ModelAdmin):
+    list_display = ["case_number", "occurred_at", "kind", "neighborhood", "killed", "injured", "weapon", "status"]
+    list_filter = ["kind", "weapon", "status", "retaliation_risk", "source", "neighborhood"]
+    search_fields = ["case_number", "address", "description"]
+    list_select_related = ["neighborhood"]
+    date_hierarchy = "occurred_at"
+    readonly_fields = ["logged_by", "created_at", "updated_at"]
+    inlines = [InvolvementInline, ResponseInline]
+
+
+@admin.register(Involvement)
+class InvolvementAdmin(admin.ModelAdmin):
+    list_display = ["incident", "client", "role"]
+    list_filter = ["role"]
+    search_fields = ["incident__case_number", "client__code", "client__last_name"]
+    raw_id_fields = ["incident", "client"]
+
+
+@admin.register(Response)
+class ResponseAdmin(admin.ModelAdmin):
+    list_display = ["incident", "kind", "peacekeeper", "responded_at"]
+    list_filter = ["kind"]
+    search_fields = ["incident__case_number", "notes"]
+    raw_id_fields = ["incident"]
+
+
+@admin.register(Mediation)
+class MediationAdmin(admin.ModelAdmin):
+    list_display = ["occurred_on", "neighborhood", "outcome", "incident"]
+    list_filter = ["outcome", "neighborhood"]
+    search_fields = ["parties", "notes", "incident__case_number"]
+    raw_id_fields = ["incident", "clients"]
+    filter_horizontal = ["peacekeepers"]
+
+
+@admin.register(IncidentImport)
+class IncidentImportAdmin(admin.ModelAdmin):
+    list_display = ["filename", "uploaded_by", "uploaded_at", "applied_at"]
+    readonly_fields = ["filename", "uploaded_by", "uploaded_at", "applied_at", "summary"]
+    exclude = ["content"]

@@ -1,0 +1,69 @@
+import django_filters
+from django.db.models import Q
+
+from incidents.models import (
+    Incident,
+    IncidentKind,
+    IncidentStatus,
+    Mediation,
+    MediationOutcome,
+    RetaliationRisk,
+    Weapon,
+)
+from outreach.models import Neighborhood
+
+
+class IncidentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Search", method="search", help_text="Case number, address or description")
+    kind = django_filters.ChoiceFilter(choices=IncidentKind.choices, empty_label="Any kind")
+    neighborhood = django_filters.ModelChoiceFilter(queryset=Neighborhood.objects.all())
+    occurred = django_filters.DateFromToRangeFilter(
+        field_name="occurred_at__date",
+        label="Occurred between",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+    status = django_filters.ChoiceFilter(choices=IncidentStatus.choices, empty_label="Any status")
+    weapon = django_filters.ChoiceFilter(choices=Weapon.choices, empty_label="Any weapon")
+    retaliation_risk = django_filters.ChoiceFilter(
+        label="Retaliation risk", choices=RetaliationRisk.choices, empty_label="Any risk"
+    )
+    has_response = django_filters.BooleanFilter(
+        label="Peacekeeper response", method="filter_has_response", widget=django_filters.widgets.BooleanWidget()
+    )
+
+    class Meta:
+        model = Incident
+        fields = ["q", "kind", "neighborhood", "occurred", "status", "weapon", "retaliation_risk", "has_response"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["has_response"].field.widget.choices = [("", "Any"), ("true", "Responded"), ("false", "None")]
+        low, high = self.filters["occurred"].field.widget.widgets
+        low.attrs["aria-label"], high.attrs["aria-label"] = "Occurred from", "Occurred to"
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(case_number__icontains=value) | Q(address__icontains=value) | Q(description__icontains=value)
+        )
+
+    def filter_has_response(self, queryset, name, value):
+        return queryset.filter(response_count__gt=0) if value else queryset.filter(response_count=0)
+
+
+class MediationFilter(django_filters.FilterSet):
+    outcome = django_filters.ChoiceFilter(choices=MediationOutcome.choices, empty_label="Any outcome")
+    neighborhood = django_filters.ModelChoiceFilter(queryset=Neighborhood.objects.all())
+    occurred = django_filters.DateFromToRangeFilter(
+        field_name="occurred_on",
+        label="Between",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Mediation
+        fields = ["outcome", "neighborhood", "occurred"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        low, high = self.filters["occurred"].field.widget.widgets
+        low.attrs["aria-label"], high.attrs["aria-label"] = "From", "To"

@@ -1,0 +1,316 @@
+"""The incidents CSV import (SPEC section 5), shared by the command and the web page.
+
+All or nothing: rows are parsed and written in batches inside one transaction; any bad row
+means the transaction is rolled back at the end, so nothing is written, and every bad line is
+reported (line 1 is the header). A dry run always rolls back. Memory stays bounded: only one
+batch of rows is held at a time, plus the set of case numbers seen (to catch duplicates).
+"""
+
+import csv
+import datetime
+import io
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from incidents.models import Incident, IncidentKind, Weapon, incident_errors
+from outreach.models import Neighborhood
+
+COLUMNS = [
+    "case_number",
+    "occurred_at",
+    "kind",
+    "neighborhood",
+    "address",
+    "latitude",
+    "longitude",
+    "killed",
+    "injured",
+    "weapon",
+    "description",
+]
+# The fields an import writes; comparing them tells "updated" from "unchanged".
+FIELDS = ["kind", "occurred_at", "neighborhood_id", "address", "latitude", "longitude"] + [
+    "killed",
+    "injured",
+    "weapon",
+    "description",
+]
+BATCH_SIZE = 2000
+MAX_TEXT = {"case_number": 50, "address": 200, "neighborhood": 100}
+
+
+class ImportRejected(Exception):
+    """Raised inside the transaction to roll it back; the report says why."""
+
+
+@dataclass
+class LineError:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    """What an import did, or would do."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    new_neighborhoods: list[str] = field(default_factory=list)
+    errors: list[LineError] = field(default_factory=list)
+    header_error: str = ""
+    applied: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.header_error
+
+    @property
+    def rows(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    def as_dict(self) -> dict:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "new_neighborhoods": self.new_neighborhoods,
+            "errors": [str(e) for e in self.errors],
+            "header_error": self.header_error,
+            "applied": self.applied,
+        }
+
+
+Progress = Callable[[int], None]
+
+
+def import_incidents(
+    lines: Iterable[str], *, dry_run: bool, logged_by=None, progress: Progress | None = None
+) -> ImportReport:
+    """Import incidents from CSV text lines (any line endings; BOM allowed). See module docstring."""
+    report = ImportReport()
+    rows = csv.reader(_strip_bom(lines))
+    header = next(rows, None)
+    report.header_error = _header_problem(header)
+    if report.header_error:
+        return report
+    order = [name.strip().lower() for name in header]
+    try:
+        with transaction.atomic():
+            # One import at a time: two concurrent files must not both think a case number is new.
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {Incident._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+            _run(rows, order, report, logged_by=logged_by, progress=progress)
+            if dry_run or not report.ok:
+                raise ImportRejected
+            report.applied = True
+    except ImportRejected:
+        pass
+    return report
+
+
+def decode_upload(data: bytes) -> Iterator[str]:
+    """Text lines of an uploaded file (UTF-8, with or without BOM)."""
+    return io.StringIO(data.decode("utf-8-sig"), newline="")
+
+
+def _strip_bom(lines: Iterable[str]) -> Iterator[str]:
+    first = True
+    for line in lines:
+        if first:
+            line = line.removeprefix("\ufeff")
+            first = False
+        yield line
+
+
+def _header_problem(header: list[str] | None) -> str:
+    if not header:
+        return "The file is empty: the first line must be the header " + ",".join(COLUMNS) + "."
+    names = [name.strip().lower() for name in header]
+    missing = [c for c in COLUMNS if c not in names]
+    unknown = [n for n in names if n not in COLUMNS]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    problems = []
+    if missing:
+        problems.append("missing column(s): " + ", ".join(missing))
+    if unknown:
+        problems.append("unknown column(s): " + ", ".join(unknown))
+    if repeated:
+        problems.append("repeated column(s): " + ", ".join(repeated))
+    if problems:
+        return "Wrong header (line 1): " + "; ".join(problems) + ". Expected: " + ",".join(COLUMNS) + "."
+    return ""
+
+
+def _run(rows, order: list[str], report: ImportReport, *, logged_by, progress: Progress | None) -> None:
+    neighborhoods = {n.name.lower(): n for n in Neighborhood.objects.all()}
+    seen: set[str] = set()
+    batch: list[tuple[int, dict]] = []
+    done = 0
+    for line_number, row in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in row):
+            continue  # blank lines (often a trailing one) are not rows
+        values = _parse(line_number, row, order, report, seen)
+        if values is not None:
+            batch.append((line_number, values))
+        if len(batch) >= BATCH_SIZE:
+            done += _write(batch, neighborhoods, report, logged_by=logged_by)
+            batch = []
+            if progress:
+                progress(done)
+    done += _write(batch, neighborhoods, report, logged_by=logged_by)
+    if progress:
+        progress(done)
+
+
+def _parse(line: int, row: list[str], order: list[str], report: ImportReport, seen: set[str]) -> dict | None:
+    if len(row) != len(order):
+        report.errors.append(LineError(line, f"expected {len(order)} fields, found {len(row)}"))
+        return None
+    raw = {name: cell.strip() for name, cell in zip(order, row, strict=True)}
+    problems: list[str] = []
+    values: dict = {"description": raw["description"], "address": raw["address"]}
+    for name, limit in MAX_TEXT.items():
+        if len(raw[name]) > limit:
+            problems.append(f"{name} is longer than {limit} characters")
+    case_number = raw["case_number"]
+    if not case_number:
+        problems.append("case_number is empty")
+    elif case_number in seen:
+        problems.append(f"case_number {case_number} appears more than once in the file")
+    seen.add(case_number)
+    values["case_number"] = case_number
+    values["occurred_at"] = _parse_when(raw["occurred_at"], problems)
+    values["kind"] = _parse_choice("kind", raw["kind"], IncidentKind.values, problems)
+    values["weapon"] = _parse_choice("weapon", raw["weapon"], Weapon.values, problems)
+    values["killed"] = _parse_count("killed", raw["killed"], problems)
+    values["injured"] = _parse_count("injured", raw["injured"], problems)
+    values["latitude"] = _parse_decimal("latitude", raw["latitude"], problems)
+    values["longitude"] = _parse_decimal("longitude", raw["longitude"], problems)
+    values["neighborhood"] = raw["neighborhood"]
+    if not problems:
+        candidate = Incident(**{k: v for k, v in values.items() if k != "neighborhood"})
+        problems.extend(_lower_first(m) for m in incident_errors(candidate).values())
+    if problems:
+        report.errors.append(LineError(line, "; ".join(problems)))
+        return None
+    return values
+
+
+def _lower_first(message: str) -> str:
+    return message[:1].lower() + message[1:].rstrip(".")
+
+
+def _parse_when(text: str, problems: list[str]) -> datetime.datetime | None:
+    if not text:
+        problems.append("occurred_at is empty")
+        return None
+    try:
+        moment = parse_datetime(text.replace(" ", "T", 1)) if ("T" in text or " " in text) else None
+        if moment is None:
+            day = parse_date(text)
+            if day is None:
+                raise ValueError
+            moment = datetime.datetime.combine(day, datetime.time.min)
+    except ValueError:
+        problems.append(f"occurred_at {text!r} is not an ISO 8601 date or date and time")
+        return None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)  # local time unless an offset is given
+    return moment
+
+
+def _parse_choice(name: str, text: str, allowed: list[str], problems: list[str]) -> str | None:
+    if text not in allowed:
+        problems.append(f"{name} {text!r} is not one of {', '.join(allowed)}")
+        return None
+    return text
+
+
+def _parse_count(name: str, text: str, problems: list[str]) -> int | None:
+    if text == "":
+        return 0
+    if not text.isdigit() or int(text) > 32767:
+        problems.append(f"{name} {text!r} is not a whole number from 0 up")
+        return None
+    return int(text)
+
+
+def _parse_decimal(name: str, text: str, problems: list[str]) -> Decimal | None:
+    if text == "":
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        problems.append(f"{name} {text!r} is not a number")
+        return None
+    if not value.is_finite():
+        problems.append(f"{name} {text!r} is not a number")
+        return None
+    return value.quantize(Decimal("0.000001"))
+
+
+def _write(batch: list[tuple[int, dict]], neighborhoods: dict, report: ImportReport, *, logged_by) -> int:
+    """Create or update one batch (skipped once any error is known: the file will be rejected)."""
+    if not batch:
+        return 0
+    _ensure_neighborhoods(batch, neighborhoods, report)
+    existing = Incident.objects.in_bulk([v["case_number"] for _, v in batch], field_name="case_number")
+    to_create, to_update = [], []
+    for _, values in batch:
+        values = dict(values)
+        name = values.pop("neighborhood")
+        values["neighborhood_id"] = neighborhoods[name.lower()].pk if name else None
+        current = existing.get(values["case_number"])
+        if current is None:
+            to_create.append(Incident(logged_by=logged_by, **values))
+        elif any(getattr(current, f) != values[f] for f in FIELDS):
+            for f in FIELDS:
+                setattr(current, f, values[f])
+            current.updated_at = timezone.now()
+            to_update.append(current)
+        else:
+            report.unchanged += 1
+    report.created += len(to_create)
+    report.updated += len(to_update)
+    if report.ok:
+        Incident.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+        Incident.objects.bulk_update(to_update, [*FIELDS, "updated_at"], batch_size=BATCH_SIZE)
+    return len(batch)
+
+
+def _ensure_neighborhoods(batch, neighborhoods: dict, report: ImportReport) -> None:
+    new = {}
+    for _, values in batch:
+        name = values["neighborhood"]
+        if name and name.lower() not in neighborhoods and name.lower() not in new:
+            new[name.lower()] = name
+    for key, name in new.items():
+        neighborhoods[key] = Neighborhood.objects.create(name=name)
+        report.new_neighborhoods.append(name)
+
+
+class ProgressPrinter:
+    """Progress for a terminal: rows done, rate and an ETA, on one rewritten line."""
+
+    def __init__(self, stream, total: int | None) -> None:
+        self.stream, self.total, self.start = stream, total, time.monotonic()
+
+    def __call__(self, done: int) -> None:
+        elapsed = max(time.monotonic() - self.start, 1e-6)
+        rate = done / elapsed
+        text = f"\r{done:,} rows checked ({rate:,.0f}/s)"
+        if self.total:
+            remaining = max(self.total - done, 0) / rate if rate else 0
+            text = f"\r{done:,}/{self.total:,} rows ({100 * done / self.total:.0f}%), about {remaining:.0f}s left"
+        self.stream.write(text)
+        self.stream.flush()

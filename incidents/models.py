@@ -1,0 +1,280 @@
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from outreach.models import Client, Neighborhood
+
+
+class IncidentKind(models.TextChoices):
+    HOMICIDE = "homicide", "Homicide"
+    NONFATAL_SHOOTING = "nonfatal_shooting", "Non-fatal shooting"
+    SHOTS_FIRED = "shots_fired", "Shots fired"
+    AGGRAVATED_ASSAULT = "aggravated_assault", "Aggravated assault"
+    OTHER = "other", "Other"
+
+
+class Weapon(models.TextChoices):
+    FIREARM = "firearm", "Firearm"
+    KNIFE = "knife", "Knife"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class IncidentSource(models.TextChoices):
+    POLICE = "police", "Police"
+    HOSPITAL = "hospital", "Hospital"
+    COMMUNITY = "community", "Community"
+    OUTREACH = "outreach", "Outreach"
+
+
+class RetaliationRisk(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class IncidentStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    RESPONDED = "responded", "Responded"
+    CLOSED = "closed", "Closed"
+
+
+RESPONSE_WINDOW = datetime.timedelta(hours=24)
+
+
+class IncidentQuerySet(models.QuerySet):
+    def between(self, start: datetime.datetime, end: datetime.datetime) -> "IncidentQuerySet":
+        """Incidents with start <= occurred_at < end (aware datetimes; see incidents.counting)."""
+        return self.filter(occurred_at__gte=start, occurred_at__lt=end)
+
+    def with_victims(self) -> "IncidentQuerySet":
+        return self.filter(Q(killed__gt=0) | Q(injured__gt=0))
+
+    def annotate_responded_in_time(self) -> "IncidentQuerySet":
+        """Flag incidents a peacekeeper responded to within 24 hours of when they occurred."""
+        in_time = Response.objects.filter(
+            incident=OuterRef("pk"), responded_at__lte=OuterRef("occurred_at") + RESPONSE_WINDOW
+        )
+        return self.annotate(responded_in_time=Exists(in_time))
+
+    def response_gaps(self) -> "IncidentQuerySet":
+        """Incidents with people killed or injured and no response within 24 hours."""
+        return self.with_victims().annotate_responded_in_time().filter(responded_in_time=False)
+
+
+class Incident(models.Model):
+    """An incident of violence: the police report number, what happened, to how many people."""
+
+    case_number = models.CharField(max_length=50, unique=True, help_text="The police report number.")
+    kind = models.CharField(max_length=30, choices=IncidentKind)
+    occurred_at = models.DateTimeField()
+    neighborhood = models.ForeignKey(Neighborhood, on_delete=models.PROTECT, null=True, blank=True)
+    address = models.CharField(max_length=200, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    killed = models.PositiveSmallIntegerField(default=0, help_text="Victims who died.")
+    injured = models.PositiveSmallIntegerField(default=0, help_text="Victims wounded who survived.")
+    weapon = models.CharField(max_length=20, choices=Weapon, default=Weapon.UNKNOWN)
+    group_related = models.BooleanField(default=False)
+    source = models.CharField(max_length=20, choices=IncidentSource, default=IncidentSource.POLICE)
+    retaliation_risk = models.CharField(max_length=10, choices=RetaliationRisk, default=RetaliationRisk.LOW)
+    status = models.CharField(max_length=20, choices=IncidentStatus, default=IncidentStatus.OPEN)
+    description = models.TextField(blank=True)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [
+            models.Index(fields=["occurred_at"]),
+            models.Index(fields=["kind", "occurred_at"]),
+            models.Index(fields=["neighborhood", "occurred_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind=IncidentKind.HOMICIDE) | Q(killed__gte=1), name="incident_homicide_has_killed"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=IncidentKind.NONFATAL_SHOOTING) | Q(killed=0, injured__gte=1, weapon=Weapon.FIREARM),
+                name="incident_nonfatal_shooting_rule",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="incident_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="incident_longitude_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_number}: {self.get_kind_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("incidents:incident_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        raise_errors(incident_errors(self))
+
+
+def incident_errors(incident: Incident) -> dict[str, str]:
+    """The rules of SPEC section 4 for one incident, as {field: message}. The form, the admin and
+    the CSV import all use this, so a rule is written once."""
+    errors: dict[str, str] = {}
+    if incident.kind == IncidentKind.HOMICIDE and (incident.killed or 0) < 1:
+        errors["killed"] = "A homicide has at least one person killed."
+    if incident.kind == IncidentKind.NONFATAL_SHOOTING:
+        if incident.killed:
+            errors["killed"] = "A non-fatal shooting has nobody killed: record it as a homicide."
+        if (incident.injured or 0) < 1:
+            errors["injured"] = "A non-fatal shooting has at least one person injured."
+        if incident.weapon != Weapon.FIREARM:
+            errors["weapon"] = "A non-fatal shooting is with a firearm."
+    if incident.occurred_at and incident.occurred_at > timezone.now():
+        errors["occurred_at"] = "The incident cannot be in the future."
+    lat, lng = incident.latitude, incident.longitude
+    if (lat is None) != (lng is None):
+        errors["latitude" if lat is None else "longitude"] = "Give both latitude and longitude, or neither."
+    if lat is not None and not Decimal(-90) <= Decimal(lat) <= Decimal(90):
+        errors["latitude"] = "Latitude is between -90 and 90."
+    if lng is not None and not Decimal(-180) <= Decimal(lng) <= Decimal(180):
+        errors["longitude"] = "Longitude is between -180 and 180."
+    return errors
+
+
+def raise_errors(errors: dict[str, str]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+class InvolvementRole(models.TextChoices):
+    VICTIM = "victim", "Victim"
+    SUSPECT = "suspect", "Suspect"
+    WITNESS = "witness", "Witness"
+    ASSOCIATE = "associate", "Associate"
+
+
+class Involvement(models.Model):
+    """A program client involved in an incident, and how."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="involvements")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="involvements")
+    role = models.CharField(max_length=20, choices=InvolvementRole)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["incident", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "client", "role"], name="involvement_unique_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client.code} ({self.get_role_display()}) in {self.incident.case_number}"
+
+
+class ResponseKind(models.TextChoices):
+    SCENE = "scene", "Scene response"
+    HOSPITAL = "hospital", "Hospital response"
+    FAMILY_SUPPORT = "family_support", "Family support"
+    VIGIL = "vigil", "Vigil"
+    FOLLOW_UP = "follow_up", "Follow-up"
+
+
+class Response(models.Model):
+    """A peacekeeper's response to an incident (scene, hospital, family, vigil, follow-up)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="responses")
+    peacekeeper = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    responded_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=20, choices=ResponseKind)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["responded_at", "pk"]
+        indexes = [models.Index(fields=["incident", "responded_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.incident.case_number}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.responded_at and self.responded_at > timezone.now() + datetime.timedelta(minutes=5):
+            errors["responded_at"] = "A response cannot be in the future."
+        elif self.responded_at and self.incident_id and self.responded_at < self.incident.occurred_at:
+            errors["responded_at"] = "A response cannot be before the incident."
+        raise_errors(errors)
+
+
+class MediationOutcome(models.TextChoices):
+    RESOLVED = "resolved", "Resolved"
+    TEMPORARILY_RESOLVED = "temporarily_resolved", "Temporarily resolved"
+    UNRESOLVED = "unresolved", "Unresolved"
+    ESCALATED = "escalated", "Escalated"
+
+
+class MediationQuerySet(models.QuerySet):
+    def involving_visible_clients(self, user) -> "MediationQuerySet":
+        return self.filter(clients__in=Client.objects.visible_to(user)).distinct()
+
+
+class Mediation(models.Model):
+    """A conflict mediation led by peacekeepers."""
+
+    occurred_on = models.DateField("date", default=timezone.localdate)
+    neighborhood = models.ForeignKey(Neighborhood, on_delete=models.PROTECT, null=True, blank=True)
+    peacekeepers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="mediations")
+    clients = models.ManyToManyField(Client, blank=True, related_name="mediations")
+    parties = models.TextField("parties involved", help_text="Who was in conflict (no names needed).")
+    outcome = models.CharField(max_length=30, choices=MediationOutcome)
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, null=True, blank=True, related_name="mediations")
+    notes = models.TextField(blank=True)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MediationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Mediation on {self.occurred_on} ({self.get_outcome_display()})"
+
+    def clean(self) -> None:
+        if self.occurred_on and self.occurred_on > timezone.localdate():
+            raise ValidationError({"occurred_on": "A mediation cannot be in the future."})
+
+
+class IncidentImport(models.Model):
+    """An uploaded incidents CSV, kept from the preview to the confirmation, and as a record of
+    who imported what (app servers keep no files of their own)."""
+
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.uploaded_at:%Y-%m-%d %H:%M})"

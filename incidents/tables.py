@@ -1,0 +1,61 @@
+import django_tables2 as tables
+
+from config.tables import PaginatedTable, visible_from
+from incidents.models import Incident, Mediation
+
+
+class IncidentTable(PaginatedTable):
+    case_number = tables.Column(linkify=True, verbose_name="Case number", attrs=visible_from("xs", nowrap=True))
+    occurred_at = tables.DateTimeColumn(verbose_name="When", attrs=visible_from("xs", nowrap=True))
+    kind = tables.Column(verbose_name="Kind")
+    neighborhood = tables.Column(verbose_name="Neighborhood", attrs=visible_from("md"))
+    killed = tables.Column(verbose_name="Killed", attrs=visible_from("sm", extra="text-end"))
+    injured = tables.Column(verbose_name="Injured", attrs=visible_from("sm", extra="text-end"))
+    weapon = tables.Column(verbose_name="Weapon", attrs=visible_from("lg"))
+    retaliation_risk = tables.Column(verbose_name="Retaliation risk", attrs=visible_from("lg"))
+    status = tables.Column(verbose_name="Status", attrs=visible_from("md"))
+    response_count = tables.Column(verbose_name="Responses", attrs=visible_from("md", extra="text-end"))
+
+    class Meta:
+        model = Incident
+        fields = []
+        sequence = (
+            "case_number",
+            "occurred_at",
+            "kind",
+            "neighborhood",
+            "killed",
+            "injured",
+            "weapon",
+            "retaliation_risk",
+            "status",
+            "response_count",
+        )
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        empty_text = "No incidents match."
+
+    caption = "Incidents"
+
+
+class MediationTable(PaginatedTable):
+    occurred_on = tables.DateColumn(verbose_name="Date", linkify=False, attrs=visible_from("xs", nowrap=True))
+    neighborhood = tables.Column(verbose_name="Neighborhood")
+    outcome = tables.Column(verbose_name="Outcome")
+    parties = tables.Column(verbose_name="Parties", attrs=visible_from("md"))
+    incident = tables.Column(verbose_name="Incident", linkify=True, attrs=visible_from("sm"))
+    client_count = tables.Column(verbose_name="Clients", attrs=visible_from("sm", extra="text-end"))
+
+    class Meta:
+        model = Mediation
+        fields = []
+        sequence = ("occurred_on", "neighborhood", "outcome", "parties", "incident", "client_count")
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        empty_text = "No mediations match."
+
+    caption = "Mediations"
+
+    def render_parties(self, value: str) -> str:
+        return value if len(value) <= 80 else value[:79] + "…"
+
+    def render_incident(self, value: Incident) -> str:
+        return value.case_number
