@@ -3,6 +3,7 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
 from accounts import roles
+from incidents.models import Incident, Response
 from outreach.models import Client, Contact, Goal, Neighborhood, Partner, Referral
 
 
@@ -46,3 +47,21 @@ def test_it_refuses_public_passwords_without_debug(db, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="Refusing to create demo users"):
         call_command("seed_demo")
+
+
+def test_the_incidents_tell_the_seed_storys_numbers(db):
+    import datetime
+
+    from incidents import counting
+
+    _seed()
+    by_year = {row.year: row for row in counting.violence_by_year(2012, datetime.date(2018, 9, 30))}
+    assert by_year[2012].homicides == 71
+    assert [by_year[y].homicides for y in (2014, 2015, 2016)] == [49, 49, 49]
+    assert by_year[2017].homicides == 55
+    assert by_year[2018].homicides_ytd == 31
+    # "the lowest in four years": fewer than each of the four previous years over the same months
+    assert all(by_year[y].homicides_ytd > 31 for y in (2014, 2015, 2016, 2017))
+    assert by_year[2018].nonfatal_shooting_victims_ytd > 0
+    assert Incident.objects.filter(occurred_at__year=datetime.date.today().year).exists()
+    assert Incident.objects.response_gaps().exists() and Response.objects.exists()

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.demo import DEMO_LOGINS, seed_users
+from incidents.demo import seed_incidents
 from outreach.demo import seed_clients, seed_neighborhoods, seed_partners
 
 
@@ -34,9 +35,10 @@ class Command(BaseCommand):
                 neighborhoods = seed_neighborhoods()
                 partners = seed_partners()
                 clients = seed_clients()
+                incidents = seed_incidents()
             self.stdout.write(
                 f"Demo data created: {users} users, {neighborhoods} neighborhoods, {partners} partners, "
-                f"{clients} clients with their contacts, goals and referrals."
+                f"{clients} clients with their contacts, goals and referrals, {incidents} incidents."
             )
         self._print_logins()
 
