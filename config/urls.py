@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config import views
+from reports import views as reports_views
 
 admin.site.site_header = "Peacekeeper administration"
 admin.site.site_title = "Peacekeeper admin"
@@ -13,4 +14,5 @@ urlpatterns = [
     path("", include("outreach.urls")),
     path("", include("incidents.urls")),
     path("", include("reports.urls")),
+    path("", reports_views.dashboard, name="dashboard"),
 ]

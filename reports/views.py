@@ -1,16 +1,23 @@
 import datetime
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from accounts import access, roles
 from accounts.roles import primary_role
+from incidents import counting
 from incidents.models import Incident
 from outreach import caseloads
+from reports import exports, quarterly
+from reports.quarterly import Quarter
 
 RESPONSE_GAP_DAYS = 30
 RESPONSE_GAP_LIMIT = 20
+TREND_YEARS_DEFAULT, TREND_YEARS_MAX = 5, 30
+TREND_HEADER = "year,homicides,nonfatal_shooting_victims,homicides_ytd,nonfatal_shooting_victims_ytd"
+INDEX_TREND_YEARS = 10
 
 
 @require_GET
@@ -20,11 +27,158 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context: dict = {"dashboard_role": role}
     if role == "peacekeeper":
         context["worklist"] = caseloads.peacekeeper_worklist(request.user)
-    elif role in ("manager", "admin"):
+    if role in ("manager", "admin"):
         context["caseloads"] = caseloads.caseload_summary()
         context["caseload_cap"] = caseloads.caseload_cap()
         since = timezone.now() - datetime.timedelta(days=RESPONSE_GAP_DAYS)
         gaps = Incident.objects.response_gaps().filter(occurred_at__gte=since).select_related("neighborhood")
         context["response_gaps"] = list(gaps[:RESPONSE_GAP_LIMIT])
         context["response_gap_days"] = RESPONSE_GAP_DAYS
+    if role in ("manager", "analyst", "admin"):
+        context.update(_headline_figures())
     return render(request, "reports/dashboard.html", context)
+
+
+def _headline_figures() -> dict:
+    today = timezone.localdate()
+    quarter = Quarter.containing(today)
+    rows = counting.violence_by_year(today.year - INDEX_TREND_YEARS + 1, today)
+    return {"current_quarter": quarter, "trend": rows, "trend_chart": _trend_chart(rows, today)}
+
+
+def _trend_chart(rows: list[counting.YearRow], through: datetime.date) -> dict:
+    """Chart data for the violence trend (drawn by static/js/charts.js; the table beside it has the same figures)."""
+    return {
+        "labels": [str(r.year) for r in rows],
+        "datasets": [
+            {"label": f"Homicides, 1 Jan to {through:%b} {through.day}", "data": [r.homicides_ytd for r in rows]},
+            {"label": "Homicides, whole year", "data": [r.homicides for r in rows]},
+            {
+                "label": f"Non-fatal shooting victims, 1 Jan to {through:%b} {through.day}",
+                "data": [r.nonfatal_shooting_victims_ytd for r in rows],
+            },
+            {"label": "Non-fatal shooting victims, whole year", "data": [r.nonfatal_shooting_victims for r in rows]},
+        ],
+    }
+
+
+def _require_reports(request: HttpRequest) -> None:
+    if not roles.can_see_reports(request.user):
+        raise Http404
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    _require_reports(request)
+    today = timezone.localdate()
+    current = Quarter.containing(today)
+    quarters = [current]
+    for _ in range(7):
+        quarters.append(quarters[-1].previous())
+    context = {"quarters": quarters, "today": today, **_headline_figures()}
+    return render(request, "reports/index.html", context)
+
+
+def _quarter_or_404(year: int, quarter: int) -> Quarter:
+    try:
+        q = Quarter(year, quarter)
+    except ValueError:
+        raise Http404 from None
+    if q.first > timezone.localdate():
+        raise Http404
+    return q
+
+
+def _public(request: HttpRequest) -> bool:
+    return request.GET.get("public") in ("1", "true", "yes")
+
+
+@require_GET
+def quarterly_report(request: HttpRequest, year: int, quarter: int) -> HttpResponse:
+    _require_reports(request)
+    report = quarterly.build(_quarter_or_404(year, quarter))
+    public = _public(request)
+    access.record(request, "view report", f"quarterly {report.quarter.label}{' public' if public else ''}")
+    return render(request, "reports/quarterly.html", quarterly_context(report, public=public))
+
+
+def quarterly_context(report: quarterly.Report, *, public: bool) -> dict:
+    """What the HTML report shows (also used by the admin's copy of the page)."""
+    sections, notes = exports.published_tables(report, public=public)
+    return {
+        "report": report,
+        "sections": sections,
+        "public": public,
+        "suppressed": notes,
+        "trend_chart": _trend_chart(report.trend, report.through),
+        "previous": report.quarter.previous(),
+    }
+
+
+@require_GET
+def quarterly_csv(request: HttpRequest, year: int, quarter: int) -> HttpResponse:
+    _require_reports(request)
+    report = quarterly.build(_quarter_or_404(year, quarter))
+    public = _public(request)
+    access.record(request, "export", f"quarterly {report.quarter.label} csv{' public' if public else ''}")
+    response = HttpResponse(exports.to_csv(report, public=public), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(report, public)}.csv"'
+    return response
+
+
+@require_GET
+def quarterly_xlsx(request: HttpRequest, year: int, quarter: int) -> HttpResponse:
+    _require_reports(request)
+    report = quarterly.build(_quarter_or_404(year, quarter))
+    public = _public(request)
+    access.record(request, "export", f"quarterly {report.quarter.label} xlsx{' public' if public else ''}")
+    response = HttpResponse(
+        exports.to_xlsx(report, public=public),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(report, public)}.xlsx"'
+    return response
+
+
+def _filename(report: quarterly.Report, public: bool) -> str:
+    return f"peacekeeper-{report.quarter.year}-q{report.quarter.number}{'-public' if public else ''}"
+
+
+@require_GET
+def violence_trend_csv(request: HttpRequest) -> HttpResponse:
+    """SPEC section 5: one row per calendar year, oldest first, ending with the year of `through`."""
+    _require_reports(request)
+    try:
+        through = _parse_through(request.GET.get("through"))
+        years = _parse_years(request.GET.get("years"))
+    except ValueError as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    access.record(request, "export", f"violence trend through {through} ({years} years)")
+    rows = counting.violence_by_year(through.year - years + 1, through)
+    lines = [TREND_HEADER] + [
+        f"{r.year},{r.homicides},{r.nonfatal_shooting_victims},{r.homicides_ytd},{r.nonfatal_shooting_victims_ytd}"
+        for r in rows
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/csv; charset=utf-8")
+
+
+def _parse_through(text: str | None) -> datetime.date:
+    if text is None:
+        return timezone.localdate()
+    try:
+        through = datetime.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError("through must be a date written YYYY-MM-DD.") from None
+    if len(text) != 10:
+        raise ValueError("through must be a date written YYYY-MM-DD.")
+    if through > timezone.localdate():
+        raise ValueError("through cannot be in the future.")
+    return through
+
+
+def _parse_years(text: str | None) -> int:
+    if text is None:
+        return TREND_YEARS_DEFAULT
+    if not text.isdigit() or not 1 <= int(text) <= TREND_YEARS_MAX:
+        raise ValueError(f"years must be a whole number from 1 to {TREND_YEARS_MAX}.")
+    return int(text)

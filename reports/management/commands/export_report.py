@@ -1,0 +1,40 @@
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from accounts import access
+from reports import exports, quarterly
+
+
+class Command(BaseCommand):
+    help = "Write the quarterly violence and outcome report to a CSV or XLSX file (for scheduled exports)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--quarter", type=int, required=True, choices=[1, 2, 3, 4])
+        parser.add_argument("--format", choices=["csv", "xlsx"], required=True)
+        parser.add_argument("--output", required=True, help="File to write (its folder must exist).")
+        parser.add_argument("--public", action="store_true", help="Suppress counts from 1 to 4 for publication.")
+
+    def handle(self, *args, year: int, quarter: int, format: str, output: str, public: bool, **options) -> None:
+        started = time.monotonic()
+        try:
+            q = quarterly.Quarter(year, quarter)
+            report = quarterly.build(q)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        path = Path(output)
+        if not path.parent.is_dir():
+            raise CommandError(f"The folder {path.parent} does not exist.")
+        if format == "csv":
+            path.write_text(exports.to_csv(report, public=public), encoding="utf-8")
+        else:
+            path.write_bytes(exports.to_xlsx(report, public=public))
+        access.record(None, "export", f"quarterly {q.label} {format}{' public' if public else ''} to {path}")
+        state = "preliminary" if report.preliminary else "final"
+        self.stdout.write(
+            f"Wrote {q.label} ({state}, as of {timezone.localtime(report.computed_at):%Y-%m-%d %H:%M}) to {path} "
+            f"in {time.monotonic() - started:.1f}s."
+        )

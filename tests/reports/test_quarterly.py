@@ -1,0 +1,310 @@
+import datetime
+import io
+import zoneinfo
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from incidents.models import Involvement, Mediation, Response
+from reports import quarterly
+from reports.quarterly import Quarter, headline
+from reports.suppression import suppress
+from tests.factories import ClientFactory, ContactFactory, GoalFactory, IncidentFactory
+
+LA = zoneinfo.ZoneInfo("America/Los_Angeles")
+
+
+def at(*args):
+    return datetime.datetime(*args, tzinfo=LA)
+
+
+def test_quarters_know_their_days():
+    q = Quarter(2018, 3)
+    assert (q.first, q.last, q.label, q.months) == (
+        datetime.date(2018, 7, 1),
+        datetime.date(2018, 9, 30),
+        "Q3 2018",
+        "July to September 2018",
+    )
+    assert Quarter(2018, 4).last == datetime.date(2018, 12, 31)
+    assert Quarter(2018, 1).previous() == Quarter(2017, 4)
+    assert Quarter.containing(datetime.date(2020, 2, 29)) == Quarter(2020, 1)
+    with pytest.raises(ValueError):
+        Quarter(2018, 5)
+
+
+SEPT_30 = datetime.date(2018, 9, 30)
+
+
+class TestTheHeadline:
+    def test_the_fewest_in_four_years_as_in_the_story(self):
+        counts = {2013: 20, 2014: 37, 2015: 37, 2016: 37, 2017: 41, 2018: 31}
+        assert headline("homicide", 2018, SEPT_30, counts, 2013) == (
+            "31 homicides from January to September 2018, the fewest in the same months of any of the previous 4 years."
+        )
+
+    def test_the_most(self):
+        counts = {2015: 10, 2016: 12, 2017: 20, 2018: 31}
+        assert "the most in the same months of any year on record (since 2015)" in headline(
+            "homicide", 2018, SEPT_30, counts, 2015
+        )
+
+    def test_a_tie_with_last_year(self):
+        counts = {2016: 40, 2017: 31, 2018: 31}
+        assert headline("homicide", 2018, SEPT_30, counts, 2016).endswith("the same as in the same months of 2017.")
+
+    def test_up_from_last_year(self):
+        counts = {2016: 40, 2017: 30, 2018: 31}
+        assert headline("homicide", 2018, SEPT_30, counts, 2016).endswith("up from 30 in the same months of 2017.")
+
+    def test_no_history(self):
+        assert headline("homicide", 2018, SEPT_30, {2018: 1}, 2018) == (
+            "1 homicide from January to September 2018; there are no earlier years on record to compare with."
+        )
+
+    def test_a_running_period_names_the_day(self):
+        assert headline("homicide", 2026, datetime.date(2026, 11, 24), {2026: 2}, 2026).startswith(
+            "2 homicides from 1 January to 24 November 2026"
+        )
+
+
+@pytest.fixture
+def story(db, settings):
+    settings.TIME_ZONE = "America/Los_Angeles"
+    for year, ytd, rest in [(2014, 37, 12), (2015, 37, 12), (2016, 37, 12), (2017, 41, 14), (2018, 31, 0)]:
+        IncidentFactory(occurred_at=at(year, 3, 1, 12), killed=ytd)
+        if rest:
+            IncidentFactory(occurred_at=at(year, 11, 1, 12), killed=rest)
+    # New Year's Eve 2017 at 23:30 local is 2018 in UTC: it belongs to 2017.
+    IncidentFactory(occurred_at=datetime.datetime(2018, 1, 1, 7, 30, tzinfo=datetime.UTC), killed=1)
+    IncidentFactory(kind="nonfatal_shooting", killed=0, injured=3, weapon="firearm", occurred_at=at(2018, 8, 1, 20))
+
+
+def test_the_report_computes_the_storys_sentence_and_numbers(story):
+    report = quarterly.build(Quarter(2018, 3))
+    assert report.headline.startswith("31 homicides from January to September 2018, the fewest")
+    assert not report.preliminary
+    summary = report.sections[0].tables[0]
+    assert summary.rows[0] == ("Homicides", [0, 31])
+    assert summary.rows[1] == ("Non-fatal shooting victims", [3, 3])
+    trend = {r.year: r for r in report.trend}
+    assert trend[2017].homicides == 41 + 14 + 1 and trend[2017].homicides_ytd == 41
+
+
+def test_the_running_quarter_is_preliminary(db):
+    report = quarterly.build(Quarter.containing(timezone.localdate()))
+    assert report.preliminary and report.through == timezone.localdate()
+
+
+def test_a_future_quarter_is_refused(db):
+    with pytest.raises(ValueError):
+        quarterly.build(Quarter(timezone.localdate().year + 1, 1))
+
+
+def test_program_figures(db, peacekeeper):
+    q = Quarter(2018, 3)
+    active = ClientFactory(
+        primary_peacekeeper=peacekeeper, referred_on=datetime.date(2018, 1, 1), enrolled_on=datetime.date(2018, 1, 5)
+    )
+    ClientFactory(
+        primary_peacekeeper=peacekeeper,
+        referred_on=datetime.date(2018, 7, 1),
+        enrolled_on=datetime.date(2018, 7, 2),
+        status="exited",
+        exited_on=datetime.date(2018, 8, 1),
+        exit_reason="moved",
+    )
+    ContactFactory(client=active, occurred_at=at(2018, 9, 20, 10), duration_minutes=90)
+    ContactFactory(client=active, occurred_at=at(2018, 2, 20, 10), duration_minutes=30)
+    GoalFactory(client=active, domain="education", status="achieved", achieved_on=datetime.date(2018, 8, 1))
+    shooting = IncidentFactory(kind="nonfatal_shooting", killed=0, injured=1, occurred_at=at(2018, 8, 1, 1))
+    Response.objects.create(incident=shooting, peacekeeper=peacekeeper, kind="scene", responded_at=at(2018, 8, 1, 3))
+    IncidentFactory(kind="nonfatal_shooting", killed=0, injured=1, occurred_at=at(2018, 8, 2, 1))
+    Involvement.objects.create(incident=shooting, client=active, role="victim")
+    Mediation.objects.create(occurred_on=datetime.date(2018, 8, 3), parties="x", outcome="resolved")
+    report = quarterly.build(q)
+    tables = {t.key: t for s in report.sections for t in s.tables}
+    rows = dict(tables["program_summary"].rows)
+    assert rows["Clients active on September 30"] == [1, None]
+    assert rows["Clients enrolled"] == [1, 2] and rows["Clients exited"] == [1, 1]
+    assert rows["Contacts (mentoring sessions and other touches)"] == [1, 2]
+    assert rows["Contact hours"] == [1.5, 2.0]
+    assert rows["Clients contacted in the 30 days to September 30"] == [1, None]
+    assert dict(tables["exits_by_reason"].rows)["Moved away"] == [1, 1]
+    assert dict(tables["goals_by_domain"].rows)["Education"] == [1, 1]
+    assert dict(tables["mediations_by_outcome"].rows)["Resolved"] == [1, 1]
+    responses = dict(tables["shooting_responses"].rows)
+    assert responses["Share responded within 24 hours (%)"] == [50.0, 50.0]
+    outcomes = dict(tables["outcomes"].rows)
+    assert outcomes["Clients active during the period"] == [2, 2]
+    assert outcomes["Involved as victim or suspect"] == [1, 1]
+
+
+class TestSuppression:
+    def _table(self, rows, total=True):
+        return quarterly.Table("t", "T", ["Q", "YTD"], rows, total=total)
+
+    def test_small_counts_become_less_than_five_and_zeros_stay(self):
+        table, notes = suppress(self._table([("A", [0, 12]), ("B", [3, 40]), ("C", [7, 9]), ("Total", [10, 61])]))
+        values = dict(table.rows)
+        assert values["A"] == [0, 12] and values["B"][0] == "<5"
+        # Complementary: B could be recovered as 10 - 0 - 7, so the smallest other non-zero cell goes too.
+        assert values["C"][0] == "suppressed" and values["Total"] == [10, 61]
+        assert {(n.row, n.column) for n in notes} == {("B", "Q"), ("C", "Q")}
+
+    def test_a_lone_small_cell_beside_zeros_hides_the_total(self):
+        table, _ = suppress(self._table([("A", [0, 1]), ("B", [2, 0]), ("Total", [2, 1])]))
+        values = dict(table.rows)
+        assert values["B"][0] == "<5" and values["Total"][0] == "<5"
+
+    def test_no_suppressed_cell_can_be_recovered_from_its_column(self):
+        rows = [("A", [1, 30]), ("B", [25, 2]), ("C", [30, 3]), ("D", [6, 50]), ("Total", [62, 85])]
+        table, _ = suppress(self._table(rows))
+        for column in range(2):
+            hidden = [label for label, values in table.rows[:-1] if isinstance(values[column], str)]
+            assert len(hidden) != 1 or isinstance(table.rows[-1][1][column], str)
+
+    def test_tables_without_totals_get_primary_suppression_only(self):
+        table, _ = suppress(self._table([("2017", [3, 9]), ("2018", [8, 9])], total=False))
+        assert dict(table.rows) == {"2017": ["<5", 9], "2018": [8, 9]}
+
+
+class TestThePages:
+    def test_peacekeepers_get_404_on_reports(self, client, peacekeeper):
+        client.force_login(peacekeeper)
+        for url in (
+            reverse("reports:index"),
+            reverse("reports:quarterly", args=[2018, 3]),
+            reverse("reports:quarterly_csv", args=[2018, 3]),
+            reverse("reports:quarterly_xlsx", args=[2018, 3]),
+            reverse("reports:violence_trend_csv"),
+        ):
+            assert client.get(url).status_code == 404, url
+
+    def test_an_analyst_reads_the_report(self, client, analyst, story):
+        client.force_login(analyst)
+        page = client.get(reverse("reports:quarterly", args=[2018, 3])).content.decode()
+        assert "31 homicides from January to September 2018, the fewest" in page
+        assert "How we count" in page and "Preliminary" not in page
+
+    def test_a_future_quarter_is_404(self, client, analyst):
+        client.force_login(analyst)
+        assert client.get(reverse("reports:quarterly", args=[2999, 1])).status_code == 404
+
+    def test_the_csv_is_tidy_and_the_public_copy_suppresses(self, client, manager, story):
+        client.force_login(manager)
+        body = client.get(reverse("reports:quarterly_csv", args=[2018, 3])).content.decode()
+        lines = body.splitlines()
+        assert lines[0] == "section,table,metric,period,value"
+        assert "Violence,This quarter and year to date,Non-fatal shooting victims,Q3 2018,3" in lines
+        public = client.get(reverse("reports:quarterly_csv", args=[2018, 3]), {"public": 1}).content.decode()
+        assert "Violence,This quarter and year to date,Non-fatal shooting victims,Q3 2018,<5" in public.splitlines()
+
+    def test_the_xlsx_has_a_sheet_per_section_typed_numbers_and_definitions(self, client, manager, story):
+        client.force_login(manager)
+        response = client.get(reverse("reports:quarterly_xlsx", args=[2018, 3]))
+        book = openpyxl.load_workbook(io.BytesIO(response.content))
+        assert book.sheetnames == ["Report", "Violence", "Program", "Outcomes", "Definitions"]
+        cells = {row[0]: row[1:] for row in book["Violence"].iter_rows(values_only=True) if row and row[0]}
+        assert cells["Homicides"][:2] == (0, 31)
+        assert book["Violence"].freeze_panes == "A3"
+
+    @pytest.mark.parametrize("size", [1, 5])
+    def test_the_report_query_count_stays_flat(self, client, analyst, django_assert_max_num_queries, size):
+        for year in range(2013, 2019):
+            IncidentFactory.create_batch(size, occurred_at=at(year, 5, 1, 12))
+        client.force_login(analyst)
+        client.get("/health/")
+        with django_assert_max_num_queries(20):
+            assert client.get(reverse("reports:quarterly", args=[2018, 3])).status_code == 200
+
+
+class TestTheTrendCsv:
+    url = reverse("reports:violence_trend_csv")
+
+    def test_it_follows_the_contract(self, client, analyst, story):
+        client.force_login(analyst)
+        response = client.get(self.url, {"through": "2018-09-30", "years": "5"})
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        body = response.content.decode("utf-8")
+        assert not body.startswith("\ufeff")
+        lines = body.splitlines()
+        assert lines[0] == "year,homicides,nonfatal_shooting_victims,homicides_ytd,nonfatal_shooting_victims_ytd"
+        assert [line.split(",")[0] for line in lines[1:]] == ["2014", "2015", "2016", "2017", "2018"]
+        assert lines[-1] == "2018,31,3,31,3"
+        assert lines[-2] == "2017,56,0,41,0"
+
+    def test_defaults_are_five_years_through_today(self, client, analyst):
+        client.force_login(analyst)
+        lines = client.get(self.url).content.decode().splitlines()
+        assert len(lines) == 6 and lines[-1].startswith(f"{timezone.localdate().year},")
+
+    @pytest.mark.parametrize(
+        "params",
+        [
+            {"years": "0"},
+            {"years": "31"},
+            {"years": "x"},
+            {"through": "2018-13-01"},
+            {"through": "yesterday"},
+            {"through": "2999-01-01"},
+        ],
+    )
+    def test_bad_parameters_answer_400_with_a_plain_message(self, client, analyst, params):
+        client.force_login(analyst)
+        response = client.get(self.url, params)
+        assert response.status_code == 400
+        assert response["Content-Type"].startswith("text/plain")
+
+    def test_its_query_count_does_not_grow_with_years(self, client, analyst, django_assert_max_num_queries):
+        client.force_login(analyst)
+        client.get("/health/")
+        with django_assert_max_num_queries(6):  # session, user, roles, the one grouped query (+ savepoints)
+            client.get(self.url, {"years": "30"})
+
+
+def test_the_command_writes_both_formats(story, tmp_path):
+    out = io.StringIO()
+    call_command(
+        "export_report",
+        "--year",
+        "2018",
+        "--quarter",
+        "3",
+        "--format",
+        "csv",
+        "--output",
+        str(tmp_path / "r.csv"),
+        stdout=out,
+    )
+    assert (tmp_path / "r.csv").read_text().startswith("section,table,metric,period,value")
+    assert "Wrote Q3 2018 (final" in out.getvalue()
+    call_command(
+        "export_report",
+        "--year",
+        "2018",
+        "--quarter",
+        "3",
+        "--format",
+        "xlsx",
+        "--output",
+        str(tmp_path / "r.xlsx"),
+        "--public",
+        stdout=out,
+    )
+    assert "Suppressed" in openpyxl.load_workbook(tmp_path / "r.xlsx").sheetnames
+    with pytest.raises(CommandError, match="does not exist"):
+        call_command(
+            "export_report",
+            "--year",
+            "2018",
+            "--quarter",
+            "3",
+            "--format",
+            "csv",
+            "--output",
+            str(tmp_path / "no" / "r.csv"),
+        )
