@@ -4,9 +4,6 @@ from django.urls import include, path
 from config import views
 from reports import views as reports_views
 
-admin.site.site_header = "Peacekeeper administration"
-admin.site.site_title = "Peacekeeper admin"
-
 urlpatterns = [
     path("health/", views.health, name="health"),
     path("accounts/", include("accounts.urls")),

@@ -15,8 +15,12 @@ _ROUTE_PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 _REGEX_GROUP = re.compile(r"\(\?P<\w+>(?P<body>[^)]*)\)")
 
 
+# Sample values for path converters; anything else numeric gets 1, text gets "x".
+CONVERTER_SAMPLES = {"year": "2018", "quarter": "3", "str": "x", "slug": "x", "path": "x"}
+
+
 def _sample_route(route: str) -> str:
-    return _ROUTE_PARAM.sub(lambda m: "x" if m["converter"] in ("str", "slug", "path") else "1", route)
+    return _ROUTE_PARAM.sub(lambda m: CONVERTER_SAMPLES.get(m["converter"], "1"), route)
 
 
 def _sample_regex(regex: str) -> str:

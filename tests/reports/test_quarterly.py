@@ -308,3 +308,23 @@ def test_the_command_writes_both_formats(story, tmp_path):
             "--output",
             str(tmp_path / "no" / "r.csv"),
         )
+
+
+class TestTheAdmin:
+    def test_the_reports_are_reachable_from_the_admin_index(self, client, admin_user):
+        client.force_login(admin_user)
+        page = client.get(reverse("admin:index")).content.decode()
+        assert "Reports" in page and reverse("admin:reports_index") in page
+        quarter = Quarter.containing(timezone.localdate())
+        assert f"Quarterly report {quarter.label}" in page
+
+    def test_the_report_renders_in_the_admin_look(self, client, admin_user, story):
+        client.force_login(admin_user)
+        page = client.get(reverse("admin:reports_quarterly", args=[2018, 3])).content.decode()
+        assert "31 homicides from January to September 2018" in page and "Peacekeeper administration" in page
+
+    def test_staff_without_a_reports_role_get_404(self, client, peacekeeper):
+        peacekeeper.is_staff = True
+        peacekeeper.save()
+        client.force_login(peacekeeper)
+        assert client.get(reverse("admin:reports_quarterly", args=[2018, 3])).status_code == 404

@@ -1,0 +1,84 @@
+"""The admin site: Django's, plus a "Reports" section rendering the quarterly report in the admin look."""
+
+from django.contrib import admin
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+
+from accounts import access, roles
+
+REPORT_QUARTERS_LISTED = 4
+
+
+class PeacekeeperAdminSite(admin.AdminSite):
+    site_header = "Peacekeeper administration"
+    site_title = "Peacekeeper admin"
+    index_title = "Administration"
+
+    def get_urls(self):
+        return [
+            path("reports/", self.admin_view(self.reports_index), name="reports_index"),
+            path(
+                "reports/quarterly/<int:year>/<int:quarter>/",
+                self.admin_view(self.quarterly_report),
+                name="reports_quarterly",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _quarters(self):
+        from reports.quarterly import Quarter
+
+        quarters = [Quarter.containing(timezone.localdate())]
+        while len(quarters) < REPORT_QUARTERS_LISTED:
+            quarters.append(quarters[-1].previous())
+        return quarters
+
+    def get_app_list(self, request: HttpRequest, app_label: str | None = None):
+        app_list = super().get_app_list(request, app_label)
+        if roles.can_see_reports(request.user) and app_label in (None, "reports"):
+            models = [
+                {
+                    "name": f"Quarterly report {q.label}",
+                    "object_name": f"quarterly_{q.year}_{q.number}",
+                    "admin_url": reverse("admin:reports_quarterly", args=[q.year, q.number]),
+                    "view_only": True,
+                    "perms": {"view": True},
+                }
+                for q in self._quarters()
+            ]
+            app_list.append(
+                {
+                    "name": "Reports",
+                    "app_label": "reports",
+                    "app_url": reverse("admin:reports_index"),
+                    "has_module_perms": True,
+                    "models": models,
+                }
+            )
+        return app_list
+
+    def reports_index(self, request: HttpRequest) -> HttpResponse:
+        if not roles.can_see_reports(request.user):
+            raise Http404
+        context = {**self.each_context(request), "title": "Reports", "quarters": self._quarters()}
+        return TemplateResponse(request, "admin/reports_index.html", context)
+
+    def quarterly_report(self, request: HttpRequest, year: int, quarter: int) -> HttpResponse:
+        from reports import quarterly, views
+
+        if not roles.can_see_reports(request.user):
+            raise Http404
+        try:
+            q = quarterly.Quarter(year, quarter)
+            report = quarterly.build(q)
+        except ValueError:
+            raise Http404 from None
+        access.record(request, "view report", f"quarterly {q.label} (admin)")
+        context = {
+            **self.each_context(request),
+            **views.quarterly_context(report, public=False),
+            "title": f"Violence and outcome report, {q.label}",
+        }
+        return TemplateResponse(request, "admin/reports_quarterly.html", context)
