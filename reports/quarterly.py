@@ -101,7 +101,7 @@ def build(quarter: Quarter, *, now: datetime.datetime | None = None) -> Report:
         raise ValueError(f"{quarter.label} has not started yet.")
     through = min(quarter.last, today)
     trend = counting.violence_by_year(quarter.year - HISTORY_YEARS, through)
-    record = counting.violence_by_year(_first_year_on_record(quarter.year), through)
+    record = counting.violence_by_year(first_year_on_record(quarter.year), through)
     return Report(
         quarter=quarter,
         through=through,
@@ -117,7 +117,7 @@ def build(quarter: Quarter, *, now: datetime.datetime | None = None) -> Report:
     )
 
 
-def _first_year_on_record(year: int) -> int:
+def first_year_on_record(year: int) -> int:
     first = Incident.objects.order_by("occurred_at").values_list("occurred_at", flat=True).first()
     first_year = timezone.localdate(first).year if first else year
     return max(min(first_year, year), year - 30)

@@ -40,10 +40,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _headline_figures() -> dict:
+    """This year's headline sentence, this quarter's figures and the trend (three queries)."""
     today = timezone.localdate()
     quarter = Quarter.containing(today)
-    rows = counting.violence_by_year(today.year - INDEX_TREND_YEARS + 1, today)
-    return {"current_quarter": quarter, "trend": rows, "trend_chart": _trend_chart(rows, today)}
+    record = counting.violence_by_year(quarterly.first_year_on_record(today.year), today)
+    rows = record[-INDEX_TREND_YEARS:]
+    sentence = quarterly.headline(
+        "homicide", today.year, today, {r.year: r.homicides_ytd for r in record}, record[0].year
+    )
+    return {
+        "current_quarter": quarter,
+        "quarter_figures": counting.violence_between(*counting.window(quarter.first, today)),
+        "headline": sentence,
+        "trend": rows,
+        "trend_chart": _trend_chart(rows, today),
+    }
 
 
 def _trend_chart(rows: list[counting.YearRow], through: datetime.date) -> dict:
