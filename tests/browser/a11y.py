@@ -35,6 +35,7 @@ its parent with `client=`, not `client_id=`: the factories' `client` SubFactory 
     }
 """
 
+import datetime
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -42,11 +43,20 @@ from pathlib import Path
 
 from django.contrib.auth.models import User
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
+from incidents.models import Involvement, Mediation, Response
 from outreach.models import Client, Topic, local_today
 from tests.accounts.test_login_required import _ROUTE_PARAM, _sample_regex
 from tests.browser.conftest import PHONE
-from tests.factories import ClientFactory, ContactFactory, GoalFactory, PartnerFactory, ReferralFactory
+from tests.factories import (
+    ClientFactory,
+    ContactFactory,
+    GoalFactory,
+    IncidentFactory,
+    PartnerFactory,
+    ReferralFactory,
+)
 
 AXE_JS = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -102,10 +112,60 @@ def sample_referral(people: Mapping[str, User], path: Mapping[str, str]) -> int:
     return ReferralFactory(client=Client.objects.get(pk=path["pk"]), status="connected").pk
 
 
+def sample_incident(people: Mapping[str, User], path: Mapping[str, str]) -> int:
+    """A non-fatal shooting with everything its page can show: coordinates, a description, the
+    peacekeeper's sample client involved (named for the peacekeeper and managers, counted for the
+    others), a peacekeeper's response (so the "Record a response" disclosure starts closed) and a
+    mediation linked to it. The POST-only URLs under it (responses/new/, involvements/new/)
+    answer a GET with 405 and are skipped; so does /incidents/import/<pk>/confirm/, whose `pk`
+    has no hook (an import preview needs a POST: test_incidents.py checks it with axe)."""
+    grover = people["peacekeeper"]
+    # The same Jamal as the client pages when /clients/ was sampled first; made here otherwise.
+    client = Client.objects.filter(primary_peacekeeper=grover, first_name="Jamal").first()
+    if client is None:
+        client = Client.objects.get(pk=sample_client(people, {}))
+    incident = IncidentFactory(
+        kind="nonfatal_shooting",
+        killed=0,
+        injured=2,
+        weapon="firearm",
+        address="1200 block of 73rd Avenue",
+        latitude="37.762100",
+        longitude="-122.181400",
+        group_related=True,
+        retaliation_risk="high",
+        description="Two young men shot outside a corner store.\nFamily asked for support.",
+        logged_by=people["manager"],
+    )
+    Involvement.objects.create(incident=incident, client=client, role="victim")
+    Response.objects.create(
+        incident=incident,
+        peacekeeper=grover,
+        responded_at=incident.occurred_at + datetime.timedelta(hours=2),
+        kind="hospital",
+        notes="Met the family at the hospital.",
+    )
+    mediation = Mediation.objects.create(
+        neighborhood=incident.neighborhood,
+        parties="Two groups from neighboring blocks",
+        outcome="temporarily_resolved",
+        incident=incident,
+        logged_by=grover,
+    )
+    mediation.peacekeepers.set([grover])
+    mediation.clients.set([client])
+    return incident.pk
+
+
 SAMPLE_IDS: dict[str, SampleHook] = {
     "/clients/": sample_client,
     "/clients/<int:pk>/goals/": sample_goal,
     "/clients/<int:pk>/referrals/": sample_referral,
+    "/incidents/": sample_incident,
+    # The quarterly report: a closed quarter (the sample incident above is recent, so the
+    # current year's figures are not empty either).
+    "year": lambda people, path: timezone.localdate().year - 1,
+    "quarter": lambda people, path: 4,
 }
 
 
