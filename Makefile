@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: install install-dev run test lint format chromium db-stop db-status check-deploy
+.PHONY: install install-dev run serve test lint format chromium db-stop db-status check-deploy backup restore bench
 
 install: $(VENV)/.installed
 
@@ -31,7 +31,28 @@ test: install-dev chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	$(MAKE) --no-print-directory check-deploy
 	$(VENV)/bin/pytest
+
+# The production settings must pass Django's deployment checklist with no warning.
+check-deploy: install
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+		DJANGO_ALLOWED_HOSTS=peacekeeper.example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+# Production-style serving: hashed static files through WhiteNoise, gunicorn. Needs
+# DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (and TLS in front: see README, Security).
+serve: install
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py migrate --noinput
+	$(VENV)/bin/gunicorn config.wsgi --workers $${WEB_CONCURRENCY:-4} --bind $${BIND:-127.0.0.1:8000} --access-logfile -
+
+# A pg_dump custom-format file under backups/ (git-ignored); restore only into an empty database.
+backup: install
+	$(PY) -m config.backup dump
+
+restore: install
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/peacekeeper-....dump" >&2; exit 2; }
+	$(PY) -m config.backup restore "$(FILE)"
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
@@ -57,3 +78,9 @@ db-status: install
 
 db-stop: install
 	$(PY) -m config.embedded_db stop
+
+# Times the main pages on ten years of a big program's synthetic data (README, Performance), in
+# a database of its own (peacekeeper_bench, made afresh) on the embedded server or DATABASE_URL's.
+# BENCH_SCALE (default 10) and BENCH_REPEAT (default 20) change the size and the requests per page.
+bench: install
+	$(PY) bench/run.py

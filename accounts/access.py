@@ -1,18 +1,16 @@
-"""The access log hook: every view of a client record and every export passes through here.
-
-For now it writes to the "peacekeeper.access" logger; the trust issue stores it in a table
-that managers can review. Call sites stay the same.
-"""
-
-import logging
+"""The access log: every view of a client record and every export or report download."""
 
 from django.http import HttpRequest
 
-logger = logging.getLogger("peacekeeper.access")
+from accounts.models import AccessLog
+
+Action = AccessLog.Action
 
 
-def record(request: HttpRequest | None, action: str, target: str, *, user=None) -> None:
-    """Record that someone did `action` (e.g. "export") on `target` (e.g. "quarterly Q3 2018 csv")."""
-    who = user or (request.user if request is not None else None)
-    ip = request.META.get("REMOTE_ADDR", "") if request is not None else ""
-    logger.info("%s %s %s from %s", getattr(who, "username", "system"), action, target, ip or "command line")
+def record(request: HttpRequest | None, action: str, target: str, *, user=None, client_code: str = "") -> AccessLog:
+    """Write one access-log row (a command passes request=None and, if known, the user)."""
+    who = user or (request.user if request is not None and request.user.is_authenticated else None)
+    ip = request.META.get("REMOTE_ADDR") if request is not None else None
+    return AccessLog.objects.create(
+        user=who, action=action, target=target[:300], client_code=client_code, ip_address=ip
+    )

@@ -75,7 +75,7 @@ class PeacekeeperAdminSite(admin.AdminSite):
             report = quarterly.build(q)
         except ValueError:
             raise Http404 from None
-        access.record(request, "view report", f"quarterly {q.label} (admin)")
+        access.record(request, access.Action.VIEW_REPORT, f"quarterly {q.label} (admin)")
         context = {
             **self.each_context(request),
             **views.quarterly_context(report, public=False),

@@ -5,6 +5,8 @@ from crispy_forms.layout import Div, Field
 from django import forms
 from django.utils import formats, timezone
 
+from accounts.history import last_change_by
+
 
 class StaleEditMixin(forms.ModelForm):
     """Refuse to save over a record someone else saved since this form was opened.
@@ -37,10 +39,12 @@ class StaleEditMixin(forms.ModelForm):
         )
         if current is not None and cleaned.get("loaded_version") != current.isoformat():
             when = formats.date_format(timezone.localtime(current), "DATETIME_FORMAT")
+            user = last_change_by(self.instance) if hasattr(self.instance, "events") else None
+            who = (user.get_full_name() or user.username) if user else "Someone else"
             self.data = self.data.copy()
             self.data[self.add_prefix("loaded_version")] = current.isoformat()
             raise forms.ValidationError(
-                f"Someone else saved this record at {when}, after you opened this form. Your changes are "
+                f"{who} saved this record at {when}, after you opened this form. Your changes are "
                 "below but not saved: open the record in another tab to see theirs, then save again to "
                 "replace it with yours.",
                 code="stale",

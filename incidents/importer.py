@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+import pghistory
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -94,7 +95,7 @@ Progress = Callable[[int], None]
 
 
 def import_incidents(
-    lines: Iterable[str], *, dry_run: bool, logged_by=None, progress: Progress | None = None
+    lines: Iterable[str], *, dry_run: bool, logged_by=None, progress: Progress | None = None, source: str = "import"
 ) -> ImportReport:
     """Import incidents from CSV text lines (any line endings; BOM allowed). See module docstring."""
     report = ImportReport()
@@ -105,7 +106,8 @@ def import_incidents(
         return report
     order = [name.strip().lower() for name in header]
     try:
-        with transaction.atomic():
+        # The audit trail records every created or updated incident with where it came from.
+        with transaction.atomic(), pghistory.context(source=source):
             # One import at a time: two concurrent files must not both think a case number is new.
             with connection.cursor() as cursor:
                 cursor.execute(f"LOCK TABLE {Incident._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")

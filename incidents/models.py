@@ -1,6 +1,7 @@
 import datetime
 from decimal import Decimal
 
+import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -68,6 +69,7 @@ class IncidentQuerySet(models.QuerySet):
         return self.with_victims().annotate_responded_in_time().filter(responded_in_time=False)
 
 
+@pghistory.track()
 class Incident(models.Model):
     """An incident of violence: the police report number, what happened, to how many people."""
 
@@ -166,6 +168,7 @@ class InvolvementRole(models.TextChoices):
     ASSOCIATE = "associate", "Associate"
 
 
+@pghistory.track()
 class Involvement(models.Model):
     """A program client involved in an incident, and how."""
 
@@ -193,6 +196,7 @@ class ResponseKind(models.TextChoices):
     FOLLOW_UP = "follow_up", "Follow-up"
 
 
+@pghistory.track()
 class Response(models.Model):
     """A peacekeeper's response to an incident (scene, hospital, family, vigil, follow-up)."""
 
@@ -232,6 +236,7 @@ class MediationQuerySet(models.QuerySet):
         return self.filter(clients__in=Client.objects.visible_to(user)).distinct()
 
 
+@pghistory.track()
 class Mediation(models.Model):
     """A conflict mediation led by peacekeepers."""
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("incidents/import/<int:pk>/confirm/", views.incident_import_confirm, name="incident_import_confirm"),
     path("incidents/<int:pk>/", views.incident_detail, name="incident_detail"),
     path("incidents/<int:pk>/edit/", views.IncidentUpdateView.as_view(), name="incident_edit"),
+    path("incidents/<int:pk>/history/", views.incident_history, name="incident_history"),
     path("incidents/<int:pk>/responses/new/", views.response_create, name="response_create"),
     path("incidents/<int:pk>/involvements/new/", views.involvement_create, name="involvement_create"),
     path("mediations/", views.MediationListView.as_view(), name="mediation_list"),

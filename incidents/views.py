@@ -5,12 +5,12 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import CreateView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from accounts import roles
+from accounts import history, roles
 from config.expressions import SubqueryCount
 from incidents import importer
 from incidents.filters import IncidentFilter, MediationFilter
@@ -104,7 +104,25 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "responses": incident.responses.select_related("peacekeeper"),
             "mediations": incident.mediations.select_related("neighborhood"),
             "response_form": ResponseForm() if roles.is_peacekeeper(request.user) else None,
+            "manages": roles.can_see_all_clients(request.user),
             "involvement_form": InvolvementForm(user=request.user) if roles.can_see_clients(request.user) else None,
+        },
+    )
+
+
+@require_GET
+def incident_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """The audit trail of an incident, its responses and involvements: managers and admins only."""
+    if not roles.can_see_all_clients(request.user):
+        raise Http404
+    incident = get_object_or_404(Incident, pk=pk)
+    return render(
+        request,
+        "includes/history_page.html",
+        {
+            "events": history.events_for(incident, page=request.GET.get("page")),
+            "label": f"incident {incident.case_number}",
+            "back_url": incident.get_absolute_url(),
         },
     )
 
@@ -205,7 +223,10 @@ def incident_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     _require_importer(request)
     batch = get_object_or_404(IncidentImport, pk=pk, uploaded_by=request.user, applied_at__isnull=True)
     report = importer.import_incidents(
-        importer.decode_upload(bytes(batch.content)), dry_run=False, logged_by=request.user
+        importer.decode_upload(bytes(batch.content)),
+        dry_run=False,
+        logged_by=request.user,
+        source=f"web import {batch.filename}",
     )
     if not report.ok:
         # The data changed between preview and confirmation (or someone else imported): show it again.

@@ -1,5 +1,6 @@
 import datetime
 
+import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
@@ -153,6 +154,7 @@ class ClientQuerySet(models.QuerySet):
         return self.open_cases().filter(next_follow_up_on__lte=today or local_today())
 
 
+@pghistory.track()
 class Client(models.Model):
     """A young person the program works with."""
 
@@ -288,6 +290,7 @@ class ContactQuerySet(models.QuerySet):
         return self.filter(client__in=Client.objects.visible_to(user))
 
 
+@pghistory.track()
 class Contact(models.Model):
     """A mentoring session or any other touch with a client."""
 
@@ -365,6 +368,7 @@ class GoalStatus(models.TextChoices):
     DROPPED = "dropped", "Dropped"
 
 
+@pghistory.track()
 class Goal(models.Model):
     """A milestone of a client's life plan."""
 
@@ -422,6 +426,7 @@ class ReferralStatus(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
+@pghistory.track()
 class Referral(models.Model):
     """A client referred to a partner for a service."""
 

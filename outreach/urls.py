@@ -9,6 +9,7 @@ urlpatterns = [
     path("clients/new/", views.client_create, name="client_create"),
     path("clients/<int:pk>/", views.client_detail, name="client_detail"),
     path("clients/<int:pk>/edit/", views.client_edit, name="client_edit"),
+    path("clients/<int:pk>/history/", views.client_history, name="client_history"),
     path("clients/<int:pk>/contacts/new/", views.ContactCreateView.as_view(), name="contact_create"),
     path("clients/<int:pk>/goals/new/", views.GoalCreateView.as_view(), name="goal_create"),
     path("clients/<int:pk>/goals/<int:item_pk>/edit/", views.GoalUpdateView.as_view(), name="goal_edit"),

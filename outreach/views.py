@@ -4,13 +4,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import CreateView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from accounts import roles
+from accounts import access, history, roles
 from outreach import services
 from outreach.filters import ClientFilter
 from outreach.forms import ClientForm, ContactForm, GoalForm, ReferralForm
@@ -57,8 +57,12 @@ class ClientListView(ClientPagesMixin, ExportMixin, SingleTableMixin, FilterView
         }
 
     def render_to_response(self, context, **kwargs):
-        if self.request.GET.get(self.export_trigger_param) and not roles.can_see_all_clients(self.request.user):
-            raise PermissionDenied("Only managers export client lists.")
+        export_format = self.request.GET.get(self.export_trigger_param)
+        if export_format:
+            if not roles.can_see_all_clients(self.request.user):
+                raise PermissionDenied("Only managers export client lists.")
+            query = self.request.GET.urlencode()
+            access.record(self.request, access.Action.EXPORT, f"client list {export_format} ({query})"[:300])
         return super().render_to_response(context, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -83,6 +87,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
+    access.record(request, access.Action.VIEW_CLIENT, f"client {client.code}", client_code=client.code)
     contacts = Paginator(client.contacts.select_related("peacekeeper"), TIMELINE_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -100,6 +105,23 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "involvements": client.involvements.select_related("incident").order_by("-incident__occurred_at"),
             "mediations": client.mediations.order_by("-occurred_on"),
             "manages": roles.can_see_all_clients(request.user),
+        },
+    )
+
+
+@require_GET
+def client_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """The audit trail of a client and their records: managers and admins only."""
+    if not roles.can_see_all_clients(request.user):
+        raise Http404
+    client = visible_client(request, pk)
+    return render(
+        request,
+        "includes/history_page.html",
+        {
+            "events": history.events_for(client, page=request.GET.get("page")),
+            "label": f"{client.full_name} ({client.code})",
+            "back_url": client.get_absolute_url(),
         },
     )
 

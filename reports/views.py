@@ -109,7 +109,7 @@ def quarterly_report(request: HttpRequest, year: int, quarter: int) -> HttpRespo
     _require_reports(request)
     report = quarterly.build(_quarter_or_404(year, quarter))
     public = _public(request)
-    access.record(request, "view report", f"quarterly {report.quarter.label}{' public' if public else ''}")
+    access.record(request, access.Action.VIEW_REPORT, f"quarterly {report.quarter.label}{' public' if public else ''}")
     return render(request, "reports/quarterly.html", quarterly_context(report, public=public))
 
 
@@ -131,7 +131,7 @@ def quarterly_csv(request: HttpRequest, year: int, quarter: int) -> HttpResponse
     _require_reports(request)
     report = quarterly.build(_quarter_or_404(year, quarter))
     public = _public(request)
-    access.record(request, "export", f"quarterly {report.quarter.label} csv{' public' if public else ''}")
+    access.record(request, access.Action.EXPORT, f"quarterly {report.quarter.label} csv{' public' if public else ''}")
     response = HttpResponse(exports.to_csv(report, public=public), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(report, public)}.csv"'
     return response
@@ -142,7 +142,7 @@ def quarterly_xlsx(request: HttpRequest, year: int, quarter: int) -> HttpRespons
     _require_reports(request)
     report = quarterly.build(_quarter_or_404(year, quarter))
     public = _public(request)
-    access.record(request, "export", f"quarterly {report.quarter.label} xlsx{' public' if public else ''}")
+    access.record(request, access.Action.EXPORT, f"quarterly {report.quarter.label} xlsx{' public' if public else ''}")
     response = HttpResponse(
         exports.to_xlsx(report, public=public),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -164,7 +164,7 @@ def violence_trend_csv(request: HttpRequest) -> HttpResponse:
         years = _parse_years(request.GET.get("years"))
     except ValueError as error:
         return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
-    access.record(request, "export", f"violence trend through {through} ({years} years)")
+    access.record(request, access.Action.EXPORT, f"violence trend through {through} ({years} years)")
     rows = counting.violence_by_year(through.year - years + 1, through)
     lines = [TREND_HEADER] + [
         f"{r.year},{r.homicides},{r.nonfatal_shooting_victims},{r.homicides_ytd},{r.nonfatal_shooting_victims_ytd}"

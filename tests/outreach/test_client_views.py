@@ -245,8 +245,8 @@ def test_a_client_page_query_count_stays_flat(client, manager, jamal, django_ass
     client.force_login(manager)
     client.get("/health/")  # steady state: the session was touched on sign-in
     # session, user, roles, client, secondaries, contact count, goals, referrals, involvements,
-    # mediations, contacts (+ savepoint and release of the request transaction)
-    with django_assert_max_num_queries(13):
+    # mediations, contacts, the access-log row (+ savepoint and release of the request transaction)
+    with django_assert_max_num_queries(14):
         assert client.get(jamal.get_absolute_url()).status_code == 200
 
 
@@ -270,7 +270,7 @@ def test_a_stale_edit_is_refused_and_the_input_kept(client, manager, jamal):
     response = client.post(url, data)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Someone else saved this record" in page
+    assert "saved this record at" in page
     assert 'value="Mine"' in page
     jamal.refresh_from_db()
     assert jamal.nickname == "Set by someone else"
@@ -291,6 +291,22 @@ def test_a_stale_goal_edit_is_refused(client, peacekeeper, jamal):
     response = client.post(
         url, {"domain": "education", "description": "Mine", "status": "open", "loaded_version": opened}
     )
-    assert "Someone else saved this record" in response.content.decode()
+    assert "saved this record at" in response.content.decode()
     goal.refresh_from_db()
     assert goal.description == "Changed meanwhile"
+
+
+def test_a_stale_edit_names_who_saved_in_between(client, peacekeeper, manager, jamal):
+    from django.test import Client
+
+    goal = GoalFactory(client=jamal)
+    url = reverse("outreach:goal_edit", args=[jamal.pk, goal.pk])
+    client.force_login(peacekeeper)
+    opened = client.get(url).context["form"]["loaded_version"].value()
+    other = Client()
+    other.force_login(manager)
+    assert post_edit(other, url, {"domain": "education", "description": "Hers", "status": "open"}).status_code == 302
+    response = client.post(
+        url, {"domain": "education", "description": "Mine", "status": "open", "loaded_version": opened}
+    )
+    assert "Lindsay Brown saved this record at" in response.content.decode()

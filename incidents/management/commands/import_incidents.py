@@ -1,4 +1,5 @@
 import time
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -24,7 +25,9 @@ class Command(BaseCommand):
             progress = ProgressPrinter(self.stdout, total)
         try:
             with open(path, encoding="utf-8-sig", newline="") as lines:
-                report = import_incidents(lines, dry_run=dry_run, progress=progress)
+                report = import_incidents(
+                    lines, dry_run=dry_run, progress=progress, source=f"import_incidents {Path(path).name}"
+                )
         except FileNotFoundError:
             raise CommandError(f"No such file: {path}") from None
         except UnicodeDecodeError as error:

@@ -32,7 +32,9 @@ class Command(BaseCommand):
             path.write_text(exports.to_csv(report, public=public), encoding="utf-8")
         else:
             path.write_bytes(exports.to_xlsx(report, public=public))
-        access.record(None, "export", f"quarterly {q.label} {format}{' public' if public else ''} to {path}")
+        access.record(
+            None, access.Action.EXPORT, f"quarterly {q.label} {format}{' public' if public else ''} to {path}"
+        )
         state = "preliminary" if report.preliminary else "final"
         self.stdout.write(
             f"Wrote {q.label} ({state}, as of {timezone.localtime(report.computed_at):%Y-%m-%d %H:%M}) to {path} "

@@ -1,0 +1,22 @@
+from django.contrib import admin
+
+from accounts.models import AccessLog
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """Read-only: the log is evidence, nobody edits it."""
+
+    list_display = ["at", "user", "action", "target", "client_code", "ip_address"]
+    list_filter = ["action", "at"]
+    search_fields = ["user__username", "client_code", "target"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,31 @@
+import django_filters
+from django.contrib.auth.models import User
+
+from accounts.models import AccessLog
+
+
+class UserChoiceField(django_filters.fields.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class UserFilter(django_filters.ModelChoiceFilter):
+    field_class = UserChoiceField
+
+
+class AccessLogFilter(django_filters.FilterSet):
+    user = UserFilter(queryset=User.objects.order_by("first_name", "last_name"))
+    client_code = django_filters.CharFilter(label="Client code", lookup_expr="iexact")
+    action = django_filters.ChoiceFilter(choices=AccessLog.Action.choices, empty_label="Any action")
+    at = django_filters.DateFromToRangeFilter(
+        field_name="at__date", label="Between", widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = AccessLog
+        fields = ["user", "client_code", "action", "at"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        low, high = self.filters["at"].field.widget.widgets
+        low.attrs["aria-label"], high.attrs["aria-label"] = "From", "To"

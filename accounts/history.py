@@ -1,0 +1,46 @@
+"""Reading the audit trail that database triggers (django-pghistory) write for tracked models."""
+
+from django.contrib.auth.models import User
+from django.core.paginator import Page, Paginator
+from django.db.models import Model
+from pghistory.models import MiddlewareEvents
+
+PER_PAGE = 50
+HIDDEN_FIELDS = {"updated_at", "created_at", "id"}
+ACTIONS = {"insert": "created", "update": "changed", "delete": "deleted"}
+
+
+def _changes(event) -> list[tuple[str, object, object]]:
+    """(field, before, after) rows: the diff of an update, the values of a creation."""
+    if event.pgh_diff:
+        pairs = ((field, before, after) for field, (before, after) in event.pgh_diff.items())
+    elif event.pgh_label == "insert":
+        pairs = ((field, None, value) for field, value in (event.pgh_data or {}).items() if value not in (None, "", []))
+    else:
+        pairs = ()
+    return sorted(p for p in pairs if p[0] not in HIDDEN_FIELDS)
+
+
+def events_for(obj: Model, *, page: str | int | None = 1) -> Page:
+    """The changes to a record and to the records that refer to it (a client's contacts, say),
+    newest first, with who made each change when it was made through the web."""
+    events = MiddlewareEvents.objects.references(obj).order_by("-pgh_created_at", "-pgh_id")
+    page_of = Paginator(events, PER_PAGE).get_page(page)
+    users = {u.pk: u for u in User.objects.filter(pk__in=[e.pgh_context.get("user") for e in page_of if e.pgh_context])}
+    for event in page_of:
+        context = event.pgh_context or {}
+        event.who = users.get(context.get("user"))
+        event.source = context.get("source") or context.get("url") or "database"
+        event.changes = _changes(event)
+        event.model_label = event.pgh_model.split(".")[-1].removesuffix("Event")
+        event.action = ACTIONS.get(event.pgh_label, event.pgh_label)
+    return page_of
+
+
+def last_change_by(obj: Model) -> User | None:
+    """Who made the latest change to this record through the web (None when unknown)."""
+    event = obj.events.order_by("-pgh_id").select_related("pgh_context").first()
+    if event is None or event.pgh_context is None:
+        return None
+    user_id = event.pgh_context.metadata.get("user")
+    return User.objects.filter(pk=user_id).first() if user_id else None

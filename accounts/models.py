@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.db import models
+
+
+class AccessLog(models.Model):
+    """Who viewed a client record or exported data, when, and from where."""
+
+    class Action(models.TextChoices):
+        VIEW_CLIENT = "view_client", "Viewed a client record"
+        VIEW_REPORT = "view_report", "Viewed a report"
+        EXPORT = "export", "Exported data"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(max_length=20, choices=Action)
+    target = models.CharField(max_length=300, help_text="What was viewed or exported.")
+    # The client's code, not a foreign key: accounts depends on no other app, and a log line
+    # must outlive any change to the record it names.
+    client_code = models.CharField(max_length=20, blank=True, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()}: {self.target}"

@@ -1,0 +1,25 @@
+import django_tables2 as tables
+
+from accounts.models import AccessLog
+from config.tables import PaginatedTable, visible_from
+
+
+class AccessLogTable(PaginatedTable):
+    at = tables.DateTimeColumn(verbose_name="When", attrs=visible_from("xs", nowrap=True))
+    user = tables.Column(verbose_name="Who")
+    action = tables.Column(verbose_name="Action")
+    target = tables.Column(verbose_name="What", attrs=visible_from("md"))
+    client_code = tables.Column(verbose_name="Client", attrs=visible_from("sm"))
+    ip_address = tables.Column(verbose_name="From", attrs=visible_from("lg"))
+
+    class Meta:
+        model = AccessLog
+        fields = []
+        sequence = ("at", "user", "action", "target", "client_code", "ip_address")
+        attrs = {"class": "table table-sm align-middle"}
+        empty_text = "Nothing logged."
+
+    caption = "Access log"
+
+    def render_user(self, value) -> str:
+        return value.get_full_name() or value.username

@@ -1,0 +1,30 @@
+from django.http import Http404
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from accounts import roles
+from accounts.filters import AccessLogFilter
+from accounts.models import AccessLog
+from accounts.tables import AccessLogTable
+
+
+class AccessLogView(SingleTableMixin, FilterView):
+    """Who viewed which client and exported what: managers and admins review it."""
+
+    table_class = AccessLogTable
+    filterset_class = AccessLogFilter
+    template_name = "accounts/access_log.html"
+    table_pagination = {"per_page": 50}
+
+    def dispatch(self, request, *args, **kwargs):
+        if not roles.can_see_all_clients(request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return AccessLog.objects.select_related("user")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filtered"] = any(v for k, v in self.request.GET.items() if k not in ("page", "sort", "per_page"))
+        return context
