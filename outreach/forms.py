@@ -80,7 +80,7 @@ class ClientForm(StaleEditMixin, forms.ModelForm):
         self.helper.layout = Layout(*layout)
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(StaleEditMixin, forms.ModelForm):
     """Logging a contact: built to take under a minute on a phone."""
 
     topics = forms.MultipleChoiceField(choices=Topic.choices, required=False, widget=forms.CheckboxSelectMultiple)

@@ -327,6 +327,16 @@ class Contact(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} with {self.client.code} on {timezone.localdate(self.occurred_at)}"
 
+    CORRECTION_DAYS = 7
+
+    def may_be_corrected_by(self, user) -> bool:
+        """Its author may correct a contact for 7 days after logging it; managers and admins always.
+        (Nobody but an administrator deletes one: corrections are kept in the audit trail.)"""
+        if roles.can_see_all_clients(user):
+            return True
+        recent = self.created_at >= timezone.now() - datetime.timedelta(days=self.CORRECTION_DAYS)
+        return self.peacekeeper_id == user.pk and recent
+
     @property
     def topic_labels(self) -> list[str]:
         return [Topic(t).label for t in self.topics if t in Topic.values]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("clients/<int:pk>/edit/", views.client_edit, name="client_edit"),
     path("clients/<int:pk>/history/", views.client_history, name="client_history"),
     path("clients/<int:pk>/contacts/new/", views.ContactCreateView.as_view(), name="contact_create"),
+    path("clients/<int:pk>/contacts/<int:item_pk>/edit/", views.ContactUpdateView.as_view(), name="contact_edit"),
     path("clients/<int:pk>/goals/new/", views.GoalCreateView.as_view(), name="goal_create"),
     path("clients/<int:pk>/goals/<int:item_pk>/edit/", views.GoalUpdateView.as_view(), name="goal_edit"),
     path("clients/<int:pk>/referrals/new/", views.ReferralCreateView.as_view(), name="referral_create"),

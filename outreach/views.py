@@ -91,6 +91,8 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contacts = Paginator(client.contacts.select_related("peacekeeper"), TIMELINE_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    for contact in contacts:
+        contact.correctable = contact.may_be_corrected_by(request.user)
     return render(
         request,
         "outreach/client_detail.html",
@@ -229,6 +231,19 @@ class ContactCreateView(ClientRecordMixin, CreateView):
 
     def new_instance(self):
         return Contact(client=self.client, peacekeeper=self.request.user)
+
+
+class ContactUpdateView(ClientRecordMixin, UpdateView):
+    model = Contact
+    form_class = ContactForm
+    noun = "contact"
+
+    def get_object(self, queryset=None):
+        contact = super().get_object(queryset)
+        if not contact.may_be_corrected_by(self.request.user):
+            days = Contact.CORRECTION_DAYS
+            raise PermissionDenied(f"A contact can be corrected by its author for {days} days; then ask a manager.")
+        return contact
 
 
 class GoalCreateView(ClientRecordMixin, CreateView):

@@ -310,3 +310,38 @@ def test_a_stale_edit_names_who_saved_in_between(client, peacekeeper, manager, j
         url, {"domain": "education", "description": "Mine", "status": "open", "loaded_version": opened}
     )
     assert "Lindsay Brown saved this record at" in response.content.decode()
+
+
+class TestContactCorrections:
+    def _data(self, contact, **overrides):
+        return {
+            "occurred_at": timezone.localtime(contact.occurred_at).strftime("%Y-%m-%dT%H:%M"),
+            "duration_minutes": 50,
+            "kind": "phone",
+            **overrides,
+        }
+
+    def test_the_author_corrects_a_recent_contact(self, client, peacekeeper, jamal):
+        contact = ContactFactory(client=jamal)
+        client.force_login(peacekeeper)
+        url = reverse("outreach:contact_edit", args=[jamal.pk, contact.pk])
+        assert post_edit(client, url, self._data(contact)).status_code == 302
+        contact.refresh_from_db()
+        assert contact.duration_minutes == 50
+        assert contact.events.filter(pgh_label="update", duration_minutes=50).exists()
+
+    def test_after_seven_days_only_a_manager_may(self, client, peacekeeper, manager, jamal):
+        contact = ContactFactory(client=jamal)
+        Contact.objects.filter(pk=contact.pk).update(created_at=timezone.now() - datetime.timedelta(days=8))
+        url = reverse("outreach:contact_edit", args=[jamal.pk, contact.pk])
+        client.force_login(peacekeeper)
+        assert client.get(url).status_code == 403
+        assert "Correct" not in client.get(jamal.get_absolute_url()).content.decode().split("Contacts (")[1]
+        client.force_login(manager)
+        assert post_edit(client, url, self._data(contact)).status_code == 302
+
+    def test_another_peacekeeper_cannot_correct_it(self, client, other_peacekeeper, jamal):
+        jamal.secondary_peacekeepers.add(other_peacekeeper)
+        contact = ContactFactory(client=jamal)
+        client.force_login(other_peacekeeper)
+        assert client.get(reverse("outreach:contact_edit", args=[jamal.pk, contact.pk])).status_code == 403

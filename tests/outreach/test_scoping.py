@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from outreach.models import Client
-from tests.factories import ClientFactory, GoalFactory, ReferralFactory
+from tests.factories import ClientFactory, ContactFactory, GoalFactory, ReferralFactory
 
 CLIENT_URLS = [
     "outreach:client_detail",
@@ -19,6 +19,8 @@ def _urls_for(client_record):
     urls = [reverse(name, args=[client_record.pk]) for name in CLIENT_URLS]
     goal = GoalFactory(client=client_record)
     referral = ReferralFactory(client=client_record)
+    contact = ContactFactory(client=client_record)
+    urls.append(reverse("outreach:contact_edit", args=[client_record.pk, contact.pk]))
     urls.append(reverse("outreach:goal_edit", args=[client_record.pk, goal.pk]))
     urls.append(reverse("outreach:referral_edit", args=[client_record.pk, referral.pk]))
     return urls
@@ -29,7 +31,7 @@ def test_a_peacekeeper_gets_404_for_another_caseload_on_every_client_url(client,
     client.force_login(peacekeeper)
     for url in _urls_for(andre):
         assert getattr(client, method)(url).status_code == 404, url
-    assert andre.contacts.count() == 0
+    assert andre.contacts.count() == 1  # the one made for the contact-edit URL; no POST added another
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
