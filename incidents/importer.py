@@ -179,7 +179,10 @@ def _parse(line: int, row: list[str], order: list[str], report: ImportReport, se
         report.errors.append(LineError(line, f"expected {len(order)} fields, found {len(row)}"))
         return None
     raw = {name: cell.strip() for name, cell in zip(order, row, strict=True)}
-    problems: list[str] = []
+    problems: list[str] = [f"{name} contains a NUL character" for name, value in raw.items() if "\x00" in value]
+    if problems:
+        report.errors.append(LineError(line, "; ".join(problems)))
+        return None
     values: dict = {"description": raw["description"], "address": raw["address"]}
     for name, limit in MAX_TEXT.items():
         if len(raw[name]) > limit:
