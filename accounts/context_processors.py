@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
@@ -13,6 +14,11 @@ NAVIGATION = [
     ("Access log", "access_log", roles.can_see_all_clients),
     ("Admin", "admin:index", roles.is_admin),
 ]
+
+
+def session(request: HttpRequest) -> dict:
+    """How long an idle session lasts, for the warning a minute before it ends (static/js/session.js)."""
+    return {"session_seconds": settings.SESSION_COOKIE_AGE}
 
 
 def navigation(request: HttpRequest) -> dict:

@@ -19,7 +19,12 @@ class SessionIdleMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
-            now = int(time.time())
-            if now - request.session.get(LAST_SEEN_KEY, 0) >= settings.SESSION_TOUCH_SECONDS:
-                request.session[LAST_SEEN_KEY] = now  # modified: saved, with a fresh expiry
+            if time.time() - request.session.get(LAST_SEEN_KEY, 0) >= settings.SESSION_TOUCH_SECONDS:
+                touch(request.session)
         return self.get_response(request)
+
+
+def touch(session) -> None:
+    """Mark the session used now: it is saved with a fresh expiry."""
+    session[LAST_SEEN_KEY] = int(time.time())
+    session.modified = True

@@ -1,9 +1,11 @@
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from accounts import roles
 from accounts.filters import AccessLogFilter
+from accounts.middleware import touch
 from accounts.models import AccessLog
 from accounts.tables import AccessLogTable
 
@@ -28,3 +30,10 @@ class AccessLogView(SingleTableMixin, FilterView):
         context = super().get_context_data(**kwargs)
         context["filtered"] = any(v for k, v in self.request.GET.items() if k not in ("page", "sort", "per_page"))
         return context
+
+
+@require_POST
+def keepalive(request: HttpRequest) -> HttpResponse:
+    """ "Stay signed in": the idle timer starts again (anonymous users are sent to login first)."""
+    touch(request.session)
+    return HttpResponse(status=204)

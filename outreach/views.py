@@ -217,7 +217,10 @@ class ClientRecordMixin(ClientPagesMixin):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        messages.success(self.request, f"{self.noun.capitalize()} saved for {self.client.code}.")
+        # "draft-saved" tells static/js/session.js to forget the draft kept in the browser tab.
+        messages.success(
+            self.request, f"{self.noun.capitalize()} saved for {self.client.code}.", extra_tags="draft-saved"
+        )
         return response
 
     def get_success_url(self):
