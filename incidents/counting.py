@@ -20,6 +20,10 @@ from incidents.models import Incident, IncidentKind, Weapon
 
 HOMICIDES = Coalesce(Sum("killed"), 0)
 NONFATAL_SHOOTING_VICTIMS = Coalesce(Sum("injured", filter=Q(weapon=Weapon.FIREARM)), 0)
+# Only these incidents can add to either sum; filtering on it lets PostgreSQL use the partial
+# index Incident.Meta "incident_victims" instead of reading every incident (a pure speed-up:
+# the sums are the same).
+CONTRIBUTES = Q(killed__gt=0) | Q(injured__gt=0, weapon=Weapon.FIREARM)
 
 
 def local_midnight(day: datetime.date) -> datetime.datetime:
@@ -55,7 +59,7 @@ class Violence:
 def violence_between(start: datetime.datetime, end: datetime.datetime, queryset=None) -> Violence:
     """Homicides and non-fatal shooting victims in [start, end), in one aggregate query."""
     queryset = Incident.objects.all() if queryset is None else queryset
-    totals = queryset.between(start, end).aggregate(h=HOMICIDES, n=NONFATAL_SHOOTING_VICTIMS)
+    totals = queryset.between(start, end).filter(CONTRIBUTES).aggregate(h=HOMICIDES, n=NONFATAL_SHOOTING_VICTIMS)
     return Violence(homicides=totals["h"], nonfatal_shooting_victims=totals["n"])
 
 
@@ -79,6 +83,7 @@ def violence_by_year(first_year: int, through: datetime.date) -> list[YearRow]:
     _, end = year_window(through.year)
     rows = (
         Incident.objects.between(start, end)
+        .filter(CONTRIBUTES)
         .annotate(
             local_year=ExtractYear("occurred_at", tzinfo=tz),
             local_month=ExtractMonth("occurred_at", tzinfo=tz),

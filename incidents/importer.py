@@ -258,8 +258,8 @@ def _parse_decimal(name: str, text: str, problems: list[str]) -> Decimal | None:
     except InvalidOperation:
         problems.append(f"{name} {text!r} is not a number")
         return None
-    if not value.is_finite():
-        problems.append(f"{name} {text!r} is not a number")
+    if not value.is_finite() or abs(value) >= 1000:
+        problems.append(f"{name} {text!r} is not a coordinate")
         return None
     return value.quantize(Decimal("0.000001"))
 

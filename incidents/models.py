@@ -102,6 +102,14 @@ class Incident(models.Model):
             models.Index(fields=["occurred_at"]),
             models.Index(fields=["kind", "occurred_at"]),
             models.Index(fields=["neighborhood", "occurred_at"]),
+            # The counting rules (incidents.counting) read only incidents with victims: an
+            # index-only scan over these instead of every incident.
+            models.Index(
+                fields=["occurred_at"],
+                include=["killed", "injured", "weapon"],
+                condition=Q(killed__gt=0) | Q(injured__gt=0, weapon="firearm"),
+                name="incident_victims",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

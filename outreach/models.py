@@ -317,6 +317,7 @@ class Contact(models.Model):
         indexes = [
             models.Index(fields=["client", "-occurred_at"]),
             models.Index(fields=["peacekeeper", "-occurred_at"]),
+            models.Index(fields=["occurred_at"]),
         ]
         constraints = [
             models.CheckConstraint(

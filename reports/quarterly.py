@@ -323,12 +323,15 @@ def _program_summary(quarter: Quarter, q_first: datetime.date, ytd_first: dateti
     q_start, end = counting.window(q_first, through)
     ytd_start, _ = counting.window(ytd_first, through)
     recent_start = counting.local_midnight(through - datetime.timedelta(days=CONTACT_WINDOW_DAYS - 1))
-    contacts = Contact.objects.filter(occurred_at__gte=min(ytd_start, recent_start), occurred_at__lt=end).aggregate(
+    contacts = Contact.objects.filter(occurred_at__gte=ytd_start, occurred_at__lt=end).aggregate(
         q=Count("pk", filter=Q(occurred_at__gte=q_start)),
-        ytd=Count("pk", filter=Q(occurred_at__gte=ytd_start)),
+        ytd=Count("pk"),
         minutes_q=Coalesce(Sum("duration_minutes", filter=Q(occurred_at__gte=q_start)), 0),
-        minutes_ytd=Coalesce(Sum("duration_minutes", filter=Q(occurred_at__gte=ytd_start)), 0),
-        recent_clients=Count("client", distinct=True, filter=Q(occurred_at__gte=recent_start)),
+        minutes_ytd=Coalesce(Sum("duration_minutes"), 0),
+    )
+    # A COUNT(DISTINCT) of its own: inside the aggregate above it made PostgreSQL sort every contact.
+    contacts["recent_clients"] = (
+        Contact.objects.filter(occurred_at__gte=recent_start, occurred_at__lt=end).values("client").distinct().count()
     )
     referrals = Referral.objects.filter(
         status=ReferralStatus.COMPLETED, completed_on__gte=ytd_first, completed_on__lte=through

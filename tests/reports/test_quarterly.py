@@ -218,7 +218,7 @@ class TestThePages:
             IncidentFactory.create_batch(size, occurred_at=at(year, 5, 1, 12))
         client.force_login(analyst)
         client.get("/health/")
-        with django_assert_max_num_queries(21):
+        with django_assert_max_num_queries(22):
             assert client.get(reverse("reports:quarterly", args=[2018, 3])).status_code == 200
 
 
