@@ -2,6 +2,9 @@ import time
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
 LAST_SEEN_KEY = "last_seen"
 
@@ -22,6 +25,31 @@ class SessionIdleMiddleware:
             if time.time() - request.session.get(LAST_SEEN_KEY, 0) >= settings.SESSION_TOUCH_SECONDS:
                 touch(request.session)
         return self.get_response(request)
+
+
+class TwoFactorMiddleware:
+    """Users with two-factor on must enter a code after their password; managers and admins
+    must turn it on first when TWO_FACTOR_REQUIRED is set."""
+
+    ALWAYS_ALLOWED = ("/accounts/logout/", "/accounts/two-factor/", "/health/", "/static/")
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from accounts import two_factor
+
+        user = request.user
+        if user.is_authenticated and not request.path.startswith(self.ALWAYS_ALLOWED) and not user.is_verified():
+            if two_factor.has_two_factor(user):
+                return redirect_to("two_factor_verify", request)
+            if two_factor.required_for(user):
+                return redirect_to("two_factor_setup", request)
+        return self.get_response(request)
+
+
+def redirect_to(url_name: str, request: HttpRequest) -> HttpResponse:
+    return redirect(f"{reverse(url_name)}?{urlencode({'next': request.get_full_path()})}")
 
 
 def touch(session) -> None:
