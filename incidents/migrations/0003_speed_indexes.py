@@ -5,16 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('incidents', '0002_audit_trail'),
-        ('outreach', '0004_speed_indexes'),
+        ("incidents", "0002_audit_trail"),
+        ("outreach", "0004_speed_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(condition=models.Q(('killed__gt', 0), models.Q(('injured__gt', 0), ('weapon', 'firearm')), _connector='OR'), fields=['occurred_at'], include=('killed', 'injured', 'weapon'), name='incident_victims'),
+            model_name="incident",
+            index=models.Index(
+                condition=models.Q(
+                    ("killed__gt", 0), models.Q(("injured__gt", 0), ("weapon", "firearm")), _connector="OR"
+                ),
+                fields=["occurred_at"],
+                include=("killed", "injured", "weapon"),
+                name="incident_victims",
+            ),
         ),
     ]

@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('outreach', '0003_audit_trail'),
+        ("outreach", "0003_audit_trail"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['occurred_at'], name='outreach_co_occurre_174879_idx'),
+            model_name="contact",
+            index=models.Index(fields=["occurred_at"], name="outreach_co_occurre_174879_idx"),
         ),
     ]
