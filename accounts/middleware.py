@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 LAST_SEEN_KEY = "last_seen"
+TWO_FACTOR_KEY = "two_factor_on"
 
 
 class SessionIdleMiddleware:
@@ -40,8 +41,11 @@ class TwoFactorMiddleware:
         from accounts import two_factor
 
         user = request.user
+        if user.is_authenticated and TWO_FACTOR_KEY not in request.session:
+            # Whether the user has a device is read once per session, not on every page.
+            request.session[TWO_FACTOR_KEY] = two_factor.has_two_factor(user)
         if user.is_authenticated and not request.path.startswith(self.ALWAYS_ALLOWED) and not user.is_verified():
-            if two_factor.has_two_factor(user):
+            if request.session[TWO_FACTOR_KEY]:
                 return redirect_to("two_factor_verify", request)
             if two_factor.required_for(user):
                 return redirect_to("two_factor_setup", request)

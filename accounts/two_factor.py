@@ -42,6 +42,7 @@ def confirm_setup(request: HttpRequest, device: TOTPDevice, token: str) -> list[
     device.save()
     codes = _new_recovery_codes(device.user)
     otp_login(request, device)
+    request.session["two_factor_on"] = True  # accounts.middleware.TWO_FACTOR_KEY
     return codes
 
 
