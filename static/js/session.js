@@ -80,3 +80,12 @@
     });
   });
 })();
+
+// A form that came back with errors: move focus to the summary at the top, so screen readers
+// announce it and keyboard users start from the list of what to fix (WCAG 3.3.1).
+(function () {
+  var summary = document.querySelector(".error-summary");
+  if (summary) {
+    summary.focus();
+  }
+})();
