@@ -120,3 +120,70 @@ def test_lists_never_fail_on_hostile_query_strings(client, manager, q, sort, pag
         response = client.get(url, params)
         assert response.status_code == 200
         assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def _post_never_fails(client, url, data):
+    with transaction.atomic():
+        response = client.post(url, data)
+        assert response.status_code in (200, 302), response.status_code
+        assert "<script>alert(1)</script>" not in response.content.decode()
+        transaction.set_rollback(True)
+
+
+@FUZZ
+@given(case=HOSTILE, kind=HOSTILE, when=HOSTILE, killed=HOSTILE, injured=HOSTILE, lat=HOSTILE, text=HOSTILE)
+def test_the_incident_form_never_fails(client, analyst, case, kind, when, killed, injured, lat, text):
+    client.force_login(analyst)
+    data = {
+        "case_number": case,
+        "kind": kind,
+        "occurred_at": when,
+        "killed": killed,
+        "injured": injured,
+        "weapon": "firearm",
+        "latitude": lat,
+        "longitude": lat,
+        "address": text,
+        "description": text,
+        "source": "police",
+        "retaliation_risk": "low",
+        "status": "open",
+    }
+    with transaction.atomic():
+        response = client.post(reverse("incidents:incident_create"), data)
+        assert response.status_code in (200, 302)
+        for incident in Incident.objects.all():
+            incident.full_clean()
+        transaction.set_rollback(True)
+
+
+@FUZZ
+@given(description=HOSTILE, status=HOSTILE, achieved=HOSTILE, service=HOSTILE, day=HOSTILE)
+def test_goal_referral_and_mediation_forms_never_fail(
+    client, peacekeeper, jamal, description, status, achieved, service, day
+):
+    from tests.factories import PartnerFactory
+
+    partner = PartnerFactory()
+    client.force_login(peacekeeper)
+    _post_never_fails(
+        client,
+        reverse("outreach:goal_create", args=[jamal.pk]),
+        {"domain": "education", "description": description, "status": status, "achieved_on": achieved},
+    )
+    _post_never_fails(
+        client,
+        reverse("outreach:referral_create", args=[jamal.pk]),
+        {"partner": partner.pk, "service": service, "referred_on": day, "status": status},
+    )
+    _post_never_fails(
+        client,
+        reverse("incidents:mediation_create"),
+        {
+            "occurred_on": day,
+            "peacekeepers": [peacekeeper.pk],
+            "parties": description,
+            "outcome": status,
+            "incident_case_number": service,
+        },
+    )
