@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from accounts import access, roles
 from accounts.roles import primary_role
+from config.routers import replica_reads
 from incidents import counting
 from incidents.models import Incident
 from outreach import caseloads
@@ -107,7 +108,8 @@ def _public(request: HttpRequest) -> bool:
 @require_GET
 def quarterly_report(request: HttpRequest, year: int, quarter: int) -> HttpResponse:
     _require_reports(request)
-    report = quarterly.build(_quarter_or_404(year, quarter))
+    with replica_reads():
+        report = quarterly.build(_quarter_or_404(year, quarter))
     public = _public(request)
     access.record(request, access.Action.VIEW_REPORT, f"quarterly {report.quarter.label}{' public' if public else ''}")
     return render(request, "reports/quarterly.html", quarterly_context(report, public=public))
@@ -129,7 +131,8 @@ def quarterly_context(report: quarterly.Report, *, public: bool) -> dict:
 @require_GET
 def quarterly_csv(request: HttpRequest, year: int, quarter: int) -> HttpResponse:
     _require_reports(request)
-    report = quarterly.build(_quarter_or_404(year, quarter))
+    with replica_reads():
+        report = quarterly.build(_quarter_or_404(year, quarter))
     public = _public(request)
     access.record(request, access.Action.EXPORT, f"quarterly {report.quarter.label} csv{' public' if public else ''}")
     response = HttpResponse(exports.to_csv(report, public=public), content_type="text/csv; charset=utf-8")
@@ -140,7 +143,8 @@ def quarterly_csv(request: HttpRequest, year: int, quarter: int) -> HttpResponse
 @require_GET
 def quarterly_xlsx(request: HttpRequest, year: int, quarter: int) -> HttpResponse:
     _require_reports(request)
-    report = quarterly.build(_quarter_or_404(year, quarter))
+    with replica_reads():
+        report = quarterly.build(_quarter_or_404(year, quarter))
     public = _public(request)
     access.record(request, access.Action.EXPORT, f"quarterly {report.quarter.label} xlsx{' public' if public else ''}")
     response = HttpResponse(
@@ -165,7 +169,8 @@ def violence_trend_csv(request: HttpRequest) -> HttpResponse:
     except ValueError as error:
         return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
     access.record(request, access.Action.EXPORT, f"violence trend through {through} ({years} years)")
-    rows = counting.violence_by_year(through.year - years + 1, through)
+    with replica_reads():
+        rows = counting.violence_by_year(through.year - years + 1, through)
     lines = [TREND_HEADER] + [
         f"{r.year},{r.homicides},{r.nonfatal_shooting_victims},{r.homicides_ytd},{r.nonfatal_shooting_victims_ytd}"
         for r in rows

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from accounts import access
+from config.routers import replica_reads
 from reports import exports, quarterly
 
 
@@ -22,7 +23,8 @@ class Command(BaseCommand):
         started = time.monotonic()
         try:
             q = quarterly.Quarter(year, quarter)
-            report = quarterly.build(q)
+            with replica_reads():
+                report = quarterly.build(q)
         except ValueError as error:
             raise CommandError(str(error)) from None
         path = Path(output)
