@@ -345,3 +345,15 @@ class TestContactCorrections:
         contact = ContactFactory(client=jamal)
         client.force_login(other_peacekeeper)
         assert client.get(reverse("outreach:contact_edit", args=[jamal.pk, contact.pk])).status_code == 403
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_managers_list_query_count_is_the_same_at_two_sizes(
+    client, manager, peacekeeper, django_assert_num_queries, size
+):
+    for record in ClientFactory.create_batch(size, primary_peacekeeper=peacekeeper):
+        ContactFactory.create_batch(2, client=record)
+    client.force_login(manager)
+    client.get("/health/")
+    with django_assert_num_queries(9):
+        assert client.get(LIST, {"risk_level": "high", "sort": "-days_since"}).status_code == 200

@@ -328,3 +328,19 @@ class TestTheAdmin:
         peacekeeper.save()
         client.force_login(peacekeeper)
         assert client.get(reverse("admin:reports_quarterly", args=[2018, 3])).status_code == 404
+
+
+@pytest.mark.parametrize("size", [1, 10])
+def test_exports_and_trend_query_counts_do_not_grow(client, analyst, django_assert_num_queries, size):
+    """Equal counts at two data sizes for the .xlsx, the .csv and the trend CSV."""
+    for year in range(2014, 2019):
+        IncidentFactory.create_batch(size, occurred_at=at(year, 5, 1, 12))
+    client.force_login(analyst)
+    client.get("/health/")
+    for url, expected in (
+        (reverse("reports:quarterly_xlsx", args=[2018, 3]), 22),
+        (reverse("reports:quarterly_csv", args=[2018, 3]), 22),
+        (reverse("reports:violence_trend_csv") + "?through=2018-09-30&years=10", 7),
+    ):
+        with django_assert_num_queries(expected):
+            assert client.get(url).status_code == 200
