@@ -31,7 +31,17 @@ app_name = "reports"
 urlpatterns = [
     path("reports/", views.index, name="index"),
     path("reports/quarterly/<year:year>/<quarter:quarter>/", views.quarterly_report, name="quarterly"),
-    path("reports/quarterly/<year:year>/<quarter:quarter>.csv", views.quarterly_csv, name="quarterly_csv"),
-    path("reports/quarterly/<year:year>/<quarter:quarter>.xlsx", views.quarterly_xlsx, name="quarterly_xlsx"),
+    path(
+        "reports/quarterly/<year:year>/<quarter:quarter>.csv",
+        views.quarterly_export,
+        {"file_format": "csv"},
+        name="quarterly_csv",
+    ),
+    path(
+        "reports/quarterly/<year:year>/<quarter:quarter>.xlsx",
+        views.quarterly_export,
+        {"file_format": "xlsx"},
+        name="quarterly_xlsx",
+    ),
     path("reports/violence-trend.csv", views.violence_trend_csv, name="violence_trend_csv"),
 ]

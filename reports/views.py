@@ -128,30 +128,24 @@ def quarterly_context(report: quarterly.Report, *, public: bool) -> dict:
     }
 
 
+EXPORT_FORMATS = {
+    "csv": (exports.to_csv, "text/csv; charset=utf-8"),
+    "xlsx": (exports.to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
 @require_GET
-def quarterly_csv(request: HttpRequest, year: int, quarter: int) -> HttpResponse:
+def quarterly_export(request: HttpRequest, year: int, quarter: int, file_format: str) -> HttpResponse:
+    """The quarterly report as a CSV or XLSX download (recorded in the access log)."""
     _require_reports(request)
     with replica_reads():
         report = quarterly.build(_quarter_or_404(year, quarter))
     public = _public(request)
-    access.record(request, access.Action.EXPORT, f"quarterly {report.quarter.label} csv{' public' if public else ''}")
-    response = HttpResponse(exports.to_csv(report, public=public), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(report, public)}.csv"'
-    return response
-
-
-@require_GET
-def quarterly_xlsx(request: HttpRequest, year: int, quarter: int) -> HttpResponse:
-    _require_reports(request)
-    with replica_reads():
-        report = quarterly.build(_quarter_or_404(year, quarter))
-    public = _public(request)
-    access.record(request, access.Action.EXPORT, f"quarterly {report.quarter.label} xlsx{' public' if public else ''}")
-    response = HttpResponse(
-        exports.to_xlsx(report, public=public),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(report, public)}.xlsx"'
+    label = f"quarterly {report.quarter.label} {file_format}{' public' if public else ''}"
+    access.record(request, access.Action.EXPORT, label)
+    render_file, content_type = EXPORT_FORMATS[file_format]
+    response = HttpResponse(render_file(report, public=public), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{_filename(report, public)}.{file_format}"'
     return response
 
 
