@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 import pghistory
+from django.core.management.base import OutputWrapper
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -317,5 +318,8 @@ class ProgressPrinter:
         if self.total:
             remaining = max(self.total - done, 0) / rate if rate else 0
             text = f"\r{done:,}/{self.total:,} rows ({100 * done / self.total:.0f}%), about {remaining:.0f}s left"
-        self.stream.write(text)
+        if isinstance(self.stream, OutputWrapper):
+            self.stream.write(text, ending="")  # a management command's stdout adds "\n" otherwise
+        else:
+            self.stream.write(text)
         self.stream.flush()

@@ -27,7 +27,7 @@ class Command(BaseCommand):
         if seed is None:
             seed = random.SystemRandom().randrange(1_000_000)
         plan = Plan.for_scale(scale)
-        progress = ProgressPrinter(_SameLine(self.stdout), plan.main_rows) if self.stdout.isatty() else None
+        progress = ProgressPrinter(self.stdout, plan.main_rows) if self.stdout.isatty() else None
         started = time.monotonic()
         with transaction.atomic():
             generated = generate(plan=plan, rng=random.Random(seed), progress=progress)
@@ -35,16 +35,3 @@ class Command(BaseCommand):
             self.stdout.write("")
         seconds = time.monotonic() - started
         self.stdout.write(f"Generated at scale {scale:g} (seed {seed}) in {seconds:.1f}s: {generated.summary()}.")
-
-
-class _SameLine:
-    """The command's stdout without the newline Django adds to each write, so progress rewrites one line."""
-
-    def __init__(self, out) -> None:
-        self.out = out
-
-    def write(self, text: str) -> None:
-        self.out.write(text, ending="")
-
-    def flush(self) -> None:
-        self.out.flush()
