@@ -159,7 +159,7 @@ def _run(rows, order: list[str], report: ImportReport, *, logged_by, progress: P
     seen: set[str] = set()
     batch: list[tuple[int, dict]] = []
     done = 0
-    for line_number, row in enumerate(rows, start=2):
+    for line_number, row in _numbered_rows(rows, report):
         if not any(cell.strip() for cell in row):
             continue  # blank lines (often a trailing one) are not rows
         values = _parse(line_number, row, order, report, seen)
@@ -173,6 +173,21 @@ def _run(rows, order: list[str], report: ImportReport, *, logged_by, progress: P
     done += _write(batch, neighborhoods, report, logged_by=logged_by)
     if progress:
         progress(done)
+
+
+def _numbered_rows(rows, report: ImportReport):
+    """(line number, row) pairs; a line the CSV reader cannot read ends the file with an error."""
+    line = 1
+    while True:
+        line += 1
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            report.errors.append(LineError(line, f"the CSV cannot be read from here on ({error})"))
+            return
+        yield line, row
 
 
 def _parse(line: int, row: list[str], order: list[str], report: ImportReport, seen: set[str]) -> dict | None:
@@ -245,7 +260,7 @@ def _parse_choice(name: str, text: str, allowed: list[str], problems: list[str])
 def _parse_count(name: str, text: str, problems: list[str]) -> int | None:
     if text == "":
         return 0
-    if not text.isdigit() or int(text) > 32767:
+    if not (text.isascii() and text.isdigit()) or int(text) > 32767:
         problems.append(f"{name} {text!r} is not a whole number from 0 up")
         return None
     return int(text)

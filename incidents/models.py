@@ -60,7 +60,9 @@ class IncidentQuerySet(models.QuerySet):
     def annotate_responded_in_time(self) -> "IncidentQuerySet":
         """Flag incidents a peacekeeper responded to within 24 hours of when they occurred."""
         in_time = Response.objects.filter(
-            incident=OuterRef("pk"), responded_at__lte=OuterRef("occurred_at") + RESPONSE_WINDOW
+            incident=OuterRef("pk"),
+            responded_at__gte=OuterRef("occurred_at"),
+            responded_at__lte=OuterRef("occurred_at") + RESPONSE_WINDOW,
         )
         return self.annotate(responded_in_time=Exists(in_time))
 

@@ -105,6 +105,8 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "mediations": incident.mediations.select_related("neighborhood"),
             "response_form": ResponseForm() if roles.is_peacekeeper(request.user) else None,
             "manages": roles.can_see_all_clients(request.user),
+            # Notes may name people: analysts see no client names or notes (SPEC section 3).
+            "show_notes": roles.can_see_clients(request.user),
             "involvement_form": InvolvementForm(user=request.user) if roles.can_see_clients(request.user) else None,
         },
     )
@@ -164,6 +166,10 @@ class MediationListView(IncidentPagesMixin, SingleTableMixin, FilterView):
     filterset_class = MediationFilter
     template_name = "incidents/mediation_list.html"
     table_pagination = {"per_page": 25}
+
+    def get_table_kwargs(self):
+        # The parties are free text about people: not for analysts (SPEC section 3).
+        return {} if roles.can_see_clients(self.request.user) else {"exclude": ("parties",)}
 
     def get_queryset(self):
         clients = Mediation.clients.through.objects.filter(mediation=OuterRef("pk")).values("pk")

@@ -39,7 +39,10 @@ def peacekeeper_worklist(user: User, *, today: datetime.date | None = None) -> W
     overdue = caseload.overdue(today).order_by("contact_due_on", "last_name")
     since = timezone.now() - datetime.timedelta(days=FLAG_WINDOW_DAYS)
     flagged = (
-        Contact.objects.filter(peacekeeper=user, conflict_risk=True, occurred_at__gte=since)
+        # Only clients still on the caseload: a reassigned client's name must not show here.
+        Contact.objects.filter(
+            peacekeeper=user, conflict_risk=True, occurred_at__gte=since, client__in=Client.objects.on_caseload_of(user)
+        )
         .select_related("client")
         .order_by("-occurred_at")
     )

@@ -198,3 +198,12 @@ class TestTheUploadPage:
         upload = io.BytesIO((HEADER + "\nSPD-1,2018-01-01,homicide,Caf\xe9,,,,1,0,firearm,\n").encode("latin-1"))
         upload.name = "a.csv"
         assert "not UTF-8" in client.post(self.url, {"file": upload}).content.decode()
+
+
+def test_unicode_digits_and_unreadable_csv_are_line_errors_not_crashes(db):
+    report = import_incidents(_lines("SPD-1,2018-03-01,homicide,,,,,\u00b2,0,firearm,"), dry_run=False)
+    assert [e.line for e in report.errors] == [2] and "killed" in report.errors[0].message
+    huge = "x" * 200_000
+    report = import_incidents(_lines(GOOD[0], f'SPD-2,2018-03-01,homicide,,,,,1,0,firearm,"{huge}"'), dry_run=False)
+    assert not report.ok and report.errors[-1].line == 3
+    assert not Incident.objects.exists()

@@ -200,3 +200,26 @@ class TestTheList:
         client.get("/health/")  # steady state: the session was touched on sign-in
         with django_assert_max_num_queries(8):
             assert client.get(reverse("incidents:mediation_list")).status_code == 200
+
+
+def test_analysts_see_no_response_notes_or_mediation_parties(client, analyst, peacekeeper):
+    incident = IncidentFactory()
+    Response.objects.create(
+        incident=incident, peacekeeper=peacekeeper, kind="scene", notes="Talked to DeShawn's mother"
+    )
+    Mediation.objects.create(
+        parties="The Carter brothers and the 8th Street group", outcome="resolved", incident=incident
+    )
+    client.force_login(analyst)
+    assert "DeShawn" not in client.get(incident.get_absolute_url()).content.decode()
+    assert "Carter" not in client.get(reverse("incidents:mediation_list")).content.decode()
+    client.force_login(peacekeeper)
+    assert "DeShawn" in client.get(incident.get_absolute_url()).content.decode()
+
+
+def test_a_response_dated_before_the_incident_is_not_in_time(peacekeeper):
+    incident = IncidentFactory(occurred_at=NOW - datetime.timedelta(hours=5))
+    Response.objects.create(
+        incident=incident, peacekeeper=peacekeeper, kind="scene", responded_at=NOW - datetime.timedelta(hours=6)
+    )
+    assert Incident.objects.response_gaps().filter(pk=incident.pk).exists()

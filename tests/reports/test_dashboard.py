@@ -80,3 +80,10 @@ def test_the_manager_dashboard_query_count_stays_flat(
     with django_assert_max_num_queries(10):
         page = client.get("/").content.decode()
     assert "Grover Crump" in page and "Maria Lopez" in page
+
+
+def test_a_reassigned_clients_flag_leaves_the_old_peacekeepers_dashboard(peacekeeper, other_peacekeeper, jamal):
+    ContactFactory(client=jamal, occurred_at=NOW - datetime.timedelta(days=1), conflict_risk=True)
+    jamal.primary_peacekeeper = other_peacekeeper
+    jamal.save()
+    assert peacekeeper_worklist(peacekeeper).flagged_contacts == []
