@@ -2,6 +2,7 @@ import django_filters
 from django.contrib.auth.models import User
 
 from accounts.models import AccessLog
+from config.lists import label_date_range
 
 
 class UserChoiceField(django_filters.fields.ModelChoiceField):
@@ -27,5 +28,4 @@ class AccessLogFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        low, high = self.filters["at"].field.widget.widgets
-        low.attrs["aria-label"], high.attrs["aria-label"] = "From", "To"
+        label_date_range(self, "at", "From", "To")

@@ -8,9 +8,10 @@ from accounts.filters import AccessLogFilter
 from accounts.middleware import touch
 from accounts.models import AccessLog
 from accounts.tables import AccessLogTable
+from config.lists import FilteredListMixin
 
 
-class AccessLogView(SingleTableMixin, FilterView):
+class AccessLogView(FilteredListMixin, SingleTableMixin, FilterView):
     """Who viewed which client and exported what: managers and admins review it."""
 
     table_class = AccessLogTable
@@ -25,11 +26,6 @@ class AccessLogView(SingleTableMixin, FilterView):
 
     def get_queryset(self):
         return AccessLog.objects.select_related("user")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["filtered"] = any(v for k, v in self.request.GET.items() if k not in ("page", "sort", "per_page"))
-        return context
 
 
 @require_POST

@@ -3,6 +3,7 @@ import datetime
 import django_filters
 from django.db.models import Q
 
+from config.lists import label_date_range
 from incidents import counting
 from incidents.models import (
     Incident,
@@ -41,8 +42,7 @@ class IncidentFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.filters["has_response"].field.widget.choices = [("", "Any"), ("true", "Responded"), ("false", "None")]
-        low, high = self.filters["occurred"].field.widget.widgets
-        low.attrs["aria-label"], high.attrs["aria-label"] = "Occurred from", "Occurred to"
+        label_date_range(self, "occurred", "Occurred from", "Occurred to")
 
     def filter_occurred(self, queryset, name, value):
         """Local days, as a half-open range on occurred_at, so the index serves it."""
@@ -78,5 +78,4 @@ class MediationFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        low, high = self.filters["occurred"].field.widget.widgets
-        low.attrs["aria-label"], high.attrs["aria-label"] = "From", "To"
+        label_date_range(self, "occurred", "From", "To")

@@ -12,6 +12,7 @@ from django_tables2 import SingleTableMixin
 
 from accounts import history, roles
 from config.expressions import SubqueryCount
+from config.lists import FilteredListMixin
 from incidents import importer
 from incidents.filters import IncidentFilter, MediationFilter
 from incidents.forms import ImportUploadForm, IncidentForm, InvolvementForm, MediationForm, ResponseForm
@@ -42,7 +43,7 @@ def _with_response_count(queryset):
     )
 
 
-class IncidentListView(IncidentPagesMixin, SingleTableMixin, FilterView):
+class IncidentListView(IncidentPagesMixin, FilteredListMixin, SingleTableMixin, FilterView):
     table_class = IncidentTable
     filterset_class = IncidentFilter
     template_name = "incidents/incident_list.html"
@@ -53,7 +54,6 @@ class IncidentListView(IncidentPagesMixin, SingleTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["filtered"] = any(v for k, v in self.request.GET.items() if k not in ("page", "sort", "per_page"))
         context["may_import"] = roles.can_see_reports(self.request.user)
         return context
 
@@ -161,7 +161,7 @@ def involvement_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-class MediationListView(IncidentPagesMixin, SingleTableMixin, FilterView):
+class MediationListView(IncidentPagesMixin, FilteredListMixin, SingleTableMixin, FilterView):
     table_class = MediationTable
     filterset_class = MediationFilter
     template_name = "incidents/mediation_list.html"

@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 
 from accounts import roles
+from config.lists import label_date_range
 from outreach.forms import PeacekeeperChoiceField, peacekeeper_choices
 from outreach.models import Client, ClientStatus, Neighborhood, RiskLevel
 
@@ -38,9 +39,7 @@ class ClientFilter(django_filters.FilterSet):
         if request is not None and not roles.can_see_all_clients(request.user):
             del self.filters["peacekeeper"]
         self.filters["overdue"].field.widget.choices = [("", "Any"), ("true", "Overdue only"), ("false", "Up to date")]
-        for bound in ("enrolled",):
-            self.filters[bound].field.widget.widgets[0].attrs.update({"aria-label": "Enrolled from"})
-            self.filters[bound].field.widget.widgets[1].attrs.update({"aria-label": "Enrolled to"})
+        label_date_range(self, "enrolled", "Enrolled from", "Enrolled to")
 
     def search(self, queryset, name, value):
         for word in value.split():

@@ -11,6 +11,7 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from accounts import access, history, roles
+from config.lists import FilteredListMixin
 from outreach import services
 from outreach.filters import ClientFilter
 from outreach.forms import ClientForm, ContactForm, GoalForm, ReferralForm
@@ -34,7 +35,7 @@ class ClientPagesMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class ClientListView(ClientPagesMixin, ExportMixin, SingleTableMixin, FilterView):
+class ClientListView(ClientPagesMixin, FilteredListMixin, ExportMixin, SingleTableMixin, FilterView):
     table_class = ClientTable
     filterset_class = ClientFilter
     template_name = "outreach/client_list.html"
@@ -70,7 +71,6 @@ class ClientListView(ClientPagesMixin, ExportMixin, SingleTableMixin, FilterView
         context["manages"] = roles.can_see_all_clients(self.request.user)
         context["standard_high"] = settings.CONTACT_STANDARD_HIGH_DAYS
         context["standard_other"] = settings.CONTACT_STANDARD_OTHER_DAYS
-        context["filtered"] = any(v for k, v in self.request.GET.items() if k not in ("page", "sort", "per_page"))
         return context
 
 

@@ -223,3 +223,10 @@ def test_a_response_dated_before_the_incident_is_not_in_time(peacekeeper):
         incident=incident, peacekeeper=peacekeeper, kind="scene", responded_at=NOW - datetime.timedelta(hours=6)
     )
     assert Incident.objects.response_gaps().filter(pk=incident.pk).exists()
+
+
+def test_the_mediation_filter_bar_stays_open_when_filtering(client, analyst):
+    client.force_login(analyst)
+    assert "<details class=\"filter-bar mb-3\" open>" in client.get(
+        reverse("incidents:mediation_list"), {"outcome": "resolved"}
+    ).content.decode()
