@@ -227,6 +227,7 @@ def test_a_response_dated_before_the_incident_is_not_in_time(peacekeeper):
 
 def test_the_mediation_filter_bar_stays_open_when_filtering(client, analyst):
     client.force_login(analyst)
-    assert "<details class=\"filter-bar mb-3\" open>" in client.get(
-        reverse("incidents:mediation_list"), {"outcome": "resolved"}
-    ).content.decode()
+    assert (
+        '<details class="filter-bar mb-3" open>'
+        in client.get(reverse("incidents:mediation_list"), {"outcome": "resolved"}).content.decode()
+    )
