@@ -1,11 +1,11 @@
 import django_tables2 as tables
 
 from accounts.models import AccessLog
-from config.tables import PaginatedTable, visible_from
+from config.tables import DateTimeColumn, PaginatedTable, visible_from
 
 
 class AccessLogTable(PaginatedTable):
-    at = tables.DateTimeColumn(verbose_name="When", attrs=visible_from("xs", nowrap=True))
+    at = DateTimeColumn(verbose_name="When", attrs=visible_from("xs", nowrap=True))
     user = tables.Column(verbose_name="Who")
     action = tables.Column(verbose_name="Action")
     target = tables.Column(verbose_name="What", attrs=visible_from("md"))

@@ -3,6 +3,7 @@ import datetime
 import django_filters
 from django.db.models import Q
 
+from config.forms import LongSelect
 from config.lists import label_date_range
 from incidents import counting
 from incidents.models import (
@@ -20,7 +21,7 @@ from outreach.models import Neighborhood
 class IncidentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="search", help_text="Case number, address or description")
     kind = django_filters.ChoiceFilter(choices=IncidentKind.choices, empty_label="Any kind")
-    neighborhood = django_filters.ModelChoiceFilter(queryset=Neighborhood.objects.all())
+    neighborhood = django_filters.ModelChoiceFilter(queryset=Neighborhood.objects.all(), widget=LongSelect)
     occurred = django_filters.DateFromToRangeFilter(
         label="Occurred between",
         method="filter_occurred",
@@ -65,7 +66,7 @@ class IncidentFilter(django_filters.FilterSet):
 
 class MediationFilter(django_filters.FilterSet):
     outcome = django_filters.ChoiceFilter(choices=MediationOutcome.choices, empty_label="Any outcome")
-    neighborhood = django_filters.ModelChoiceFilter(queryset=Neighborhood.objects.all())
+    neighborhood = django_filters.ModelChoiceFilter(queryset=Neighborhood.objects.all(), widget=LongSelect)
     occurred = django_filters.DateFromToRangeFilter(
         field_name="occurred_on",
         label="Between",

@@ -1,12 +1,12 @@
 import django_tables2 as tables
 
-from config.tables import PaginatedTable, visible_from
+from config.tables import DateColumn, DateTimeColumn, PaginatedTable, visible_from
 from incidents.models import Incident, Mediation
 
 
 class IncidentTable(PaginatedTable):
     case_number = tables.Column(linkify=True, verbose_name="Case number", attrs=visible_from("xs", nowrap=True))
-    occurred_at = tables.DateTimeColumn(verbose_name="When", attrs=visible_from("xs", nowrap=True))
+    occurred_at = DateTimeColumn(verbose_name="When", attrs=visible_from("xs", nowrap=True))
     kind = tables.Column(verbose_name="Kind")
     neighborhood = tables.Column(verbose_name="Neighborhood", attrs=visible_from("md"))
     killed = tables.Column(verbose_name="Killed", attrs=visible_from("sm", extra="text-end"))
@@ -38,7 +38,7 @@ class IncidentTable(PaginatedTable):
 
 
 class MediationTable(PaginatedTable):
-    occurred_on = tables.DateColumn(verbose_name="Date", linkify=False, attrs=visible_from("xs", nowrap=True))
+    occurred_on = DateColumn(verbose_name="Date", linkify=False, attrs=visible_from("xs", nowrap=True))
     neighborhood = tables.Column(verbose_name="Neighborhood")
     outcome = tables.Column(verbose_name="Outcome")
     parties = tables.Column(verbose_name="Parties", attrs=visible_from("md"))

@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 
 from accounts import roles
+from config.forms import LongSelect
 from config.lists import label_date_range
 from outreach.forms import PeacekeeperChoiceField, peacekeeper_choices
 from outreach.models import Client, ClientStatus, Neighborhood, RiskLevel
@@ -18,7 +19,7 @@ class ClientFilter(django_filters.FilterSet):
     peacekeeper = PeacekeeperFilter(
         label="Peacekeeper", queryset=lambda request: peacekeeper_choices(), method="by_peacekeeper"
     )
-    neighborhood = django_filters.ModelChoiceFilter(queryset=Neighborhood.objects.all())
+    neighborhood = django_filters.ModelChoiceFilter(queryset=Neighborhood.objects.all(), widget=LongSelect)
     status = django_filters.ChoiceFilter(choices=ClientStatus.choices, empty_label="Any status")
     risk_level = django_filters.ChoiceFilter(label="Risk level", choices=RiskLevel.choices, empty_label="Any risk")
     overdue = django_filters.BooleanFilter(

@@ -4,15 +4,21 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from accounts.roles import Role
-from config.forms import DateInput, DateTimeInput, StaleEditMixin, form_helper, row
+from config.forms import DateInput, DateTimeInput, LongSelect, StaleEditMixin, form_helper, row
 from outreach.models import Client, Contact, Goal, Referral, Topic
 
 
 def peacekeeper_choices():
-    return User.objects.filter(groups__name=Role.PEACEKEEPER, is_active=True).order_by("first_name", "last_name")
+    return (
+        User.objects.filter(groups__name=Role.PEACEKEEPER, is_active=True)
+        .only("username", "first_name", "last_name")
+        .order_by("first_name", "last_name")
+    )
 
 
 class PeacekeeperChoiceField(forms.ModelChoiceField):
+    widget = LongSelect
+
     def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.username
 

@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
-from config.tables import PaginatedTable, visible_from
+from config.tables import DateColumn, PaginatedTable, visible_from
 from outreach.models import Client, ClientStatus, RiskLevel, local_today
 
 RISK_BADGES = {
@@ -35,11 +35,11 @@ class ClientTable(PaginatedTable):
         verbose_name="Peacekeeper", order_by=("primary_peacekeeper__first_name",), attrs=visible_from("lg")
     )
     neighborhood = tables.Column(verbose_name="Neighborhood", attrs=visible_from("xxl"))
-    last_contact_on = tables.DateColumn(verbose_name="Last contact", attrs=visible_from("md", nowrap=True))
+    last_contact_on = DateColumn(verbose_name="Last contact", attrs=visible_from("md", nowrap=True))
     days_since = tables.Column(
         verbose_name="Days since contact", accessor="last_touch_on", order_by=("-last_touch_on",), empty_values=()
     )
-    next_follow_up_on = tables.DateColumn(verbose_name="Next follow-up", attrs=visible_from("xs", nowrap=True))
+    next_follow_up_on = DateColumn(verbose_name="Next follow-up", attrs=visible_from("xs", nowrap=True))
     open_goal_count = tables.Column(verbose_name="Open goals", attrs=visible_from("md", extra="text-end"))
 
     class Meta:
