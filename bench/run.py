@@ -449,7 +449,22 @@ def machine() -> dict:
         "python": platform.python_version(),
         "postgres": postgres,
         "database_host": connection.settings_dict["HOST"],
+        "cpu_reference_ms": cpu_reference_ms(),
     }
+
+
+def cpu_reference_ms() -> float:
+    """The best of five runs of a fixed pure-Python loop. Shared machines of the same kind differ in
+    speed from day to day (generate_data took 31 s on one and 60 s on the next), so two runs
+    compare only beside this figure."""
+    best = math.inf
+    for _ in range(5):
+        started = time.perf_counter()
+        total = 0
+        for i in range(5_000_000):
+            total += i
+        best = min(best, time.perf_counter() - started)
+    return round(best * 1000, 1)
 
 
 def connect_ms() -> float:
@@ -469,6 +484,7 @@ def connect_ms() -> float:
 def print_table(report: dict) -> None:
     m = report["machine"]
     print(f"\nMachine: {m['cpus']} CPUs ({m['cpu']}), {m['memory']}, Python {m['python']}, PostgreSQL {m['postgres']}")
+    print(f"CPU reference (a fixed Python loop; lower is faster): {m['cpu_reference_ms']} ms")
     print("Data: " + ", ".join(f"{n:,} {name}" for name, n in report["data"].items()))
     gen = report["generate"]
     if gen["seconds"] is not None:
