@@ -44,6 +44,8 @@ FIELDS = ["kind", "occurred_at", "neighborhood_id", "address", "latitude", "long
     "description",
 ]
 BATCH_SIZE = 2000
+# Worked out once: a TextChoices' .values builds a new list on every call.
+KINDS, WEAPONS = IncidentKind.values, Weapon.values
 MAX_TEXT = {"case_number": 50, "address": 200, "neighborhood": 100}
 
 
@@ -157,14 +159,14 @@ def _header_problem(header: list[str] | None) -> str:
 def _run(rows, order: list[str], report: ImportReport, *, logged_by, progress: Progress | None) -> None:
     neighborhoods = {n.name.lower(): n for n in Neighborhood.objects.all()}
     seen: set[str] = set()
-    batch: list[tuple[int, dict]] = []
+    batch: list[tuple[dict, Incident]] = []
     done = 0
     for line_number, row in _numbered_rows(rows, report):
         if not any(cell.strip() for cell in row):
             continue  # blank lines (often a trailing one) are not rows
-        values = _parse(line_number, row, order, report, seen)
-        if values is not None:
-            batch.append((line_number, values))
+        parsed = _parse(line_number, row, order, report, seen)
+        if parsed is not None:
+            batch.append(parsed)
         if len(batch) >= BATCH_SIZE:
             done += _write(batch, neighborhoods, report, logged_by=logged_by)
             batch = []
@@ -190,7 +192,10 @@ def _numbered_rows(rows, report: ImportReport):
         yield line, row
 
 
-def _parse(line: int, row: list[str], order: list[str], report: ImportReport, seen: set[str]) -> dict | None:
+def _parse(
+    line: int, row: list[str], order: list[str], report: ImportReport, seen: set[str]
+) -> tuple[dict, Incident] | None:
+    """The row's values and the incident they make (checked by the model's rules), or None."""
     if len(row) != len(order):
         report.errors.append(LineError(line, f"expected {len(order)} fields, found {len(row)}"))
         return None
@@ -211,20 +216,20 @@ def _parse(line: int, row: list[str], order: list[str], report: ImportReport, se
     seen.add(case_number)
     values["case_number"] = case_number
     values["occurred_at"] = _parse_when(raw["occurred_at"], problems)
-    values["kind"] = _parse_choice("kind", raw["kind"], IncidentKind.values, problems)
-    values["weapon"] = _parse_choice("weapon", raw["weapon"], Weapon.values, problems)
+    values["kind"] = _parse_choice("kind", raw["kind"], KINDS, problems)
+    values["weapon"] = _parse_choice("weapon", raw["weapon"], WEAPONS, problems)
     values["killed"] = _parse_count("killed", raw["killed"], problems)
     values["injured"] = _parse_count("injured", raw["injured"], problems)
     values["latitude"] = _parse_decimal("latitude", raw["latitude"], problems)
     values["longitude"] = _parse_decimal("longitude", raw["longitude"], problems)
-    values["neighborhood"] = raw["neighborhood"]
     if not problems:
-        candidate = Incident(**{k: v for k, v in values.items() if k != "neighborhood"})
+        candidate = Incident(**values)
         problems.extend(_lower_first(m) for m in incident_errors(candidate).values())
     if problems:
         report.errors.append(LineError(line, "; ".join(problems)))
         return None
-    return values
+    values["neighborhood"] = raw["neighborhood"]
+    return values, candidate
 
 
 def _lower_first(message: str) -> str:
@@ -247,7 +252,10 @@ def _parse_when(text: str, problems: list[str]) -> datetime.datetime | None:
         return None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)  # local time unless an offset is given
-    return moment
+    # In UTC, as the database gives it back: Python never finds a local time in the hour skipped
+    # or repeated by daylight saving equal to a time in another zone, so a re-import would call
+    # such an incident "updated" every time.
+    return moment.astimezone(datetime.UTC)
 
 
 def _parse_choice(name: str, text: str, allowed: list[str], problems: list[str]) -> str | None:
@@ -280,20 +288,21 @@ def _parse_decimal(name: str, text: str, problems: list[str]) -> Decimal | None:
     return value.quantize(Decimal("0.000001"))
 
 
-def _write(batch: list[tuple[int, dict]], neighborhoods: dict, report: ImportReport, *, logged_by) -> int:
+def _write(batch: list[tuple[dict, Incident]], neighborhoods: dict, report: ImportReport, *, logged_by) -> int:
     """Create or update one batch (skipped once any error is known: the file will be rejected)."""
     if not batch:
         return 0
     _ensure_neighborhoods(batch, neighborhoods, report)
-    existing = Incident.objects.in_bulk([v["case_number"] for _, v in batch], field_name="case_number")
+    existing = Incident.objects.in_bulk([v["case_number"] for v, _ in batch], field_name="case_number")
     to_create, to_update = [], []
-    for _, values in batch:
+    for values, incident in batch:
         values = dict(values)
         name = values.pop("neighborhood")
         values["neighborhood_id"] = neighborhoods[name.lower()].pk if name else None
         current = existing.get(values["case_number"])
         if current is None:
-            to_create.append(Incident(logged_by=logged_by, **values))
+            incident.neighborhood_id, incident.logged_by = values["neighborhood_id"], logged_by
+            to_create.append(incident)
         elif any(getattr(current, f) != values[f] for f in FIELDS):
             for f in FIELDS:
                 setattr(current, f, values[f])
@@ -311,7 +320,7 @@ def _write(batch: list[tuple[int, dict]], neighborhoods: dict, report: ImportRep
 
 def _ensure_neighborhoods(batch, neighborhoods: dict, report: ImportReport) -> None:
     new = {}
-    for _, values in batch:
+    for values, _ in batch:
         name = values["neighborhood"]
         if name and name.lower() not in neighborhoods and name.lower() not in new:
             new[name.lower()] = name

@@ -99,6 +99,21 @@ def test_reimport_updates_changed_rows_and_never_duplicates(db):
     assert Incident.objects.get(case_number="SPD-1").killed == 2
 
 
+def test_reimporting_times_around_daylight_saving_changes_nothing(db, settings):
+    # 01:30 on 2 Nov 2025 happened twice in Los Angeles; 02:30 on 9 Mar 2025 never did. Python
+    # never finds such a local time equal to the UTC value read back, so these were "updated"
+    # (and written to the audit trail again) on every re-import of the same file.
+    settings.TIME_ZONE = "America/Los_Angeles"
+    rows = [
+        "SPD-7,2025-11-02T01:30,shots_fired,,,,,0,0,firearm,",
+        "SPD-8,2025-03-09T02:30,shots_fired,,,,,0,0,firearm,",
+    ]
+    assert import_incidents(_lines(*rows), dry_run=False).created == 2
+    report = import_incidents(_lines(*rows), dry_run=False)
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 2)
+    assert Incident.objects.get(case_number="SPD-7").occurred_at.isoformat() == "2025-11-02T08:30:00+00:00"
+
+
 def test_the_command_reports_and_exits_non_zero_on_bad_rows(db, tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text("\n".join([HEADER, GOOD[0], "SPD-4,2018-01-01,homicide,Downtown,,,,0,0,firearm,"]) + "\n")
