@@ -627,12 +627,12 @@ _CONTACT_COLUMNS = ["client_id", "peacekeeper_id", "occurred_at", "duration_minu
 class _InsertHistory:
     """The audit trail's insert events (django-pghistory) for rows copied in bulk.
 
-    Its row-level triggers cost ~0.2 ms a row (a PL/pgSQL call with two sub-transactions), 20 times
-    the COPY itself. So while copying they are told to stand aside (pgtrigger's own per-transaction
-    "ignore" setting, which COPY does not get from pgtrigger's query wrapper), and the same events
-    are then written with one INSERT ... SELECT per chunk: same columns, same label, same context
-    (pghistory.context around the command), dated when the row was created. Without pghistory, or
-    for a layout this does not know, nothing is ignored and the triggers do their job row by row.
+    Its triggers would date every event today. So while copying they are told to stand aside
+    (pgtrigger's own per-transaction "ignore" setting, which COPY does not get from pgtrigger's
+    query wrapper), and the same events are then written with one INSERT ... SELECT per chunk: same
+    columns, same label, same context (pghistory.context around the command), dated when the row
+    was created, so ten years of synthetic history read as such. Without pghistory, or for a
+    layout this does not know, nothing is ignored and the triggers do their job.
     """
 
     def __init__(self, triggers: list[tuple[str, object]]) -> None:

@@ -1,7 +1,6 @@
 import datetime
 from decimal import Decimal
 
-import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -9,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.audit import audited
 from outreach.models import Client, Neighborhood
 
 
@@ -71,7 +71,7 @@ class IncidentQuerySet(models.QuerySet):
         return self.with_victims().annotate_responded_in_time().filter(responded_in_time=False)
 
 
-@pghistory.track()
+@audited()
 class Incident(models.Model):
     """An incident of violence: the police report number, what happened, to how many people."""
 
@@ -178,7 +178,7 @@ class InvolvementRole(models.TextChoices):
     ASSOCIATE = "associate", "Associate"
 
 
-@pghistory.track()
+@audited()
 class Involvement(models.Model):
     """A program client involved in an incident, and how."""
 
@@ -206,7 +206,7 @@ class ResponseKind(models.TextChoices):
     FOLLOW_UP = "follow_up", "Follow-up"
 
 
-@pghistory.track()
+@audited()
 class Response(models.Model):
     """A peacekeeper's response to an incident (scene, hospital, family, vigil, follow-up)."""
 
@@ -246,7 +246,7 @@ class MediationQuerySet(models.QuerySet):
         return self.filter(clients__in=Client.objects.visible_to(user)).distinct()
 
 
-@pghistory.track()
+@audited()
 class Mediation(models.Model):
     """A conflict mediation led by peacekeepers."""
 

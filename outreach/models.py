@@ -1,6 +1,5 @@
 import datetime
 
-import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
@@ -11,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import roles
+from accounts.audit import audited
 from config.expressions import SubqueryCount
 
 
@@ -154,7 +154,7 @@ class ClientQuerySet(models.QuerySet):
         return self.open_cases().filter(next_follow_up_on__lte=today or local_today())
 
 
-@pghistory.track()
+@audited()
 class Client(models.Model):
     """A young person the program works with."""
 
@@ -290,7 +290,7 @@ class ContactQuerySet(models.QuerySet):
         return self.filter(client__in=Client.objects.visible_to(user))
 
 
-@pghistory.track()
+@audited()
 class Contact(models.Model):
     """A mentoring session or any other touch with a client."""
 
@@ -379,7 +379,7 @@ class GoalStatus(models.TextChoices):
     DROPPED = "dropped", "Dropped"
 
 
-@pghistory.track()
+@audited()
 class Goal(models.Model):
     """A milestone of a client's life plan."""
 
@@ -437,7 +437,7 @@ class ReferralStatus(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
-@pghistory.track()
+@audited()
 class Referral(models.Model):
     """A client referred to a partner for a service."""
 

@@ -13,7 +13,7 @@ from accounts.models import AccessLog
 from incidents.importer import COLUMNS, import_incidents
 from incidents.models import Incident
 from tests.config.helpers import REPO
-from tests.factories import PASSWORD, ContactFactory
+from tests.factories import PASSWORD, ClientFactory, ContactFactory
 
 
 class TestTheAccessLog:
@@ -68,6 +68,19 @@ class TestTheAuditTrail:
 
         Client.objects.filter(pk=jamal.pk).update(nickname="Bulk")
         assert jamal.events.filter(pgh_label="update", nickname="Bulk").exists()
+
+    def test_one_statement_records_each_row_it_changed_and_no_other(self, db):
+        from outreach.models import Client
+
+        same, other, third = ClientFactory.create_batch(3)
+        Client.objects.filter(pk=same.pk).update(nickname="Same")
+        Client.objects.filter(pk__in=[same.pk, other.pk, third.pk]).update(nickname="Same")
+        assert same.events.filter(pgh_label="update").count() == 1  # the second statement left it as it was
+        assert other.events.filter(pgh_label="update", nickname="Same").count() == 1
+        assert third.events.filter(pgh_label="update", nickname="Same").count() == 1
+        third_pk = third.pk
+        third.delete()
+        assert Client.pgh_event_model.objects.filter(pgh_obj_id=third_pk, pgh_label="delete").count() == 1
 
     def test_managers_see_a_clients_history_with_who_and_what(self, client, manager, peacekeeper, jamal):
         client.force_login(peacekeeper)

@@ -1,0 +1,17 @@
+"""What the audit trail records for a tracked model, written once for every model."""
+
+import pghistory
+
+
+def audited():
+    """Class decorator: the audit trail's insert, update and delete events for a model.
+
+    The events are written by statement-level triggers (one INSERT ... SELECT from the statement's
+    changed rows), so an import or a bulk update pays once per statement rather than once per row.
+    The trackers are made here, fresh for each model, rather than in PGHISTORY_DEFAULT_TRACKERS:
+    pghistory deep-copies that setting, and the copies' operations no longer match pgtrigger's, so
+    a statement-level trigger cannot be generated from them.
+    """
+    return pghistory.track(
+        pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), level=pghistory.Statement
+    )
