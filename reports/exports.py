@@ -8,24 +8,40 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from reports.quarterly import Report, Table
+from config.routers import replica_reads
+from reports.quarterly import Report, Table, build
 from reports.suppression import Suppressed, suppress
 
 CSV_HEADER = ["section", "table", "metric", "period", "value"]
 
 
 def published_tables(report: Report, *, public: bool) -> tuple[list[tuple[str, list[Table]]], list[Suppressed]]:
-    """The report's tables by section, suppressed for a public copy."""
+    """The report's tables by section, suppressed for a public copy.
+
+    A public copy is suppressed in step with the public copies of the year's earlier quarters
+    (see reports.suppression), so those are built too: up to three more reports, for Q4.
+    """
+    previous = _earlier_public_tables(report) if public else {}
     sections, notes = [], []
     for section in report.sections:
         tables = []
         for table in section.tables:
             if public:
-                table, hidden = suppress(table)
+                table, hidden = suppress(table, previous.get(table.key))
                 notes += hidden
             tables.append(table)
         sections.append((section.title, tables))
     return sections, notes
+
+
+def _earlier_public_tables(report: Report) -> dict[str, Table]:
+    """The previous quarter's public tables by key, when it is in the same year."""
+    if report.quarter.number == 1:
+        return {}
+    with replica_reads():
+        earlier = build(report.quarter.previous(), now=report.computed_at)
+    sections, _ = published_tables(earlier, public=True)
+    return {table.key: table for _, tables in sections for table in tables}
 
 
 def to_csv(report: Report, *, public: bool) -> str:

@@ -73,6 +73,9 @@ class Table:
     total: bool = False  # the last row is a total of the rows above it
     # Rows that are not counts of people or events (shares, hours): never suppressed, not summed.
     measure_rows: set[int] = field(default_factory=set)
+    # (quarter column, year-to-date column) pairs where year to date = the previous quarter's year
+    # to date + this quarter, row by row (counts of events, not of distinct people).
+    running: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass
@@ -187,6 +190,7 @@ def _violence_tables(quarter: Quarter, through: datetime.date, trend: list[count
             "firearm who survived. Shooting incidents count incidents with a firearm. Dates are in the program's "
             "local time."
         ),
+        running=((0, 1),),
     )
     trend_table = Table(
         "violence_trend",
@@ -256,6 +260,7 @@ def _neighborhood_table(quarter: Quarter, q_window, ytd_window) -> Table:
         [*table_rows, ("All neighborhoods", totals)],
         definition="Neighborhoods with at least one incident this year. The last row is the total.",
         total=True,
+        running=((0, 3), (1, 4), (2, 5)),
     )
 
 
@@ -309,7 +314,7 @@ def _grouped(key, title, queryset, group_field, date_field, choices, q_first, qu
         for value, label in choices.choices
     ]
     totals = [sum(v[0] for _, v in rows), sum(v[1] for _, v in rows)]
-    return Table(key, title, [quarter.label, "Year to date"], [*rows, ("Total", totals)], total=True)
+    return Table(key, title, [quarter.label, "Year to date"], [*rows, ("Total", totals)], total=True, running=((0, 1),))
 
 
 def _program_summary(quarter: Quarter, q_first: datetime.date, ytd_first: datetime.date, through) -> Table:
@@ -357,6 +362,7 @@ def _program_summary(quarter: Quarter, q_first: datetime.date, ytd_first: dateti
             "durations."
         ),
         measure_rows={4},
+        running=((0, 1),),  # rows without a year-to-date figure are left out
     )
 
 
@@ -389,6 +395,7 @@ def _response_table(quarter: Quarter, through: datetime.date) -> Table:
         ],
         definition="A response is a scene, hospital, family-support, vigil or follow-up visit by a peacekeeper.",
         measure_rows={2},
+        running=((0, 1),),
     )
 
 

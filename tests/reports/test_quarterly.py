@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from incidents.models import Involvement, Mediation, Response
-from reports import quarterly
+from reports import exports, quarterly
 from reports.quarterly import Quarter, headline
 from reports.suppression import suppress
-from tests.factories import ClientFactory, ContactFactory, GoalFactory, IncidentFactory
+from tests.factories import ClientFactory, ContactFactory, GoalFactory, IncidentFactory, NeighborhoodFactory
 
 LA = zoneinfo.ZoneInfo("America/Los_Angeles")
 
@@ -166,6 +166,50 @@ class TestSuppression:
         for column in range(2):
             hidden = [label for label, values in table.rows[:-1] if isinstance(values[column], str)]
             assert len(hidden) != 1 or isinstance(table.rows[-1][1][column], str)
+
+    def _running(self, rows, total=False):
+        return quarterly.Table("t", "T", ["Q", "YTD"], rows, total=total, running=((0, 1),))
+
+    def test_a_small_quarter_cannot_be_worked_out_from_last_quarters_copy(self):
+        last_quarter = self._running([("A", [9, 20])])  # its copy published 20 for the year so far
+        table, _ = suppress(self._running([("A", [3, 23])]), last_quarter)
+        assert dict(table.rows)["A"] == ["<5", "suppressed"]  # else 23 - 20 = 3
+
+    def test_last_quarters_small_year_to_date_cannot_be_worked_out_from_this_one(self):
+        last_quarter, _ = suppress(self._running([("A", [1, 3]), ("B", [9, 40])]))
+        assert dict(last_quarter.rows)["A"] == ["<5", "<5"]
+        table, _ = suppress(self._running([("A", [10, 13]), ("B", [9, 49])]), last_quarter)
+        assert dict(table.rows) == {"A": ["suppressed", 13], "B": [9, 49]}  # else 13 - 10 = 3
+
+    def test_cells_hidden_last_quarter_stay_hidden_when_nothing_is_small_now(self):
+        rows = [("A", [1, 2]), ("B", [9, 30]), ("Total", [10, 32])]
+        last_quarter, _ = suppress(self._running(rows, total=True))
+        assert dict(last_quarter.rows)["B"][1] == "suppressed"  # it protected A's 2 from 32 - 30
+        rows = [("A", [5, 7]), ("B", [10, 40]), ("Total", [15, 47])]
+        values = dict(suppress(self._running(rows, total=True), last_quarter)[0].rows)
+        # Published as they are, 7 - 5 and 40 - 10 would give last quarter's 2 and 30.
+        assert isinstance(values["A"][0], str) and isinstance(values["B"][0], str)
+        assert values["Total"] == [15, 47]
+
+    def test_no_figure_of_two_public_copies_is_the_difference_of_two_others(self, story):
+        # Two homicides in one neighborhood by June ("<5" in Q2's copy), six more there in August.
+        hollow = NeighborhoodFactory(name="Hollow")
+        IncidentFactory(neighborhood=hollow, occurred_at=at(2018, 5, 1, 12), killed=2)
+        IncidentFactory(neighborhood=hollow, occurred_at=at(2018, 8, 1, 12), killed=6)
+        q2 = exports.published_tables(quarterly.build(quarterly.Quarter(2018, 2)), public=True)[0]
+        q3 = exports.published_tables(quarterly.build(quarterly.Quarter(2018, 3)), public=True)[0]
+        before = {t.key: dict(t.rows) for _, tables in q2 for t in tables}
+        checked = 0
+        for _, tables in q3:
+            for table in tables:
+                for label, values in table.rows:
+                    for quarter, ytd in table.running:
+                        earlier = before[table.key].get(label, [0] * len(values))[ytd]
+                        figures = [earlier, values[quarter], values[ytd]]
+                        if None not in figures:
+                            checked += 1
+                            assert sum(isinstance(f, str) for f in figures) != 1, (table.key, label)
+        assert checked > 20
 
     def test_tables_without_totals_get_primary_suppression_only(self):
         table, _ = suppress(self._table([("2017", [3, 9]), ("2018", [8, 9])], total=False))
