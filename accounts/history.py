@@ -1,5 +1,6 @@
 """Reading the audit trail that database triggers (django-pghistory) write for tracked models."""
 
+from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.paginator import Page, Paginator
 from django.db.models import Model
@@ -8,6 +9,8 @@ from pghistory.models import MiddlewareEvents
 PER_PAGE = 50
 HIDDEN_FIELDS = {"updated_at", "created_at", "id"}
 ACTIONS = {"insert": "created", "update": "changed", "delete": "deleted"}
+# Columns holding a user's id: the history shows the name.
+USER_FIELDS = {"user_id", "peacekeeper_id", "primary_peacekeeper_id", "logged_by_id"}
 
 
 def _changes(event) -> list[tuple[str, object, object]]:
@@ -16,9 +19,15 @@ def _changes(event) -> list[tuple[str, object, object]]:
         pairs = ((field, before, after) for field, (before, after) in event.pgh_diff.items())
     elif event.pgh_label == "insert":
         pairs = ((field, None, value) for field, value in (event.pgh_data or {}).items() if value not in (None, "", []))
+    elif event.pgh_label == "delete":  # what was removed (a peacekeeper taken off a case, say)
+        pairs = ((field, value, None) for field, value in (event.pgh_data or {}).items() if value not in (None, "", []))
     else:
         pairs = ()
     return sorted(p for p in pairs if p[0] not in HIDDEN_FIELDS)
+
+
+def _name(user: User | None, user_id) -> str:
+    return (user.get_full_name() or user.username) if user else f"user #{user_id}"
 
 
 def events_for(obj: Model, *, page: str | int | None = 1) -> Page:
@@ -26,13 +35,21 @@ def events_for(obj: Model, *, page: str | int | None = 1) -> Page:
     newest first, with who made each change when it was made through the web."""
     events = MiddlewareEvents.objects.references(obj).order_by("-pgh_created_at", "-pgh_id")
     page_of = Paginator(events, PER_PAGE).get_page(page)
-    users = {u.pk: u for u in User.objects.filter(pk__in=[e.pgh_context.get("user") for e in page_of if e.pgh_context])}
+    for event in page_of:
+        event.changes = _changes(event)
+    # Who made each change, and the people changes name by id (a case's peacekeepers), in one query.
+    ids = {e.pgh_context.get("user") for e in page_of if e.pgh_context}
+    ids |= {v for e in page_of for field, *values in e.changes if field in USER_FIELDS for v in values if v}
+    users = {u.pk: u for u in User.objects.filter(pk__in=ids - {None})}
     for event in page_of:
         context = event.pgh_context or {}
         event.who = users.get(context.get("user"))
         event.source = context.get("source") or context.get("url") or "database"
-        event.changes = _changes(event)
-        event.model_label = event.pgh_model.split(".")[-1].removesuffix("Event")
+        event.changes = [
+            (field, *(_name(users.get(v), v) if v and field in USER_FIELDS else v for v in values))
+            for field, *values in event.changes
+        ]
+        event.model_label = apps.get_model(event.pgh_model).pgh_tracked_model._meta.verbose_name.capitalize()
         event.action = ACTIONS.get(event.pgh_label, event.pgh_label)
     return page_of
 

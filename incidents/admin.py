@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from incidents.models import Incident, IncidentImport, Involvement, Mediation, Response
+from incidents.models import (
+    Incident,
+    IncidentImport,
+    Involvement,
+    Mediation,
+    MediationClient,
+    MediationPeacekeeper,
+    Response,
+)
+from outreach.admin import PeacekeeperLinkInline
 
 
 class InvolvementInline(admin.TabularInline):
@@ -41,13 +50,23 @@ class ResponseAdmin(admin.ModelAdmin):
     raw_id_fields = ["incident"]
 
 
+class MediationPeacekeeperInline(PeacekeeperLinkInline):
+    model = MediationPeacekeeper
+
+
+class MediationClientInline(admin.TabularInline):
+    model = MediationClient
+    extra = 0
+    raw_id_fields = ["client"]
+
+
 @admin.register(Mediation)
 class MediationAdmin(admin.ModelAdmin):
     list_display = ["occurred_on", "neighborhood", "outcome", "incident"]
     list_filter = ["outcome", "neighborhood"]
     search_fields = ["parties", "notes", "incident__case_number"]
-    raw_id_fields = ["incident", "clients"]
-    filter_horizontal = ["peacekeepers"]
+    raw_id_fields = ["incident"]
+    inlines = [MediationPeacekeeperInline, MediationClientInline]
 
 
 @admin.register(IncidentImport)

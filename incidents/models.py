@@ -252,8 +252,10 @@ class Mediation(models.Model):
 
     occurred_on = models.DateField("date", default=timezone.localdate)
     neighborhood = models.ForeignKey(Neighborhood, on_delete=models.PROTECT, null=True, blank=True)
-    peacekeepers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="mediations")
-    clients = models.ManyToManyField(Client, blank=True, related_name="mediations")
+    peacekeepers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="mediations", through="MediationPeacekeeper"
+    )
+    clients = models.ManyToManyField(Client, blank=True, related_name="mediations", through="MediationClient")
     parties = models.TextField("parties involved", help_text="Who was in conflict (no names needed).")
     outcome = models.CharField(max_length=30, choices=MediationOutcome)
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, null=True, blank=True, related_name="mediations")
@@ -293,3 +295,36 @@ class IncidentImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+
+
+# The rows of Mediation.peacekeepers and Mediation.clients, as models so the audit trail records them.
+@audited()
+class MediationPeacekeeper(models.Model):
+    """A peacekeeper who led a mediation."""
+
+    mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+
+    class Meta:
+        db_table = "incidents_mediation_peacekeepers"  # the table Django made for the field
+        unique_together = [("mediation", "user")]
+        verbose_name = "mediation peacekeeper"
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.mediation}"
+
+
+@audited()
+class MediationClient(models.Model):
+    """A client involved in a mediation."""
+
+    mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE)
+
+    class Meta:
+        db_table = "incidents_mediation_clients"  # the table Django made for the field
+        unique_together = [("mediation", "client")]
+        verbose_name = "mediation client"
+
+    def __str__(self) -> str:
+        return f"{self.client} in {self.mediation}"

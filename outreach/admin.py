@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from outreach.models import Client, Contact, Goal, Neighborhood, Partner, Referral
+from outreach.forms import peacekeeper_choices
+from outreach.models import Client, Contact, Goal, Neighborhood, Partner, Referral, SecondaryPeacekeeper
 
 
 @admin.register(Neighborhood)
@@ -11,6 +12,22 @@ class NeighborhoodAdmin(admin.ModelAdmin):
 class GoalInline(admin.TabularInline):
     model = Goal
     extra = 0
+
+
+class PeacekeeperLinkInline(admin.TabularInline):
+    """A link to a peacekeeper (a row of a many-to-many table), choosing among active peacekeepers."""
+
+    extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = peacekeeper_choices()
+            kwargs["label"] = "Peacekeeper"
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class SecondaryPeacekeeperInline(PeacekeeperLinkInline):
+    model = SecondaryPeacekeeper
 
 
 class ReferralInline(admin.TabularInline):
@@ -27,9 +44,8 @@ class ClientAdmin(admin.ModelAdmin):
     list_select_related = ["primary_peacekeeper"]
     readonly_fields = ["code", "created_at", "updated_at"]
     autocomplete_fields = ["neighborhood"]
-    filter_horizontal = ["secondary_peacekeepers"]
     date_hierarchy = "referred_on"
-    inlines = [GoalInline, ReferralInline]
+    inlines = [SecondaryPeacekeeperInline, GoalInline, ReferralInline]
 
 
 @admin.register(Contact)

@@ -178,7 +178,7 @@ class Client(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="primary_clients"
     )
     secondary_peacekeepers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="secondary_clients"
+        settings.AUTH_USER_MODEL, blank=True, related_name="secondary_clients", through="SecondaryPeacekeeper"
     )
     consent_signed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -288,6 +288,23 @@ class Topic(models.TextChoices):
 class ContactQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ContactQuerySet":
         return self.filter(client__in=Client.objects.visible_to(user))
+
+
+@audited()
+class SecondaryPeacekeeper(models.Model):
+    """A peacekeeper sharing a client's case: a row of Client.secondary_peacekeepers, audited
+    like the client itself (an explicit model, as the audit triggers need one)."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+
+    class Meta:
+        db_table = "outreach_client_secondary_peacekeepers"  # the table Django made for the field
+        unique_together = [("client", "user")]
+        verbose_name = "secondary peacekeeper"
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.client}"
 
 
 @audited()

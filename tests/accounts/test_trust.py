@@ -93,6 +93,40 @@ class TestTheAuditTrail:
         page = client.get(reverse("outreach:client_history", args=[jamal.pk])).content.decode()
         assert "Goal created" in page and "Grover Crump" in page and "Find an apartment" in page
 
+    def test_changes_to_a_clients_team_are_in_its_history(self, client, manager, other_peacekeeper, jamal):
+        from outreach.models import SecondaryPeacekeeper
+        from tests.outreach.test_client_views import _client_data, post_edit
+
+        client.force_login(manager)
+        url = reverse("outreach:client_edit", args=[jamal.pk])
+        data = _client_data(first_name=jamal.first_name, last_name=jamal.last_name, status=jamal.status)
+        data.update(
+            primary_peacekeeper=jamal.primary_peacekeeper.pk,
+            referred_on=jamal.referred_on.isoformat(),
+            enrolled_on=jamal.enrolled_on.isoformat(),
+        )
+        assert post_edit(client, url, {**data, "secondary_peacekeepers": [other_peacekeeper.pk]}).status_code == 302
+        assert post_edit(client, url, data).status_code == 302  # and taken off again
+        events = SecondaryPeacekeeper.pgh_event_model.objects.filter(client=jamal).order_by("pgh_id")
+        assert [(e.pgh_label, e.user_id, e.pgh_context.metadata["user"]) for e in events] == [
+            ("insert", other_peacekeeper.pk, manager.pk),
+            ("delete", other_peacekeeper.pk, manager.pk),
+        ]
+        page = client.get(reverse("outreach:client_history", args=[jamal.pk])).content.decode()
+        assert "Secondary peacekeeper created" in page and "Secondary peacekeeper deleted" in page
+        assert other_peacekeeper.get_full_name() in page
+
+    def test_a_mediations_peacekeepers_and_clients_are_audited(self, peacekeeper, jamal):
+        from incidents.models import Mediation, MediationClient, MediationPeacekeeper
+
+        mediation = Mediation.objects.create(parties="Two groups on 5th Street", outcome="resolved")
+        mediation.peacekeepers.set([peacekeeper])
+        mediation.clients.set([jamal])
+        mediation.clients.clear()
+        assert MediationPeacekeeper.pgh_event_model.objects.filter(user=peacekeeper, pgh_label="insert").exists()
+        labels = MediationClient.pgh_event_model.objects.filter(client=jamal).order_by("pgh_id")
+        assert [e.pgh_label for e in labels] == ["insert", "delete"]
+
     def test_incident_history(self, client, manager, analyst):
         from tests.factories import IncidentFactory
 
