@@ -3,7 +3,7 @@
 import pghistory
 
 
-def audited():
+def audited(*, exclude: tuple[str, ...] = ()):
     """Class decorator: the audit trail's insert, update and delete events for a model.
 
     The events are written by statement-level triggers (one INSERT ... SELECT from the statement's
@@ -11,7 +11,14 @@ def audited():
     The trackers are made here, fresh for each model, rather than in PGHISTORY_DEFAULT_TRACKERS:
     pghistory deep-copies that setting, and the copies' operations no longer match pgtrigger's, so
     a statement-level trigger cannot be generated from them.
+
+    `exclude`: columns the database keeps up to date itself (a cache of other rows), whose changes
+    are not an edit of the record.
     """
     return pghistory.track(
-        pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), level=pghistory.Statement
+        pghistory.InsertEvent(),
+        pghistory.UpdateEvent(),
+        pghistory.DeleteEvent(),
+        level=pghistory.Statement,
+        exclude=list(exclude),
     )

@@ -1,5 +1,6 @@
 import datetime
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
@@ -137,7 +138,7 @@ class ClientQuerySet(models.QuerySet):
             default=Value(settings.CONTACT_STANDARD_OTHER_DAYS),
         )
         return self.annotate(
-            last_contact_on=Subquery(latest.annotate(on=TruncDate("occurred_at")).values("on")[:1]),
+            last_contact_on=TruncDate("last_contact_at"),
             next_follow_up_on=Subquery(latest.values("follow_up_on")[:1]),
             open_goal_count=SubqueryCount(open_goals),
             last_touch_on=Coalesce("last_contact_on", "enrolled_on", "referred_on"),
@@ -154,7 +155,7 @@ class ClientQuerySet(models.QuerySet):
         return self.open_cases().filter(next_follow_up_on__lte=today or local_today())
 
 
-@audited()
+@audited(exclude=("last_contact_at",))
 class Client(models.Model):
     """A young person the program works with."""
 
@@ -181,6 +182,9 @@ class Client(models.Model):
         settings.AUTH_USER_MODEL, blank=True, related_name="secondary_clients", through="SecondaryPeacekeeper"
     )
     consent_signed_on = models.DateField(null=True, blank=True)
+    # When the latest contact happened: kept by the database (Contact's triggers) so that lists can
+    # sort and filter by days since contact without looking through every client's contacts.
+    last_contact_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -307,6 +311,17 @@ class SecondaryPeacekeeper(models.Model):
         return f"{self.user} on {self.client}"
 
 
+LAST_CONTACT_SQL = """
+    UPDATE outreach_client SET last_contact_at = latest.at
+    FROM (
+        SELECT client.id, (SELECT max(occurred_at) FROM outreach_contact WHERE client_id = client.id) AS at
+        FROM outreach_client client WHERE client.id IN ({clients})
+    ) latest
+    WHERE outreach_client.id = latest.id AND outreach_client.last_contact_at IS DISTINCT FROM latest.at;
+    RETURN NULL;
+"""
+
+
 @audited()
 class Contact(models.Model):
     """A mentoring session or any other touch with a client."""
@@ -339,6 +354,36 @@ class Contact(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(duration_minutes__gte=1, duration_minutes__lte=720), name="contact_duration_1_720"
+            ),
+        ]
+        # Client.last_contact_at follows every insert, update and delete, by whatever means (forms,
+        # imports, COPY, raw SQL): once per statement, for the clients the statement touched.
+        triggers = [
+            pgtrigger.Trigger(
+                name="client_last_contact_on_insert",
+                operation=pgtrigger.Insert,
+                when=pgtrigger.After,
+                level=pgtrigger.Statement,
+                referencing=pgtrigger.Referencing(new="new_values"),
+                func=LAST_CONTACT_SQL.format(clients="SELECT client_id FROM new_values"),
+            ),
+            pgtrigger.Trigger(
+                name="client_last_contact_on_update",
+                operation=pgtrigger.Update,
+                when=pgtrigger.After,
+                level=pgtrigger.Statement,
+                referencing=pgtrigger.Referencing(old="old_values", new="new_values"),
+                func=LAST_CONTACT_SQL.format(
+                    clients="SELECT client_id FROM old_values UNION SELECT client_id FROM new_values"
+                ),
+            ),
+            pgtrigger.Trigger(
+                name="client_last_contact_on_delete",
+                operation=pgtrigger.Delete,
+                when=pgtrigger.After,
+                level=pgtrigger.Statement,
+                referencing=pgtrigger.Referencing(old="old_values"),
+                func=LAST_CONTACT_SQL.format(clients="SELECT client_id FROM old_values"),
             ),
         ]
 
