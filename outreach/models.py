@@ -195,6 +195,8 @@ class Client(models.Model):
         indexes = [
             models.Index(fields=["status", "risk_level"]),
             models.Index(Lower("last_name"), "date_of_birth", name="client_name_dob"),
+            # The lists' default order: the first page reads 25 rows instead of sorting them all.
+            models.Index(fields=["last_name", "first_name"], name="client_by_name"),
         ]
         constraints = [
             models.CheckConstraint(
