@@ -13,7 +13,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Q, Sum
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from incidents.models import Incident, IncidentKind, Weapon
@@ -75,36 +76,30 @@ class YearRow:
 def violence_by_year(first_year: int, through: datetime.date) -> list[YearRow]:
     """Whole-year and year-to-date counts for every year from first_year to through.year, oldest
     first, in one grouped query. Years without incidents are rows of zeros."""
-    tz = timezone.get_current_timezone()
-    # (month, day) <= (D.month, D.day) in local time. When D is 29 February this also reads as
-    # "through 28 February" in a non-leap year, since that year has no 29 February.
-    ytd = Q(local_month__lt=through.month) | Q(local_month=through.month, local_day__lte=through.day)
-    start, _ = year_window(first_year)
-    _, end = year_window(through.year)
+    years = range(first_year, through.year + 1)
+    # The local-time boundaries, in order: 1 January Y, the end of Y's year to date (the window
+    # above), 1 January Y+1, and so on. One width_bucket() per incident then says which year it
+    # falls in and whether it is within that year's year to date: bucket 2k+1 is year k's year
+    # to date, bucket 2k+2 the rest of that year. No time-zone arithmetic per row.
+    bounds = [moment for year in years for moment in year_to_date_window(year, through)]
+    bounds.append(year_window(through.year)[1])
     rows = (
-        Incident.objects.between(start, end)
+        Incident.objects.between(bounds[0], bounds[-1])
         .filter(CONTRIBUTES)
-        .annotate(
-            local_year=ExtractYear("occurred_at", tzinfo=tz),
-            local_month=ExtractMonth("occurred_at", tzinfo=tz),
-            local_day=ExtractDay("occurred_at", tzinfo=tz),
-        )
-        .values("local_year")
-        .annotate(
-            h=HOMICIDES,
-            n=NONFATAL_SHOOTING_VICTIMS,
-            h_ytd=Coalesce(Sum("killed", filter=ytd), 0),
-            n_ytd=Coalesce(Sum("injured", filter=ytd & Q(weapon=Weapon.FIREARM)), 0),
-        )
-        .order_by("local_year")
+        .annotate(bucket=RawSQL("width_bucket(occurred_at, %s::timestamptz[])", [bounds]))
+        .values("bucket")
+        .annotate(h=HOMICIDES, n=NONFATAL_SHOOTING_VICTIMS)
+        .order_by()
     )
-    by_year = {row["local_year"]: row for row in rows}
-    empty = {"h": 0, "n": 0, "h_ytd": 0, "n_ytd": 0}
-    return [
-        YearRow(year, r["h"], r["n"], r["h_ytd"], r["n_ytd"])
-        for year in range(first_year, through.year + 1)
-        for r in [by_year.get(year, empty)]
-    ]
+    totals = {year: [0, 0, 0, 0] for year in years}  # homicides, victims, and both year to date
+    for row in rows:
+        year, within_ytd = first_year + (row["bucket"] - 1) // 2, row["bucket"] % 2 == 1
+        totals[year][0] += row["h"]
+        totals[year][1] += row["n"]
+        if within_ytd:
+            totals[year][2] += row["h"]
+            totals[year][3] += row["n"]
+    return [YearRow(year, *totals[year]) for year in years]
 
 
 SHOOTING_KINDS = (IncidentKind.HOMICIDE, IncidentKind.NONFATAL_SHOOTING, IncidentKind.SHOTS_FIRED)

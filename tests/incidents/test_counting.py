@@ -1,9 +1,11 @@
 """The counting rules of SPEC section 4: victims not incidents, local-time windows, year to date."""
 
 import datetime
+import random
 import zoneinfo
 
 import pytest
+from django.utils import timezone
 
 from incidents import counting
 from tests.factories import IncidentFactory
@@ -95,3 +97,26 @@ def test_year_to_date_is_inclusive_of_the_through_day_in_local_time(db):
     IncidentFactory(occurred_at=at(2017, 10, 1, 0, 1), killed=1)
     rows = counting.violence_by_year(2017, datetime.date(2018, 9, 30))
     assert rows[0].homicides_ytd == 1
+
+
+@pytest.mark.parametrize(
+    "through", [datetime.date(2024, 2, 29), datetime.date(2023, 12, 31), datetime.date(2022, 1, 1)]
+)
+def test_violence_by_year_agrees_with_the_window_rule_on_every_year(db, through):
+    # Incidents on and around every boundary: New Year local and UTC, the through day and the next.
+    rng = random.Random(through.toordinal())  # noqa: S311 (test data)
+    moments = []
+    for year in range(2017, through.year + 1):
+        for day in (datetime.date(year, 1, 1), counting.year_to_date_end(year, through), datetime.date(year, 12, 31)):
+            start = counting.local_midnight(day)
+            moments += [start - datetime.timedelta(minutes=1), start, start + datetime.timedelta(hours=23, minutes=59)]
+        moments += [counting.local_midnight(datetime.date(year, rng.randint(1, 12), rng.randint(1, 28)))]
+    for i, moment in enumerate(m for m in moments if m <= timezone.now()):
+        IncidentFactory(
+            occurred_at=moment, killed=i % 3, injured=i % 2, kind="other", weapon=rng.choice(["firearm", "knife"])
+        )
+    for row in counting.violence_by_year(2017, through):
+        whole = counting.violence_between(*counting.year_window(row.year))
+        ytd = counting.violence_between(*counting.year_to_date_window(row.year, through))
+        assert (row.homicides, row.nonfatal_shooting_victims) == (whole.homicides, whole.nonfatal_shooting_victims)
+        assert (row.homicides_ytd, row.nonfatal_shooting_victims_ytd) == (ytd.homicides, ytd.nonfatal_shooting_victims)
