@@ -197,6 +197,8 @@ class Client(models.Model):
             models.Index(Lower("last_name"), "date_of_birth", name="client_name_dob"),
             # The lists' default order: the first page reads 25 rows instead of sorting them all.
             models.Index(fields=["last_name", "first_name"], name="client_by_name"),
+            # A peacekeeper's active (or overdue) clients, counted for every peacekeeper on dashboards.
+            models.Index(fields=["primary_peacekeeper", "status"], name="client_caseload"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -351,7 +353,8 @@ class Contact(models.Model):
         indexes = [
             models.Index(fields=["client", "-occurred_at"]),
             models.Index(fields=["peacekeeper", "-occurred_at"]),
-            models.Index(fields=["occurred_at"]),
+            # Covering: the report's contact counts, hours and contacted clients read only the index.
+            models.Index(fields=["occurred_at"], include=["duration_minutes", "client", "id"], name="contact_by_time"),
         ]
         constraints = [
             models.CheckConstraint(

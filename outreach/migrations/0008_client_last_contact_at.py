@@ -6,36 +6,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('outreach', '0007_audit_secondary_peacekeepers'),
+        ("outreach", "0007_audit_secondary_peacekeepers"),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='client',
-            name='update_update',
+            model_name="client",
+            name="update_update",
         ),
         migrations.AddField(
-            model_name='client',
-            name='last_contact_at',
+            model_name="client",
+            name="last_contact_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='client',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "outreach_clientevent" ("address", "code", "consent_signed_on", "created_at", "date_of_birth", "enrolled_on", "exit_reason", "exited_on", "first_name", "gender", "id", "last_name", "neighborhood_id", "nickname", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "primary_peacekeeper_id", "referral_source", "referred_on", "risk_level", "status", "updated_at") SELECT new_values."address", new_values."code", new_values."consent_signed_on", new_values."created_at", new_values."date_of_birth", new_values."enrolled_on", new_values."exit_reason", new_values."exited_on", new_values."first_name", new_values."gender", new_values."id", new_values."last_name", new_values."neighborhood_id", new_values."nickname", _pgh_attached_context.value, NOW(), \'update\', new_values."id", new_values."phone", new_values."primary_peacekeeper_id", new_values."referral_source", new_values."referred_on", new_values."risk_level", new_values."status", new_values."updated_at" FROM ( SELECT new_values.* FROM old_values JOIN new_values ON (old_values."id") = (new_values."id") WHERE (old_values."address" IS DISTINCT FROM (new_values."address") OR old_values."code" IS DISTINCT FROM (new_values."code") OR old_values."consent_signed_on" IS DISTINCT FROM (new_values."consent_signed_on") OR old_values."created_at" IS DISTINCT FROM (new_values."created_at") OR old_values."date_of_birth" IS DISTINCT FROM (new_values."date_of_birth") OR old_values."enrolled_on" IS DISTINCT FROM (new_values."enrolled_on") OR old_values."exit_reason" IS DISTINCT FROM (new_values."exit_reason") OR old_values."exited_on" IS DISTINCT FROM (new_values."exited_on") OR old_values."first_name" IS DISTINCT FROM (new_values."first_name") OR old_values."gender" IS DISTINCT FROM (new_values."gender") OR old_values."id" IS DISTINCT FROM (new_values."id") OR old_values."last_name" IS DISTINCT FROM (new_values."last_name") OR old_values."neighborhood_id" IS DISTINCT FROM (new_values."neighborhood_id") OR old_values."nickname" IS DISTINCT FROM (new_values."nickname") OR old_values."phone" IS DISTINCT FROM (new_values."phone") OR old_values."primary_peacekeeper_id" IS DISTINCT FROM (new_values."primary_peacekeeper_id") OR old_values."referral_source" IS DISTINCT FROM (new_values."referral_source") OR old_values."referred_on" IS DISTINCT FROM (new_values."referred_on") OR old_values."risk_level" IS DISTINCT FROM (new_values."risk_level") OR old_values."status" IS DISTINCT FROM (new_values."status") OR old_values."updated_at" IS DISTINCT FROM (new_values."updated_at")) ) AS new_values, _pgh_attached_context; RETURN NULL;', hash='1c83fb5513baf1f1b0a2f251a8335e2b85ec55eb', level='STATEMENT', operation='UPDATE', pgid='pgtrigger_update_update_41495', referencing='REFERENCING OLD TABLE AS old_values  NEW TABLE AS new_values ', table='outreach_client', when='AFTER')),
+            model_name="client",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "outreach_clientevent" ("address", "code", "consent_signed_on", "created_at", "date_of_birth", "enrolled_on", "exit_reason", "exited_on", "first_name", "gender", "id", "last_name", "neighborhood_id", "nickname", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "primary_peacekeeper_id", "referral_source", "referred_on", "risk_level", "status", "updated_at") SELECT new_values."address", new_values."code", new_values."consent_signed_on", new_values."created_at", new_values."date_of_birth", new_values."enrolled_on", new_values."exit_reason", new_values."exited_on", new_values."first_name", new_values."gender", new_values."id", new_values."last_name", new_values."neighborhood_id", new_values."nickname", _pgh_attached_context.value, NOW(), \'update\', new_values."id", new_values."phone", new_values."primary_peacekeeper_id", new_values."referral_source", new_values."referred_on", new_values."risk_level", new_values."status", new_values."updated_at" FROM ( SELECT new_values.* FROM old_values JOIN new_values ON (old_values."id") = (new_values."id") WHERE (old_values."address" IS DISTINCT FROM (new_values."address") OR old_values."code" IS DISTINCT FROM (new_values."code") OR old_values."consent_signed_on" IS DISTINCT FROM (new_values."consent_signed_on") OR old_values."created_at" IS DISTINCT FROM (new_values."created_at") OR old_values."date_of_birth" IS DISTINCT FROM (new_values."date_of_birth") OR old_values."enrolled_on" IS DISTINCT FROM (new_values."enrolled_on") OR old_values."exit_reason" IS DISTINCT FROM (new_values."exit_reason") OR old_values."exited_on" IS DISTINCT FROM (new_values."exited_on") OR old_values."first_name" IS DISTINCT FROM (new_values."first_name") OR old_values."gender" IS DISTINCT FROM (new_values."gender") OR old_values."id" IS DISTINCT FROM (new_values."id") OR old_values."last_name" IS DISTINCT FROM (new_values."last_name") OR old_values."neighborhood_id" IS DISTINCT FROM (new_values."neighborhood_id") OR old_values."nickname" IS DISTINCT FROM (new_values."nickname") OR old_values."phone" IS DISTINCT FROM (new_values."phone") OR old_values."primary_peacekeeper_id" IS DISTINCT FROM (new_values."primary_peacekeeper_id") OR old_values."referral_source" IS DISTINCT FROM (new_values."referral_source") OR old_values."referred_on" IS DISTINCT FROM (new_values."referred_on") OR old_values."risk_level" IS DISTINCT FROM (new_values."risk_level") OR old_values."status" IS DISTINCT FROM (new_values."status") OR old_values."updated_at" IS DISTINCT FROM (new_values."updated_at")) ) AS new_values, _pgh_attached_context; RETURN NULL;',
+                    hash="1c83fb5513baf1f1b0a2f251a8335e2b85ec55eb",
+                    level="STATEMENT",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_41495",
+                    referencing="REFERENCING OLD TABLE AS old_values  NEW TABLE AS new_values ",
+                    table="outreach_client",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='contact',
-            trigger=pgtrigger.compiler.Trigger(name='client_last_contact_on_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='\n    UPDATE outreach_client SET last_contact_at = latest.at\n    FROM (\n        SELECT client.id, (SELECT max(occurred_at) FROM outreach_contact WHERE client_id = client.id) AS at\n        FROM outreach_client client WHERE client.id IN (SELECT client_id FROM new_values)\n    ) latest\n    WHERE outreach_client.id = latest.id AND outreach_client.last_contact_at IS DISTINCT FROM latest.at;\n    RETURN NULL;\n', hash='beebcf775d53f45b4a96ff5f6befc8bebab16f57', level='STATEMENT', operation='INSERT', pgid='pgtrigger_client_last_contact_on_insert_efb41', referencing='REFERENCING NEW TABLE AS new_values ', table='outreach_contact', when='AFTER')),
+            model_name="contact",
+            trigger=pgtrigger.compiler.Trigger(
+                name="client_last_contact_on_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="\n    UPDATE outreach_client SET last_contact_at = latest.at\n    FROM (\n        SELECT client.id, (SELECT max(occurred_at) FROM outreach_contact WHERE client_id = client.id) AS at\n        FROM outreach_client client WHERE client.id IN (SELECT client_id FROM new_values)\n    ) latest\n    WHERE outreach_client.id = latest.id AND outreach_client.last_contact_at IS DISTINCT FROM latest.at;\n    RETURN NULL;\n",
+                    hash="beebcf775d53f45b4a96ff5f6befc8bebab16f57",
+                    level="STATEMENT",
+                    operation="INSERT",
+                    pgid="pgtrigger_client_last_contact_on_insert_efb41",
+                    referencing="REFERENCING NEW TABLE AS new_values ",
+                    table="outreach_contact",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='contact',
-            trigger=pgtrigger.compiler.Trigger(name='client_last_contact_on_update', sql=pgtrigger.compiler.UpsertTriggerSql(func='\n    UPDATE outreach_client SET last_contact_at = latest.at\n    FROM (\n        SELECT client.id, (SELECT max(occurred_at) FROM outreach_contact WHERE client_id = client.id) AS at\n        FROM outreach_client client WHERE client.id IN (SELECT client_id FROM old_values UNION SELECT client_id FROM new_values)\n    ) latest\n    WHERE outreach_client.id = latest.id AND outreach_client.last_contact_at IS DISTINCT FROM latest.at;\n    RETURN NULL;\n', hash='7100a19066e04e49374bbb87f4179667c5d418fc', level='STATEMENT', operation='UPDATE', pgid='pgtrigger_client_last_contact_on_update_00c72', referencing='REFERENCING OLD TABLE AS old_values  NEW TABLE AS new_values ', table='outreach_contact', when='AFTER')),
+            model_name="contact",
+            trigger=pgtrigger.compiler.Trigger(
+                name="client_last_contact_on_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="\n    UPDATE outreach_client SET last_contact_at = latest.at\n    FROM (\n        SELECT client.id, (SELECT max(occurred_at) FROM outreach_contact WHERE client_id = client.id) AS at\n        FROM outreach_client client WHERE client.id IN (SELECT client_id FROM old_values UNION SELECT client_id FROM new_values)\n    ) latest\n    WHERE outreach_client.id = latest.id AND outreach_client.last_contact_at IS DISTINCT FROM latest.at;\n    RETURN NULL;\n",
+                    hash="7100a19066e04e49374bbb87f4179667c5d418fc",
+                    level="STATEMENT",
+                    operation="UPDATE",
+                    pgid="pgtrigger_client_last_contact_on_update_00c72",
+                    referencing="REFERENCING OLD TABLE AS old_values  NEW TABLE AS new_values ",
+                    table="outreach_contact",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='contact',
-            trigger=pgtrigger.compiler.Trigger(name='client_last_contact_on_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='\n    UPDATE outreach_client SET last_contact_at = latest.at\n    FROM (\n        SELECT client.id, (SELECT max(occurred_at) FROM outreach_contact WHERE client_id = client.id) AS at\n        FROM outreach_client client WHERE client.id IN (SELECT client_id FROM old_values)\n    ) latest\n    WHERE outreach_client.id = latest.id AND outreach_client.last_contact_at IS DISTINCT FROM latest.at;\n    RETURN NULL;\n', hash='4b93d2bad57f7bc1477b20b57a7d1b3c415d0a60', level='STATEMENT', operation='DELETE', pgid='pgtrigger_client_last_contact_on_delete_1c8b7', referencing='REFERENCING OLD TABLE AS old_values ', table='outreach_contact', when='AFTER')),
+            model_name="contact",
+            trigger=pgtrigger.compiler.Trigger(
+                name="client_last_contact_on_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="\n    UPDATE outreach_client SET last_contact_at = latest.at\n    FROM (\n        SELECT client.id, (SELECT max(occurred_at) FROM outreach_contact WHERE client_id = client.id) AS at\n        FROM outreach_client client WHERE client.id IN (SELECT client_id FROM old_values)\n    ) latest\n    WHERE outreach_client.id = latest.id AND outreach_client.last_contact_at IS DISTINCT FROM latest.at;\n    RETURN NULL;\n",
+                    hash="4b93d2bad57f7bc1477b20b57a7d1b3c415d0a60",
+                    level="STATEMENT",
+                    operation="DELETE",
+                    pgid="pgtrigger_client_last_contact_on_delete_1c8b7",
+                    referencing="REFERENCING OLD TABLE AS old_values ",
+                    table="outreach_contact",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.RunSQL(
             # Existing clients: the date of their latest contact (the triggers keep it from here on;

@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('outreach', '0008_client_last_contact_at'),
+        ("outreach", "0008_client_last_contact_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='client',
-            index=models.Index(fields=['last_name', 'first_name'], name='client_by_name'),
+            model_name="client",
+            index=models.Index(fields=["last_name", "first_name"], name="client_by_name"),
         ),
     ]
