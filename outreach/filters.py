@@ -4,20 +4,16 @@ from django.db.models import Q
 from accounts import roles
 from config.forms import LongSelect
 from config.lists import label_date_range
-from outreach.forms import PeacekeeperChoiceField, peacekeeper_choices
+from outreach.forms import peacekeeper_options
 from outreach.models import Client, ClientStatus, Neighborhood, RiskLevel
-
-
-class PeacekeeperFilter(django_filters.ModelChoiceFilter):
-    field_class = PeacekeeperChoiceField
 
 
 class ClientFilter(django_filters.FilterSet):
     """The filter bar of the client list. Works on a queryset already scoped to the user."""
 
     q = django_filters.CharFilter(label="Search", method="search", help_text="Name, nickname or code")
-    peacekeeper = PeacekeeperFilter(
-        label="Peacekeeper", queryset=lambda request: peacekeeper_choices(), method="by_peacekeeper"
+    peacekeeper = django_filters.ChoiceFilter(
+        label="Peacekeeper", choices=peacekeeper_options, method="by_peacekeeper", widget=LongSelect
     )
     neighborhood = django_filters.ModelChoiceFilter(queryset=Neighborhood.objects.all(), widget=LongSelect)
     status = django_filters.ChoiceFilter(choices=ClientStatus.choices, empty_label="Any status")
@@ -53,7 +49,7 @@ class ClientFilter(django_filters.FilterSet):
         return queryset
 
     def by_peacekeeper(self, queryset, name, value):
-        return queryset.on_caseload_of(value)
+        return queryset.on_caseload_of(int(value))
 
     def filter_overdue(self, queryset, name, value):
         overdue = queryset.overdue()

@@ -16,6 +16,12 @@ def peacekeeper_choices():
     )
 
 
+def peacekeeper_options() -> list[tuple[int, str]]:
+    """(id, name) of the active peacekeepers, for a picker that needs no User objects (a filter bar)."""
+    rows = peacekeeper_choices().values_list("pk", "username", "first_name", "last_name")
+    return [(pk, f"{first} {last}".strip() or username) for pk, username, first, last in rows]
+
+
 class PeacekeeperChoiceField(forms.ModelChoiceField):
     widget = LongSelect
 

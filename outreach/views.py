@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -47,7 +49,10 @@ class ClientListView(ClientPagesMixin, FilteredListMixin, ExportMixin, SingleTab
         return (
             Client.objects.visible_to(self.request.user)
             .with_activity()
-            .select_related("primary_peacekeeper", "neighborhood")
+            .prefetch_related(
+                Prefetch("primary_peacekeeper", User.objects.only("username", "first_name", "last_name")),
+                "neighborhood",
+            )
         )
 
     def get_table_kwargs(self):
