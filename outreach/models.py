@@ -216,6 +216,14 @@ class Client(models.Model):
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name} ({self.code})"
 
+    def save(self, *args, **kwargs) -> None:
+        # last_contact_at belongs to the database (Contact's triggers): writing back the copy read
+        # with this object would undo a contact logged since.
+        if not self._state.adding:
+            fields = kwargs.get("update_fields") or [f.name for f in self._meta.concrete_fields if not f.primary_key]
+            kwargs["update_fields"] = [name for name in fields if name != "last_contact_at"]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("outreach:client_detail", args=[self.pk])
 
@@ -315,7 +323,11 @@ class SecondaryPeacekeeper(models.Model):
         return f"{self.user} on {self.client}"
 
 
+# The clients' rows are locked first (NO KEY UPDATE: it does not wait for the key-share locks of
+# contacts being inserted), and the UPDATE, a new statement, then sees every contact committed
+# meanwhile: two transactions adding contacts to one client cannot leave the older time behind.
 LAST_CONTACT_SQL = """
+    PERFORM 1 FROM outreach_client WHERE id IN ({clients}) ORDER BY id FOR NO KEY UPDATE;
     UPDATE outreach_client SET last_contact_at = latest.at
     FROM (
         SELECT client.id, (SELECT max(occurred_at) FROM outreach_contact WHERE client_id = client.id) AS at

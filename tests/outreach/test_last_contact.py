@@ -1,7 +1,10 @@
 """Client.last_contact_at, kept by the database from the client's contacts."""
 
 import datetime
+import threading
 
+import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 
 from outreach.models import Client, Contact
@@ -56,3 +59,44 @@ def test_keeping_it_writes_no_audit_history(jamal):
     before = jamal.events.count()
     ContactFactory(client=jamal)
     assert jamal.events.count() == before
+
+
+def test_saving_a_client_read_earlier_keeps_a_contact_logged_since(peacekeeper):
+    record = ClientFactory(primary_peacekeeper=peacekeeper)
+    opened = Client.objects.get(pk=record.pk)  # a form opened before the contact was logged
+    contact = ContactFactory(client=record)
+    opened.nickname = "Edited"
+    opened.save()
+    assert _last(record) == contact.occurred_at
+    assert Client.objects.get(pk=record.pk).nickname == "Edited"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_transactions_logging_contacts_for_one_client_keep_the_later(peacekeeper):
+    # The later contact's transaction locks the client first; the earlier contact's trigger must
+    # wait for it and then see it, not write back the older time it computed on its own.
+    record = ClientFactory(primary_peacekeeper=peacekeeper)
+    later, earlier = NOW - datetime.timedelta(days=1), NOW - datetime.timedelta(days=5)
+    first_in, release = threading.Event(), threading.Event()
+
+    def log(when, hold: bool) -> None:
+        try:
+            with transaction.atomic():
+                ContactFactory(client=record, occurred_at=when)
+                if hold:
+                    first_in.set()
+                    release.wait(10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=log, args=(later, True))
+    holder.start()
+    assert first_in.wait(10)
+    other = threading.Thread(target=log, args=(earlier, False))
+    other.start()
+    other.join(0.5)  # it is waiting for the client's lock
+    release.set()
+    holder.join(10)
+    other.join(10)
+    assert Contact.objects.filter(client=record).count() == 2
+    assert _last(record) == later
