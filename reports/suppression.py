@@ -68,17 +68,20 @@ def _complementary(table: Table, rows: list[list], hidden: dict) -> None:
     body = [r for r in range(len(rows) - 1) if r not in table.measure_rows]
     total_row = len(rows) - 1
     for c in range(len(table.columns)):
+        # A column and its total: never exactly one of them hidden (the others give it back).
         while True:
             in_body = [r for r in body if (r, c) in hidden]
             total_hidden = (total_row, c) in hidden
-            if len(in_body) != 1 or total_hidden:
+            if len(in_body) + total_hidden != 1:
                 break
             candidates = [r for r in body if (r, c) not in hidden and isinstance(rows[r][c], int) and rows[r][c] > 0]
             if candidates:
                 smallest = min(candidates, key=lambda r: rows[r][c])
                 hidden[(smallest, c)] = COMPLEMENTARY
-            else:
+            elif not total_hidden:
                 hidden[(total_row, c)] = COMPLEMENTARY
+            else:
+                break  # a hidden total over zeros: it can only be zero, and zeros are not hidden
 
 
 def _hidden_in(previous: Table | None, table: Table) -> set[tuple[int, int]]:

@@ -191,6 +191,14 @@ class TestSuppression:
         assert isinstance(values["A"][0], str) and isinstance(values["B"][0], str)
         assert values["Total"] == [15, 47]
 
+    def test_a_total_hidden_for_the_quarter_before_is_not_given_back_by_its_column(self):
+        last_quarter, _ = suppress(self._running([("A", [2, 2]), ("B", [5, 5]), ("Total", [7, 7])], total=True))
+        rows = [("A", [3, 5]), ("B", [0, 5]), ("Total", [3, 10])]
+        values = dict(suppress(self._running(rows, total=True), last_quarter)[0].rows)
+        assert isinstance(values["Total"][1], str)  # else 10 - 7 = 3, this quarter's total
+        hidden_ytd = [label for label in ("A", "B") if isinstance(values[label][1], str)]
+        assert hidden_ytd  # else 5 + 5 gives the hidden total back
+
     def test_no_figure_of_two_public_copies_is_the_difference_of_two_others(self, story):
         # Two homicides in one neighborhood by June ("<5" in Q2's copy), six more there in August.
         hollow = NeighborhoodFactory(name="Hollow")
