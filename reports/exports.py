@@ -2,6 +2,7 @@
 
 import csv
 import io
+from dataclasses import replace
 
 from django.utils import timezone
 from openpyxl import Workbook
@@ -10,7 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from config.routers import replica_reads
 from reports.quarterly import Report, Table, build
-from reports.suppression import Suppressed, suppress
+from reports.suppression import COMPLEMENTARY, Suppressed, suppress
 
 CSV_HEADER = ["section", "table", "metric", "period", "value"]
 
@@ -31,7 +32,69 @@ def published_tables(report: Report, *, public: bool) -> tuple[list[tuple[str, l
                 notes += hidden
             tables.append(table)
         sections.append((section.title, tables))
+    if public:
+        notes += _hide_repeats_in_trend(sections, report.quarter.year)
     return sections, notes
+
+
+# The trend table's current-year row repeats the summary's year-to-date figures (and, while the
+# year runs, its "whole year" is the same year so far): hidden in one, hidden in the other.
+REPEATS = (("Homicides", 0, 1), ("Non-fatal shooting victims", 2, 3))
+
+
+def _hide_repeats_in_trend(sections: list[tuple[str, list[Table]]], year: int) -> list[Suppressed]:
+    tables = {table.key: (tables, i) for _, tables in sections for i, table in enumerate(tables)}
+    if "violence_summary" not in tables or "violence_trend" not in tables:
+        return []
+    summary_list, s = tables["violence_summary"]
+    trend_list, t = tables["violence_trend"]
+    summary, trend = dict(summary_list[s].rows), trend_list[t]
+    rows = [(label, list(values)) for label, values in trend.rows]
+    notes = []
+    for label, values in rows:
+        if label != str(year):
+            continue
+        for summary_label, ytd, whole in REPEATS:
+            if not isinstance(summary.get(summary_label, [None, None])[1], str):
+                continue
+            for column in (ytd, whole):
+                if not isinstance(values[column], str):
+                    values[column] = COMPLEMENTARY
+                    notes.append(Suppressed(trend.title, label, trend.columns[column], REPEAT_REASON))
+    trend_list[t] = replace(trend, rows=rows)
+    return notes
+
+
+REPEAT_REASON = "the same figure is hidden in the summary table"
+
+
+def headline(report: Report, sections: list[tuple[str, list[Table]]], *, public: bool) -> str:
+    """The report's sentence; in a public copy only when every count it rests on is shown."""
+    trend = next((t for _, tables in sections for t in tables if t.key == "violence_trend"), None)
+    if public and trend is not None and any(isinstance(values[0], str) for _, values in trend.rows):
+        return "The year-to-date comparison is left out of this public copy: some of its counts are under 5."
+    return report.headline
+
+
+def trend_chart(sections: list[tuple[str, list[Table]]], through) -> dict:
+    """Chart data for the violence trend, from the trend table as published (hidden cells: no bar)."""
+    trend = next(t for _, tables in sections for t in tables if t.key == "violence_trend")
+    rows = [(label, [None if isinstance(v, str) else v for v in values]) for label, values in trend.rows]
+    return chart_data(rows, through)
+
+
+def chart_data(rows: list[tuple[str, list]], through) -> dict:
+    """Chart.js data (static/js/charts.js) from (year, [homicides ytd, homicides, victims ytd, victims])."""
+    labels = [
+        f"Homicides, 1 Jan to {through:%b} {through.day}",
+        "Homicides, whole year",
+        f"Non-fatal shooting victims, 1 Jan to {through:%b} {through.day}",
+        "Non-fatal shooting victims, whole year",
+    ]
+    return {
+        "labels": [year for year, _ in rows],
+        "datasets": [{"label": label, "data": [values[i] for _, values in rows]} for i, label in enumerate(labels)],
+    }
 
 
 def _earlier_public_tables(report: Report) -> dict[str, Table]:
@@ -64,9 +127,10 @@ def to_xlsx(report: Report, *, public: bool) -> bytes:
     cover = workbook.active
     cover.title = "Report"
     bold = Font(bold=True)
+    sections, notes = published_tables(report, public=public)
     cover.append([f"Violence and outcome report, {report.quarter.label} ({report.quarter.months})"])
     cover["A1"].font = Font(bold=True, size=14)
-    cover.append([report.headline])
+    cover.append([headline(report, sections, public=public)])
     cover.append([_status(report)])
     if public:
         cover.append(
@@ -75,7 +139,6 @@ def to_xlsx(report: Report, *, public: bool) -> bytes:
                 "cannot be worked out. See the Suppressed sheet."
             ]
         )
-    sections, notes = published_tables(report, public=public)
     for section_title, tables in sections:
         sheet = workbook.create_sheet(section_title)
         sheet.append([f"{section_title}, {report.quarter.label}"])

@@ -60,18 +60,11 @@ def _headline_figures() -> dict:
 
 def _trend_chart(rows: list[counting.YearRow], through: datetime.date) -> dict:
     """Chart data for the violence trend (drawn by static/js/charts.js; the table beside it has the same figures)."""
-    return {
-        "labels": [str(r.year) for r in rows],
-        "datasets": [
-            {"label": f"Homicides, 1 Jan to {through:%b} {through.day}", "data": [r.homicides_ytd for r in rows]},
-            {"label": "Homicides, whole year", "data": [r.homicides for r in rows]},
-            {
-                "label": f"Non-fatal shooting victims, 1 Jan to {through:%b} {through.day}",
-                "data": [r.nonfatal_shooting_victims_ytd for r in rows],
-            },
-            {"label": "Non-fatal shooting victims, whole year", "data": [r.nonfatal_shooting_victims for r in rows]},
-        ],
-    }
+    figures = [
+        (str(r.year), [r.homicides_ytd, r.homicides, r.nonfatal_shooting_victims_ytd, r.nonfatal_shooting_victims])
+        for r in rows
+    ]
+    return exports.chart_data(figures, through)
 
 
 def _require_reports(request: HttpRequest) -> None:
@@ -120,10 +113,11 @@ def quarterly_context(report: quarterly.Report, *, public: bool) -> dict:
     sections, notes = exports.published_tables(report, public=public)
     return {
         "report": report,
+        "headline": exports.headline(report, sections, public=public),
         "sections": sections,
         "public": public,
         "suppressed": notes,
-        "trend_chart": _trend_chart(report.trend, report.through),
+        "trend_chart": exports.trend_chart(sections, report.through),
         "previous": report.quarter.previous(),
     }
 

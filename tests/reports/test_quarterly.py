@@ -219,6 +219,32 @@ class TestSuppression:
                             assert sum(isinstance(f, str) for f in figures) != 1, (table.key, label)
         assert checked > 20
 
+    def test_the_trend_row_of_this_year_hides_what_the_summary_hides(self, db, settings):
+        settings.TIME_ZONE = "America/Los_Angeles"
+        IncidentFactory(occurred_at=at(2018, 2, 1, 12), killed=10)
+        IncidentFactory(occurred_at=at(2018, 5, 1, 12), killed=3)
+        report = quarterly.build(quarterly.Quarter(2018, 2))
+        sections, notes = exports.published_tables(report, public=True)
+        tables = {t.key: dict(t.rows) for _, ts in sections for t in ts}
+        assert tables["violence_summary"]["Homicides"] == ["<5", "suppressed"]  # 13 - 10 would give 3
+        assert tables["violence_trend"]["2018"][:2] == ["suppressed", "suppressed"]  # the same 13 again
+        chart = exports.trend_chart(sections, report.through)
+        assert chart["datasets"][0]["data"][-1] is None and chart["labels"][-1] == "2018"
+
+    def test_a_public_headline_never_states_a_small_count(self, client, analyst, settings):
+        settings.TIME_ZONE = "America/Los_Angeles"
+        IncidentFactory(occurred_at=at(2017, 5, 1, 12), killed=20)
+        IncidentFactory(occurred_at=at(2018, 5, 1, 12), killed=3)
+        client.force_login(analyst)
+        internal = client.get(reverse("reports:quarterly", args=[2018, 3])).content.decode()
+        assert "3 homicides from January to September 2018" in internal
+        public = client.get(reverse("reports:quarterly", args=[2018, 3]), {"public": "1"}).content.decode()
+        assert "3 homicides" not in public and "left out of this public copy" in public
+        book = openpyxl.load_workbook(
+            io.BytesIO(client.get(reverse("reports:quarterly_xlsx", args=[2018, 3]), {"public": "1"}).content)
+        )
+        assert "3 homicides" not in str(book["Report"]["A2"].value)
+
     def test_tables_without_totals_get_primary_suppression_only(self):
         table, _ = suppress(self._table([("2017", [3, 9]), ("2018", [8, 9])], total=False))
         assert dict(table.rows) == {"2017": ["<5", 9], "2018": [8, 9]}
