@@ -26,6 +26,14 @@ def _changes(event) -> list[tuple[str, object, object]]:
     return sorted(p for p in pairs if p[0] not in HIDDEN_FIELDS)
 
 
+def _model_label(event_model: str) -> str:
+    """ "Secondary peacekeeper" for outreach.SecondaryPeacekeeperEvent (its name if it is gone)."""
+    try:
+        return apps.get_model(event_model).pgh_tracked_model._meta.verbose_name.capitalize()
+    except LookupError:
+        return event_model.split(".")[-1].removesuffix("Event")
+
+
 def _name(user: User | None, user_id) -> str:
     return (user.get_full_name() or user.username) if user else f"user #{user_id}"
 
@@ -49,7 +57,7 @@ def events_for(obj: Model, *, page: str | int | None = 1) -> Page:
             (field, *(_name(users.get(v), v) if v and field in USER_FIELDS else v for v in values))
             for field, *values in event.changes
         ]
-        event.model_label = apps.get_model(event.pgh_model).pgh_tracked_model._meta.verbose_name.capitalize()
+        event.model_label = _model_label(event.pgh_model)
         event.action = ACTIONS.get(event.pgh_label, event.pgh_label)
     return page_of
 

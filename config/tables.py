@@ -2,6 +2,7 @@
 
 import datetime
 import functools
+import inspect
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -11,14 +12,14 @@ from django.utils import timezone
 from django.utils.formats import date_format, localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
 
 _signature = django_tables2.utils.signature
 
 
 @functools.lru_cache(maxsize=512)
-def _cached_signature(func, bound: bool) -> tuple:
-    args, kwargs_name = _signature(func)
-    return (args[1:] if bound else args), kwargs_name  # a bound method's first argument is filled
+def _cached_signature(func) -> tuple:
+    return _signature(func)
 
 
 def _signature_once(fn) -> tuple:
@@ -26,12 +27,18 @@ def _signature_once(fn) -> tuple:
 
     django-tables2 inspects a column's render method for every cell it renders (inspect.signature
     is slow): on a 25-row list that was a sixth of the page's time. Render methods are functions of
-    the table and column classes, so their signatures never change.
+    the table and column classes, so their signatures never change. Anything but a plain function
+    or bound method, or an unhashable callable, goes to django-tables2 as before.
     """
-    func = getattr(fn, "__func__", None)
-    if func is None:
-        return _cached_signature(fn, False)
-    return _cached_signature(func, True)
+    try:
+        if inspect.ismethod(fn) and inspect.isfunction(fn.__func__):
+            args, kwargs_name = _cached_signature(fn.__func__)
+            return args[1:], kwargs_name  # a bound method's first argument is filled
+        if inspect.isfunction(fn):
+            return _cached_signature(fn)
+    except TypeError:
+        pass
+    return _signature(fn)
 
 
 django_tables2.utils.signature = _signature_once
@@ -58,7 +65,7 @@ class PaginatedTable(tables.Table):
         The stock template resolves each cell's attributes and value through the template engine,
         which made a 25-row client list spend most of its time there. Here a column's <td>
         attributes are worked out once (per cell only when they depend on the record) and the cells
-        are escaped and localized as `{{ cell }}` would be.
+        are escaped, localized and put in local time as `{{ cell }}` would be.
         """
         columns = [(column, None if _per_record(column) else column.attrs["td"].as_html()) for column in self.columns]
         for row in self.paginated_rows:
@@ -66,7 +73,7 @@ class PaginatedTable(tables.Table):
             for (column, fixed), (_, value) in zip(columns, row.items(), strict=True):
                 attrs = fixed if fixed is not None else column.attrs["td"].as_html()
                 # Both parts are safe: attributes from AttributeDict.as_html, the value escaped here.
-                cells.append(f"<td {attrs}>{conditional_escape(localize(value))}</td>")
+                cells.append(f"<td {attrs}>{conditional_escape(localize(template_localtime(value)))}</td>")
             yield RowHTML(row.attrs.as_html(), mark_safe("".join(cells)))  # noqa: S308
 
 

@@ -52,6 +52,7 @@ class ResponseAdmin(admin.ModelAdmin):
 
 class MediationPeacekeeperInline(PeacekeeperLinkInline):
     model = MediationPeacekeeper
+    min_num = 1  # a mediation is led by at least one peacekeeper, as in the app's form
 
 
 class MediationClientInline(admin.TabularInline):

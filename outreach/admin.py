@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.models import User
 
-from outreach.forms import peacekeeper_choices
+from accounts.roles import Role
 from outreach.models import Client, Contact, Goal, Neighborhood, Partner, Referral, SecondaryPeacekeeper
 
 
@@ -21,7 +22,8 @@ class PeacekeeperLinkInline(admin.TabularInline):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user":
-            kwargs["queryset"] = peacekeeper_choices()
+            # Inactive peacekeepers too: a case or mediation they were on must still save.
+            kwargs["queryset"] = User.objects.filter(groups__name=Role.PEACEKEEPER).order_by("first_name", "last_name")
             kwargs["label"] = "Peacekeeper"
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

@@ -6,34 +6,69 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('outreach', '0010_report_and_dashboard_indexes'),
+        ("outreach", "0010_report_and_dashboard_indexes"),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='contact',
-            name='client_last_contact_on_insert',
+            model_name="contact",
+            name="client_last_contact_on_insert",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='contact',
-            name='client_last_contact_on_update',
+            model_name="contact",
+            name="client_last_contact_on_update",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='contact',
-            name='client_last_contact_on_delete',
+            model_name="contact",
+            name="client_last_contact_on_delete",
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='contact',
-            trigger=pgtrigger.compiler.Trigger(name='client_last_contact_on_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='\n    PERFORM 1 FROM outreach_client WHERE id IN (SELECT client_id FROM new_values) ORDER BY id FOR NO KEY UPDATE;\n    UPDATE outreach_client SET last_contact_at = latest.at\n    FROM (\n        SELECT client.id, (SELECT max(occurred_at) FROM outreach_contact WHERE client_id = client.id) AS at\n        FROM outreach_client client WHERE client.id IN (SELECT client_id FROM new_values)\n    ) latest\n    WHERE outreach_client.id = latest.id AND outreach_client.last_contact_at IS DISTINCT FROM latest.at;\n    RETURN NULL;\n', hash='c1c1dcddd93f64cc15e36586e7509fd831a5d4af', level='STATEMENT', operation='INSERT', pgid='pgtrigger_client_last_contact_on_insert_efb41', referencing='REFERENCING NEW TABLE AS new_values ', table='outreach_contact', when='AFTER')),
+            model_name="contact",
+            trigger=pgtrigger.compiler.Trigger(
+                name="client_last_contact_on_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="\n    PERFORM 1 FROM outreach_client WHERE id IN (SELECT client_id FROM new_values) ORDER BY id FOR NO KEY UPDATE;\n    UPDATE outreach_client SET last_contact_at = latest.at\n    FROM (\n        SELECT client.id, (SELECT max(occurred_at) FROM outreach_contact WHERE client_id = client.id) AS at\n        FROM outreach_client client WHERE client.id IN (SELECT client_id FROM new_values)\n    ) latest\n    WHERE outreach_client.id = latest.id AND outreach_client.last_contact_at IS DISTINCT FROM latest.at;\n    RETURN NULL;\n",
+                    hash="c1c1dcddd93f64cc15e36586e7509fd831a5d4af",
+                    level="STATEMENT",
+                    operation="INSERT",
+                    pgid="pgtrigger_client_last_contact_on_insert_efb41",
+                    referencing="REFERENCING NEW TABLE AS new_values ",
+                    table="outreach_contact",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='contact',
-            trigger=pgtrigger.compiler.Trigger(name='client_last_contact_on_update', sql=pgtrigger.compiler.UpsertTriggerSql(func='\n    PERFORM 1 FROM outreach_client WHERE id IN (SELECT client_id FROM old_values UNION SELECT client_id FROM new_values) ORDER BY id FOR NO KEY UPDATE;\n    UPDATE outreach_client SET last_contact_at = latest.at\n    FROM (\n        SELECT client.id, (SELECT max(occurred_at) FROM outreach_contact WHERE client_id = client.id) AS at\n        FROM outreach_client client WHERE client.id IN (SELECT client_id FROM old_values UNION SELECT client_id FROM new_values)\n    ) latest\n    WHERE outreach_client.id = latest.id AND outreach_client.last_contact_at IS DISTINCT FROM latest.at;\n    RETURN NULL;\n', hash='7d7484226a9f2145a4f1d781ba1fddfcb68b7f30', level='STATEMENT', operation='UPDATE', pgid='pgtrigger_client_last_contact_on_update_00c72', referencing='REFERENCING OLD TABLE AS old_values  NEW TABLE AS new_values ', table='outreach_contact', when='AFTER')),
+            model_name="contact",
+            trigger=pgtrigger.compiler.Trigger(
+                name="client_last_contact_on_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="\n    PERFORM 1 FROM outreach_client WHERE id IN (SELECT client_id FROM old_values UNION SELECT client_id FROM new_values) ORDER BY id FOR NO KEY UPDATE;\n    UPDATE outreach_client SET last_contact_at = latest.at\n    FROM (\n        SELECT client.id, (SELECT max(occurred_at) FROM outreach_contact WHERE client_id = client.id) AS at\n        FROM outreach_client client WHERE client.id IN (SELECT client_id FROM old_values UNION SELECT client_id FROM new_values)\n    ) latest\n    WHERE outreach_client.id = latest.id AND outreach_client.last_contact_at IS DISTINCT FROM latest.at;\n    RETURN NULL;\n",
+                    hash="7d7484226a9f2145a4f1d781ba1fddfcb68b7f30",
+                    level="STATEMENT",
+                    operation="UPDATE",
+                    pgid="pgtrigger_client_last_contact_on_update_00c72",
+                    referencing="REFERENCING OLD TABLE AS old_values  NEW TABLE AS new_values ",
+                    table="outreach_contact",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='contact',
-            trigger=pgtrigger.compiler.Trigger(name='client_last_contact_on_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='\n    PERFORM 1 FROM outreach_client WHERE id IN (SELECT client_id FROM old_values) ORDER BY id FOR NO KEY UPDATE;\n    UPDATE outreach_client SET last_contact_at = latest.at\n    FROM (\n        SELECT client.id, (SELECT max(occurred_at) FROM outreach_contact WHERE client_id = client.id) AS at\n        FROM outreach_client client WHERE client.id IN (SELECT client_id FROM old_values)\n    ) latest\n    WHERE outreach_client.id = latest.id AND outreach_client.last_contact_at IS DISTINCT FROM latest.at;\n    RETURN NULL;\n', hash='0dad8b97d72f3120d1f37c0f6bcc7fa3b14f60df', level='STATEMENT', operation='DELETE', pgid='pgtrigger_client_last_contact_on_delete_1c8b7', referencing='REFERENCING OLD TABLE AS old_values ', table='outreach_contact', when='AFTER')),
+            model_name="contact",
+            trigger=pgtrigger.compiler.Trigger(
+                name="client_last_contact_on_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="\n    PERFORM 1 FROM outreach_client WHERE id IN (SELECT client_id FROM old_values) ORDER BY id FOR NO KEY UPDATE;\n    UPDATE outreach_client SET last_contact_at = latest.at\n    FROM (\n        SELECT client.id, (SELECT max(occurred_at) FROM outreach_contact WHERE client_id = client.id) AS at\n        FROM outreach_client client WHERE client.id IN (SELECT client_id FROM old_values)\n    ) latest\n    WHERE outreach_client.id = latest.id AND outreach_client.last_contact_at IS DISTINCT FROM latest.at;\n    RETURN NULL;\n",
+                    hash="0dad8b97d72f3120d1f37c0f6bcc7fa3b14f60df",
+                    level="STATEMENT",
+                    operation="DELETE",
+                    pgid="pgtrigger_client_last_contact_on_delete_1c8b7",
+                    referencing="REFERENCING OLD TABLE AS old_values ",
+                    table="outreach_contact",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]

@@ -223,3 +223,10 @@ def test_make_restore_refuses_without_a_file():
     result = subprocess.run(["make", "-s", "restore"], cwd=REPO, capture_output=True, text=True, check=False)
     assert result.returncode != 0 and "Usage: make restore FILE=" in result.stderr
     assert sys.executable
+
+
+def test_history_names_a_model_that_no_longer_exists_without_failing():
+    from accounts.history import _model_label
+
+    assert _model_label("outreach.SecondaryPeacekeeperEvent") == "Secondary peacekeeper"
+    assert _model_label("gone.ThingEvent") == "Thing"
