@@ -22,19 +22,30 @@ def published_tables(report: Report, *, public: bool) -> tuple[list[tuple[str, l
     A public copy is suppressed in step with the public copies of the year's earlier quarters
     (see reports.suppression), so those are built too: up to three more reports, for Q4.
     """
-    previous = _earlier_public_tables(report) if public else {}
+    if not public:
+        return [(section.title, list(section.tables)) for section in report.sections], []
+    sections, notes, _ = _public_copy(report)
+    return sections, notes
+
+
+def _public_copy(report: Report) -> tuple[list[tuple[str, list[Table]]], list[Suppressed], dict[str, list[Table]]]:
+    """The public tables, the cells hidden, and each table's public copies this year so far."""
+    earlier: dict[str, list[Table]] = {}
+    if report.quarter.number > 1:
+        with replica_reads():
+            before = build(report.quarter.previous(), now=report.computed_at)
+        _, _, earlier = _public_copy(before)
     sections, notes = [], []
     for section in report.sections:
         tables = []
         for table in section.tables:
-            if public:
-                table, hidden = suppress(table, previous.get(table.key))
-                notes += hidden
+            table, hidden = suppress(table, earlier.get(table.key, []))
+            notes += hidden
             tables.append(table)
         sections.append((section.title, tables))
-    if public:
-        notes += _hide_repeats_in_trend(sections, report.quarter.year)
-    return sections, notes
+    notes += _hide_repeats_in_trend(sections, report.quarter.year)
+    copies = {table.key: [*earlier.get(table.key, []), table] for _, tables in sections for table in tables}
+    return sections, notes, copies
 
 
 # The trend table's current-year row repeats the summary's year-to-date figures (and, while the
@@ -95,16 +106,6 @@ def chart_data(rows: list[tuple[str, list]], through) -> dict:
         "labels": [year for year, _ in rows],
         "datasets": [{"label": label, "data": [values[i] for _, values in rows]} for i, label in enumerate(labels)],
     }
-
-
-def _earlier_public_tables(report: Report) -> dict[str, Table]:
-    """The previous quarter's public tables by key, when it is in the same year."""
-    if report.quarter.number == 1:
-        return {}
-    with replica_reads():
-        earlier = build(report.quarter.previous(), now=report.computed_at)
-    sections, _ = published_tables(earlier, public=True)
-    return {table.key: table for _, tables in sections for table in tables}
 
 
 def to_csv(report: Report, *, public: bool) -> str:

@@ -172,13 +172,13 @@ class TestSuppression:
 
     def test_a_small_quarter_cannot_be_worked_out_from_last_quarters_copy(self):
         last_quarter = self._running([("A", [9, 20])])  # its copy published 20 for the year so far
-        table, _ = suppress(self._running([("A", [3, 23])]), last_quarter)
+        table, _ = suppress(self._running([("A", [3, 23])]), [last_quarter])
         assert dict(table.rows)["A"] == ["<5", "suppressed"]  # else 23 - 20 = 3
 
     def test_last_quarters_small_year_to_date_cannot_be_worked_out_from_this_one(self):
         last_quarter, _ = suppress(self._running([("A", [1, 3]), ("B", [9, 40])]))
         assert dict(last_quarter.rows)["A"] == ["<5", "<5"]
-        table, _ = suppress(self._running([("A", [10, 13]), ("B", [9, 49])]), last_quarter)
+        table, _ = suppress(self._running([("A", [10, 13]), ("B", [9, 49])]), [last_quarter])
         assert dict(table.rows) == {"A": ["suppressed", 13], "B": [9, 49]}  # else 13 - 10 = 3
 
     def test_cells_hidden_last_quarter_stay_hidden_when_nothing_is_small_now(self):
@@ -186,7 +186,7 @@ class TestSuppression:
         last_quarter, _ = suppress(self._running(rows, total=True))
         assert dict(last_quarter.rows)["B"][1] == "suppressed"  # it protected A's 2 from 32 - 30
         rows = [("A", [5, 7]), ("B", [10, 40]), ("Total", [15, 47])]
-        values = dict(suppress(self._running(rows, total=True), last_quarter)[0].rows)
+        values = dict(suppress(self._running(rows, total=True), [last_quarter])[0].rows)
         # Published as they are, 7 - 5 and 40 - 10 would give last quarter's 2 and 30.
         assert isinstance(values["A"][0], str) and isinstance(values["B"][0], str)
         assert values["Total"] == [15, 47]
@@ -194,10 +194,23 @@ class TestSuppression:
     def test_a_total_hidden_for_the_quarter_before_is_not_given_back_by_its_column(self):
         last_quarter, _ = suppress(self._running([("A", [2, 2]), ("B", [5, 5]), ("Total", [7, 7])], total=True))
         rows = [("A", [3, 5]), ("B", [0, 5]), ("Total", [3, 10])]
-        values = dict(suppress(self._running(rows, total=True), last_quarter)[0].rows)
+        values = dict(suppress(self._running(rows, total=True), [last_quarter])[0].rows)
         assert isinstance(values["Total"][1], str)  # else 10 - 7 = 3, this quarter's total
         hidden_ytd = [label for label in ("A", "B") if isinstance(values[label][1], str)]
         assert hidden_ytd  # else 5 + 5 gives the hidden total back
+
+    def test_a_small_count_is_not_worked_out_through_three_quarters_copies(self):
+        # Q1 gives B + C = 5; B and C do not change after; Q3's total year to date is 8, so A = 3.
+        quarters = [
+            [("A", [0, 0]), ("B", [3, 3]), ("C", [2, 2]), ("Total", [5, 5])],
+            [("A", [1, 1]), ("B", [0, 3]), ("C", [0, 2]), ("Total", [1, 6])],
+            [("A", [2, 3]), ("B", [0, 3]), ("C", [0, 2]), ("Total", [2, 8])],
+        ]
+        published = []
+        for rows in quarters:
+            published.append(suppress(self._running(rows, total=True), published)[0])
+        third = dict(published[-1].rows)
+        assert third["A"][1] == "<5" and isinstance(third["Total"][1], str)
 
     def test_no_figure_of_two_public_copies_is_the_difference_of_two_others(self, story):
         # Two homicides in one neighborhood by June ("<5" in Q2's copy), six more there in August.
