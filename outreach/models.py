@@ -338,6 +338,20 @@ LAST_CONTACT_SQL = """
 """
 
 
+def last_contact_trigger(name: str, operation, *, old: bool = False, new: bool = False) -> pgtrigger.Trigger:
+    """A statement-level trigger on Contact running LAST_CONTACT_SQL for the clients it touched."""
+    tables = [table for table, wanted in (("old_values", old), ("new_values", new)) if wanted]
+    return pgtrigger.Trigger(
+        name=f"client_last_contact_on_{name}",
+        operation=operation,
+        when=pgtrigger.After,
+        level=pgtrigger.Statement,
+        referencing=pgtrigger.Referencing(old="old_values" if old else None, new="new_values" if new else None),
+        # Only the two fixed transition-table names above go into the SQL.
+        func=LAST_CONTACT_SQL.format(clients=" UNION ".join(f"SELECT client_id FROM {t}" for t in tables)),  # noqa: S608
+    )
+
+
 @audited()
 class Contact(models.Model):
     """A mentoring session or any other touch with a client."""
@@ -376,32 +390,9 @@ class Contact(models.Model):
         # Client.last_contact_at follows every insert, update and delete, by whatever means (forms,
         # imports, COPY, raw SQL): once per statement, for the clients the statement touched.
         triggers = [
-            pgtrigger.Trigger(
-                name="client_last_contact_on_insert",
-                operation=pgtrigger.Insert,
-                when=pgtrigger.After,
-                level=pgtrigger.Statement,
-                referencing=pgtrigger.Referencing(new="new_values"),
-                func=LAST_CONTACT_SQL.format(clients="SELECT client_id FROM new_values"),
-            ),
-            pgtrigger.Trigger(
-                name="client_last_contact_on_update",
-                operation=pgtrigger.Update,
-                when=pgtrigger.After,
-                level=pgtrigger.Statement,
-                referencing=pgtrigger.Referencing(old="old_values", new="new_values"),
-                func=LAST_CONTACT_SQL.format(
-                    clients="SELECT client_id FROM old_values UNION SELECT client_id FROM new_values"
-                ),
-            ),
-            pgtrigger.Trigger(
-                name="client_last_contact_on_delete",
-                operation=pgtrigger.Delete,
-                when=pgtrigger.After,
-                level=pgtrigger.Statement,
-                referencing=pgtrigger.Referencing(old="old_values"),
-                func=LAST_CONTACT_SQL.format(clients="SELECT client_id FROM old_values"),
-            ),
+            last_contact_trigger("insert", pgtrigger.Insert, new=True),
+            last_contact_trigger("update", pgtrigger.Update, old=True, new=True),
+            last_contact_trigger("delete", pgtrigger.Delete, old=True),
         ]
 
     def __str__(self) -> str:
