@@ -9,6 +9,9 @@ class AccessLog(models.Model):
         VIEW_CLIENT = "view_client", "Viewed a client record"
         VIEW_REPORT = "view_report", "Viewed a report"
         EXPORT = "export", "Exported data"
+        SIGN_IN_FACTOR = "sign_in_factor", "Changed a sign-in factor"
+        LOCKOUT = "lockout", "Account locked after failed sign-ins"
+        DUPLICATE_CHECK = "duplicate_check", "Checked intake for duplicate clients"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     at = models.DateTimeField(auto_now_add=True, db_index=True)
