@@ -8,6 +8,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import time_format
 
 from accounts.models import AccessLog
 from tests.factories import PASSWORD, UserFactory
@@ -148,7 +149,7 @@ class TestTheLockoutPage:
         assert response.status_code == 429
         assert "Too many wrong passwords" in page
         assert "this account is locked for 15 minutes" in page
-        assert f"until {until:%H:%M}" in page
+        assert f"until {time_format(until)})" in page
         assert "Ask an administrator if you need in sooner" in page
         assert "PT15M" not in page
         assert "Peacekeeper</title>" in page  # extends base.html
