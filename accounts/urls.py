@@ -13,6 +13,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("keepalive/", views.keepalive, name="keepalive"),
+    path("lockouts/unlock/", views.lockout_unlock, name="lockout_unlock"),
     path("two-factor/", two_factor_views.setup, name="two_factor_setup"),
     path("two-factor/verify/", two_factor_views.verify, name="two_factor_verify"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

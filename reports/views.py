@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accounts import access, roles
+from accounts import access, lockout, roles
 from accounts.roles import primary_role
 from config.routers import replica_reads
 from incidents import counting
@@ -37,6 +37,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["response_gap_days"] = RESPONSE_GAP_DAYS
     if role in ("manager", "analyst", "admin"):
         context.update(_headline_figures())
+    if role == "admin":
+        context["lockouts"] = lockout.recent_lockouts()
     return render(request, "reports/dashboard.html", context)
 
 
