@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_access_log'),
+        ("accounts", "0002_access_log"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='accesslog',
-            name='action',
-            field=models.CharField(choices=[('view_client', 'Viewed a client record'), ('view_report', 'Viewed a report'), ('export', 'Exported data'), ('sign_in_factor', 'Changed a sign-in factor'), ('lockout', 'Account locked after failed sign-ins'), ('duplicate_check', 'Checked intake for duplicate clients')], max_length=20),
+            model_name="accesslog",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("view_client", "Viewed a client record"),
+                    ("view_report", "Viewed a report"),
+                    ("export", "Exported data"),
+                    ("sign_in_factor", "Changed a sign-in factor"),
+                    ("lockout", "Account locked after failed sign-ins"),
+                    ("duplicate_check", "Checked intake for duplicate clients"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
