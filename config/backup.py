@@ -208,6 +208,8 @@ def main(argv: list[str]) -> int:
         else:
             restore(db, Path(options.file))
             print(f"Restored {options.file} into {db['NAME']}.")
+            # Owners and grants are not restored: the roles of the old server need not exist here.
+            print("If analysts use their own tools, run `manage.py analyst_access --role NAME` again.")
     except (BackupError, subprocess.CalledProcessError) as error:
         print(f"Error: {error}", file=sys.stderr)
         return 1

@@ -5,11 +5,13 @@ project's machines and in CI. A dump made by pg_dump 18 carries settings 15 does
 (`SET transaction_timeout`), which once stopped a restore before it wrote anything.
 """
 
+import io
 import stat
 import uuid
 
 import psycopg2
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from config import backup
@@ -96,6 +98,16 @@ def program(transactional_db, peacekeeper):
     clients[0].risk_level = "high"
     clients[0].save()
     return clients
+
+
+@pytest.fixture
+def analyst_door(program):
+    """The analysts' role and views: the dump carries grants to a role the other server lacks."""
+    call_command("analyst_access", "--role", "backup_test_analyst", stdout=io.StringIO())
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("DROP OWNED BY backup_test_analyst")
+        cursor.execute("DROP ROLE backup_test_analyst")
 
 
 def _assert_triggers_fire(db: dict) -> None:
