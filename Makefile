@@ -46,7 +46,8 @@ serve: install
 	$(PY) manage.py migrate --noinput
 	$(VENV)/bin/gunicorn config.wsgi --workers $${WEB_CONCURRENCY:-4} --bind $${BIND:-127.0.0.1:8000} --access-logfile -
 
-# A pg_dump custom-format file under backups/ (git-ignored); restore only into an empty database.
+# A pg_dump custom-format file under backups/ (git-ignored, 0600); restore only into an empty database
+# (any PostgreSQL 15 or newer, all or nothing). Encrypt copies before they leave the machine: README.
 backup: install
 	$(PY) -m config.backup dump
 

@@ -14,6 +14,10 @@ def audited(*, exclude: tuple[str, ...] = ()):
 
     `exclude`: columns the database keeps up to date itself (a cache of other rows), whose changes
     are not an edit of the record.
+
+    The events are append-only: a trigger refuses any UPDATE or DELETE of an event row, so the
+    trail is evidence even against the app's own connection. (TRUNCATE, which the test suite's
+    flush uses, is left to the database's privileges: see README, Security and privacy.)
     """
     return pghistory.track(
         pghistory.InsertEvent(),
@@ -21,4 +25,5 @@ def audited(*, exclude: tuple[str, ...] = ()):
         pghistory.DeleteEvent(),
         level=pghistory.Statement,
         exclude=list(exclude),
+        append_only=True,
     )
