@@ -92,7 +92,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    access.record(request, access.Action.VIEW_CLIENT, f"client {client.code}", client_code=client.code)
+    access.client_viewed(request, client.code, "record")
     contacts = Paginator(client.contacts.select_related("peacekeeper"), TIMELINE_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -122,6 +122,7 @@ def client_history(request: HttpRequest, pk: int) -> HttpResponse:
     if not roles.can_see_all_clients(request.user):
         raise Http404
     client = visible_client(request, pk)
+    access.client_viewed(request, client.code, "history")
     return render(
         request,
         "includes/history_page.html",
@@ -185,6 +186,7 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and _save_client(request, form):
         messages.success(request, f"Client {client.code} saved.")
         return redirect(client)
+    access.client_viewed(request, client.code, "edit form")
     return render(request, "outreach/client_form.html", {"form": form, "client": client})
 
 
@@ -218,6 +220,8 @@ class ClientRecordMixin(ClientPagesMixin):
         context = super().get_context_data(**kwargs)
         verb = "Edit" if getattr(self, "object", None) else "New"
         context.update(client=self.client, title=f"{verb} {self.noun}")
+        # Every form page names the client; an edit form shows the record's notes too.
+        access.client_viewed(self.request, self.client.code, f"{verb.lower()} {self.noun} form")
         return context
 
     def form_valid(self, form):
