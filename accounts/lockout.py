@@ -10,7 +10,6 @@ accounts (LOGIN_ADDRESS_FAILURE_LIMIT) counted from axes' own AccessAttempt rows
 
 import dataclasses
 import datetime
-import ipaddress
 import math
 import re
 
@@ -29,6 +28,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from accounts import access
 from accounts.models import AccessLog
 
 ACCOUNT, ADDRESS = "account", "address"
@@ -40,20 +40,8 @@ _LOCKED = re.compile(
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The address a sign-in comes from (AXES_CLIENT_IP_CALLABLE).
-
-    Behind the proxy (DJANGO_BEHIND_PROXY) the connection is the proxy's, so the client is the
-    last X-Forwarded-For entry: the one the proxy appended. Entries before it are whatever the
-    client sent and prove nothing; without a proxy the header is ignored altogether.
-    """
-    remote = request.META.get("REMOTE_ADDR")
-    if not settings.BEHIND_PROXY:
-        return remote
-    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    try:
-        return str(ipaddress.ip_address(hops[-1]))
-    except ValueError:
-        return remote
+    """The address a sign-in comes from (AXES_CLIENT_IP_CALLABLE): the access log's own rule."""
+    return access.client_address(request)
 
 
 def address_limit() -> int:
@@ -135,8 +123,7 @@ def record_lockout(sender, request: HttpRequest | None = None, username: str | N
     else:
         target = f"{username}: account locked after {get_failure_limit(request, None)} wrong passwords"
     account = get_user_model().objects.filter(username=username).first() if username else None
-    # Not accounts.access.record(): that takes REMOTE_ADDR, the proxy's address behind one.
-    AccessLog.objects.create(user=account, action=AccessLog.Action.LOCKOUT, target=target[:300], ip_address=ip)
+    access.record(request, AccessLog.Action.LOCKOUT, target, user=account)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -195,7 +182,5 @@ def lockout_lift(*, request: HttpRequest, username: str = "", address: str = "")
         cleared, target = reset(ip=address), f"address {address}: unlocked by an administrator"
     else:
         cleared, target = reset(username=username), f"{username}: unlocked by an administrator"
-    AccessLog.objects.create(
-        user=request.user, action=AccessLog.Action.LOCKOUT, target=target[:300], ip_address=client_ip(request)
-    )
+    access.record(request, AccessLog.Action.LOCKOUT, target)
     return cleared

@@ -158,6 +158,9 @@ STORAGES = {
 CONTACT_STANDARD_HIGH_DAYS = env_int("CONTACT_STANDARD_HIGH_DAYS", 7)
 CONTACT_STANDARD_OTHER_DAYS = env_int("CONTACT_STANDARD_OTHER_DAYS", 14)
 CASELOAD_CAP = env_int("CASELOAD_CAP", 20)
+# The first year the program worked with clients. A client's code carries the year of their
+# enrolment (or referral), so a date before it is a typo (1925 for 2025) and is refused.
+PROGRAM_START_YEAR = env_int("PROGRAM_START_YEAR", 2000)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -183,6 +186,8 @@ SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 # Preload is a promise to browsers that the domain serves only HTTPS; set 0 before that is true.
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", HTTPS)
+# Behind the proxy, the access log also takes the client's address from the last X-Forwarded-For
+# entry (the one the proxy appends), never from REMOTE_ADDR, which is the proxy's.
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -220,6 +225,10 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Peacekeeper")
 PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(db_index=True, related_name="events")
 # GET pages change no tracked record; leaving them out saves a set_config() per query.
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# The admin's audit-event pages: each view of a client's events goes in the access log, and with no
+# filter they list nothing (rather than every client's changes at once).
+PGHISTORY_ADMIN_CLASS = "outreach.admin.LoggedEventsAdmin"
+PGHISTORY_ADMIN_ALL_EVENTS = False
 
 # A strict Content-Security-Policy: no inline scripts or styles anywhere.
 CONTENT_SECURITY_POLICY = {

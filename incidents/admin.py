@@ -9,7 +9,7 @@ from incidents.models import (
     MediationPeacekeeper,
     Response,
 )
-from outreach.admin import PeacekeeperLinkInline
+from outreach.admin import ClientViewLoggingAdmin, PeacekeeperLinkInline
 
 
 class InvolvementInline(admin.TabularInline):
@@ -24,7 +24,7 @@ class ResponseInline(admin.TabularInline):
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(ClientViewLoggingAdmin):
     list_display = ["case_number", "occurred_at", "kind", "neighborhood", "killed", "injured", "weapon", "status"]
     list_filter = ["kind", "weapon", "status", "retaliation_risk", "source", "neighborhood"]
     search_fields = ["case_number", "address", "description"]
@@ -35,7 +35,7 @@ class IncidentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Involvement)
-class InvolvementAdmin(admin.ModelAdmin):
+class InvolvementAdmin(ClientViewLoggingAdmin):
     list_display = ["incident", "client", "role"]
     list_filter = ["role"]
     search_fields = ["incident__case_number", "client__code", "client__last_name"]
@@ -62,7 +62,7 @@ class MediationClientInline(admin.TabularInline):
 
 
 @admin.register(Mediation)
-class MediationAdmin(admin.ModelAdmin):
+class MediationAdmin(ClientViewLoggingAdmin):
     list_display = ["occurred_on", "neighborhood", "outcome", "incident"]
     list_filter = ["outcome", "neighborhood"]
     search_fields = ["parties", "notes", "incident__case_number"]

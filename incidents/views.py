@@ -10,7 +10,7 @@ from django.views.generic import CreateView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from accounts import history, roles
+from accounts import access, history, roles
 from config.expressions import SubqueryCount
 from config.lists import FilteredListMixin
 from incidents import importer
@@ -94,6 +94,9 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     named = [i for i in involvements if i.client_id in visible]
     hidden = len({i.client_id for i in involvements if i.client_id not in visible})
+    # The page names these clients and their part in the incident: that is a view of their record.
+    for code in dict.fromkeys(i.client.code for i in named):
+        access.client_viewed(request, code, f"involved in incident {incident.case_number}")
     return render(
         request,
         "incidents/incident_detail.html",

@@ -1,8 +1,96 @@
+from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.models import User
+from django.db import models
+from pghistory.admin import EventsAdmin
 
+from accounts import access
 from accounts.roles import Role
 from outreach.models import Client, Contact, Goal, Neighborhood, Partner, Referral, SecondaryPeacekeeper
+
+
+def _client_field(model) -> str | None:
+    """The name of the model's foreign key to Client, if it has one."""
+    links = (f.name for f in model._meta.fields if isinstance(f, models.ForeignKey) and f.related_model is Client)
+    return next(links, None)
+
+
+class ClientViewLoggingAdmin(admin.ModelAdmin):
+    """An admin whose record pages show a client (the client, a record of theirs, or an inline of
+    such records): opening one writes a client view to the access log, as in the app."""
+
+    def logged_client_codes(self, obj) -> list[str]:
+        if isinstance(obj, Client):
+            return [obj.code]
+        if field := _client_field(type(obj)):
+            return [getattr(obj, field).code]
+        codes = []
+        for inline in self.inlines:
+            if _client_field(inline.model):
+                link = next(f.name for f in inline.model._meta.fields if f.related_model is type(obj))
+                rows = inline.model.objects.filter(**{link: obj}).values_list("client__code", flat=True)
+                codes += [code for code in rows if code not in codes]
+        return codes
+
+    def _log_view(self, request, object_id: str, page: str) -> None:
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            return
+        for code in self.logged_client_codes(obj):
+            access.client_viewed(request, code, f"admin {self.opts.verbose_name} {page}")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._log_view(request, object_id, "page")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._log_view(request, object_id, "history")
+        return super().history_view(request, object_id, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self._log_view(request, object_id, "delete page")
+        return super().delete_view(request, object_id, extra_context)
+
+
+def _codes_of(model_label: str, pk: str) -> list[str]:
+    """The client a tracked record belongs to, for an audit-event filter ("outreach.Contact:12")."""
+    try:
+        model = apps.get_model(model_label)
+    except (LookupError, ValueError):
+        return []
+    if model is Client:
+        field = "code"
+    elif client_field := _client_field(model):
+        field = f"{client_field}__code"
+    else:
+        return []
+    try:
+        return list(model.objects.filter(pk=pk).values_list(field, flat=True))
+    except (ValueError, TypeError):
+        return []
+
+
+class LoggedEventsAdmin(EventsAdmin):
+    """pghistory's audit-event pages, with each view of a client's events in the access log
+    (PGHISTORY_ADMIN_CLASS names this class)."""
+
+    def changelist_view(self, request, extra_context=None):
+        model_label, _, pk = request.GET.get("obj", "").partition(":")
+        for code in _codes_of(model_label, pk) if pk else []:
+            access.client_viewed(request, code, f"admin audit events of {model_label}")
+        if not pk and (request.GET.get("model") or request.GET.get("event_model")):
+            # A whole model's events: many clients at once, logged as one row naming the query.
+            query = request.GET.urlencode()
+            access.record(request, access.Action.VIEW_CLIENT, f"admin audit events ({query})")
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        event = self.get_object(request, unquote(object_id))
+        if event is not None:
+            for code in _codes_of(event.pgh_obj_model, event.pgh_obj_id):
+                access.client_viewed(request, code, f"admin audit event {event.pgh_model}")
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(Neighborhood)
@@ -39,7 +127,7 @@ class ReferralInline(admin.TabularInline):
 
 
 @admin.register(Client)
-class ClientAdmin(admin.ModelAdmin):
+class ClientAdmin(ClientViewLoggingAdmin):
     list_display = ["code", "last_name", "first_name", "nickname", "risk_level", "status", "primary_peacekeeper"]
     list_filter = ["status", "risk_level", "referral_source", "neighborhood"]
     search_fields = ["code", "first_name", "last_name", "nickname", "phone"]
@@ -51,7 +139,7 @@ class ClientAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(ClientViewLoggingAdmin):
     list_display = ["occurred_at", "client", "peacekeeper", "kind", "duration_minutes", "conflict_risk"]
     list_filter = ["kind", "conflict_risk"]
     search_fields = ["client__code", "client__last_name", "notes"]
@@ -61,7 +149,7 @@ class ContactAdmin(admin.ModelAdmin):
 
 
 @admin.register(Goal)
-class GoalAdmin(admin.ModelAdmin):
+class GoalAdmin(ClientViewLoggingAdmin):
     list_display = ["client", "domain", "description", "status", "target_on", "achieved_on"]
     list_filter = ["domain", "status"]
     search_fields = ["client__code", "description"]
@@ -76,7 +164,7 @@ class PartnerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Referral)
-class ReferralAdmin(admin.ModelAdmin):
+class ReferralAdmin(ClientViewLoggingAdmin):
     list_display = ["client", "partner", "service", "status", "referred_on", "completed_on"]
     list_filter = ["status", "partner"]
     search_fields = ["client__code", "service", "partner__name"]

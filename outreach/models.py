@@ -80,6 +80,10 @@ def local_today() -> datetime.date:
     return timezone.localdate()
 
 
+# The intake duplicate check compares phone numbers with at least this many digits.
+PHONE_MATCH_MIN_DIGITS = 7
+
+
 class ClientQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ClientQuerySet":
         """The clients a user may see: everyone for managers and admins, the caseload for a
@@ -105,7 +109,7 @@ class ClientQuerySet(models.QuerySet):
                 Q(last_name__iexact=last_name.strip()) | Q(first_name__iexact=first_name.strip())
             )
         digits = "".join(ch for ch in phone if ch.isdigit())
-        if len(digits) >= 7:
+        if len(digits) >= PHONE_MATCH_MIN_DIGITS:
             match |= Q(phone_digits=digits)
         return self.annotate(
             phone_digits=models.Func(
@@ -263,6 +267,11 @@ class Client(models.Model):
                 errors.setdefault(field, "This date is in the future.")
         if self.date_of_birth and self.date_of_birth > today:
             errors["date_of_birth"] = "The date of birth is in the future."
+        # The client's code is C-<year>-<number> from these dates: no year before the program's.
+        for field in ("referred_on", "enrolled_on"):
+            value = getattr(self, field)
+            if value and value.year < settings.PROGRAM_START_YEAR:
+                errors.setdefault(field, f"The program began in {settings.PROGRAM_START_YEAR}: check the year.")
         if self.primary_peacekeeper_id and not roles.is_peacekeeper(self.primary_peacekeeper):
             errors["primary_peacekeeper"] = "Only members of the Peacekeeper group can be assigned."
         if errors:
@@ -536,3 +545,46 @@ class Referral(models.Model):
             errors["completed_on"] = "The completion date cannot be before the referral."
         if errors:
             raise ValidationError(errors)
+
+
+class PossibleDuplicateQuerySet(models.QuerySet):
+    def waiting(self) -> "PossibleDuplicateQuerySet":
+        """Open reviews, oldest first, with what the review list shows (a fixed number of queries)."""
+        return (
+            self.filter(status=PossibleDuplicate.Status.OPEN, client__isnull=False)
+            .select_related("client", "created_by")
+            .prefetch_related(models.Prefetch("matches", Client.objects.order_by("code")))
+        )
+
+
+@audited()
+class PossibleDuplicate(models.Model):
+    """A client created at intake while records the creator may not see looked like the same
+    person: a manager reviews it (the creator is never told, so a caseload stays private)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for review"
+        MERGED = "merged", "Same person: merged"
+        DISMISSED = "dismissed", "Different people"
+
+    # The new record; emptied when a merge folds it into the record it duplicated (its code stays).
+    client = models.ForeignKey(Client, on_delete=models.SET_NULL, null=True, related_name="duplicate_reviews")
+    client_code = models.CharField(max_length=20)
+    matches = models.ManyToManyField(Client, related_name="+")
+    status = models.CharField(max_length=20, choices=Status, default=Status.OPEN)
+    merged_into = models.ForeignKey(Client, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PossibleDuplicateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["status", "created_at"], name="possible_duplicate_open")]
+
+    def __str__(self) -> str:
+        return f"{self.client_code}: {self.get_status_display()}"

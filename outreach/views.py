@@ -17,10 +17,11 @@ from config.lists import FilteredListMixin
 from outreach import services
 from outreach.filters import ClientFilter
 from outreach.forms import ClientForm, ContactForm, GoalForm, ReferralForm
-from outreach.models import Client, Contact, Goal, Referral
+from outreach.models import PHONE_MATCH_MIN_DIGITS, Client, Contact, Goal, PossibleDuplicate, Referral
 from outreach.tables import RISK_BADGES, STATUS_BADGES, ClientTable
 
 TIMELINE_PER_PAGE = 25
+DUPLICATE_MATCHES_LIMIT = 10
 
 
 def visible_client(request: HttpRequest, pk: int) -> Client:
@@ -92,7 +93,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    access.record(request, access.Action.VIEW_CLIENT, f"client {client.code}", client_code=client.code)
+    access.client_viewed(request, client.code, "record")
     contacts = Paginator(client.contacts.select_related("peacekeeper"), TIMELINE_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -122,6 +123,7 @@ def client_history(request: HttpRequest, pk: int) -> HttpResponse:
     if not roles.can_see_all_clients(request.user):
         raise Http404
     client = visible_client(request, pk)
+    access.client_viewed(request, client.code, "history")
     return render(
         request,
         "includes/history_page.html",
@@ -133,12 +135,17 @@ def client_history(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _save_client(request: HttpRequest, form: ClientForm) -> Client | None:
+def _save_client(request: HttpRequest, form: ClientForm, possible_duplicate_of: list[Client] = ()) -> Client | None:
     """Run the client service; put its refusals on the form. Returns the client when saved."""
     client = form.save(commit=False)
     secondary = list(form.cleaned_data["secondary_peacekeepers"]) if "secondary_peacekeepers" in form.fields else None
     try:
-        return services.client_save(client=client, secondary_peacekeepers=secondary)
+        return services.client_save(
+            client=client,
+            secondary_peacekeepers=secondary,
+            possible_duplicate_of=possible_duplicate_of,
+            by=request.user,
+        )
     except ValidationError as error:
         for field, field_errors in error.message_dict.items():
             form.add_error(field if field in form.fields else None, field_errors)
@@ -152,28 +159,43 @@ def client_create(request: HttpRequest) -> HttpResponse:
     manages = roles.can_see_all_clients(request.user)
     instance = Client() if manages else Client(primary_peacekeeper=request.user)
     form = ClientForm(request.POST or None, instance=instance, manages=manages)
-    matches = hidden_matches = None
+    matches = None
     if request.method == "POST" and form.is_valid():
-        similar = Client.objects.similar_to(
-            first_name=form.cleaned_data["first_name"],
-            last_name=form.cleaned_data["last_name"],
-            date_of_birth=form.cleaned_data["date_of_birth"],
-            phone=form.cleaned_data["phone"],
-        )
-        if similar.exists() and not request.POST.get("not_a_duplicate"):
-            visible = similar.filter(pk__in=Client.objects.visible_to(request.user).values("pk"))
-            matches = list(visible.select_related("primary_peacekeeper")[:10])
-            hidden_matches = similar.count() - visible.count()
+        visible, hidden = _duplicate_check(request, form.cleaned_data)
+        if visible and not request.POST.get("not_a_duplicate"):
+            matches = visible
             form = ClientForm(request.POST, instance=instance, manages=manages, ask_duplicates=True)
             form.is_valid()
-        elif client := _save_client(request, form):
+        elif client := _save_client(request, form, possible_duplicate_of=hidden):
             messages.success(request, f"Client {client.code} created.")
             return redirect(client)
-    return render(
-        request,
-        "outreach/client_form.html",
-        {"form": form, "matches": matches, "hidden_matches": hidden_matches, "creating": True},
-    )
+    return render(request, "outreach/client_form.html", {"form": form, "matches": matches, "creating": True})
+
+
+def _duplicate_check(request: HttpRequest, data: dict) -> tuple[list[Client], list[Client]]:
+    """The intake duplicate check, in the access log: (matches this user may see, the others).
+
+    Matches on other caseloads are never shown or counted to a peacekeeper (that would tell them
+    who is on another caseload): the new client goes to a manager's review instead.
+    """
+    searched = Client.objects.similar_to(
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        date_of_birth=data["date_of_birth"],
+        phone=data["phone"],
+    ).order_by("code")
+    mine = Client.objects.visible_to(request.user).values("pk")
+    visible = list(searched.filter(pk__in=mine).select_related("primary_peacekeeper")[:DUPLICATE_MATCHES_LIMIT])
+    hidden = list(searched.exclude(pk__in=mine)[:DUPLICATE_MATCHES_LIMIT])
+    by = []
+    if data["date_of_birth"]:
+        by.append("name and birth date")
+    if sum(ch.isdigit() for ch in data["phone"]) >= PHONE_MATCH_MIN_DIGITS:
+        by.append("phone")
+    codes = ", ".join(c.code for c in visible + hidden) or "no match"
+    target = f"intake duplicate check by {' or '.join(by) or 'nothing'}: {codes}"
+    access.record(request, access.Action.DUPLICATE_CHECK, target)
+    return visible, hidden
 
 
 @require_http_methods(["GET", "POST"])
@@ -185,6 +207,7 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and _save_client(request, form):
         messages.success(request, f"Client {client.code} saved.")
         return redirect(client)
+    access.client_viewed(request, client.code, "edit form")
     return render(request, "outreach/client_form.html", {"form": form, "client": client})
 
 
@@ -218,6 +241,8 @@ class ClientRecordMixin(ClientPagesMixin):
         context = super().get_context_data(**kwargs)
         verb = "Edit" if getattr(self, "object", None) else "New"
         context.update(client=self.client, title=f"{verb} {self.noun}")
+        # Every form page names the client; an edit form shows the record's notes too.
+        access.client_viewed(self.request, self.client.code, f"{verb.lower()} {self.noun} form")
         return context
 
     def form_valid(self, form):
@@ -276,3 +301,38 @@ class ReferralUpdateView(ClientRecordMixin, UpdateView):
     model = Referral
     form_class = ReferralForm
     noun = "referral"
+
+
+def _open_review_for(request: HttpRequest, pk: int) -> PossibleDuplicate:
+    """An open duplicate review, for managers and admins; 404 for anyone else, GET or POST."""
+    if not roles.can_see_all_clients(request.user):
+        raise Http404
+    return get_object_or_404(PossibleDuplicate.objects.filter(status=PossibleDuplicate.Status.OPEN), pk=pk)
+
+
+def duplicate_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same person: fold the new record into the chosen match."""
+    review = _open_review_for(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    into_pk = request.POST.get("into", "")
+    into = review.matches.filter(pk=int(into_pk)).first() if into_pk.isdigit() else None
+    try:
+        if into is None:
+            raise ValidationError("That record is not one of the possible matches.")
+        kept = services.client_merge(review=review, into=into, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{review.client_code} merged into {kept.code}.")
+    return redirect("dashboard")
+
+
+def duplicate_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    """Different people: close the review, keep both records."""
+    review = _open_review_for(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    services.possible_duplicate_dismiss(review=review, by=request.user)
+    messages.success(request, f"{review.client_code} kept as a different person.")
+    return redirect("dashboard")

@@ -11,11 +11,13 @@ from config.routers import replica_reads
 from incidents import counting
 from incidents.models import Incident
 from outreach import caseloads
+from outreach.models import PossibleDuplicate
 from reports import exports, quarterly
 from reports.quarterly import Quarter
 
 RESPONSE_GAP_DAYS = 30
 RESPONSE_GAP_LIMIT = 20
+DUPLICATE_REVIEWS_LISTED = 20
 TREND_YEARS_DEFAULT, TREND_YEARS_MAX = 5, 30
 TREND_HEADER = "year,homicides,nonfatal_shooting_victims,homicides_ytd,nonfatal_shooting_victims_ytd"
 INDEX_TREND_YEARS = 10
@@ -35,6 +37,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         gaps = Incident.objects.response_gaps().filter(occurred_at__gte=since).select_related("neighborhood")
         context["response_gaps"] = list(gaps[:RESPONSE_GAP_LIMIT])
         context["response_gap_days"] = RESPONSE_GAP_DAYS
+        context["duplicate_reviews"] = PossibleDuplicate.objects.waiting()[:DUPLICATE_REVIEWS_LISTED]
     if role in ("manager", "analyst", "admin"):
         context.update(_headline_figures())
     if role == "admin":

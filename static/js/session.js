@@ -37,9 +37,19 @@
   schedule();
 
   // Drafts, in sessionStorage: gone when the tab closes, cleared on sign-out and once saved.
+  // Each is kept under its writer's account: someone else signing in on this tab (after the
+  // writer's session ended) never gets it, and it is dropped as soon as they do.
   var PREFIX = "peacekeeper-draft:";
-  document.querySelectorAll("form[data-draft]").forEach(function (form) {
-    var key = PREFIX + form.dataset.draft;
+  var owner = body.dataset.draftOwner;
+  if (owner) {
+    Object.keys(sessionStorage).forEach(function (key) {
+      if (key.indexOf(PREFIX) === 0 && key.indexOf(PREFIX + owner + ":") !== 0) {
+        sessionStorage.removeItem(key);
+      }
+    });
+  }
+  (owner ? document.querySelectorAll("form[data-draft]") : []).forEach(function (form) {
+    var key = PREFIX + owner + ":" + form.dataset.draft;
     var saved = sessionStorage.getItem(key);
     if (saved && !form.querySelector(".is-invalid")) {
       var values = JSON.parse(saved);

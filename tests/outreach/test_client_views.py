@@ -129,15 +129,6 @@ def test_possible_duplicates_are_shown_before_saving(client, manager, jamal):
     assert Client.objects.count() == 2
 
 
-def test_a_peacekeeper_sees_matches_on_other_caseloads_only_as_a_count(client, peacekeeper, andre):
-    andre.phone = "209-555-0101"
-    andre.save()
-    client.force_login(peacekeeper)
-    page = client.post(reverse("outreach:client_create"), _client_data()).content.decode()
-    assert "1 possible match on another caseload" in page
-    assert andre.code not in page and "Andre" not in page
-
-
 def test_goals_are_added_and_updated(client, peacekeeper, jamal):
     client.force_login(peacekeeper)
     url = reverse("outreach:goal_create", args=[jamal.pk])

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from outreach.caseloads import caseload_summary, peacekeeper_worklist, quarter_start
-from outreach.models import local_today
+from outreach.models import PossibleDuplicate, local_today
 from tests.factories import ClientFactory, ContactFactory, GoalFactory
 
 TODAY = local_today()
@@ -74,10 +74,13 @@ def test_the_manager_dashboard_query_count_stays_flat(
     for record in ClientFactory.create_batch(size, primary_peacekeeper=peacekeeper):
         ContactFactory(client=record)
         GoalFactory(client=record, status="achieved", achieved_on=TODAY)
+        review = PossibleDuplicate.objects.create(client=record, client_code=record.code, created_by=peacekeeper)
+        review.matches.add(ClientFactory(primary_peacekeeper=other_peacekeeper))
     client.force_login(manager)
     client.get("/health/")  # steady state: the session was touched on sign-in
-    # session, user, roles, the summary query, response gaps, first year on record, trend, quarter
-    with django_assert_max_num_queries(10):
+    # session, user, roles, the summary query, response gaps, first year on record, trend, quarter,
+    # possible duplicates to review and their matches
+    with django_assert_max_num_queries(12):
         page = client.get("/").content.decode()
     assert "Grover Crump" in page and "Maria Lopez" in page
 
