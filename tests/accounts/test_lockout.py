@@ -4,6 +4,7 @@ locked user reads, the access log, and the administrator's dashboard panel."""
 import datetime
 import re
 
+import pgtrigger
 import pytest
 from axes.models import AccessAttempt
 from django.urls import reverse
@@ -245,7 +246,8 @@ class TestTheDashboardPanel:
 
     def test_lockouts_older_than_seven_days_drop_off(self, client, peacekeeper, admin_user):
         lock_account(client, "grover")
-        AccessLog.objects.update(at=timezone.now() - datetime.timedelta(days=8))
+        with pgtrigger.ignore("accounts.AccessLog:append_only"):  # the log is append-only; age it here
+            AccessLog.objects.update(at=timezone.now() - datetime.timedelta(days=8))
         client.force_login(admin_user)
         page = text_of(client.get("/"))
         assert "No lockouts in the last 7 days" in page and "grover:" not in page
@@ -262,8 +264,9 @@ class TestTheDashboardPanel:
         client.force_login(admin_user)
         client.get("/health/")  # steady state: the session was touched on sign-in
         # session, user, savepoint and release, the manager panels (gaps, first year, trend, quarter,
-        # caseload summary), then the lockouts and the attempts that tell whether each still holds
-        with django_assert_max_num_queries(11):
+        # caseload summary), the possible duplicates to review, then the lockouts and the attempts
+        # that tell whether each still holds
+        with django_assert_max_num_queries(12):
             page = client.get("/").content.decode()
         assert f"user{size - 1}" in page
 
