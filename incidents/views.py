@@ -130,13 +130,13 @@ def incident_history(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _incident_rows(model):
-    """For a second submit of a response or involvement form: the rows of incident pages' users."""
-    return lambda request: model.objects.all() if roles.can_log_incidents(request.user) else model.objects.none()
+def _visible_responses(request: HttpRequest):
+    """For a second submit of a response form: every response, for the users of incident pages."""
+    return Response.objects.all() if roles.can_log_incidents(request.user) else Response.objects.none()
 
 
 @require_POST
-@submit_once(Response, visible=_incident_rows(Response), saved_url=lambda row: row.incident.get_absolute_url())
+@submit_once(Response, visible=_visible_responses, saved_url=lambda row: row.incident.get_absolute_url())
 def response_create(request: HttpRequest, pk: int) -> HttpResponse:
     _require_incident_role(request)
     incident = get_object_or_404(Incident, pk=pk)
@@ -153,7 +153,11 @@ def response_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@submit_once(Involvement, visible=_incident_rows(Involvement), saved_url=lambda row: row.incident.get_absolute_url())
+@submit_once(
+    Involvement,
+    visible=lambda request: Involvement.objects.filter(client__in=Client.objects.visible_to(request.user)),
+    saved_url=lambda row: row.incident.get_absolute_url(),
+)
 def involvement_create(request: HttpRequest, pk: int) -> HttpResponse:
     _require_incident_role(request)
     incident = get_object_or_404(Incident, pk=pk)

@@ -217,3 +217,15 @@ def test_two_concurrent_submits_of_one_key_make_one_contact(peacekeeper, jamal):
     assert [a.status_code for a in answers] == [302, 302]
     assert Contact.objects.count() == 1
     assert jamal.contacts.get().form_key == uuid.UUID(posted["form_key"])
+
+
+def test_a_key_of_a_link_to_a_client_i_may_not_see_saves_nothing(client, peacekeeper, jamal, andre):
+    key = uuid.uuid4()
+    incident = IncidentFactory()
+    Involvement.objects.create(incident=incident, client=andre, role="suspect", form_key=key)
+    client.force_login(peacekeeper)
+    url = reverse("incidents:involvement_create", args=[incident.pk])
+    response = client.post(url, keyed({"client": jamal.pk, "role": "witness"}, key))
+    assert response.status_code == 200 and form_keys.MISSING_KEY in response.content.decode()
+    assert "Andre" not in response.content.decode()
+    assert list(incident.involvements.values_list("client", flat=True)) == [andre.pk]
