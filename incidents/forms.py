@@ -2,6 +2,7 @@ from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
 from django.contrib.auth.models import User
 
+from config.form_keys import FormKeyMixin
 from config.forms import DateInput, DateTimeInput, StaleEditMixin, form_helper, row
 from incidents.models import Incident, Involvement, Mediation, Response
 from outreach.forms import PeacekeeperMultipleChoiceField, peacekeeper_choices
@@ -10,7 +11,7 @@ from outreach.models import Client
 MAX_UPLOAD_MB = 20
 
 
-class IncidentForm(StaleEditMixin, forms.ModelForm):
+class IncidentForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
     class Meta:
         model = Incident
         fields = [
@@ -53,7 +54,7 @@ class IncidentForm(StaleEditMixin, forms.ModelForm):
         )
 
 
-class ResponseForm(forms.ModelForm):
+class ResponseForm(FormKeyMixin, forms.ModelForm):
     class Meta:
         model = Response
         fields = ["kind", "responded_at", "notes"]
@@ -76,7 +77,7 @@ class ClientMultipleChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.full_name} ({obj.code})"
 
 
-class InvolvementForm(forms.ModelForm):
+class InvolvementForm(FormKeyMixin, forms.ModelForm):
     """Link a client to an incident; only clients the user may see are offered."""
 
     client = ClientChoiceField(queryset=Client.objects.none())
@@ -92,7 +93,7 @@ class InvolvementForm(forms.ModelForm):
         self.helper.layout = Layout(row("client", "role", cols="col-sm"))
 
 
-class MediationForm(forms.ModelForm):
+class MediationForm(FormKeyMixin, forms.ModelForm):
     peacekeepers = PeacekeeperMultipleChoiceField(queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple)
     clients = ClientMultipleChoiceField(
         queryset=Client.objects.none(), required=False, widget=forms.CheckboxSelectMultiple

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.audit import audited
+from config.form_keys import form_key_field
 from outreach.models import Client, Neighborhood
 
 
@@ -93,6 +94,7 @@ class Incident(models.Model):
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    form_key = form_key_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -185,6 +187,7 @@ class Involvement(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="involvements")
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="involvements")
     role = models.CharField(max_length=20, choices=InvolvementRole)
+    form_key = form_key_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -215,6 +218,7 @@ class Response(models.Model):
     responded_at = models.DateTimeField(default=timezone.now)
     kind = models.CharField(max_length=20, choices=ResponseKind)
     notes = models.TextField(blank=True)
+    form_key = form_key_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -263,6 +267,7 @@ class Mediation(models.Model):
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    form_key = form_key_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import CreateView, UpdateView
@@ -12,11 +12,12 @@ from django_tables2 import SingleTableMixin
 
 from accounts import access, history, roles
 from config.expressions import SubqueryCount
+from config.form_keys import SubmitOnceMixin, submit_once
 from config.lists import FilteredListMixin
 from incidents import importer
 from incidents.filters import IncidentFilter, MediationFilter
 from incidents.forms import ImportUploadForm, IncidentForm, InvolvementForm, MediationForm, ResponseForm
-from incidents.models import Incident, IncidentImport, Mediation, Response
+from incidents.models import Incident, IncidentImport, Involvement, Mediation, Response
 from incidents.tables import IncidentTable, MediationTable
 from outreach.models import Client
 
@@ -58,7 +59,7 @@ class IncidentListView(IncidentPagesMixin, FilteredListMixin, SingleTableMixin, 
         return context
 
 
-class IncidentCreateView(IncidentPagesMixin, CreateView):
+class IncidentCreateView(IncidentPagesMixin, SubmitOnceMixin, CreateView):
     model = Incident
     form_class = IncidentForm
     template_name = "incidents/incident_form.html"
@@ -132,7 +133,13 @@ def incident_history(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _visible_responses(request: HttpRequest):
+    """For a second submit of a response form: every response, for the users of incident pages."""
+    return Response.objects.all() if roles.can_log_incidents(request.user) else Response.objects.none()
+
+
 @require_POST
+@submit_once(Response, visible=_visible_responses, saved_url=lambda row: row.incident.get_absolute_url())
 def response_create(request: HttpRequest, pk: int) -> HttpResponse:
     _require_incident_role(request)
     incident = get_object_or_404(Incident, pk=pk)
@@ -149,6 +156,11 @@ def response_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@submit_once(
+    Involvement,
+    visible=lambda request: Involvement.objects.filter(client__in=Client.objects.visible_to(request.user)),
+    saved_url=lambda row: row.incident.get_absolute_url(),
+)
 def involvement_create(request: HttpRequest, pk: int) -> HttpResponse:
     _require_incident_role(request)
     incident = get_object_or_404(Incident, pk=pk)
@@ -181,10 +193,11 @@ class MediationListView(IncidentPagesMixin, FilteredListMixin, SingleTableMixin,
         )
 
 
-class MediationCreateView(IncidentPagesMixin, CreateView):
+class MediationCreateView(IncidentPagesMixin, SubmitOnceMixin, CreateView):
     model = Mediation
     form_class = MediationForm
     template_name = "incidents/mediation_form.html"
+    success_url = reverse_lazy("incidents:mediation_list")
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -197,7 +210,7 @@ class MediationCreateView(IncidentPagesMixin, CreateView):
         form.instance.logged_by = self.request.user
         form.save()
         messages.success(self.request, "Mediation recorded.")
-        return redirect("incidents:mediation_list")
+        return redirect(self.success_url)
 
 
 def _require_importer(request: HttpRequest) -> None:

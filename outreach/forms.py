@@ -4,6 +4,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from accounts.roles import Role
+from config.form_keys import FormKeyMixin
 from config.forms import DateInput, DateTimeInput, LongSelect, StaleEditMixin, form_helper, row
 from outreach.models import Client, Contact, Goal, Referral, Topic
 
@@ -39,7 +40,7 @@ CASE_FIELDS = ["risk_level", "referral_source", "referred_on", "consent_signed_o
 MANAGER_FIELDS = ["status", "enrolled_on", "exited_on", "exit_reason", "primary_peacekeeper", "secondary_peacekeepers"]
 
 
-class ClientForm(StaleEditMixin, forms.ModelForm):
+class ClientForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
     """A client's record. Assignment, enrolment and exit fields only for managers."""
 
     primary_peacekeeper = PeacekeeperChoiceField(queryset=User.objects.none(), required=False)
@@ -92,7 +93,7 @@ class ClientForm(StaleEditMixin, forms.ModelForm):
         self.helper.layout = Layout(*layout)
 
 
-class ContactForm(StaleEditMixin, forms.ModelForm):
+class ContactForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
     """Logging a contact: built to take under a minute on a phone."""
 
     topics = forms.MultipleChoiceField(choices=Topic.choices, required=False, widget=forms.CheckboxSelectMultiple)
@@ -144,7 +145,7 @@ class ContactForm(StaleEditMixin, forms.ModelForm):
         )
 
 
-class GoalForm(StaleEditMixin, forms.ModelForm):
+class GoalForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
     class Meta:
         model = Goal
         fields = ["domain", "description", "target_on", "status", "achieved_on"]
@@ -160,7 +161,7 @@ class GoalForm(StaleEditMixin, forms.ModelForm):
         )
 
 
-class ReferralForm(StaleEditMixin, forms.ModelForm):
+class ReferralForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
     class Meta:
         model = Referral
         fields = ["partner", "service", "referred_on", "status", "completed_on"]

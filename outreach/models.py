@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts import roles
 from accounts.audit import audited
 from config.expressions import SubqueryCount
+from config.form_keys import form_key_field
 
 
 class Neighborhood(models.Model):
@@ -189,6 +190,7 @@ class Client(models.Model):
     # When the latest contact happened: kept by the database (Contact's triggers) so that lists can
     # sort and filter by days since contact without looking through every client's contacts.
     last_contact_at = models.DateTimeField(null=True, blank=True, editable=False)
+    form_key = form_key_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -376,6 +378,7 @@ class Contact(models.Model):
     conflict_risk = models.BooleanField("conflict or retaliation risk", default=False)
     next_steps = models.TextField(blank=True)
     follow_up_on = models.DateField(null=True, blank=True)
+    form_key = form_key_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -468,6 +471,7 @@ class Goal(models.Model):
     target_on = models.DateField("target date", null=True, blank=True)
     status = models.CharField(max_length=20, choices=GoalStatus, default=GoalStatus.OPEN)
     achieved_on = models.DateField(null=True, blank=True)
+    form_key = form_key_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -526,6 +530,7 @@ class Referral(models.Model):
     referred_on = models.DateField(default=local_today)
     status = models.CharField(max_length=20, choices=ReferralStatus, default=ReferralStatus.PENDING)
     completed_on = models.DateField(null=True, blank=True)
+    form_key = form_key_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

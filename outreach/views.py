@@ -13,6 +13,7 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from accounts import access, history, roles
+from config.form_keys import SubmitOnceMixin, submit_once
 from config.lists import FilteredListMixin
 from outreach import services
 from outreach.filters import ClientFilter
@@ -153,6 +154,7 @@ def _save_client(request: HttpRequest, form: ClientForm, possible_duplicate_of: 
 
 
 @require_http_methods(["GET", "POST"])
+@submit_once(Client, visible=lambda request: Client.objects.visible_to(request.user))
 def client_create(request: HttpRequest) -> HttpResponse:
     if not roles.can_see_clients(request.user):
         raise Http404
@@ -257,7 +259,19 @@ class ClientRecordMixin(ClientPagesMixin):
         return self.client.get_absolute_url()
 
 
-class ContactCreateView(ClientRecordMixin, CreateView):
+class ClientRecordCreateMixin(ClientRecordMixin, SubmitOnceMixin):
+    """Create a client's record once per form, whatever the number of submits."""
+
+    form_key_message_tags = "draft-saved"
+
+    def form_key_visible(self):
+        return self.model.objects.filter(client__in=Client.objects.visible_to(self.request.user))
+
+    def form_key_saved_url(self, row) -> str:
+        return row.client.get_absolute_url()
+
+
+class ContactCreateView(ClientRecordCreateMixin, CreateView):
     model = Contact
     form_class = ContactForm
     noun = "contact"
@@ -279,7 +293,7 @@ class ContactUpdateView(ClientRecordMixin, UpdateView):
         return contact
 
 
-class GoalCreateView(ClientRecordMixin, CreateView):
+class GoalCreateView(ClientRecordCreateMixin, CreateView):
     model = Goal
     form_class = GoalForm
     noun = "goal"
@@ -291,7 +305,7 @@ class GoalUpdateView(ClientRecordMixin, UpdateView):
     noun = "goal"
 
 
-class ReferralCreateView(ClientRecordMixin, CreateView):
+class ReferralCreateView(ClientRecordCreateMixin, CreateView):
     model = Referral
     form_class = ReferralForm
     noun = "referral"

@@ -14,6 +14,7 @@ from incidents.importer import COLUMNS, import_incidents
 from incidents.models import Incident
 from tests.config.helpers import REPO
 from tests.factories import PASSWORD, ClientFactory, ContactFactory
+from tests.forms import keyed
 
 
 class TestTheAccessLog:
@@ -86,7 +87,7 @@ class TestTheAuditTrail:
         client.force_login(peacekeeper)
         client.post(
             reverse("outreach:goal_create", args=[jamal.pk]),
-            {"domain": "housing", "description": "Find an apartment", "status": "open"},
+            keyed({"domain": "housing", "description": "Find an apartment", "status": "open"}),
         )
         assert client.get(reverse("outreach:client_history", args=[jamal.pk])).status_code == 404
         client.force_login(manager)

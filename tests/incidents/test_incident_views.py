@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from incidents.models import Incident, Involvement, Mediation, Response
 from tests.factories import IncidentFactory
+from tests.forms import keyed
 
 NOW = timezone.now()
 
@@ -23,7 +24,7 @@ def _incident_data(**overrides):
         "status": "open",
     }
     data.update(overrides)
-    return data
+    return keyed(data)
 
 
 @pytest.mark.parametrize("persona", ["peacekeeper", "manager", "analyst"])
@@ -91,9 +92,9 @@ def test_a_peacekeeper_links_only_their_own_clients(client, peacekeeper, jamal, 
     incident = IncidentFactory()
     client.force_login(peacekeeper)
     url = reverse("incidents:involvement_create", args=[incident.pk])
-    response = client.post(url, {"client": andre.pk, "role": "victim"})
+    response = client.post(url, keyed({"client": andre.pk, "role": "victim"}))
     assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
-    assert client.post(url, {"client": jamal.pk, "role": "victim"}).status_code == 302
+    assert client.post(url, keyed({"client": jamal.pk, "role": "victim"})).status_code == 302
     assert incident.involvements.get().client == jamal
 
 
@@ -110,7 +111,7 @@ def test_a_peacekeeper_records_a_response_and_closes_the_gap(client, peacekeeper
     client.force_login(peacekeeper)
     response = client.post(
         reverse("incidents:response_create", args=[incident.pk]),
-        {"kind": "hospital", "responded_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")},
+        keyed({"kind": "hospital", "responded_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}),
     )
     assert response.status_code == 302
     assert Response.objects.get().peacekeeper == peacekeeper
@@ -143,21 +144,24 @@ def test_a_mediation_is_recorded_with_only_visible_clients(client, peacekeeper, 
     incident = IncidentFactory(case_number="SPD-77")
     client.force_login(peacekeeper)
     url = reverse("incidents:mediation_create")
-    data = {
-        "occurred_on": timezone.localdate().isoformat(),
-        "peacekeepers": [peacekeeper.pk],
-        "clients": [andre.pk],
-        "parties": "Two groups from rival blocks",
-        "outcome": "resolved",
-        "incident_case_number": "SPD-77",
-    }
+    data = keyed(
+        {
+            "occurred_on": timezone.localdate().isoformat(),
+            "peacekeepers": [peacekeeper.pk],
+            "clients": [andre.pk],
+            "parties": "Two groups from rival blocks",
+            "outcome": "resolved",
+            "incident_case_number": "SPD-77",
+        }
+    )
     assert "Select a valid choice" in client.post(url, data).content.decode()
     data["clients"] = [jamal.pk]
     assert client.post(url, data).status_code == 302
     mediation = Mediation.objects.get()
     assert mediation.incident == incident and list(mediation.clients.all()) == [jamal]
     data["incident_case_number"] = "NOPE"
-    assert "No incident has case number NOPE." in client.post(url, data).content.decode()
+    # A new form (a new key): the same key would answer with the mediation just saved.
+    assert "No incident has case number NOPE." in client.post(url, keyed(data)).content.decode()
 
 
 def test_the_client_page_shows_incidents_and_mediations(client, peacekeeper, jamal):

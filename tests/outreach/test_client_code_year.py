@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from outreach import services
 from outreach.models import Client, local_today
+from tests.forms import keyed
 
 pytestmark = pytest.mark.django_db
 
@@ -16,10 +17,12 @@ def test_a_referral_before_the_program_began_is_refused(client, peacekeeper, set
     settings.PROGRAM_START_YEAR = 2010
     client.force_login(peacekeeper)
     data = {"first_name": "Marcus", "last_name": "Reed", "risk_level": "high", "referral_source": "hospital"}
-    response = client.post(reverse("outreach:client_create"), {**data, "referred_on": "1925-03-01"})
+    response = client.post(reverse("outreach:client_create"), keyed({**data, "referred_on": "1925-03-01"}))
     assert "The program began in 2010: check the year." in response.content.decode()
     assert not Client.objects.exists()
-    assert client.post(reverse("outreach:client_create"), {**data, "referred_on": "2010-01-01"}).status_code == 302
+    assert (
+        client.post(reverse("outreach:client_create"), keyed({**data, "referred_on": "2010-01-01"})).status_code == 302
+    )
     assert Client.objects.get().code.startswith("C-2010-")
 
 

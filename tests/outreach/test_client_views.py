@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from outreach.models import Client, ClientStatus, Contact, local_today
 from tests.factories import ClientFactory, ContactFactory, GoalFactory, ReferralFactory
+from tests.forms import keyed
 
 TODAY = local_today()
 LIST = reverse("outreach:client_list")
@@ -40,15 +41,17 @@ def test_a_peacekeeper_logs_a_contact_with_topics_and_a_follow_up(client, peacek
     follow_up = TODAY + datetime.timedelta(days=3)
     response = client.post(
         url,
-        {
-            "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-            "duration_minutes": 45,
-            "kind": "home_visit",
-            "topics": ["education", "family"],
-            "notes": "Talked about school.",
-            "conflict_risk": "on",
-            "follow_up_on": follow_up.isoformat(),
-        },
+        keyed(
+            {
+                "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+                "duration_minutes": 45,
+                "kind": "home_visit",
+                "topics": ["education", "family"],
+                "notes": "Talked about school.",
+                "conflict_risk": "on",
+                "follow_up_on": follow_up.isoformat(),
+            }
+        ),
     )
     assert response.status_code == 302 and response["Location"] == jamal.get_absolute_url()
     contact = Contact.objects.get(client=jamal)
@@ -74,7 +77,7 @@ def test_a_contact_with_bad_values_is_refused_with_messages(client, peacekeeper,
 
 def test_a_manager_creates_a_client_and_gets_a_code(client, manager, peacekeeper):
     client.force_login(manager)
-    response = client.post(reverse("outreach:client_create"), _client_data(primary_peacekeeper=peacekeeper.pk))
+    response = client.post(reverse("outreach:client_create"), keyed(_client_data(primary_peacekeeper=peacekeeper.pk)))
     assert response.status_code == 302
     created = Client.objects.get(last_name="Reed")
     assert created.code == f"C-{TODAY.year}-0001"
@@ -83,7 +86,7 @@ def test_a_manager_creates_a_client_and_gets_a_code(client, manager, peacekeeper
 
 def test_a_peacekeeper_records_a_referral_onto_their_own_caseload(client, peacekeeper, manager):
     client.force_login(peacekeeper)
-    response = client.post(reverse("outreach:client_create"), _client_data(primary_peacekeeper=manager.pk))
+    response = client.post(reverse("outreach:client_create"), keyed(_client_data(primary_peacekeeper=manager.pk)))
     assert response.status_code == 302
     created = Client.objects.get(last_name="Reed")
     assert created.primary_peacekeeper == peacekeeper  # the posted assignment is ignored
@@ -118,7 +121,7 @@ def test_possible_duplicates_are_shown_before_saving(client, manager, jamal):
     jamal.date_of_birth = datetime.date(2005, 4, 2)
     jamal.save()
     client.force_login(manager)
-    data = _client_data(last_name="Johnson", first_name="J.")
+    data = keyed(_client_data(last_name="Johnson", first_name="J."))
     response = client.post(reverse("outreach:client_create"), data)
     assert response.status_code == 200
     assert "Possible duplicate" in response.content.decode()
@@ -132,7 +135,7 @@ def test_possible_duplicates_are_shown_before_saving(client, manager, jamal):
 def test_goals_are_added_and_updated(client, peacekeeper, jamal):
     client.force_login(peacekeeper)
     url = reverse("outreach:goal_create", args=[jamal.pk])
-    client.post(url, {"domain": "employment", "description": "Get a job", "status": "open"})
+    client.post(url, keyed({"domain": "employment", "description": "Get a job", "status": "open"}))
     goal = jamal.goals.get()
     edit = reverse("outreach:goal_edit", args=[jamal.pk, goal.pk])
     data = {"domain": "employment", "description": "Get a job", "status": "achieved"}
@@ -154,7 +157,7 @@ def test_a_referral_is_added(client, peacekeeper, jamal):
     client.force_login(peacekeeper)
     response = client.post(
         reverse("outreach:referral_create", args=[jamal.pk]),
-        {"partner": partner.pk, "service": "GED", "referred_on": TODAY.isoformat(), "status": "pending"},
+        keyed({"partner": partner.pk, "service": "GED", "referred_on": TODAY.isoformat(), "status": "pending"}),
     )
     assert response.status_code == 302
     assert jamal.referrals.count() == 2

@@ -11,6 +11,7 @@ from incidents.models import Involvement, Mediation
 from outreach import services
 from outreach.models import Client, Contact, PossibleDuplicate, local_today
 from tests.factories import ContactFactory, GoalFactory, IncidentFactory, ReferralFactory
+from tests.forms import keyed
 
 pytestmark = pytest.mark.django_db
 
@@ -44,13 +45,13 @@ def andre_with_phone(andre):
 def review(client, peacekeeper, andre_with_phone):
     """Grover took in someone whose phone is Andre's: a review waits for a manager."""
     client.force_login(peacekeeper)
-    client.post(reverse("outreach:client_create"), _client_data())
+    client.post(reverse("outreach:client_create"), keyed(_client_data()))
     client.logout()
     return PossibleDuplicate.objects.get()
 
 
 def _create(client, **data):
-    return client.post(reverse("outreach:client_create"), _client_data(**data), follow=True)
+    return client.post(reverse("outreach:client_create"), keyed(_client_data(**data)), follow=True)
 
 
 def test_a_peacekeeper_is_told_nothing_of_a_match_on_another_caseload(client, peacekeeper, andre_with_phone):
