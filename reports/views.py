@@ -1,4 +1,5 @@
 import datetime
+import io
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
@@ -7,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from accounts import access, roles
 from accounts.roles import primary_role
+from config.exports import csv_writer
 from config.routers import replica_reads
 from incidents import counting
 from incidents.models import Incident
@@ -17,7 +19,7 @@ from reports.quarterly import Quarter
 RESPONSE_GAP_DAYS = 30
 RESPONSE_GAP_LIMIT = 20
 TREND_YEARS_DEFAULT, TREND_YEARS_MAX = 5, 30
-TREND_HEADER = "year,homicides,nonfatal_shooting_victims,homicides_ytd,nonfatal_shooting_victims_ytd"
+TREND_HEADER = ["year", "homicides", "nonfatal_shooting_victims", "homicides_ytd", "nonfatal_shooting_victims_ytd"]
 INDEX_TREND_YEARS = 10
 
 
@@ -159,11 +161,14 @@ def violence_trend_csv(request: HttpRequest) -> HttpResponse:
     access.record(request, access.Action.EXPORT, f"violence trend through {through} ({years} years)")
     with replica_reads():
         rows = counting.violence_by_year(through.year - years + 1, through)
-    lines = [TREND_HEADER] + [
-        f"{r.year},{r.homicides},{r.nonfatal_shooting_victims},{r.homicides_ytd},{r.nonfatal_shooting_victims_ytd}"
+    out = io.StringIO()
+    writer = csv_writer(out, lineterminator="\n")
+    writer.writerow(TREND_HEADER)
+    writer.writerows(
+        [r.year, r.homicides, r.nonfatal_shooting_victims, r.homicides_ytd, r.nonfatal_shooting_victims_ytd]
         for r in rows
-    ]
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/csv; charset=utf-8")
+    )
+    return HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
 
 
 def _parse_through(text: str | None) -> datetime.date:
