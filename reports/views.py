@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from accounts import access, roles
 from accounts.roles import primary_role
+from config import parameters
 from config.exports import csv_writer
 from config.routers import replica_reads
 from incidents import counting
@@ -86,14 +87,27 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/index.html", context)
 
 
-def _quarter_or_404(year: int, quarter: int) -> Quarter:
+def quarter_or_404(year: int, quarter: int) -> Quarter:
+    """The quarter a report URL names (also the admin's copy): 404 unless it has begun and is on record.
+
+    The earliest is the first quarter of 1900 (config.parameters.EARLIEST_DATE), as for every date
+    filter: the report looks back years before its own, and Python's calendar ends at year 1.
+    """
     try:
         q = Quarter(year, quarter)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise Http404 from None
-    if q.first > timezone.localdate():
+    if not parameters.EARLIEST_DATE <= q.first <= timezone.localdate():
         raise Http404
     return q
+
+
+def _previous_quarter(quarter: Quarter) -> Quarter | None:
+    try:
+        previous = quarter.previous()
+    except ValueError:
+        return None
+    return previous if previous.first >= parameters.EARLIEST_DATE else None
 
 
 def _public(request: HttpRequest) -> bool:
@@ -104,7 +118,7 @@ def _public(request: HttpRequest) -> bool:
 def quarterly_report(request: HttpRequest, year: int, quarter: int) -> HttpResponse:
     _require_reports(request)
     with replica_reads():
-        report = quarterly.build(_quarter_or_404(year, quarter))
+        report = quarterly.build(quarter_or_404(year, quarter))
     public = _public(request)
     access.record(request, access.Action.VIEW_REPORT, f"quarterly {report.quarter.label}{' public' if public else ''}")
     return render(request, "reports/quarterly.html", quarterly_context(report, public=public))
@@ -120,7 +134,7 @@ def quarterly_context(report: quarterly.Report, *, public: bool) -> dict:
         "public": public,
         "suppressed": notes,
         "trend_chart": exports.trend_chart(sections, report.through),
-        "previous": report.quarter.previous(),
+        "previous": _previous_quarter(report.quarter),
     }
 
 
@@ -135,7 +149,7 @@ def quarterly_export(request: HttpRequest, year: int, quarter: int, file_format:
     """The quarterly report as a CSV or XLSX download (recorded in the access log)."""
     _require_reports(request)
     with replica_reads():
-        report = quarterly.build(_quarter_or_404(year, quarter))
+        report = quarterly.build(quarter_or_404(year, quarter))
     public = _public(request)
     label = f"quarterly {report.quarter.label} {file_format}{' public' if public else ''}"
     access.record(request, access.Action.EXPORT, label)
@@ -172,15 +186,11 @@ def violence_trend_csv(request: HttpRequest) -> HttpResponse:
 
 
 def _parse_through(text: str | None) -> datetime.date:
+    today = timezone.localdate()
     if text is None:
-        return timezone.localdate()
-    try:
-        through = datetime.date.fromisoformat(text)
-    except ValueError:
-        raise ValueError("through must be a date written YYYY-MM-DD.") from None
-    if len(text) != 10:
-        raise ValueError("through must be a date written YYYY-MM-DD.")
-    if through > timezone.localdate():
+        return today
+    through = parameters.parse_date(text, name="through", latest=datetime.date.max)
+    if through > today:
         raise ValueError("through cannot be in the future.")
     return through
 
@@ -188,6 +198,4 @@ def _parse_through(text: str | None) -> datetime.date:
 def _parse_years(text: str | None) -> int:
     if text is None:
         return TREND_YEARS_DEFAULT
-    if not text.isdigit() or not 1 <= int(text) <= TREND_YEARS_MAX:
-        raise ValueError(f"years must be a whole number from 1 to {TREND_YEARS_MAX}.")
-    return int(text)
+    return parameters.parse_whole_number(text, name="years", low=1, high=TREND_YEARS_MAX)
