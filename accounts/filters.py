@@ -3,6 +3,7 @@ from django.contrib.auth.models import User
 
 from accounts.models import AccessLog
 from config.lists import label_date_range
+from config.parameters import BoundedDateRangeFilter
 
 
 class UserChoiceField(django_filters.fields.ModelChoiceField):
@@ -18,7 +19,7 @@ class AccessLogFilter(django_filters.FilterSet):
     user = UserFilter(queryset=User.objects.order_by("first_name", "last_name"))
     client_code = django_filters.CharFilter(label="Client code", lookup_expr="iexact")
     action = django_filters.ChoiceFilter(choices=AccessLog.Action.choices, empty_label="Any action")
-    at = django_filters.DateFromToRangeFilter(
+    at = BoundedDateRangeFilter(
         field_name="at__date", label="Between", widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
     )
 

@@ -70,11 +70,8 @@ class PeacekeeperAdminSite(admin.AdminSite):
 
         if not roles.can_see_reports(request.user):
             raise Http404
-        try:
-            q = quarterly.Quarter(year, quarter)
-            report = quarterly.build(q)
-        except ValueError:
-            raise Http404 from None
+        q = views.quarter_or_404(year, quarter)
+        report = quarterly.build(q)
         access.record(request, access.Action.VIEW_REPORT, f"quarterly {q.label} (admin)")
         context = {
             **self.each_context(request),

@@ -5,6 +5,7 @@ from django.db.models import Q
 
 from config.forms import LongSelect
 from config.lists import label_date_range
+from config.parameters import BoundedDateRangeFilter
 from incidents import counting
 from incidents.models import (
     Incident,
@@ -22,7 +23,7 @@ class IncidentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="search", help_text="Case number, address or description")
     kind = django_filters.ChoiceFilter(choices=IncidentKind.choices, empty_label="Any kind")
     neighborhood = django_filters.ModelChoiceFilter(queryset=Neighborhood.objects.all(), widget=LongSelect)
-    occurred = django_filters.DateFromToRangeFilter(
+    occurred = BoundedDateRangeFilter(
         label="Occurred between",
         method="filter_occurred",
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
@@ -67,7 +68,7 @@ class IncidentFilter(django_filters.FilterSet):
 class MediationFilter(django_filters.FilterSet):
     outcome = django_filters.ChoiceFilter(choices=MediationOutcome.choices, empty_label="Any outcome")
     neighborhood = django_filters.ModelChoiceFilter(queryset=Neighborhood.objects.all(), widget=LongSelect)
-    occurred = django_filters.DateFromToRangeFilter(
+    occurred = BoundedDateRangeFilter(
         field_name="occurred_on",
         label="Between",
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),

@@ -11,6 +11,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from accounts import access, history, roles
+from config.exports import ListExportMixin
 from config.expressions import SubqueryCount
 from config.form_keys import SubmitOnceMixin, submit_once
 from config.lists import FilteredListMixin
@@ -44,18 +45,23 @@ def _with_response_count(queryset):
     )
 
 
-class IncidentListView(IncidentPagesMixin, FilteredListMixin, SingleTableMixin, FilterView):
+class IncidentListView(IncidentPagesMixin, FilteredListMixin, ListExportMixin, SingleTableMixin, FilterView):
     table_class = IncidentTable
     filterset_class = IncidentFilter
     template_name = "incidents/incident_list.html"
     table_pagination = {"per_page": 25}
+    export_name = "incidents"
+    export_label = "incident list"
+
+    def may_export(self) -> bool:
+        return roles.can_see_reports(self.request.user)
 
     def get_queryset(self):
         return _with_response_count(Incident.objects.select_related("neighborhood"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["may_import"] = roles.can_see_reports(self.request.user)
+        context["may_import"] = context["may_export"] = roles.can_see_reports(self.request.user)
         return context
 
 

@@ -4,6 +4,7 @@ from django.db.models import Q
 from accounts import roles
 from config.forms import LongSelect
 from config.lists import label_date_range
+from config.parameters import BoundedDateRangeFilter
 from outreach.forms import peacekeeper_options
 from outreach.models import Client, ClientStatus, Neighborhood, RiskLevel
 
@@ -21,7 +22,7 @@ class ClientFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(
         label="Past contact standard", method="filter_overdue", widget=django_filters.widgets.BooleanWidget()
     )
-    enrolled = django_filters.DateFromToRangeFilter(
+    enrolled = BoundedDateRangeFilter(
         field_name="enrolled_on",
         label="Enrolled between",
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),

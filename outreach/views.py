@@ -10,9 +10,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import CreateView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
-from django_tables2.export import ExportMixin
 
 from accounts import access, history, roles
+from config.exports import ListExportMixin
 from config.form_keys import SubmitOnceMixin, submit_once
 from config.lists import FilteredListMixin
 from outreach import services
@@ -39,12 +39,12 @@ class ClientPagesMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class ClientListView(ClientPagesMixin, FilteredListMixin, ExportMixin, SingleTableMixin, FilterView):
+class ClientListView(ClientPagesMixin, FilteredListMixin, ListExportMixin, SingleTableMixin, FilterView):
     table_class = ClientTable
     filterset_class = ClientFilter
     template_name = "outreach/client_list.html"
-    export_formats = ("csv", "xlsx")
     export_name = "clients"
+    export_label = "client list"
     table_pagination = {"per_page": 25}
 
     def get_queryset(self):
@@ -64,14 +64,8 @@ class ClientListView(ClientPagesMixin, FilteredListMixin, ExportMixin, SingleTab
             "exclude": () if manages else ("primary_peacekeeper",),
         }
 
-    def render_to_response(self, context, **kwargs):
-        export_format = self.request.GET.get(self.export_trigger_param)
-        if export_format:
-            if not roles.can_see_all_clients(self.request.user):
-                raise PermissionDenied("Only managers export client lists.")
-            query = self.request.GET.urlencode()
-            access.record(self.request, access.Action.EXPORT, f"client list {export_format} ({query})"[:300])
-        return super().render_to_response(context, **kwargs)
+    def may_export(self) -> bool:
+        return roles.can_see_all_clients(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

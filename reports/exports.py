@@ -1,6 +1,5 @@
 """The quarterly report as files: tidy CSV and XLSX (a sheet per section and a definitions sheet)."""
 
-import csv
 import io
 from dataclasses import replace
 
@@ -9,6 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from config.exports import csv_writer, xlsx_append
 from config.routers import replica_reads
 from reports.quarterly import Report, Table, build
 from reports.suppression import COMPLEMENTARY, Suppressed, suppress
@@ -111,7 +111,7 @@ def chart_data(rows: list[tuple[str, list]], through) -> dict:
 def to_csv(report: Report, *, public: bool) -> str:
     """One row per figure: section,table,metric,period,value (value may be "<5" in a public copy)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
     sections, _ = published_tables(report, public=public)
     for section_title, tables in sections:
@@ -129,51 +129,52 @@ def to_xlsx(report: Report, *, public: bool) -> bytes:
     cover.title = "Report"
     bold = Font(bold=True)
     sections, notes = published_tables(report, public=public)
-    cover.append([f"Violence and outcome report, {report.quarter.label} ({report.quarter.months})"])
+    xlsx_append(cover, [f"Violence and outcome report, {report.quarter.label} ({report.quarter.months})"])
     cover["A1"].font = Font(bold=True, size=14)
-    cover.append([headline(report, sections, public=public)])
-    cover.append([_status(report)])
+    xlsx_append(cover, [headline(report, sections, public=public)])
+    xlsx_append(cover, [_status(report)])
     if public:
-        cover.append(
+        xlsx_append(
+            cover,
             [
                 "Public copy: counts from 1 to 4 are shown as <5, and some other cells are hidden so they "
                 "cannot be worked out. See the Suppressed sheet."
-            ]
+            ],
         )
     for section_title, tables in sections:
         sheet = workbook.create_sheet(section_title)
-        sheet.append([f"{section_title}, {report.quarter.label}"])
+        xlsx_append(sheet, [f"{section_title}, {report.quarter.label}"])
         sheet["A1"].font = Font(bold=True, size=13)
-        sheet.append([_status(report)])
+        xlsx_append(sheet, [_status(report)])
         sheet.freeze_panes = "A3"
         for table in tables:
             sheet.append([])
-            sheet.append([table.title])
+            xlsx_append(sheet, [table.title])
             sheet.cell(sheet.max_row, 1).font = bold
-            sheet.append(["", *table.columns])
+            xlsx_append(sheet, ["", *table.columns])
             for cell in sheet[sheet.max_row]:
                 cell.font = bold
             for label, values in table.rows:
-                sheet.append([label, *("" if v is None else v for v in values)])
+                xlsx_append(sheet, [label, *("" if v is None else v for v in values)])
         sheet.column_dimensions["A"].width = 48
         for column in range(2, 8):
             sheet.column_dimensions[get_column_letter(column)].width = 22
     definitions = workbook.create_sheet("Definitions")
-    definitions.append(["Table", "How it is counted"])
+    xlsx_append(definitions, ["Table", "How it is counted"])
     for cell in definitions[1]:
         cell.font = bold
     definitions.freeze_panes = "A2"
     for section in report.sections:
         for table in section.tables:
-            definitions.append([table.title, table.definition or ""])
+            xlsx_append(definitions, [table.title, table.definition or ""])
     definitions.column_dimensions["A"].width = 48
     definitions.column_dimensions["B"].width = 120
     if public:
         hidden = workbook.create_sheet("Suppressed")
-        hidden.append(["Table", "Row", "Column", "Why"])
+        xlsx_append(hidden, ["Table", "Row", "Column", "Why"])
         hidden.freeze_panes = "A2"
         for note in notes:
-            hidden.append([note.table, note.row, note.column, note.reason])
+            xlsx_append(hidden, [note.table, note.row, note.column, note.reason])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

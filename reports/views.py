@@ -1,4 +1,5 @@
 import datetime
+import io
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
@@ -7,6 +8,8 @@ from django.views.decorators.http import require_GET
 
 from accounts import access, lockout, roles
 from accounts.roles import primary_role
+from config import parameters
+from config.exports import csv_writer
 from config.routers import replica_reads
 from incidents import counting
 from incidents.models import Incident
@@ -19,7 +22,7 @@ RESPONSE_GAP_DAYS = 30
 RESPONSE_GAP_LIMIT = 20
 DUPLICATE_REVIEWS_LISTED = 20
 TREND_YEARS_DEFAULT, TREND_YEARS_MAX = 5, 30
-TREND_HEADER = "year,homicides,nonfatal_shooting_victims,homicides_ytd,nonfatal_shooting_victims_ytd"
+TREND_HEADER = ["year", "homicides", "nonfatal_shooting_victims", "homicides_ytd", "nonfatal_shooting_victims_ytd"]
 INDEX_TREND_YEARS = 10
 
 
@@ -89,14 +92,27 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/index.html", context)
 
 
-def _quarter_or_404(year: int, quarter: int) -> Quarter:
+def quarter_or_404(year: int, quarter: int) -> Quarter:
+    """The quarter a report URL names (also the admin's copy): 404 unless it has begun and is on record.
+
+    The earliest is the first quarter of 1900 (config.parameters.EARLIEST_DATE), as for every date
+    filter: the report looks back years before its own, and Python's calendar ends at year 1.
+    """
     try:
         q = Quarter(year, quarter)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise Http404 from None
-    if q.first > timezone.localdate():
+    if not parameters.EARLIEST_DATE <= q.first <= timezone.localdate():
         raise Http404
     return q
+
+
+def _previous_quarter(quarter: Quarter) -> Quarter | None:
+    try:
+        previous = quarter.previous()
+    except ValueError:
+        return None
+    return previous if previous.first >= parameters.EARLIEST_DATE else None
 
 
 def _public(request: HttpRequest) -> bool:
@@ -107,7 +123,7 @@ def _public(request: HttpRequest) -> bool:
 def quarterly_report(request: HttpRequest, year: int, quarter: int) -> HttpResponse:
     _require_reports(request)
     with replica_reads():
-        report = quarterly.build(_quarter_or_404(year, quarter))
+        report = quarterly.build(quarter_or_404(year, quarter))
     public = _public(request)
     access.record(request, access.Action.VIEW_REPORT, f"quarterly {report.quarter.label}{' public' if public else ''}")
     return render(request, "reports/quarterly.html", quarterly_context(report, public=public))
@@ -123,7 +139,7 @@ def quarterly_context(report: quarterly.Report, *, public: bool) -> dict:
         "public": public,
         "suppressed": notes,
         "trend_chart": exports.trend_chart(sections, report.through),
-        "previous": report.quarter.previous(),
+        "previous": _previous_quarter(report.quarter),
     }
 
 
@@ -138,7 +154,7 @@ def quarterly_export(request: HttpRequest, year: int, quarter: int, file_format:
     """The quarterly report as a CSV or XLSX download (recorded in the access log)."""
     _require_reports(request)
     with replica_reads():
-        report = quarterly.build(_quarter_or_404(year, quarter))
+        report = quarterly.build(quarter_or_404(year, quarter))
     public = _public(request)
     label = f"quarterly {report.quarter.label} {file_format}{' public' if public else ''}"
     access.record(request, access.Action.EXPORT, label)
@@ -164,23 +180,22 @@ def violence_trend_csv(request: HttpRequest) -> HttpResponse:
     access.record(request, access.Action.EXPORT, f"violence trend through {through} ({years} years)")
     with replica_reads():
         rows = counting.violence_by_year(through.year - years + 1, through)
-    lines = [TREND_HEADER] + [
-        f"{r.year},{r.homicides},{r.nonfatal_shooting_victims},{r.homicides_ytd},{r.nonfatal_shooting_victims_ytd}"
+    out = io.StringIO()
+    writer = csv_writer(out, lineterminator="\n")
+    writer.writerow(TREND_HEADER)
+    writer.writerows(
+        [r.year, r.homicides, r.nonfatal_shooting_victims, r.homicides_ytd, r.nonfatal_shooting_victims_ytd]
         for r in rows
-    ]
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/csv; charset=utf-8")
+    )
+    return HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
 
 
 def _parse_through(text: str | None) -> datetime.date:
+    today = timezone.localdate()
     if text is None:
-        return timezone.localdate()
-    try:
-        through = datetime.date.fromisoformat(text)
-    except ValueError:
-        raise ValueError("through must be a date written YYYY-MM-DD.") from None
-    if len(text) != 10:
-        raise ValueError("through must be a date written YYYY-MM-DD.")
-    if through > timezone.localdate():
+        return today
+    through = parameters.parse_date(text, name="through", latest=datetime.date.max)
+    if through > today:
         raise ValueError("through cannot be in the future.")
     return through
 
@@ -188,6 +203,4 @@ def _parse_through(text: str | None) -> datetime.date:
 def _parse_years(text: str | None) -> int:
     if text is None:
         return TREND_YEARS_DEFAULT
-    if not text.isdigit() or not 1 <= int(text) <= TREND_YEARS_MAX:
-        raise ValueError(f"years must be a whole number from 1 to {TREND_YEARS_MAX}.")
-    return int(text)
+    return parameters.parse_whole_number(text, name="years", low=1, high=TREND_YEARS_MAX)
