@@ -321,7 +321,7 @@ class IncidentImport(models.Model):
     ACTIVE = (ImportStatus.WAITING, ImportStatus.CHECKING, ImportStatus.IMPORT_WAITING, ImportStatus.IMPORTING)
 
     filename = models.CharField(max_length=255)
-    content = models.BinaryField()
+    content = models.BinaryField(help_text="The file, zlib-compressed; emptied once it is no longer needed.")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)

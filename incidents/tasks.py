@@ -11,6 +11,7 @@ import's transaction is still open.
 import datetime
 import logging
 import time
+import zlib
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
@@ -44,11 +45,12 @@ def apply_import(import_id: int) -> dict:
 
 
 def import_start(*, filename: str, content: bytes, by) -> IncidentImport:
-    """Keep an uploaded file and queue its check."""
+    """Keep an uploaded file (compressed: a 20 MB bytea insert takes seconds, 2 MB a fraction) and
+    queue its check."""
     purge_stale_import_files()
     job = IncidentImport.objects.create(
         filename=filename[:255],
-        content=content,
+        content=zlib.compress(content, 1),
         uploaded_by=by,
         status=ImportStatus.WAITING,
         rows_total=max(content.count(b"\n") - 1 + (not content.endswith(b"\n")), 0),
@@ -80,7 +82,7 @@ def run_import_job(import_id: int, *, apply: bool) -> dict:
     progress = JobProgress(job.pk)
     try:
         report = import_incidents(
-            decode_upload(bytes(job.content)),
+            decode_upload(zlib.decompress(job.content)),
             dry_run=not apply,
             logged_by=job.uploaded_by if apply else None,
             progress=progress,

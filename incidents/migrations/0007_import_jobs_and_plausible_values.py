@@ -93,6 +93,11 @@ class Migration(migrations.Migration):
             name="killed",
             field=models.PositiveSmallIntegerField(default=0, help_text="Victims who died (at most 100)."),
         ),
+        migrations.AlterField(
+            model_name="incidentimport",
+            name="content",
+            field=models.BinaryField(help_text="The file, zlib-compressed; emptied once it is no longer needed."),
+        ),
         migrations.AddConstraint(
             model_name="incident",
             constraint=models.UniqueConstraint(

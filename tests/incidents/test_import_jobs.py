@@ -5,6 +5,7 @@ import datetime
 import io
 import subprocess
 import time
+import zlib
 
 import pytest
 from django.core.files.uploadhandler import SkipFile
@@ -165,7 +166,7 @@ class TestTheBackgroundJob:
 
     def test_the_job_function_checks_then_imports(self, analyst):
         job = IncidentImport.objects.create(
-            filename="a.csv", content=("\n".join([HEADER, *GOOD]) + "\n").encode(), uploaded_by=analyst
+            filename="a.csv", content=zlib.compress(("\n".join([HEADER, *GOOD]) + "\n").encode()), uploaded_by=analyst
         )
         assert tasks.run_import_job(job.pk, apply=False)["status"] == ImportStatus.READY
         assert not Incident.objects.exists()
@@ -189,7 +190,7 @@ class TestTheBackgroundJob:
         rows = [f"P-{n},2018-03-01,shots_fired,,,,,0,0,firearm," for n in range(40)]
         job = IncidentImport.objects.create(
             filename="a.csv",
-            content=("\n".join([HEADER, *rows]) + "\n").encode(),
+            content=zlib.compress(("\n".join([HEADER, *rows]) + "\n").encode()),
             uploaded_by=analyst,
             status=ImportStatus.IMPORT_WAITING,
             rows_total=40,
