@@ -63,7 +63,12 @@ def import_start(*, filename: str, content: bytes, by) -> IncidentImport:
 def import_confirm(*, job: IncidentImport) -> bool:
     """Queue the import of a checked file; False when it is not (or no longer) ready."""
     if not IncidentImport.objects.filter(pk=job.pk, status=ImportStatus.READY).update(
-        status=ImportStatus.IMPORT_WAITING, rows_read=0, error_count=0, started_at=None, progress_at=None
+        # progress_at: since when it waits (the page says so when the worker is late).
+        status=ImportStatus.IMPORT_WAITING,
+        rows_read=0,
+        error_count=0,
+        started_at=None,
+        progress_at=timezone.now(),
     ):
         return False
     task_id = apply_import.enqueue(job.pk).id
