@@ -63,6 +63,7 @@ def test_an_analyst_imports_the_police_csv_after_fixing_the_line_it_names(page, 
     expect(problem.get_by_role("listitem")).to_have_text(["Line 3: a homicide has at least one person killed"])
     expect(page.get_by_role("button", name=re.compile("^Confirm import"))).to_have_count(0)
 
+    page.get_by_role("link", name="Upload another file").click()
     check_file(page, csv_file("police-march-fixed.csv", GOOD_ROWS))
     expect(page.get_by_role("alert")).to_have_count(0)
     expect(preview_count(page, "New incidents")).to_have_text("3")
