@@ -20,11 +20,16 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# The background worker (imports) runs beside the web server and stops with it. `--no-reload`:
+# the worker's reloader would outlive a kill; restart `make run` after changing a task's code.
+STOP_WORKER_ON_EXIT = worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM
+
 # Serves on http://$(HOST_PORT) with demo data; uses the embedded PostgreSQL unless DATABASE_URL is set.
 run: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo --if-empty
-	@echo "Serving Peacekeeper on http://$(HOST_PORT)/ (Ctrl-C to stop)"
+	@echo "Serving Peacekeeper on http://$(HOST_PORT)/ with its background worker (Ctrl-C stops both)"
+	DJANGO_DEBUG=1 $(PY) manage.py db_worker --no-reload --no-startup-delay & $(STOP_WORKER_ON_EXIT); \
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST_PORT)
 
 test: install-dev chromium
@@ -39,11 +44,13 @@ check-deploy: install
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 		DJANGO_ALLOWED_HOSTS=peacekeeper.example.org $(PY) manage.py check --deploy --fail-level WARNING
 
-# Production-style serving: hashed static files through WhiteNoise, gunicorn. Needs
+# Production-style serving: hashed static files through WhiteNoise, gunicorn, and the background
+# worker (`manage.py db_worker`; in production run it as a service of its own, see README). Needs
 # DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (and TLS in front: see README, Security).
 serve: install
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py db_worker --no-reload & $(STOP_WORKER_ON_EXIT); \
 	$(VENV)/bin/gunicorn config.wsgi --workers $${WEB_CONCURRENCY:-4} --bind $${BIND:-127.0.0.1:8000} --access-logfile -
 
 # A pg_dump custom-format file under backups/ (git-ignored, 0600); restore only into an empty database

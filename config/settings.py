@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Background jobs (the web import): Django 6's django.tasks API, its database backend.
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "outreach",
     "incidents",
@@ -162,6 +165,21 @@ CASELOAD_CAP = env_int("CASELOAD_CAP", 20)
 # The first year the program worked with clients. A client's code carries the year of their
 # enrolment (or referral), so a date before it is a typo (1925 for 2025) and is refused.
 PROGRAM_START_YEAR = env_int("PROGRAM_START_YEAR", 2000)
+
+# Background work runs in `manage.py db_worker` (make run and make serve start it beside the web
+# server), queued in the database. Tests use the immediate backend where a job should just run.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Uploads (the incident import, up to 20 MB). An upload over the limit is refused as it streams in,
+# before any of it is kept (config.uploads); one within it stays in memory, never in a temporary
+# file on disk (these files name victims' addresses). Other request bodies keep Django's 2.5 MB.
+FILE_UPLOAD_MAX_SIZE = env_int("FILE_UPLOAD_MAX_MB", 20) * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = FILE_UPLOAD_MAX_SIZE
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "config.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -144,7 +144,16 @@ class ImportUploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
+    def __init__(self, *args, refused: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The upload handler stopped reading the file (config.uploads): say why, not "required".
+        self.refused = refused
+        if refused:
+            self.fields["file"].required = False
+
     def clean_file(self):
+        if self.refused:
+            raise forms.ValidationError(self.refused)
         upload = self.cleaned_data["file"]
         limit = MAX_UPLOAD_MB * 1024 * 1024
         if upload.size > limit:

@@ -1,9 +1,13 @@
-"""The incidents CSV import (SPEC section 5), shared by the command and the web page.
+"""The incidents CSV import (SPEC section 5), shared by the command and the web page's
+background job (incidents.tasks).
 
 All or nothing: rows are parsed and written in batches inside one transaction; any bad row
 means the transaction is rolled back at the end, so nothing is written, and every bad line is
-reported (line 1 is the header). A dry run always rolls back. Memory stays bounded: only one
-batch of rows is held at a time, plus the set of case numbers seen (to catch duplicates).
+reported (line 1 is the header; a row is numbered by the line it starts on). A dry run (the
+web preview) writes nothing and takes no lock: it only reads. Imports run one at a time (an
+advisory lock) but never lock the incidents table, so people keep logging incidents meanwhile;
+a case number someone logs while the import is writing it makes the import fail cleanly. Memory
+stays bounded: only one batch of rows is held at a time, plus the set of case numbers seen.
 """
 
 import csv
@@ -16,7 +20,8 @@ from decimal import Decimal, InvalidOperation
 
 import pghistory
 from django.core.management.base import OutputWrapper
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -47,6 +52,12 @@ BATCH_SIZE = 2000
 # Worked out once: a TextChoices' .values builds a new list on every call.
 KINDS, WEAPONS = IncidentKind.values, Weapon.values
 MAX_TEXT = {"case_number": 50, "address": 200, "neighborhood": 100}
+# Longer than any real description: most often a quote left open that swallowed the lines after it.
+MAX_DESCRIPTION = 10_000
+# pg_advisory_xact_lock key: one import writes at a time (two files must not both create a case).
+IMPORT_LOCK = 4_861_207
+# Placeholder id of a neighborhood a dry run would create: never equal to a real one.
+NEW_NEIGHBORHOOD = 0
 
 
 class ImportRejected(Exception):
@@ -82,44 +93,66 @@ class ImportReport:
     def rows(self) -> int:
         return self.created + self.updated + self.unchanged
 
-    def as_dict(self) -> dict:
+    def as_dict(self, max_errors: int | None = None) -> dict:
         return {
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
             "new_neighborhoods": self.new_neighborhoods,
-            "errors": [str(e) for e in self.errors],
+            "error_count": len(self.errors),
+            "errors": [{"line": e.line, "message": e.message} for e in self.errors[:max_errors]],
             "header_error": self.header_error,
             "applied": self.applied,
         }
 
 
-Progress = Callable[[int], None]
+# Called after each batch with (rows read, bad rows so far).
+Progress = Callable[[int, int], None]
 
 
 def import_incidents(
-    lines: Iterable[str], *, dry_run: bool, logged_by=None, progress: Progress | None = None, source: str = "import"
+    lines: Iterable[str],
+    *,
+    dry_run: bool,
+    logged_by=None,
+    progress: Progress | None = None,
+    source: str = "import",
 ) -> ImportReport:
     """Import incidents from CSV text lines (any line endings; BOM allowed). See module docstring."""
     report = ImportReport()
-    rows = csv.reader(_strip_bom(lines))
-    header = next(rows, None)
+    rows = csv.reader(_strip_bom(lines), strict=True)
+    try:
+        header = next(rows, None)
+    except csv.Error as error:
+        header = None
+        report.header_error = f"The header (line 1) cannot be read: {error}."
+        return report
     report.header_error = _header_problem(header)
     if report.header_error:
         return report
     order = [name.strip().lower() for name in header]
+    if dry_run:
+        _run(rows, order, report, logged_by=logged_by, progress=progress, write=False)
+        return report
+    context = {"source": source} | ({"user": logged_by.pk} if logged_by is not None else {})
     try:
         # The audit trail records every created or updated incident with where it came from.
-        with transaction.atomic(), pghistory.context(source=source):
-            # One import at a time: two concurrent files must not both think a case number is new.
+        with transaction.atomic(), pghistory.context(**context):
             with connection.cursor() as cursor:
-                cursor.execute(f"LOCK TABLE {Incident._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
-            _run(rows, order, report, logged_by=logged_by, progress=progress)
-            if dry_run or not report.ok:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+            _run(rows, order, report, logged_by=logged_by, progress=progress, write=True)
+            if not report.ok:
                 raise ImportRejected
             report.applied = True
     except ImportRejected:
         pass
+    except IntegrityError:
+        # Someone logged one of the file's case numbers while the import was writing it.
+        report.applied = False
+        report.header_error = (
+            "Someone logged one of this file's case numbers while it was being imported, so nothing "
+            "was written. Check the file again: that row will now update their incident."
+        )
     return report
 
 
@@ -156,40 +189,66 @@ def _header_problem(header: list[str] | None) -> str:
     return ""
 
 
-def _run(rows, order: list[str], report: ImportReport, *, logged_by, progress: Progress | None) -> None:
-    neighborhoods = {n.name.lower(): n for n in Neighborhood.objects.all()}
+def _run(rows, order: list[str], report: ImportReport, *, logged_by, progress: Progress | None, write: bool) -> None:
+    neighborhoods = {n.name.lower(): n.pk for n in Neighborhood.objects.all()}
     seen: set[str] = set()
-    batch: list[tuple[dict, Incident]] = []
-    done = 0
+    batch: list[tuple[int, dict, Incident]] = []
+    read = 0
     for line_number, row in _numbered_rows(rows, report):
-        if not any(cell.strip() for cell in row):
-            continue  # blank lines (often a trailing one) are not rows
+        if row is None or not any(cell.strip() for cell in row):
+            continue  # blank lines (often a trailing one) are not rows; None: unreadable, reported
+        read += 1
         parsed = _parse(line_number, row, order, report, seen)
         if parsed is not None:
-            batch.append(parsed)
+            batch.append((line_number, *parsed))
         if len(batch) >= BATCH_SIZE:
-            done += _write(batch, neighborhoods, report, logged_by=logged_by)
+            _write(batch, neighborhoods, report, logged_by=logged_by, write=write)
             batch = []
             if progress:
-                progress(done)
-    done += _write(batch, neighborhoods, report, logged_by=logged_by)
+                progress(read, len(report.errors))
+    _write(batch, neighborhoods, report, logged_by=logged_by, write=write)
     if progress:
-        progress(done)
+        progress(read, len(report.errors))
 
 
 def _numbered_rows(rows, report: ImportReport):
-    """(line number, row) pairs; a line the CSV reader cannot read ends the file with an error."""
-    line = 1
+    """(line, row) pairs, a row numbered by the line it starts on (a quoted field may span lines).
+    A line the CSV reader cannot read is reported; one it cannot read past ends the file."""
+    end = rows.line_num
     while True:
-        line += 1
+        start = end + 1
         try:
             row = next(rows)
         except StopIteration:
             return
         except csv.Error as error:
-            report.errors.append(LineError(line, f"the CSV cannot be read from here on ({error})"))
-            return
-        yield line, row
+            message, fatal = _csv_problem(str(error), last_line=rows.line_num)
+            report.errors.append(LineError(start, message))
+            if fatal:
+                return
+            row = None
+        end = rows.line_num
+        yield start, row
+
+
+def _csv_problem(error: str, *, last_line: int) -> tuple[str, bool]:
+    """A plain message for the CSV reader's error, and whether reading cannot go on after it."""
+    if "unexpected end of data" in error:
+        return (
+            "a quoted field starts on this line and its closing quote is missing, so the rest of the file "
+            f'(to line {last_line}) would be read into it. Close the quote, or double it ("") if it is '
+            "part of the text",
+            True,
+        )
+    if "field larger than field limit" in error:
+        return (
+            f"a field starting on this line runs past {csv.field_size_limit():,} characters (to line "
+            f"{last_line}): most likely a quoted field whose closing quote is missing",
+            True,
+        )
+    if "expected after" in error:
+        return "a closing quote is followed by more text: quote the whole field and double the quotes inside", False
+    return f"the CSV cannot be read from here on ({error})", True
 
 
 def _parse(
@@ -208,12 +267,17 @@ def _parse(
     for name, limit in MAX_TEXT.items():
         if len(raw[name]) > limit:
             problems.append(f"{name} is longer than {limit} characters")
+    if len(raw["description"]) > MAX_DESCRIPTION:
+        problems.append(
+            f"description is {len(raw['description']):,} characters long, more than the {MAX_DESCRIPTION:,} allowed"
+            + (" (a quote left open takes in the lines after it)" if "\n" in raw["description"] else "")
+        )
     case_number = raw["case_number"]
     if not case_number:
         problems.append("case_number is empty")
-    elif case_number in seen:
-        problems.append(f"case_number {case_number} appears more than once in the file")
-    seen.add(case_number)
+    elif case_number.lower() in seen:
+        problems.append(f"case_number {case_number} appears more than once in the file (letter case aside)")
+    seen.add(case_number.lower())
     values["case_number"] = case_number
     values["occurred_at"] = _parse_when(raw["occurred_at"], problems)
     values["kind"] = _parse_choice("kind", raw["kind"], KINDS, problems)
@@ -250,12 +314,16 @@ def _parse_when(text: str, problems: list[str]) -> datetime.datetime | None:
     except ValueError:
         problems.append(f"occurred_at {text!r} is not an ISO 8601 date or date and time")
         return None
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)  # local time unless an offset is given
-    # In UTC, as the database gives it back: Python never finds a local time in the hour skipped
-    # or repeated by daylight saving equal to a time in another zone, so a re-import would call
-    # such an incident "updated" every time.
-    return moment.astimezone(datetime.UTC)
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)  # local time unless an offset is given
+        # In UTC, as the database gives it back: Python never finds a local time in the hour skipped
+        # or repeated by daylight saving equal to a time in another zone, so a re-import would call
+        # such an incident "updated" every time.
+        return moment.astimezone(datetime.UTC)
+    except OverflowError:  # 0001-01-01T00:00+14:00 is before the year 1 in UTC
+        problems.append(f"occurred_at {text!r} is before 1900")
+        return None
 
 
 def _parse_choice(name: str, text: str, allowed: list[str], problems: list[str]) -> str | None:
@@ -288,21 +356,32 @@ def _parse_decimal(name: str, text: str, problems: list[str]) -> Decimal | None:
     return value.quantize(Decimal("0.000001"))
 
 
-def _write(batch: list[tuple[dict, Incident]], neighborhoods: dict, report: ImportReport, *, logged_by) -> int:
-    """Create or update one batch (skipped once any error is known: the file will be rejected)."""
+def _write(
+    batch: list[tuple[int, dict, Incident]], neighborhoods: dict, report: ImportReport, *, logged_by, write: bool
+) -> None:
+    """Count (and, when writing and no error is known yet, create or update) one batch."""
     if not batch:
-        return 0
-    _ensure_neighborhoods(batch, neighborhoods, report)
-    existing = Incident.objects.in_bulk([v["case_number"] for v, _ in batch], field_name="case_number")
+        return
+    _ensure_neighborhoods(batch, neighborhoods, report, write=write)
+    keys = [v["case_number"].lower() for _, v, _ in batch]
+    existing = {i.case_number.lower(): i for i in Incident.objects.alias(ci=Lower("case_number")).filter(ci__in=keys)}
     to_create, to_update = [], []
-    for values, incident in batch:
+    for line, values, incident in batch:
         values = dict(values)
         name = values.pop("neighborhood")
-        values["neighborhood_id"] = neighborhoods[name.lower()].pk if name else None
-        current = existing.get(values["case_number"])
+        values["neighborhood_id"] = neighborhoods[name.lower()] if name else None
+        current = existing.get(values["case_number"].lower())
         if current is None:
             incident.neighborhood_id, incident.logged_by = values["neighborhood_id"], logged_by
             to_create.append(incident)
+        elif current.case_number != values["case_number"]:
+            report.errors.append(
+                LineError(
+                    line,
+                    f"case_number {values['case_number']} differs only in letter case from incident "
+                    f"{current.case_number} already recorded: spell it the same way",
+                )
+            )
         elif any(getattr(current, f) != values[f] for f in FIELDS):
             for f in FIELDS:
                 setattr(current, f, values[f])
@@ -312,20 +391,19 @@ def _write(batch: list[tuple[dict, Incident]], neighborhoods: dict, report: Impo
             report.unchanged += 1
     report.created += len(to_create)
     report.updated += len(to_update)
-    if report.ok:
+    if write and report.ok:
         Incident.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
         Incident.objects.bulk_update(to_update, [*FIELDS, "updated_at"], batch_size=BATCH_SIZE)
-    return len(batch)
 
 
-def _ensure_neighborhoods(batch, neighborhoods: dict, report: ImportReport) -> None:
+def _ensure_neighborhoods(batch, neighborhoods: dict, report: ImportReport, *, write: bool) -> None:
     new = {}
-    for values, _ in batch:
+    for _, values, _ in batch:
         name = values["neighborhood"]
         if name and name.lower() not in neighborhoods and name.lower() not in new:
             new[name.lower()] = name
     for key, name in new.items():
-        neighborhoods[key] = Neighborhood.objects.create(name=name)
+        neighborhoods[key] = Neighborhood.objects.create(name=name).pk if write else NEW_NEIGHBORHOOD
         report.new_neighborhoods.append(name)
 
 
@@ -335,7 +413,7 @@ class ProgressPrinter:
     def __init__(self, stream, total: int | None) -> None:
         self.stream, self.total, self.start = stream, total, time.monotonic()
 
-    def __call__(self, done: int) -> None:
+    def __call__(self, done: int, errors: int = 0) -> None:
         elapsed = max(time.monotonic() - self.start, 1e-6)
         rate = done / elapsed
         text = f"\r{done:,} rows checked ({rate:,.0f}/s)"

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -48,6 +49,9 @@ class IncidentStatus(models.TextChoices):
 
 
 RESPONSE_WINDOW = datetime.timedelta(hours=24)
+# Implausible values are refused, not stored (a typo'd year, a count with a digit too many).
+EARLIEST_INCIDENT = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
+MAX_VICTIMS = 100
 
 
 class IncidentQuerySet(models.QuerySet):
@@ -83,8 +87,10 @@ class Incident(models.Model):
     address = models.CharField(max_length=200, blank=True)
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    killed = models.PositiveSmallIntegerField(default=0, help_text="Victims who died.")
-    injured = models.PositiveSmallIntegerField(default=0, help_text="Victims wounded who survived.")
+    killed = models.PositiveSmallIntegerField(default=0, help_text=f"Victims who died (at most {MAX_VICTIMS}).")
+    injured = models.PositiveSmallIntegerField(
+        default=0, help_text=f"Victims wounded who survived (at most {MAX_VICTIMS})."
+    )
     weapon = models.CharField(max_length=20, choices=Weapon, default=Weapon.UNKNOWN)
     group_related = models.BooleanField(default=False)
     source = models.CharField(max_length=20, choices=IncidentSource, default=IncidentSource.POLICE)
@@ -116,6 +122,16 @@ class Incident(models.Model):
             ),
         ]
         constraints = [
+            # Police report numbers are not case-sensitive: "spd-1" is the incident "SPD-1".
+            models.UniqueConstraint(
+                Lower("case_number"),
+                name="incident_case_number_ci_unique",
+                violation_error_message="An incident with this case number (in any letter case) already exists.",
+            ),
+            models.CheckConstraint(
+                condition=Q(killed__lte=MAX_VICTIMS, injured__lte=MAX_VICTIMS), name="incident_victims_plausible"
+            ),
+            models.CheckConstraint(condition=Q(occurred_at__gte=EARLIEST_INCIDENT), name="incident_after_1900"),
             models.CheckConstraint(
                 condition=~Q(kind=IncidentKind.HOMICIDE) | Q(killed__gte=1), name="incident_homicide_has_killed"
             ),
@@ -158,6 +174,13 @@ def incident_errors(incident: Incident) -> dict[str, str]:
             errors["weapon"] = "A non-fatal shooting is with a firearm."
     if incident.occurred_at and incident.occurred_at > timezone.now():
         errors["occurred_at"] = "The incident cannot be in the future."
+    elif incident.occurred_at and incident.occurred_at < EARLIEST_INCIDENT:
+        errors["occurred_at"] = "The incident cannot be before 1900."
+    for name in ("killed", "injured"):
+        if (getattr(incident, name) or 0) > MAX_VICTIMS:
+            errors.setdefault(
+                name, f"More than {MAX_VICTIMS} {name} in one incident is not plausible: check the number."
+            )
     lat, lng = incident.latitude, incident.longitude
     if (lat is None) != (lng is None):
         errors["latitude" if lat is None else "longitude"] = "Give both latitude and longitude, or neither."
@@ -284,22 +307,59 @@ class Mediation(models.Model):
             raise ValidationError({"occurred_on": "A mediation cannot be in the future."})
 
 
+class ImportStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting for the background worker"
+    CHECKING = "checking", "Checking the file"
+    READY = "ready", "Checked: ready to import"
+    REJECTED = "rejected", "Not imported: the file has problems"
+    IMPORT_WAITING = "import_waiting", "Waiting for the background worker to import"
+    IMPORTING = "importing", "Importing"
+    IMPORTED = "imported", "Imported"
+    FAILED = "failed", "Failed"
+
+
 class IncidentImport(models.Model):
-    """An uploaded incidents CSV, kept from the preview to the confirmation, and as a record of
-    who imported what (app servers keep no files of their own)."""
+    """An uploaded incidents CSV and its background job: checked (a dry run), then imported once
+    confirmed. The row is the job's progress and result, and the record of who imported what; the
+    file itself is deleted once imported or rejected, or a day after upload."""
+
+    ACTIVE = (ImportStatus.WAITING, ImportStatus.CHECKING, ImportStatus.IMPORT_WAITING, ImportStatus.IMPORTING)
 
     filename = models.CharField(max_length=255)
-    content = models.BinaryField()
+    content = models.BinaryField(help_text="The file, zlib-compressed; emptied once it is no longer needed.")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
     summary = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=20, choices=ImportStatus, default=ImportStatus.WAITING)
+    task_id = models.CharField(max_length=64, blank=True)
+    rows_total = models.PositiveIntegerField(null=True, blank=True, help_text="Lines in the file, less the header.")
+    rows_read = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    progress_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    failure = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-uploaded_at"]
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def active(self) -> bool:
+        return self.status in self.ACTIVE
+
+    def eta_seconds(self) -> int | None:
+        """Seconds left at the rate so far, or None before there is a rate."""
+        if not (self.active and self.started_at and self.progress_at and self.rows_read and self.rows_total):
+            return None
+        elapsed = (self.progress_at - self.started_at).total_seconds()
+        if elapsed <= 0:
+            return None
+        left = max(self.rows_total - self.rows_read, 0) * elapsed / self.rows_read
+        return round(max(left - (timezone.now() - self.progress_at).total_seconds(), 0))
 
 
 # The rows of Mediation.peacekeepers and Mediation.clients, as models so the audit trail records them.

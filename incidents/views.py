@@ -1,9 +1,9 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import CreateView, UpdateView
@@ -15,14 +15,17 @@ from config.exports import ListExportMixin
 from config.expressions import SubqueryCount
 from config.form_keys import SubmitOnceMixin, submit_once
 from config.lists import FilteredListMixin
-from incidents import importer
+from incidents import importer, tasks
 from incidents.filters import IncidentFilter, MediationFilter
 from incidents.forms import ImportUploadForm, IncidentForm, InvolvementForm, MediationForm, ResponseForm
-from incidents.models import Incident, IncidentImport, Involvement, Mediation, Response
+from incidents.models import ImportStatus, Incident, IncidentImport, Involvement, Mediation, Response
 from incidents.tables import IncidentTable, MediationTable
 from outreach.models import Client
 
 IMPORT_ERRORS_SHOWN = 200
+# When the import page says the worker seems late, or stopped.
+WORKER_LATE_SECONDS = 15
+STALLED_SECONDS = 120
 
 
 class IncidentPagesMixin:
@@ -227,53 +230,91 @@ def _require_importer(request: HttpRequest) -> None:
 
 @require_http_methods(["GET", "POST"])
 def incident_import(request: HttpRequest) -> HttpResponse:
-    """Upload a CSV and see what it would do (a dry run); confirming is a second step."""
+    """Upload a CSV; a background job checks it (a dry run) and the job's page shows the preview."""
     _require_importer(request)
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
-    context: dict = {"form": form, "columns": ",".join(importer.COLUMNS)}
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    data, files = (request.POST, request.FILES) if posted else (None, None)
+    # Set by config.uploads while the body was read (just above, or by the CSRF check).
+    refused = getattr(request, "upload_refused", "")
+    form = ImportUploadForm(data, files, refused=refused)
+    if posted and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read()
+        content = upload.read()
         try:
-            report = importer.import_incidents(importer.decode_upload(data), dry_run=True)
+            content.decode("utf-8")
         except UnicodeDecodeError:
             form.add_error("file", "The file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again.")
         else:
-            batch = IncidentImport.objects.create(
-                filename=upload.name[:255], content=data, uploaded_by=request.user, summary=report.as_dict()
-            )
-            context.update(report=report, batch=batch, errors_shown=report.errors[:IMPORT_ERRORS_SHOWN])
-    return render(request, "incidents/incident_import.html", context)
+            job = tasks.import_start(filename=upload.name, content=content, by=request.user)
+            return redirect("incidents:incident_import_job", pk=job.pk)
+    recent = IncidentImport.objects.filter(uploaded_by=request.user).defer("content", "summary")[:5]
+    return render(
+        request,
+        "incidents/incident_import.html",
+        {"form": form, "columns": ",".join(importer.COLUMNS), "recent": recent},
+    )
+
+
+def _my_import(request: HttpRequest, pk: int) -> IncidentImport:
+    """An import job of the signed-in user's own: anyone else's answers 404."""
+    _require_importer(request)
+    return get_object_or_404(IncidentImport.objects.defer("content"), pk=pk, uploaded_by=request.user)
+
+
+@require_GET
+def incident_import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """The job's progress while it runs; then the preview (and the confirmation) or the result."""
+    job = _my_import(request, pk)
+    summary = job.summary or {}
+    return render(
+        request,
+        "incidents/incident_import_job.html",
+        {
+            "job": job,
+            "summary": summary,
+            "rows": sum(summary.get(k, 0) for k in ("created", "updated", "unchanged")),
+            "errors_shown": summary.get("errors", [])[:IMPORT_ERRORS_SHOWN],
+            "status": import_status(job),
+        },
+    )
+
+
+@require_GET
+def incident_import_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """What the job page polls: status, rows read, bad rows so far, ETA."""
+    return JsonResponse(import_status(_my_import(request, pk)))
+
+
+def import_status(job: IncidentImport) -> dict:
+    now = timezone.now()
+    last = job.progress_at or job.uploaded_at
+    waiting = job.status in (ImportStatus.WAITING, ImportStatus.IMPORT_WAITING)
+    note = ""
+    if waiting and (now - last).total_seconds() > WORKER_LATE_SECONDS:
+        note = "The background worker has not picked this up yet: it may be busy with another import, or not running."
+    elif job.active and (now - last).total_seconds() > STALLED_SECONDS:
+        note = (
+            "No progress for over two minutes: the background worker may have stopped. "
+            "Nothing is written unless it finishes."
+        )
+    return {
+        "status": job.status,
+        "label": job.get_status_display(),
+        "active": job.active,
+        "rows_read": job.rows_read,
+        "rows_total": job.rows_total,
+        "errors": job.error_count,
+        "started_at": job.started_at.isoformat() if job.started_at else None,
+        "eta_seconds": job.eta_seconds(),
+        "note": note,
+        "failure": job.failure,
+    }
 
 
 @require_POST
 def incident_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_importer(request)
-    batch = get_object_or_404(IncidentImport, pk=pk, uploaded_by=request.user, applied_at__isnull=True)
-    report = importer.import_incidents(
-        importer.decode_upload(bytes(batch.content)),
-        dry_run=False,
-        logged_by=request.user,
-        source=f"web import {batch.filename}",
-    )
-    if not report.ok:
-        # The data changed between preview and confirmation (or someone else imported): show it again.
-        messages.error(request, "The file no longer imports cleanly: nothing was written. See the new preview.")
-        return render(
-            request,
-            "incidents/incident_import.html",
-            {
-                "form": ImportUploadForm(),
-                "report": report,
-                "batch": None,
-                "errors_shown": report.errors[:IMPORT_ERRORS_SHOWN],
-            },
-        )
-    batch.applied_at = timezone.now()
-    batch.summary = report.as_dict()
-    batch.save(update_fields=["applied_at", "summary"])
-    messages.success(
-        request,
-        f"Imported {batch.filename}: {report.created} created, {report.updated} updated, {report.unchanged} unchanged.",
-    )
-    return redirect(reverse("incidents:incident_list"))
+    job = _my_import(request, pk)
+    if not tasks.import_confirm(job=job):
+        raise Http404  # not checked yet, refused, or already confirmed
+    messages.info(request, f"Importing {job.filename}: this page shows the progress.")
+    return redirect("incidents:incident_import_job", pk=job.pk)

@@ -1,0 +1,158 @@
+"""The web import's background jobs: check an uploaded file (a dry run), then import it once its
+uploader confirms. They run in the worker (`manage.py db_worker`, started by `make run` and
+`make serve`) through django-tasks, the backport of Django 6's `django.tasks` API; the rules and
+the all-or-nothing transaction are those of incidents.importer, shared with the command.
+
+Each job keeps its IncidentImport row up to date (status, rows read, bad rows so far), which the
+import page polls. Progress is written through a connection of its own, so it is seen while the
+import's transaction is still open.
+"""
+
+import datetime
+import logging
+import time
+import zlib
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.utils import timezone
+
+from incidents.importer import decode_upload, import_incidents
+from incidents.models import ImportStatus, IncidentImport
+
+try:  # Django 6
+    from django.tasks import task
+except ImportError:  # Django 5.2: the backport
+    from django_tasks import task
+
+logger = logging.getLogger(__name__)
+
+# An uploaded file is kept for a day at most when it is neither imported nor rejected.
+KEEP_FILES = datetime.timedelta(days=1)
+ERRORS_KEPT = 1000
+PROGRESS_EVERY = 0.5  # seconds between progress writes
+
+
+@task()
+def check_import(import_id: int) -> dict:
+    """Check an uploaded file and count what it would do; write nothing."""
+    return run_import_job(import_id, apply=False)
+
+
+@task()
+def apply_import(import_id: int) -> dict:
+    """Import a checked and confirmed file, all or nothing."""
+    return run_import_job(import_id, apply=True)
+
+
+def import_start(*, filename: str, content: bytes, by) -> IncidentImport:
+    """Keep an uploaded file (compressed: a 20 MB bytea insert takes seconds, 2 MB a fraction) and
+    queue its check."""
+    purge_stale_import_files()
+    job = IncidentImport.objects.create(
+        filename=filename[:255],
+        content=zlib.compress(content, 1),
+        uploaded_by=by,
+        status=ImportStatus.WAITING,
+        rows_total=max(content.count(b"\n") - 1 + (not content.endswith(b"\n")), 0),
+    )
+    job.task_id = check_import.enqueue(job.pk).id
+    IncidentImport.objects.filter(pk=job.pk).update(task_id=job.task_id)
+    return job
+
+
+def import_confirm(*, job: IncidentImport) -> bool:
+    """Queue the import of a checked file; False when it is not (or no longer) ready."""
+    if not IncidentImport.objects.filter(pk=job.pk, status=ImportStatus.READY).update(
+        # progress_at: since when it waits (the page says so when the worker is late).
+        status=ImportStatus.IMPORT_WAITING,
+        rows_read=0,
+        error_count=0,
+        started_at=None,
+        progress_at=timezone.now(),
+    ):
+        return False
+    task_id = apply_import.enqueue(job.pk).id
+    IncidentImport.objects.filter(pk=job.pk).update(task_id=task_id)
+    return True
+
+
+def run_import_job(import_id: int, *, apply: bool) -> dict:
+    """Run one job on its IncidentImport row and record the result there."""
+    job = IncidentImport.objects.select_related("uploaded_by").get(pk=import_id)
+    if job.status != (ImportStatus.IMPORT_WAITING if apply else ImportStatus.WAITING):
+        return {"status": job.status}  # already run (a retry, or a second worker)
+    job.status = ImportStatus.IMPORTING if apply else ImportStatus.CHECKING
+    job.started_at = job.progress_at = timezone.now()
+    job.save(update_fields=["status", "started_at", "progress_at"])
+    progress = JobProgress(job.pk)
+    try:
+        report = import_incidents(
+            decode_upload(zlib.decompress(job.content)),
+            dry_run=not apply,
+            logged_by=job.uploaded_by if apply else None,
+            progress=progress,
+            source=f"web import {job.filename}",
+        )
+    except Exception as error:
+        logger.exception("Incident import %s failed", job.pk)
+        IncidentImport.objects.filter(pk=job.pk).update(
+            status=ImportStatus.FAILED,
+            failure=f"The background job stopped with an error ({type(error).__name__}). Nothing was written.",
+            finished_at=timezone.now(),
+            content=b"",
+        )
+        raise
+    finally:
+        progress.close()
+    if apply:
+        job.status = ImportStatus.IMPORTED if report.applied else ImportStatus.REJECTED
+        job.applied_at = timezone.now() if report.applied else None
+    else:
+        job.status = ImportStatus.READY if report.ok else ImportStatus.REJECTED
+    if job.status != ImportStatus.READY:
+        job.content = b""  # imported or refused: the file is no longer needed
+    job.summary = report.as_dict(max_errors=ERRORS_KEPT) | {"phase": "import" if apply else "check"}
+    job.rows_read, job.error_count = progress.rows_read, len(report.errors)
+    job.finished_at = job.progress_at = timezone.now()
+    job.save()
+    purge_stale_import_files()
+    return {"status": job.status, "created": report.created, "updated": report.updated, "errors": len(report.errors)}
+
+
+def purge_stale_import_files() -> int:
+    """Delete the files of uploads abandoned for a day (the row stays, as the record)."""
+    return (
+        IncidentImport.objects.filter(uploaded_at__lt=timezone.now() - KEEP_FILES, applied_at__isnull=True)
+        .exclude(status__in=[ImportStatus.CHECKING, ImportStatus.IMPORTING])
+        .exclude(content=b"")
+        .update(content=b"", status=ImportStatus.FAILED, failure="The file was deleted after a day unconfirmed.")
+    )
+
+
+class JobProgress:
+    """The import's progress callback: rows read and bad rows so far, written to the job's row at
+    most every PROGRESS_EVERY seconds through a connection of its own, so readers see it while
+    the import's transaction is open. It never waits for a lock: progress is best effort."""
+
+    def __init__(self, import_id: int) -> None:
+        self.import_id, self.rows_read, self.errors, self.written = import_id, 0, 0, 0.0
+        self.connection = None
+
+    def __call__(self, rows_read: int, errors: int) -> None:
+        self.rows_read, self.errors = rows_read, errors
+        if time.monotonic() - self.written < PROGRESS_EVERY:
+            return
+        self.written = time.monotonic()
+        if self.connection is None:
+            self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
+        table = IncidentImport._meta.db_table
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET rows_read = %s, error_count = %s, progress_at = now() "  # noqa: S608
+                f"WHERE id = (SELECT id FROM {table} WHERE id = %s FOR UPDATE SKIP LOCKED)",
+                [rows_read, errors, self.import_id],
+            )
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
