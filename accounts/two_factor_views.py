@@ -18,6 +18,10 @@ from two_factor.views.utils import IdempotentSessionWizardView
 from accounts import two_factor
 from accounts.forms import ConfirmPasswordForm, LoginForm
 
+OTP_ERRORS = {
+    "invalid_token": "That code is not right. Type the newest code your app shows, or use another way below.",
+    "token_throttled": "Too many wrong codes: wait a little, then try again.",
+}
 METHOD_LABELS = {"generator": "Authenticator app on your phone", "webauthn": "Passkey (this device or a security key)"}
 
 
@@ -42,6 +46,8 @@ class LoginView(tf_views.LoginView):
     def get_form(self, step=None, **kwargs):
         form = super().get_form(step=step, **kwargs)
         step = step or self.steps.current
+        if hasattr(form, "otp_error_messages"):
+            form.otp_error_messages = {**form.otp_error_messages, **OTP_ERRORS}
         if step == self.TOKEN_STEP and not isinstance(form, WebauthnAuthenticationTokenForm):
             field = form.fields["otp_token"]
             field.label = "Code"
