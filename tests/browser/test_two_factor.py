@@ -2,6 +2,7 @@
 passkey set up and used through Chromium's virtual authenticator (DevTools' WebAuthn domain)."""
 
 import re
+import tempfile
 
 import pytest
 from django_otp.oath import totp
@@ -14,7 +15,8 @@ from accounts.models import AccessLog
 from tests.browser.conftest import PHONE
 from tests.factories import PASSWORD
 
-SHOTS = "/tmp/peacekeeper-two-factor"
+# Screenshots to look at by hand (not compared): the code step and passkey pages at 390 px.
+SHOTS = f"{tempfile.gettempdir()}/peacekeeper-two-factor"
 
 
 @pytest.fixture
