@@ -32,8 +32,8 @@ class TwoFactorMiddleware:
     """The second factor is kept, not just asked for once.
 
     * A signed-in session of a user who has a device but never passed it (a session from before
-      the device was added, elsewhere) is signed out: django-two-factor-auth's login signs users
-      with a device in only after the second step.
+      the device was added, elsewhere) is signed out, within a minute (the check is cached).
+      django-two-factor-auth's login signs users with a device in only after the second step.
     * With TWO_FACTOR_REQUIRED, managers and administrators without a device can reach only the
       set-up pages until they have one.
     * The owner is told of every change of their factors (accounts.two_factor.show_new_notices).
@@ -58,7 +58,7 @@ class TwoFactorMiddleware:
         if not user.is_authenticated or request.path.startswith(self.ALWAYS_ALLOWED):
             return self.get_response(request)
         if not user.is_verified():
-            if two_factor.has_two_factor(user):
+            if two_factor.has_two_factor_cached(request):
                 logout(request)
                 return redirect_to("login", request)
             if two_factor.required_for(user) and not request.path.startswith(self.SETUP_ALLOWED):

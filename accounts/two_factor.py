@@ -39,6 +39,7 @@ PASSWORD_AT_KEY = "two_factor_password_at"  # noqa: S105 (a session key, not a p
 NOTICES_CHECKED_KEY = "two_factor_notices_checked"
 NOTICES_SEEN_KEY = "two_factor_notices_seen"
 NOTICE_CHECK_SECONDS = 60
+HAS_DEVICE_KEY = "two_factor_has_device"  # [when checked, whether the user had a device]
 RECENT_CHANGES = 10
 
 
@@ -55,6 +56,16 @@ def has_two_factor(user: User) -> bool:
     """Does the user have an authenticator app or a passkey (recovery codes alone do not count)?"""
     totp = TOTPDevice.objects.filter(user=user, confirmed=True).values("user")
     return totp.union(WebauthnDevice.objects.filter(user=user, confirmed=True).values("user")).exists()
+
+
+def has_two_factor_cached(request: HttpRequest) -> bool:
+    """has_two_factor, read at most once a minute per session (TwoFactorMiddleware asks on every
+    page of an unverified user): a session from before a device was added ends within a minute."""
+    checked_at, has_device = request.session.get(HAS_DEVICE_KEY, (0, False))
+    if time.time() - checked_at >= NOTICE_CHECK_SECONDS:
+        has_device = has_two_factor(request.user)
+        request.session[HAS_DEVICE_KEY] = (int(time.time()), has_device)
+    return has_device
 
 
 def kind_of(device: Device) -> str:
@@ -96,6 +107,7 @@ def record_change(*, request: HttpRequest | None, user: User, what: str) -> Acce
     row = access.record(request, access.Action.SIGN_IN_FACTOR, what, user=user)
     if actor is not None and actor.pk == user.pk:
         request.session[NOTICES_CHECKED_KEY] = 0  # show it on the very next page
+        request.session.pop(HAS_DEVICE_KEY, None)
     return row
 
 
