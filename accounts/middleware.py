@@ -55,15 +55,18 @@ class TwoFactorMiddleware:
         from accounts import two_factor
 
         user = request.user
-        if not user.is_authenticated or request.path.startswith(self.ALWAYS_ALLOWED):
+        if not user.is_authenticated:
             return self.get_response(request)
-        if not user.is_verified():
-            if two_factor.has_two_factor_cached(request):
-                logout(request)
-                return redirect_to("login", request)
-            if two_factor.required_for(user) and not request.path.startswith(self.SETUP_ALLOWED):
-                return redirect_to("two_factor:setup", request)
+        # Read (and cached) on every path, so that the first page of a session pays for it.
+        unverified_with_device = not user.is_verified() and two_factor.has_two_factor_cached(request)
         two_factor.show_new_notices(request)
+        if request.path.startswith(self.ALWAYS_ALLOWED) or user.is_verified():
+            return self.get_response(request)
+        if unverified_with_device:
+            logout(request)
+            return redirect_to("login", request)
+        if two_factor.required_for(user) and not request.path.startswith(self.SETUP_ALLOWED):
+            return redirect_to("two_factor:setup", request)
         return self.get_response(request)
 
 
