@@ -20,3 +20,7 @@ class AccessLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+# Second-factor devices: an administrator's changes are logged for their owner.
+from accounts import two_factor_admin  # noqa: E402, F401

@@ -1,13 +1,13 @@
 import time
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
 LAST_SEEN_KEY = "last_seen"
-TWO_FACTOR_KEY = "two_factor_on"
 
 
 class SessionIdleMiddleware:
@@ -29,10 +29,24 @@ class SessionIdleMiddleware:
 
 
 class TwoFactorMiddleware:
-    """Users with two-factor on must enter a code after their password; managers and admins
-    must turn it on first when TWO_FACTOR_REQUIRED is set."""
+    """The second factor is kept, not just asked for once.
 
-    ALWAYS_ALLOWED = ("/accounts/logout/", "/accounts/two-factor/", "/health/", "/static/")
+    * A signed-in session of a user who has a device but never passed it (a session from before
+      the device was added, elsewhere) is signed out, within a minute (the check is cached).
+      django-two-factor-auth's login signs users with a device in only after the second step.
+    * With TWO_FACTOR_REQUIRED, managers and administrators without a device can reach only the
+      set-up pages until they have one.
+    * The owner is told of every change of their factors (accounts.two_factor.show_new_notices).
+
+    It sits after MessageMiddleware, for the notices.
+    """
+
+    ALWAYS_ALLOWED = ("/accounts/logout/", "/health/", "/static/")
+    SETUP_ALLOWED = (
+        "/accounts/two-factor/setup/",
+        "/accounts/two-factor/confirm-password/",
+        "/accounts/two-factor/qrcode/",
+    )
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
@@ -41,14 +55,18 @@ class TwoFactorMiddleware:
         from accounts import two_factor
 
         user = request.user
-        if user.is_authenticated and TWO_FACTOR_KEY not in request.session:
-            # Whether the user has a device is read once per session, not on every page.
-            request.session[TWO_FACTOR_KEY] = two_factor.has_two_factor(user)
-        if user.is_authenticated and not request.path.startswith(self.ALWAYS_ALLOWED) and not user.is_verified():
-            if request.session[TWO_FACTOR_KEY]:
-                return redirect_to("two_factor_verify", request)
-            if two_factor.required_for(user):
-                return redirect_to("two_factor_setup", request)
+        if not user.is_authenticated:
+            return self.get_response(request)
+        # Read (and cached) on every path, so that the first page of a session pays for it.
+        unverified_with_device = not user.is_verified() and two_factor.has_two_factor_cached(request)
+        two_factor.show_new_notices(request)
+        if request.path.startswith(self.ALWAYS_ALLOWED) or user.is_verified():
+            return self.get_response(request)
+        if unverified_with_device:
+            logout(request)
+            return redirect_to("login", request)
+        if two_factor.required_for(user) and not request.path.startswith(self.SETUP_ALLOWED):
+            return redirect_to("two_factor:setup", request)
         return self.get_response(request)
 
 

@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     # Background jobs (the web import): Django 6's django.tasks API, its database backend.
     "django_tasks",
     "django_tasks_db",
+    # django-two-factor-auth: the sign-in wizard (password, then code, passkey or recovery code).
+    "two_factor",
+    "two_factor.plugins.webauthn",
     "accounts",
     "outreach",
     "incidents",
@@ -67,9 +70,9 @@ MIDDLEWARE = [
     "config.middleware.NoStoreMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "accounts.middleware.TwoFactorMiddleware",
     "accounts.middleware.SessionIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Who made each change, for the audit trail recorded by database triggers (django-pghistory).
@@ -236,10 +239,20 @@ AXES_VERBOSE = False
 # account's limit of 5 (a whole office after five typos); the address has its own limit instead.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
-# Two-factor sign-in (TOTP). Anyone may turn it on at /accounts/two-factor/; with this set,
-# managers and administrators must. Off by default so a first demo needs no phone.
+# Two-factor sign-in (django-two-factor-auth: an authenticator app or passkeys, and recovery
+# codes). Anyone may turn it on at /accounts/two-factor/; with this set, managers and
+# administrators must. Off by default so a first demo needs no phone.
 TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", False)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Peacekeeper")
+# Seconds between the password and the code before the sign-in starts again.
+TWO_FACTOR_LOGIN_TIMEOUT = 600
+# Adding a first device needs the password entered this recently (accounts.two_factor).
+TWO_FACTOR_PASSWORD_FRESH_SECONDS = 5 * 60
+# Passkeys (WebAuthn): the relying party is the site's domain; unset, the request's host is
+# used (right for 127.0.0.1 and localhost). Set it in production: passkeys are bound to it.
+TWO_FACTOR_WEBAUTHN_RP_ID = env_str("TWO_FACTOR_WEBAUTHN_RP_ID") or None
+TWO_FACTOR_WEBAUTHN_RP_NAME = env_str("TWO_FACTOR_WEBAUTHN_RP_NAME", "Peacekeeper")
+TWO_FACTOR_WEBAUTHN_UV_REQUIREMENT = "preferred"
 
 PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(db_index=True, related_name="events")
 # GET pages change no tracked record; leaving them out saves a set_config() per query.

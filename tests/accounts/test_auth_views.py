@@ -3,16 +3,17 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from tests.factories import PASSWORD
+from tests.login import password_step
 
 
 def test_a_user_signs_in_with_the_login_form_and_lands_on_the_dashboard(client, peacekeeper):
-    response = client.post(reverse("login"), {"username": "grover", "password": PASSWORD})
+    response = password_step(client, "grover", PASSWORD)
     assert response.status_code == 302 and response["Location"] == "/"
     assert client.get("/").status_code == 200
 
 
 def test_a_wrong_password_is_refused_with_a_message(client, peacekeeper):
-    response = client.post(reverse("login"), {"username": "grover", "password": "wrong"})
+    response = password_step(client, "grover", "wrong")
     assert response.status_code == 200
     assert "enter a correct username and password" in response.content.decode()
     assert "_auth_user_id" not in client.session

@@ -13,6 +13,7 @@ from django.utils.formats import time_format
 
 from accounts.models import AccessLog
 from tests.factories import PASSWORD, UserFactory
+from tests.login import password_step
 
 OFFICE = "198.51.100.7"
 ELSEWHERE = "203.0.113.50"
@@ -26,7 +27,7 @@ def attempt_login(client, username: str, password: str, *, ip: str = OFFICE, for
     extra = {"REMOTE_ADDR": ip}
     if forwarded_for is not None:
         extra["HTTP_X_FORWARDED_FOR"] = forwarded_for
-    return client.post(reverse("login"), {"username": username, "password": password}, **extra)
+    return password_step(client, username, password, **extra)
 
 
 def signed_in(client) -> bool:

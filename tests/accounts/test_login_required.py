@@ -8,7 +8,8 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-PUBLIC = {"/accounts/login/", "/health/", "/admin/login/"}
+PUBLIC = {"/accounts/login/", "/health/"}
+# The admin sends to its own login page first, which sends on to /accounts/login/ (tested below).
 LOGIN_URLS = ("/accounts/login/", "/admin/login/")
 
 _ROUTE_PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
@@ -67,3 +68,12 @@ def test_it_sends_anonymous_users_to_the_login_page(client, url, method):
 @pytest.mark.parametrize("url", sorted(PUBLIC))
 def test_public_pages_answer_without_login(client, url):
     assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_admin_login_is_no_password_only_door(client):
+    """/admin/login/ sends to the two-factor sign-in (django-two-factor-auth patches the admin)."""
+    for method in ("get", "post"):
+        response = getattr(client, method)("/admin/login/?next=/admin/", {"username": "ada", "password": "x"})
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/?next=/admin/")
+    assert "_auth_user_id" not in client.session

@@ -15,6 +15,7 @@ from incidents.models import Incident
 from tests.config.helpers import REPO
 from tests.factories import PASSWORD, ClientFactory, ContactFactory
 from tests.forms import keyed
+from tests.login import password_step
 
 
 class TestTheAccessLog:
@@ -143,8 +144,8 @@ class TestTheAuditTrail:
 class TestLoginThrottling:
     def test_five_failures_lock_the_account_even_for_the_right_password(self, client, peacekeeper):
         for _ in range(settings.AXES_FAILURE_LIMIT):
-            client.post(reverse("login"), {"username": "grover", "password": "wrong"})
-        response = client.post(reverse("login"), {"username": "grover", "password": PASSWORD})
+            password_step(client, "grover", "wrong")
+        response = password_step(client, "grover", PASSWORD)
         assert response.status_code == 429
         assert "this account is locked" in response.content.decode()
         assert "_auth_user_id" not in client.session
@@ -154,11 +155,11 @@ class TestLoginThrottling:
 
     def test_a_success_resets_the_count(self, client, peacekeeper):
         for _ in range(settings.AXES_FAILURE_LIMIT - 1):
-            client.post(reverse("login"), {"username": "grover", "password": "wrong"})
-        client.post(reverse("login"), {"username": "grover", "password": PASSWORD})
+            password_step(client, "grover", "wrong")
+        password_step(client, "grover", PASSWORD)
         client.post(reverse("logout"))
-        client.post(reverse("login"), {"username": "grover", "password": "wrong"})
-        assert client.post(reverse("login"), {"username": "grover", "password": PASSWORD}).status_code == 302
+        password_step(client, "grover", "wrong")
+        assert password_step(client, "grover", PASSWORD).status_code == 302
 
 
 def test_check_deploy_is_clean_with_production_settings():

@@ -41,15 +41,20 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def sign_in(live_server, page):
-    """Sign a user in through the real login form."""
+    """Sign a user in through the real login wizard: the password, then (given) a code from the
+    authenticator app."""
 
-    def _sign_in(user, password: str = PASSWORD):
+    def _sign_in(user, password: str = PASSWORD, *, code: str | None = None):
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("Username").fill(user.username)
         page.get_by_label("Password").fill(password)
-        # Both outcomes (dashboard, or the form again with an error) load a new page: wait for it.
+        # Every outcome (dashboard, the code step, or the form again with an error) loads a new page.
         with page.expect_navigation():
             page.get_by_role("button", name="Sign in").click()
+        if code is not None:
+            page.get_by_label("Code").fill(code)
+            with page.expect_navigation():
+                page.get_by_role("button", name="Continue").click()
         return page
 
     return _sign_in
