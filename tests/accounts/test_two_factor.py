@@ -90,7 +90,7 @@ def test_devices_of_the_old_flow_still_sign_in_after_the_migration(client, peace
     static = StaticDevice.objects.create(user=peacekeeper, name="Recovery codes", confirmed=True)
     static.token_set.create(token="oldcode1")
     TOTPDevice.objects.create(user=peacekeeper, name="Authenticator app", confirmed=False)
-    importlib.import_module("accounts.migrations.0004_two_factor_device_names").rename(apps, None)
+    importlib.import_module("accounts.migrations.0005_two_factor_device_names").rename(apps, None)
 
     password_step(client, "grover")
     assert "_auth_user_id" not in client.session
