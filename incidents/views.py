@@ -103,7 +103,11 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .values_list("pk", flat=True)
     )
     named = [i for i in involvements if i.client_id in visible]
-    hidden = len({i.client_id for i in involvements if i.client_id not in visible})
+    # Analysts see how many clients were involved, without names. A peacekeeper sees only their own:
+    # even a count of the rest would confirm that someone known from the street is on another caseload.
+    hidden = 0
+    if roles.can_see_reports(request.user):  # the same test as "counts_every_client" below
+        hidden = len({i.client_id for i in involvements if i.client_id not in visible})
     # The page names these clients and their part in the incident: that is a view of their record.
     for code in dict.fromkeys(i.client.code for i in named):
         access.client_viewed(request, code, f"involved in incident {incident.case_number}")
@@ -114,6 +118,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "incident": incident,
             "named_involvements": named,
             "hidden_clients": hidden,
+            "counts_every_client": roles.can_see_reports(request.user),
             "responses": incident.responses.select_related("peacekeeper"),
             "mediations": incident.mediations.select_related("neighborhood"),
             "response_form": ResponseForm() if roles.is_peacekeeper(request.user) else None,

@@ -79,13 +79,21 @@ def test_names_of_involved_clients_show_only_to_those_who_may_see_them(
     client.force_login(peacekeeper)
     page = client.get(incident.get_absolute_url()).content.decode()
     assert "Jamal Johnson" in page and "Andre" not in page and andre.code not in page
-    assert "1 program client involved on other caseloads" in page
+    # Not even a count: "1 more program client" tells a peacekeeper that someone they may know from
+    # the street is on another caseload (the intake duplicate check keeps the same secret).
+    assert "other caseload" not in page and "program client involved" not in page
     client.force_login(analyst)
     page = client.get(incident.get_absolute_url()).content.decode()
     assert "Jamal" not in page and "Andre" not in page and "2 program clients involved" in page
     client.force_login(manager)
     page = client.get(incident.get_absolute_url()).content.decode()
     assert "Jamal Johnson" in page and "Andre Lewis" in page
+    client.force_login(other_peacekeeper)
+    page = client.get(incident.get_absolute_url()).content.decode()
+    assert "Andre Lewis" in page and "Jamal" not in page and "program client involved" not in page
+    andre.involvements.all().delete()
+    page = client.get(incident.get_absolute_url()).content.decode()
+    assert "None of your clients are linked to this incident." in page
 
 
 def test_a_peacekeeper_links_only_their_own_clients(client, peacekeeper, jamal, andre):
