@@ -1,10 +1,16 @@
 """The admin site: Django's, plus a "Reports" section rendering the quarterly report in the admin look."""
 
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 
 from accounts import access, roles
 
@@ -15,6 +21,18 @@ class PeacekeeperAdminSite(admin.AdminSite):
     site_header = "Peacekeeper administration"
     site_title = "Peacekeeper admin"
     index_title = "Administration"
+
+    @method_decorator(never_cache)
+    @login_not_required
+    def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        """No password-only door: the admin signs in through the two-factor sign-in. Someone signed
+        in who may not use the admin is refused (sending them to sign in again went round for ever)."""
+        if request.user.is_authenticated:
+            raise PermissionDenied
+        target = request.POST.get("next", request.GET.get("next", ""))
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = reverse("admin:index")
+        return redirect_to_login(target)
 
     def get_urls(self):
         return [

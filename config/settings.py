@@ -244,6 +244,8 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # administrators must. Off by default so a first demo needs no phone.
 TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", False)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Peacekeeper")
+# The admin site (config/admin_site.py) sends its sign-in to ours itself: no patching of Django's AdminSite.
+TWO_FACTOR_PATCH_ADMIN = False
 # Seconds between the password and the code before the sign-in starts again.
 TWO_FACTOR_LOGIN_TIMEOUT = 600
 # Adding a first device needs the password entered this recently (accounts.two_factor).

@@ -77,3 +77,11 @@ def test_the_admin_login_is_no_password_only_door(client):
         response = getattr(client, method)("/admin/login/?next=/admin/", {"username": "ada", "password": "x"})
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/?next=/admin/")
     assert "_auth_user_id" not in client.session
+
+
+def test_signed_in_staff_without_admin_rights_get_a_refusal_not_a_redirect_loop(client, manager):
+    """/admin/ -> /admin/login/ -> /accounts/login/ -> /admin/ went round for ever for a manager."""
+    client.force_login(manager)
+    response = client.get("/admin/", follow=True)
+    assert response.status_code == 403
+    assert len(response.redirect_chain) <= 1
