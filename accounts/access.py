@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from accounts.models import AccessLog
+from core.exports import ListExportMixin
 
 Action = AccessLog.Action
 
@@ -39,3 +40,10 @@ def record(request: HttpRequest | None, action: str, target: str, *, user=None, 
 def client_viewed(request: HttpRequest, code: str, where: str) -> AccessLog:
     """Log that a page showed this client's details or notes (``where`` names the page)."""
     return record(request, Action.VIEW_CLIENT, f"client {code} ({where})", client_code=code)
+
+
+class LoggedExportMixin(ListExportMixin):
+    """A list's `?_export=` (core.exports.ListExportMixin), every export in the access log."""
+
+    def record_export(self, description: str) -> None:
+        record(self.request, Action.EXPORT, description)

@@ -2,8 +2,8 @@ import django_filters
 from django.contrib.auth.models import User
 
 from accounts.models import AccessLog
-from config.lists import label_date_range
-from config.parameters import BoundedDateRangeFilter
+from core.lists import label_date_range
+from core.parameters import BoundedDateRangeFilter
 
 
 class UserChoiceField(django_filters.fields.ModelChoiceField):

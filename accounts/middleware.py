@@ -7,6 +7,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from accounts import two_factor
+
 LAST_SEEN_KEY = "last_seen"
 
 
@@ -52,8 +54,6 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from accounts import two_factor
-
         user = request.user
         if not user.is_authenticated:
             return self.get_response(request)

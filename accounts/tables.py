@@ -1,7 +1,7 @@
 import django_tables2 as tables
 
 from accounts.models import AccessLog
-from config.tables import DateTimeColumn, PaginatedTable, visible_from
+from core.tables import DateTimeColumn, PaginatedTable, visible_from
 
 
 class AccessLogTable(PaginatedTable):

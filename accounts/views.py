@@ -12,7 +12,7 @@ from accounts.filters import AccessLogFilter
 from accounts.middleware import touch
 from accounts.models import AccessLog
 from accounts.tables import AccessLogTable
-from config.lists import FilteredListMixin
+from core.lists import FilteredListMixin
 
 
 class AccessLogView(FilteredListMixin, SingleTableMixin, FilterView):

@@ -4,4 +4,4 @@ from django.contrib.admin.apps import AdminConfig
 class PeacekeeperAdminConfig(AdminConfig):
     """Django admin, with the reports reachable from its index."""
 
-    default_site = "config.admin_site.PeacekeeperAdminSite"
+    default_site = "accounts.admin_site.PeacekeeperAdminSite"

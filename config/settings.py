@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     # django-two-factor-auth: the sign-in wizard (password, then code, passkey or recovery code).
     "two_factor",
     "two_factor.plugins.webauthn",
+    "core",
     "accounts",
     "outreach",
     "incidents",
@@ -117,7 +118,7 @@ DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0))
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+DATABASE_ROUTERS = ["core.routers.ReplicaRouter"]
 
 # Each request is one transaction: nothing half-written when a view fails part-way.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True

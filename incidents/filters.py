@@ -3,9 +3,9 @@ import datetime
 import django_filters
 from django.db.models import Q
 
-from config.forms import LongSelect
-from config.lists import label_date_range
-from config.parameters import BoundedDateRangeFilter
+from core.forms import LongSelect
+from core.lists import label_date_range
+from core.parameters import BoundedDateRangeFilter
 from incidents import counting
 from incidents.models import (
     Incident,

@@ -2,8 +2,8 @@ from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
 from django.contrib.auth.models import User
 
-from config.form_keys import FormKeyMixin
-from config.forms import DateInput, DateTimeInput, StaleEditMixin, form_helper, row
+from core.form_keys import FormKeyMixin
+from core.forms import DateInput, DateTimeInput, StaleEditMixin, form_helper, row
 from incidents.models import Incident, Involvement, Mediation, Response
 from outreach.forms import PeacekeeperMultipleChoiceField, peacekeeper_choices
 from outreach.models import Client

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.audit import audited
-from config.form_keys import form_key_field
+from core.form_keys import form_key_field
 from outreach.models import Client, Neighborhood
 
 

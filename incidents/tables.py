@@ -1,6 +1,6 @@
 import django_tables2 as tables
 
-from config.tables import DateColumn, DateTimeColumn, PaginatedTable, visible_from
+from core.tables import DateColumn, DateTimeColumn, PaginatedTable, visible_from
 from incidents.models import Incident, Mediation
 
 

@@ -10,11 +10,11 @@ from django.views.generic import CreateView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from accounts import access, history, roles
-from config.exports import ListExportMixin
-from config.expressions import SubqueryCount
-from config.form_keys import SubmitOnceMixin, submit_once
-from config.lists import FilteredListMixin
+from accounts import access, roles
+from core import history
+from core.expressions import SubqueryCount
+from core.form_keys import SubmitOnceMixin, submit_once
+from core.lists import FilteredListMixin
 from incidents import importer, tasks
 from incidents.filters import IncidentFilter, MediationFilter
 from incidents.forms import ImportUploadForm, IncidentForm, InvolvementForm, MediationForm, ResponseForm
@@ -48,7 +48,7 @@ def _with_response_count(queryset):
     )
 
 
-class IncidentListView(IncidentPagesMixin, FilteredListMixin, ListExportMixin, SingleTableMixin, FilterView):
+class IncidentListView(IncidentPagesMixin, FilteredListMixin, access.LoggedExportMixin, SingleTableMixin, FilterView):
     table_class = IncidentTable
     filterset_class = IncidentFilter
     template_name = "incidents/incident_list.html"

@@ -9,7 +9,7 @@ from django.db.models import BooleanField, ExpressionWrapper, F, FloatField, Out
 from django.utils import timezone
 
 from accounts.roles import Role
-from config.expressions import SubqueryCount, SubquerySum
+from core.expressions import SubqueryCount, SubquerySum
 from outreach.models import Client, Contact, Goal, GoalStatus, local_today
 
 WORKLIST_LIMIT = 20

@@ -2,9 +2,9 @@ import django_filters
 from django.db.models import Q
 
 from accounts import roles
-from config.forms import LongSelect
-from config.lists import label_date_range
-from config.parameters import BoundedDateRangeFilter
+from core.forms import LongSelect
+from core.lists import label_date_range
+from core.parameters import BoundedDateRangeFilter
 from outreach.forms import peacekeeper_options
 from outreach.models import Client, ClientStatus, Neighborhood, RiskLevel
 

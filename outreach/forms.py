@@ -4,8 +4,8 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from accounts.roles import Role
-from config.form_keys import FormKeyMixin
-from config.forms import DateInput, DateTimeInput, LongSelect, StaleEditMixin, form_helper, row
+from core.form_keys import FormKeyMixin
+from core.forms import DateInput, DateTimeInput, LongSelect, StaleEditMixin, form_helper, row
 from outreach.models import Client, Contact, Goal, Referral, Topic
 
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.audit import audited
-from config.expressions import SubqueryCount
-from config.form_keys import form_key_field
+from core.expressions import SubqueryCount
+from core.form_keys import form_key_field
 
 
 class Neighborhood(models.Model):

@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
-from config.tables import DateColumn, PaginatedTable, visible_from
+from core.tables import DateColumn, PaginatedTable, visible_from
 from outreach.models import Client, ClientStatus, RiskLevel, local_today
 
 RISK_BADGES = {

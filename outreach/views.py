@@ -11,10 +11,10 @@ from django.views.generic import CreateView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from accounts import access, history, roles
-from config.exports import ListExportMixin
-from config.form_keys import SubmitOnceMixin, submit_once
-from config.lists import FilteredListMixin
+from accounts import access, roles
+from core import history
+from core.form_keys import SubmitOnceMixin, submit_once
+from core.lists import FilteredListMixin
 from outreach import services
 from outreach.filters import ClientFilter
 from outreach.forms import ClientForm, ContactForm, GoalForm, ReferralForm
@@ -39,7 +39,7 @@ class ClientPagesMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class ClientListView(ClientPagesMixin, FilteredListMixin, ListExportMixin, SingleTableMixin, FilterView):
+class ClientListView(ClientPagesMixin, FilteredListMixin, access.LoggedExportMixin, SingleTableMixin, FilterView):
     table_class = ClientTable
     filterset_class = ClientFilter
     template_name = "outreach/client_list.html"

@@ -8,8 +8,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from config.exports import csv_writer, xlsx_append
-from config.routers import replica_reads
+from core.exports import csv_writer, xlsx_append
+from core.routers import replica_reads
 from reports.quarterly import Report, Table, build
 from reports.suppression import COMPLEMENTARY, Suppressed, suppress
 

@@ -60,6 +60,14 @@ class Quarter:
     def previous(self) -> "Quarter":
         return Quarter(self.year, self.number - 1) if self.number > 1 else Quarter(self.year - 1, 4)
 
+    @classmethod
+    def recent(cls, count: int, today: datetime.date | None = None) -> list["Quarter"]:
+        """The quarter containing today (the program's local date) and the count - 1 before it, newest first."""
+        quarters = [cls.containing(today or timezone.localdate())]
+        while len(quarters) < count:
+            quarters.append(quarters[-1].previous())
+        return quarters
+
 
 @dataclass
 class Table:

@@ -8,9 +8,9 @@ from django.views.decorators.http import require_GET
 
 from accounts import access, lockout, roles
 from accounts.roles import primary_role
-from config import parameters
-from config.exports import csv_writer
-from config.routers import replica_reads
+from core import parameters
+from core.exports import csv_writer
+from core.routers import replica_reads
 from incidents import counting
 from incidents.models import Incident
 from outreach import caseloads
@@ -80,22 +80,21 @@ def _require_reports(request: HttpRequest) -> None:
         raise Http404
 
 
+REPORT_INDEX_QUARTERS = 8
+
+
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     _require_reports(request)
     today = timezone.localdate()
-    current = Quarter.containing(today)
-    quarters = [current]
-    for _ in range(7):
-        quarters.append(quarters[-1].previous())
-    context = {"quarters": quarters, "today": today, **_headline_figures()}
+    context = {"quarters": Quarter.recent(REPORT_INDEX_QUARTERS, today), "today": today, **_headline_figures()}
     return render(request, "reports/index.html", context)
 
 
 def quarter_or_404(year: int, quarter: int) -> Quarter:
     """The quarter a report URL names (also the admin's copy): 404 unless it has begun and is on record.
 
-    The earliest is the first quarter of 1900 (config.parameters.EARLIEST_DATE), as for every date
+    The earliest is the first quarter of 1900 (core.parameters.EARLIEST_DATE), as for every date
     filter: the report looks back years before its own, and Python's calendar ends at year 1.
     """
     try:

@@ -228,7 +228,7 @@ def test_make_restore_refuses_without_a_file():
 
 
 def test_history_names_a_model_that_no_longer_exists_without_failing():
-    from accounts.history import _model_label
+    from core.history import _model_label
 
     assert _model_label("outreach.SecondaryPeacekeeperEvent") == "Secondary peacekeeper"
     assert _model_label("gone.ThingEvent") == "Thing"

@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from config.form_keys import ALREADY_SAVED
+from core.form_keys import ALREADY_SAVED
 from outreach.models import Contact
 from tests.browser.conftest import PHONE
 

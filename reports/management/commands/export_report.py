@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from accounts import access
-from config.routers import replica_reads
+from core.routers import replica_reads
 from reports import exports, quarterly
 
 

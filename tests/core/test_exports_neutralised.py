@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from config.exports import neutralise
+from core.exports import neutralise
 from reports.quarterly import Quarter
 from tests.factories import ClientFactory, IncidentFactory, NeighborhoodFactory
 

@@ -5,7 +5,7 @@ import datetime
 import django_tables2 as tables
 import pytest
 
-from config.tables import DateTimeColumn, PaginatedTable, _signature, _signature_once
+from core.tables import DateTimeColumn, PaginatedTable, _signature, _signature_once
 
 
 class Row:

@@ -11,7 +11,7 @@ from django.test import Client as WebClient
 from django.urls import reverse
 from django.utils import timezone
 
-from config import form_keys
+from core import form_keys
 from incidents.models import Incident, Involvement, Mediation, Response
 from outreach.models import Client, Contact, Goal, Referral, local_today
 from tests.factories import ContactFactory, IncidentFactory, PartnerFactory

@@ -15,7 +15,7 @@ django.setup()
 from django.utils import timezone
 from accounts import access
 from accounts.models import AccessLog
-from config.routers import replica_reads
+from core.routers import replica_reads
 from incidents import counting
 from reports import quarterly
 with replica_reads():

@@ -10,7 +10,7 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from accounts.history import last_change_by
+from core.history import last_change_by
 
 
 class StaleEditMixin(forms.ModelForm):

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from accounts.filters import AccessLogFilter
-from config.parameters import EARLIEST_DATE, latest_date, parse_date, parse_whole_number
+from core.parameters import EARLIEST_DATE, latest_date, parse_date, parse_whole_number
 from incidents.filters import IncidentFilter, MediationFilter
 from outreach.filters import ClientFilter
 from outreach.models import Client

@@ -1,0 +1,70 @@
+"""The reports' own pages in the admin: an index of recent quarters and the quarterly report in the
+admin look, added to the admin site as a section (accounts.admin_site)."""
+
+from django.contrib import admin
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from accounts import access, roles
+from accounts.admin_site import AdminSection
+from reports import quarterly, views
+
+QUARTERS_LISTED = 4
+
+
+def _urls(site: admin.AdminSite) -> list:
+    def reports_index(request: HttpRequest) -> HttpResponse:
+        if not roles.can_see_reports(request.user):
+            raise Http404
+        context = {
+            **site.each_context(request),
+            "title": "Reports",
+            "quarters": quarterly.Quarter.recent(QUARTERS_LISTED),
+        }
+        return TemplateResponse(request, "admin/reports_index.html", context)
+
+    def quarterly_report(request: HttpRequest, year: int, quarter: int) -> HttpResponse:
+        if not roles.can_see_reports(request.user):
+            raise Http404
+        q = views.quarter_or_404(year, quarter)
+        report = quarterly.build(q)
+        access.record(request, access.Action.VIEW_REPORT, f"quarterly {q.label} (admin)")
+        context = {
+            **site.each_context(request),
+            **views.quarterly_context(report, public=False),
+            "title": f"Violence and outcome report, {q.label}",
+        }
+        return TemplateResponse(request, "admin/reports_quarterly.html", context)
+
+    return [
+        path("reports/", site.admin_view(reports_index), name="reports_index"),
+        path(
+            "reports/quarterly/<int:year>/<int:quarter>/", site.admin_view(quarterly_report), name="reports_quarterly"
+        ),
+    ]
+
+
+def _index_entry(request: HttpRequest) -> dict | None:
+    if not roles.can_see_reports(request.user):
+        return None
+    models = [
+        {
+            "name": f"Quarterly report {q.label}",
+            "object_name": f"quarterly_{q.year}_{q.number}",
+            "admin_url": reverse("admin:reports_quarterly", args=[q.year, q.number]),
+            "view_only": True,
+            "perms": {"view": True},
+        }
+        for q in quarterly.Quarter.recent(QUARTERS_LISTED)
+    ]
+    return {
+        "name": "Reports",
+        "app_label": "reports",
+        "app_url": reverse("admin:reports_index"),
+        "has_module_perms": True,
+        "models": models,
+    }
+
+
+admin.site.add_section(AdminSection(app_label="reports", urls=_urls, index_entry=_index_entry))
