@@ -5,6 +5,7 @@ import html
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils import formats, timezone
 from django.utils.html import format_html
@@ -55,6 +56,16 @@ class StaleEditMixin(forms.ModelForm):
                 code="stale",
             )
         return cleaned
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's refusal on the form that was parsed for it: each message on its field when
+    the form has that field, otherwise at the top of the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
 
 
 class LongSelect(forms.Select):

@@ -4,6 +4,7 @@ from django.contrib.auth.models import User
 
 from core.form_keys import FormKeyMixin
 from core.forms import DateInput, DateTimeInput, StaleEditMixin, form_helper, row
+from incidents import services
 from incidents.models import Incident, Involvement, Mediation, Response
 from outreach.forms import PeacekeeperMultipleChoiceField, peacekeeper_choices
 from outreach.models import Client
@@ -14,23 +15,7 @@ MAX_UPLOAD_MB = 20
 class IncidentForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
     class Meta:
         model = Incident
-        fields = [
-            "case_number",
-            "kind",
-            "occurred_at",
-            "neighborhood",
-            "address",
-            "latitude",
-            "longitude",
-            "killed",
-            "injured",
-            "weapon",
-            "group_related",
-            "source",
-            "retaliation_risk",
-            "status",
-            "description",
-        ]
+        fields = services.INCIDENT_FIELDS
         labels = {"occurred_at": "Date and time", "group_related": "Group-related"}
         widgets = {
             "occurred_at": DateTimeInput(),
@@ -57,7 +42,7 @@ class IncidentForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
 class ResponseForm(FormKeyMixin, forms.ModelForm):
     class Meta:
         model = Response
-        fields = ["kind", "responded_at", "notes"]
+        fields = services.RESPONSE_FIELDS
         labels = {"responded_at": "When", "kind": "Response"}
         widgets = {"responded_at": DateTimeInput(), "notes": forms.Textarea(attrs={"rows": 2})}
 
@@ -84,7 +69,7 @@ class InvolvementForm(FormKeyMixin, forms.ModelForm):
 
     class Meta:
         model = Involvement
-        fields = ["client", "role"]
+        fields = services.INVOLVEMENT_FIELDS
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -128,12 +113,12 @@ class MediationForm(FormKeyMixin, forms.ModelForm):
     def clean_incident_case_number(self):
         number = self.cleaned_data["incident_case_number"].strip()
         if not number:
-            self.instance.incident = None
+            self.instance.incident = self.cleaned_data["incident"] = None
             return number
         incident = Incident.objects.filter(case_number=number).first()
         if incident is None:
             raise forms.ValidationError(f"No incident has case number {number}.")
-        self.instance.incident = incident
+        self.instance.incident = self.cleaned_data["incident"] = incident
         return number
 
 

@@ -3,9 +3,10 @@ uploader confirms. They run in the worker (`manage.py db_worker`, started by `ma
 `make serve`) through django-tasks, the backport of Django 6's `django.tasks` API; the rules and
 the all-or-nothing transaction are those of incidents.importer, shared with the command.
 
-Each job keeps its IncidentImport row up to date (status, rows read, bad rows so far), which the
-import page polls. Progress is written through a connection of its own, so it is seen while the
-import's transaction is still open.
+The jobs are queued by incidents.services (`import_start` on upload, `import_confirm` when the
+uploader confirms). Each job keeps its IncidentImport row up to date (status, rows read, bad rows
+so far), which the import page polls. Progress is written through a connection of its own, so it
+is seen while the import's transaction is still open.
 """
 
 import datetime
@@ -42,38 +43,6 @@ def check_import(import_id: int) -> dict:
 def apply_import(import_id: int) -> dict:
     """Import a checked and confirmed file, all or nothing."""
     return run_import_job(import_id, apply=True)
-
-
-def import_start(*, filename: str, content: bytes, by) -> IncidentImport:
-    """Keep an uploaded file (compressed: a 20 MB bytea insert takes seconds, 2 MB a fraction) and
-    queue its check."""
-    purge_stale_import_files()
-    job = IncidentImport.objects.create(
-        filename=filename[:255],
-        content=zlib.compress(content, 1),
-        uploaded_by=by,
-        status=ImportStatus.WAITING,
-        rows_total=max(content.count(b"\n") - 1 + (not content.endswith(b"\n")), 0),
-    )
-    job.task_id = check_import.enqueue(job.pk).id
-    IncidentImport.objects.filter(pk=job.pk).update(task_id=job.task_id)
-    return job
-
-
-def import_confirm(*, job: IncidentImport) -> bool:
-    """Queue the import of a checked file; False when it is not (or no longer) ready."""
-    if not IncidentImport.objects.filter(pk=job.pk, status=ImportStatus.READY).update(
-        # progress_at: since when it waits (the page says so when the worker is late).
-        status=ImportStatus.IMPORT_WAITING,
-        rows_read=0,
-        error_count=0,
-        started_at=None,
-        progress_at=timezone.now(),
-    ):
-        return False
-    task_id = apply_import.enqueue(job.pk).id
-    IncidentImport.objects.filter(pk=job.pk).update(task_id=task_id)
-    return True
 
 
 def run_import_job(import_id: int, *, apply: bool) -> dict:

@@ -1,6 +1,9 @@
+from collections.abc import Callable
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model, OuterRef
+from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -14,8 +17,10 @@ from accounts import access, roles
 from core import history
 from core.expressions import SubqueryCount
 from core.form_keys import SubmitOnceMixin, submit_once
+from core.forms import add_service_errors
 from core.lists import FilteredListMixin
-from incidents import importer, tasks
+from core.views import ServiceFormMixin
+from incidents import importer, services
 from incidents.filters import IncidentFilter, MediationFilter
 from incidents.forms import ImportUploadForm, IncidentForm, InvolvementForm, MediationForm, ResponseForm
 from incidents.models import ImportStatus, Incident, IncidentImport, Involvement, Mediation, Response
@@ -68,27 +73,25 @@ class IncidentListView(IncidentPagesMixin, FilteredListMixin, access.LoggedExpor
         return context
 
 
-class IncidentCreateView(IncidentPagesMixin, SubmitOnceMixin, CreateView):
+class IncidentCreateView(IncidentPagesMixin, SubmitOnceMixin, ServiceFormMixin, CreateView):
     model = Incident
     form_class = IncidentForm
     template_name = "incidents/incident_form.html"
+    success_message = "Incident {0.case_number} logged."
 
-    def form_valid(self, form):
-        form.instance.logged_by = self.request.user
-        response = super().form_valid(form)
-        messages.success(self.request, f"Incident {self.object.case_number} logged.")
-        return response
+    def save(self, form) -> Incident:
+        data = form.cleaned_data
+        return services.incident_create(by=self.request.user, data=data, form_key=data["form_key"])
 
 
-class IncidentUpdateView(IncidentPagesMixin, UpdateView):
+class IncidentUpdateView(IncidentPagesMixin, ServiceFormMixin, UpdateView):
     model = Incident
     form_class = IncidentForm
     template_name = "incidents/incident_form.html"
+    success_message = "Incident {0.case_number} saved."
 
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        messages.success(self.request, f"Incident {self.object.case_number} saved.")
-        return response
+    def save(self, form) -> Incident:
+        return services.incident_update(incident=self.object, by=self.request.user, data=form.cleaned_data)
 
 
 def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -147,6 +150,18 @@ def incident_history(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _call_service(form: ModelForm, service: Callable[..., Model], **kwargs) -> Model | None:
+    """For the function views: the row `service` made from a valid form, or None with the form's
+    (or the service's) errors on the form."""
+    if not form.is_valid():
+        return None
+    try:
+        return service(data=form.cleaned_data, form_key=form.cleaned_data["form_key"], **kwargs)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+
+
 def _visible_responses(request: HttpRequest):
     """For a second submit of a response form: every response, for the users of incident pages."""
     return Response.objects.all() if roles.can_log_incidents(request.user) else Response.objects.none()
@@ -160,9 +175,8 @@ def response_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not roles.is_peacekeeper(request.user):
         raise PermissionDenied("Only peacekeepers record responses.")
     form = ResponseForm(request.POST, instance=Response(incident=incident, peacekeeper=request.user))
-    if form.is_valid():
-        form.save()
-        messages.success(request, f"{form.instance.get_kind_display()} recorded.")
+    if response := _call_service(form, services.response_log, incident=incident, by=request.user):
+        messages.success(request, f"{response.get_kind_display()} recorded.")
         return redirect(incident)
     return render(
         request, "incidents/incident_subform.html", {"incident": incident, "form": form, "title": "Record a response"}
@@ -181,8 +195,7 @@ def involvement_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not roles.can_see_clients(request.user):
         raise PermissionDenied("Only staff who see clients can link them to incidents.")
     form = InvolvementForm(request.POST, instance=incident.involvements.model(incident=incident), user=request.user)
-    if form.is_valid():
-        form.save()
+    if _call_service(form, services.involvement_create, incident=incident, by=request.user):
         messages.success(request, "Client linked to the incident.")
         return redirect(incident)
     return render(
@@ -207,11 +220,12 @@ class MediationListView(IncidentPagesMixin, FilteredListMixin, SingleTableMixin,
         )
 
 
-class MediationCreateView(IncidentPagesMixin, SubmitOnceMixin, CreateView):
+class MediationCreateView(IncidentPagesMixin, SubmitOnceMixin, ServiceFormMixin, CreateView):
     model = Mediation
     form_class = MediationForm
     template_name = "incidents/mediation_form.html"
     success_url = reverse_lazy("incidents:mediation_list")
+    success_message = "Mediation recorded."
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -220,11 +234,9 @@ class MediationCreateView(IncidentPagesMixin, SubmitOnceMixin, CreateView):
             kwargs.setdefault("initial", {})["peacekeepers"] = [self.request.user.pk]
         return kwargs
 
-    def form_valid(self, form):
-        form.instance.logged_by = self.request.user
-        form.save()
-        messages.success(self.request, "Mediation recorded.")
-        return redirect(self.success_url)
+    def save(self, form) -> Mediation:
+        data = form.cleaned_data
+        return services.mediation_create(by=self.request.user, data=data, form_key=data["form_key"])
 
 
 def _require_importer(request: HttpRequest) -> None:
@@ -250,7 +262,7 @@ def incident_import(request: HttpRequest) -> HttpResponse:
         except UnicodeDecodeError:
             form.add_error("file", "The file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again.")
         else:
-            job = tasks.import_start(filename=upload.name, content=content, by=request.user)
+            job = services.import_start(filename=upload.name, content=content, by=request.user)
             return redirect("incidents:incident_import_job", pk=job.pk)
     recent = IncidentImport.objects.filter(uploaded_by=request.user).defer("content", "summary")[:5]
     return render(
@@ -319,7 +331,7 @@ def import_status(job: IncidentImport) -> dict:
 @require_POST
 def incident_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     job = _my_import(request, pk)
-    if not tasks.import_confirm(job=job):
+    if not services.import_confirm(job=job):
         raise Http404  # not checked yet, refused, or already confirmed
     messages.info(request, f"Importing {job.filename}: this page shows the progress.")
     return redirect("incidents:incident_import_job", pk=job.pk)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from core.form_keys import FormKeyMixin
 from core.forms import DateInput, DateTimeInput, LongSelect, StaleEditMixin, form_helper, row
+from outreach import services
 from outreach.models import Client, Contact, Goal, Referral, Topic
 
 
@@ -100,17 +101,7 @@ class ContactForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
 
     class Meta:
         model = Contact
-        fields = [
-            "occurred_at",
-            "duration_minutes",
-            "kind",
-            "location",
-            "topics",
-            "notes",
-            "conflict_risk",
-            "next_steps",
-            "follow_up_on",
-        ]
+        fields = services.CONTACT_FIELDS
         labels = {
             "occurred_at": "Date and time",
             "duration_minutes": "Duration (minutes)",
@@ -148,7 +139,7 @@ class ContactForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
 class GoalForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
     class Meta:
         model = Goal
-        fields = ["domain", "description", "target_on", "status", "achieved_on"]
+        fields = services.GOAL_FIELDS
         widgets = {"target_on": DateInput(), "achieved_on": DateInput()}
 
     def __init__(self, *args, **kwargs) -> None:
@@ -164,7 +155,7 @@ class GoalForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
 class ReferralForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
     class Meta:
         model = Referral
-        fields = ["partner", "service", "referred_on", "status", "completed_on"]
+        fields = services.REFERRAL_FIELDS
         widgets = {"referred_on": DateInput(), "completed_on": DateInput()}
 
     def __init__(self, *args, **kwargs) -> None:

@@ -14,7 +14,9 @@ from django_tables2 import SingleTableMixin
 from accounts import access, roles
 from core import history
 from core.form_keys import SubmitOnceMixin, submit_once
+from core.forms import add_service_errors
 from core.lists import FilteredListMixin
+from core.views import ServiceFormMixin
 from outreach import services
 from outreach.filters import ClientFilter
 from outreach.forms import ClientForm, ContactForm, GoalForm, ReferralForm
@@ -142,8 +144,7 @@ def _save_client(request: HttpRequest, form: ClientForm, possible_duplicate_of: 
             by=request.user,
         )
     except ValidationError as error:
-        for field, field_errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
+        add_service_errors(form, error)
         return None
 
 
@@ -207,11 +208,13 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "outreach/client_form.html", {"form": form, "client": client})
 
 
-class ClientRecordMixin(ClientPagesMixin):
+class ClientRecordMixin(ClientPagesMixin, ServiceFormMixin):
     """Create or edit a record that belongs to one client (contact, goal, referral)."""
 
     template_name = "outreach/client_record_form.html"
     noun = "record"
+    # "draft-saved" tells static/js/session.js to forget the draft kept in the browser tab.
+    success_message_tags = "draft-saved"
 
     def dispatch(self, request, *args, **kwargs):
         if roles.can_see_clients(request.user):
@@ -241,13 +244,8 @@ class ClientRecordMixin(ClientPagesMixin):
         access.client_viewed(self.request, self.client.code, f"{verb.lower()} {self.noun} form")
         return context
 
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        # "draft-saved" tells static/js/session.js to forget the draft kept in the browser tab.
-        messages.success(
-            self.request, f"{self.noun.capitalize()} saved for {self.client.code}.", extra_tags="draft-saved"
-        )
-        return response
+    def get_success_message(self) -> str:
+        return f"{self.noun.capitalize()} saved for {self.client.code}."
 
     def get_success_url(self):
         return self.client.get_absolute_url()
@@ -273,6 +271,10 @@ class ContactCreateView(ClientRecordCreateMixin, CreateView):
     def new_instance(self):
         return Contact(client=self.client, peacekeeper=self.request.user)
 
+    def save(self, form) -> Contact:
+        data = form.cleaned_data
+        return services.contact_log(client=self.client, by=self.request.user, data=data, form_key=data["form_key"])
+
 
 class ContactUpdateView(ClientRecordMixin, UpdateView):
     model = Contact
@@ -286,11 +288,18 @@ class ContactUpdateView(ClientRecordMixin, UpdateView):
             raise PermissionDenied(f"A contact can be corrected by its author for {days} days; then ask a manager.")
         return contact
 
+    def save(self, form) -> Contact:
+        return services.contact_update(contact=self.object, by=self.request.user, data=form.cleaned_data)
+
 
 class GoalCreateView(ClientRecordCreateMixin, CreateView):
     model = Goal
     form_class = GoalForm
     noun = "goal"
+
+    def save(self, form) -> Goal:
+        data = form.cleaned_data
+        return services.goal_create(client=self.client, by=self.request.user, data=data, form_key=data["form_key"])
 
 
 class GoalUpdateView(ClientRecordMixin, UpdateView):
@@ -298,17 +307,27 @@ class GoalUpdateView(ClientRecordMixin, UpdateView):
     form_class = GoalForm
     noun = "goal"
 
+    def save(self, form) -> Goal:
+        return services.goal_update(goal=self.object, by=self.request.user, data=form.cleaned_data)
+
 
 class ReferralCreateView(ClientRecordCreateMixin, CreateView):
     model = Referral
     form_class = ReferralForm
     noun = "referral"
 
+    def save(self, form) -> Referral:
+        data = form.cleaned_data
+        return services.referral_create(client=self.client, by=self.request.user, data=data, form_key=data["form_key"])
+
 
 class ReferralUpdateView(ClientRecordMixin, UpdateView):
     model = Referral
     form_class = ReferralForm
     noun = "referral"
+
+    def save(self, form) -> Referral:
+        return services.referral_update(referral=self.object, by=self.request.user, data=form.cleaned_data)
 
 
 def _open_review_for(request: HttpRequest, pk: int) -> PossibleDuplicate:

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.uploads import SizeLimitUploadHandler
-from incidents import tasks
+from incidents import services, tasks
 from incidents.importer import COLUMNS
 from incidents.models import ImportStatus, Incident, IncidentImport
 
@@ -171,8 +171,8 @@ class TestTheBackgroundJob:
         assert tasks.run_import_job(job.pk, apply=False)["status"] == ImportStatus.READY
         assert not Incident.objects.exists()
         job.refresh_from_db()
-        assert tasks.import_confirm(job=job)  # queued on the database backend
-        assert not tasks.import_confirm(job=job)  # only once
+        assert services.import_confirm(job=job)  # queued on the database backend
+        assert not services.import_confirm(job=job)  # only once
         job.refresh_from_db()
         assert job.status == ImportStatus.IMPORT_WAITING
         result = tasks.run_import_job(job.pk, apply=True)

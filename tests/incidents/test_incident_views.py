@@ -106,6 +106,16 @@ def test_a_peacekeeper_links_only_their_own_clients(client, peacekeeper, jamal, 
     assert incident.involvements.get().client == jamal
 
 
+def test_linking_a_client_twice_in_one_role_says_so_on_the_form(client, peacekeeper, jamal):
+    incident = IncidentFactory()
+    client.force_login(peacekeeper)
+    url = reverse("incidents:involvement_create", args=[incident.pk])
+    assert client.post(url, keyed({"client": jamal.pk, "role": "victim"})).status_code == 302
+    again = client.post(url, keyed({"client": jamal.pk, "role": "victim"}))
+    assert again.status_code == 200 and "already exists" in again.content.decode()
+    assert incident.involvements.count() == 1
+
+
 def test_an_analyst_cannot_link_clients(client, analyst, jamal):
     incident = IncidentFactory()
     client.force_login(analyst)
