@@ -12,7 +12,7 @@ from accounts.models import AccessLog
 from incidents.importer import COLUMNS, import_incidents
 from incidents.models import Incident
 from tests.config.helpers import REPO
-from tests.factories import PASSWORD, ClientFactory, ContactFactory
+from tests.factories import PASSWORD, ClientFactory, ContactFactory, MediationFactory
 from tests.forms import keyed
 from tests.login import password_step
 
@@ -118,10 +118,9 @@ class TestTheAuditTrail:
         assert other_peacekeeper.get_full_name() in page
 
     def test_a_mediations_peacekeepers_and_clients_are_audited(self, peacekeeper, jamal):
-        from incidents.models import Mediation, MediationClient, MediationPeacekeeper
+        from incidents.models import MediationClient, MediationPeacekeeper
 
-        mediation = Mediation.objects.create(parties="Two groups on 5th Street", outcome="resolved")
-        mediation.peacekeepers.set([peacekeeper])
+        mediation = MediationFactory(peacekeepers=[peacekeeper])
         mediation.clients.set([jamal])
         mediation.clients.clear()
         assert MediationPeacekeeper.pgh_event_model.objects.filter(user=peacekeeper, pgh_label="insert").exists()

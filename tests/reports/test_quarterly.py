@@ -8,11 +8,19 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from incidents.models import Involvement, Mediation, Response
 from reports import exports, quarterly
 from reports.quarterly import Quarter, headline
 from reports.suppression import suppress
-from tests.factories import ClientFactory, ContactFactory, GoalFactory, IncidentFactory, NeighborhoodFactory
+from tests.factories import (
+    ClientFactory,
+    ContactFactory,
+    GoalFactory,
+    IncidentFactory,
+    InvolvementFactory,
+    MediationFactory,
+    NeighborhoodFactory,
+    ResponseFactory,
+)
 
 LA = zoneinfo.ZoneInfo("America/Los_Angeles")
 
@@ -121,10 +129,10 @@ def test_program_figures(db, peacekeeper):
     ContactFactory(client=active, occurred_at=at(2018, 2, 20, 10), duration_minutes=30)
     GoalFactory(client=active, domain="education", status="achieved", achieved_on=datetime.date(2018, 8, 1))
     shooting = IncidentFactory(kind="nonfatal_shooting", killed=0, injured=1, occurred_at=at(2018, 8, 1, 1))
-    Response.objects.create(incident=shooting, peacekeeper=peacekeeper, kind="scene", responded_at=at(2018, 8, 1, 3))
+    ResponseFactory(incident=shooting, peacekeeper=peacekeeper, responded_at=at(2018, 8, 1, 3))
     IncidentFactory(kind="nonfatal_shooting", killed=0, injured=1, occurred_at=at(2018, 8, 2, 1))
-    Involvement.objects.create(incident=shooting, client=active, role="victim")
-    Mediation.objects.create(occurred_on=datetime.date(2018, 8, 3), parties="x", outcome="resolved")
+    InvolvementFactory(incident=shooting, client=active, role="victim")
+    MediationFactory(occurred_on=datetime.date(2018, 8, 3))
     report = quarterly.build(q)
     tables = {t.key: t for s in report.sections for t in s.tables}
     rows = dict(tables["program_summary"].rows)
