@@ -268,11 +268,6 @@ class MediationOutcome(models.TextChoices):
     ESCALATED = "escalated", "Escalated"
 
 
-class MediationQuerySet(models.QuerySet):
-    def involving_visible_clients(self, user) -> "MediationQuerySet":
-        return self.filter(clients__in=Client.objects.visible_to(user)).distinct()
-
-
 @audited()
 class Mediation(models.Model):
     """A conflict mediation led by peacekeepers."""
@@ -293,8 +288,6 @@ class Mediation(models.Model):
     form_key = form_key_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = MediationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_on", "-pk"]

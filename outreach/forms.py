@@ -114,7 +114,7 @@ class ContactForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
             "follow_up_on": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 4}),
             "next_steps": forms.Textarea(attrs={"rows": 2}),
-            "duration_minutes": forms.NumberInput(attrs={"min": 1, "max": 720, "inputmode": "numeric"}),
+            "duration_minutes": forms.NumberInput(attrs={"inputmode": "numeric"}),  # min and max: __init__
         }
 
     def __init__(self, *args, **kwargs) -> None:

@@ -1,7 +1,8 @@
-"""The quarterly report as files: tidy CSV and XLSX (a sheet per section and a definitions sheet)."""
+"""The quarterly report as files: tidy CSV and XLSX (a sheet per section and a definitions sheet).
+
+What a copy shows, public or not, is reports.publication's; this module only writes it out."""
 
 import io
-from dataclasses import replace
 
 from django.utils import timezone
 from openpyxl import Workbook
@@ -9,103 +10,14 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from core.exports import csv_writer, xlsx_append
-from core.routers import replica_reads
-from reports.quarterly import Report, Table, build
-from reports.suppression import COMPLEMENTARY, Suppressed, suppress
+from reports.publication import PUBLIC_NOTICE, chart_data, headline, published_tables, trend_chart
+from reports.quarterly import Report
+
+# reports/views.py still reads the publication helpers through this module: they are named here
+# until its calls say reports.publication (a change to its body, left to the change that owns it).
+__all__ = ["CSV_HEADER", "chart_data", "headline", "published_tables", "to_csv", "to_xlsx", "trend_chart"]
 
 CSV_HEADER = ["section", "table", "metric", "period", "value"]
-
-
-def published_tables(report: Report, *, public: bool) -> tuple[list[tuple[str, list[Table]]], list[Suppressed]]:
-    """The report's tables by section, suppressed for a public copy.
-
-    A public copy is suppressed in step with the public copies of the year's earlier quarters
-    (see reports.suppression), so those are built too: up to three more reports, for Q4.
-    """
-    if not public:
-        return [(section.title, list(section.tables)) for section in report.sections], []
-    sections, notes, _ = _public_copy(report)
-    return sections, notes
-
-
-def _public_copy(report: Report) -> tuple[list[tuple[str, list[Table]]], list[Suppressed], dict[str, list[Table]]]:
-    """The public tables, the cells hidden, and each table's public copies this year so far."""
-    earlier: dict[str, list[Table]] = {}
-    if report.quarter.number > 1:
-        with replica_reads():
-            before = build(report.quarter.previous(), now=report.computed_at)
-        _, _, earlier = _public_copy(before)
-    sections, notes = [], []
-    for section in report.sections:
-        tables = []
-        for table in section.tables:
-            table, hidden = suppress(table, earlier.get(table.key, []))
-            notes += hidden
-            tables.append(table)
-        sections.append((section.title, tables))
-    notes += _hide_repeats_in_trend(sections, report.quarter.year)
-    copies = {table.key: [*earlier.get(table.key, []), table] for _, tables in sections for table in tables}
-    return sections, notes, copies
-
-
-# The trend table's current-year row repeats the summary's year-to-date figures (and, while the
-# year runs, its "whole year" is the same year so far): hidden in one, hidden in the other.
-REPEATS = (("Homicides", 0, 1), ("Non-fatal shooting victims", 2, 3))
-
-
-def _hide_repeats_in_trend(sections: list[tuple[str, list[Table]]], year: int) -> list[Suppressed]:
-    tables = {table.key: (tables, i) for _, tables in sections for i, table in enumerate(tables)}
-    if "violence_summary" not in tables or "violence_trend" not in tables:
-        return []
-    summary_list, s = tables["violence_summary"]
-    trend_list, t = tables["violence_trend"]
-    summary, trend = dict(summary_list[s].rows), trend_list[t]
-    rows = [(label, list(values)) for label, values in trend.rows]
-    notes = []
-    for label, values in rows:
-        if label != str(year):
-            continue
-        for summary_label, ytd, whole in REPEATS:
-            if not isinstance(summary.get(summary_label, [None, None])[1], str):
-                continue
-            for column in (ytd, whole):
-                if not isinstance(values[column], str):
-                    values[column] = COMPLEMENTARY
-                    notes.append(Suppressed(trend.title, label, trend.columns[column], REPEAT_REASON))
-    trend_list[t] = replace(trend, rows=rows)
-    return notes
-
-
-REPEAT_REASON = "the same figure is hidden in the summary table"
-
-
-def headline(report: Report, sections: list[tuple[str, list[Table]]], *, public: bool) -> str:
-    """The report's sentence; in a public copy only when every count it rests on is shown."""
-    trend = next((t for _, tables in sections for t in tables if t.key == "violence_trend"), None)
-    if public and trend is not None and any(isinstance(values[0], str) for _, values in trend.rows):
-        return "The year-to-date comparison is left out of this public copy: some of its counts are under 5."
-    return report.headline
-
-
-def trend_chart(sections: list[tuple[str, list[Table]]], through) -> dict:
-    """Chart data for the violence trend, from the trend table as published (hidden cells: no bar)."""
-    trend = next(t for _, tables in sections for t in tables if t.key == "violence_trend")
-    rows = [(label, [None if isinstance(v, str) else v for v in values]) for label, values in trend.rows]
-    return chart_data(rows, through)
-
-
-def chart_data(rows: list[tuple[str, list]], through) -> dict:
-    """Chart.js data (static/js/charts.js) from (year, [homicides ytd, homicides, victims ytd, victims])."""
-    labels = [
-        f"Homicides, 1 Jan to {through:%b} {through.day}",
-        "Homicides, whole year",
-        f"Non-fatal shooting victims, 1 Jan to {through:%b} {through.day}",
-        "Non-fatal shooting victims, whole year",
-    ]
-    return {
-        "labels": [year for year, _ in rows],
-        "datasets": [{"label": label, "data": [values[i] for _, values in rows]} for i, label in enumerate(labels)],
-    }
 
 
 def to_csv(report: Report, *, public: bool) -> str:
@@ -134,13 +46,7 @@ def to_xlsx(report: Report, *, public: bool) -> bytes:
     xlsx_append(cover, [headline(report, sections, public=public)])
     xlsx_append(cover, [_status(report)])
     if public:
-        xlsx_append(
-            cover,
-            [
-                "Public copy: counts from 1 to 4 are shown as <5, and some other cells are hidden so they "
-                "cannot be worked out. See the Suppressed sheet."
-            ],
-        )
+        xlsx_append(cover, [PUBLIC_NOTICE])
     for section_title, tables in sections:
         sheet = workbook.create_sheet(section_title)
         xlsx_append(sheet, [f"{section_title}, {report.quarter.label}"])

@@ -118,3 +118,47 @@ class IncidentFactory(factory.django.DjangoModelFactory):
     injured = 0
     weapon = "firearm"
     neighborhood = factory.SubFactory(NeighborhoodFactory, name="Downtown")
+
+
+class InvolvementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "incidents.Involvement"
+
+    incident = factory.SubFactory(IncidentFactory)
+    client = factory.SubFactory(ClientFactory)
+    role = "victim"
+
+
+class ResponseFactory(factory.django.DjangoModelFactory):
+    """A peacekeeper's response an hour after the incident (or now, for one that just happened)."""
+
+    class Meta:
+        model = "incidents.Response"
+
+    incident = factory.SubFactory(IncidentFactory)
+    peacekeeper = factory.SubFactory(UserFactory, roles=[Role.PEACEKEEPER])
+    responded_at = factory.LazyAttribute(
+        lambda o: min(o.incident.occurred_at + datetime.timedelta(hours=1), timezone.now())
+    )
+    kind = "scene"
+
+
+class MediationFactory(factory.django.DjangoModelFactory):
+    """A mediation; `peacekeepers=[...]` and `clients=[...]` link people to it."""
+
+    class Meta:
+        model = "incidents.Mediation"
+        skip_postgeneration_save = True
+
+    parties = "Two groups from neighboring blocks"
+    outcome = "resolved"
+
+    @factory.post_generation
+    def peacekeepers(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.peacekeepers.set(extracted)
+
+    @factory.post_generation
+    def clients(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.clients.set(extracted)

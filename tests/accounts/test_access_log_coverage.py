@@ -12,9 +12,16 @@ from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import AccessLog
-from incidents.models import Involvement, Mediation
+from incidents.models import Involvement
 from outreach.models import Client, Contact, Goal, Referral
-from tests.factories import ContactFactory, GoalFactory, IncidentFactory, ReferralFactory
+from tests.factories import (
+    ContactFactory,
+    GoalFactory,
+    IncidentFactory,
+    InvolvementFactory,
+    MediationFactory,
+    ReferralFactory,
+)
 
 # The record each route parameter names, by URL name (pk is the client in every /clients/<pk>/ route).
 ITEM_MODELS = {"contact_": Contact, "goal_": Goal, "referral_": Referral}
@@ -54,10 +61,8 @@ ADMIN_MODELS = sorted(_admin_models_showing_clients(), key=lambda m: m._meta.lab
 @pytest.fixture
 def records(jamal, peacekeeper):
     incident = IncidentFactory()
-    Involvement.objects.create(incident=incident, client=jamal, role="victim")
-    mediation = Mediation.objects.create(neighborhood=jamal.neighborhood, parties="Two groups", outcome="resolved")
-    mediation.peacekeepers.add(peacekeeper)
-    mediation.clients.add(jamal)
+    InvolvementFactory(incident=incident, client=jamal, role="victim")
+    MediationFactory(neighborhood=jamal.neighborhood, peacekeepers=[peacekeeper], clients=[jamal])
     return {
         Contact: ContactFactory(client=jamal),
         Goal: GoalFactory(client=jamal),
@@ -143,7 +148,7 @@ def test_the_admins_audit_events_of_a_client_record_log_the_view(client, admin_u
 @pytest.mark.django_db
 def test_an_incident_page_naming_a_client_logs_the_view(client, peacekeeper, jamal, andre, records):
     incident = Involvement.objects.get(client=jamal).incident
-    Involvement.objects.create(incident=incident, client=andre, role="witness")
+    InvolvementFactory(incident=incident, client=andre, role="witness")
     client.force_login(peacekeeper)
     before = _last_log_pk()
     url = reverse("incidents:incident_detail", args=[incident.pk])

@@ -45,7 +45,6 @@ from django.contrib.auth.models import User
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from incidents.models import Involvement, Mediation, Response
 from outreach.models import Client, Topic, local_today
 from tests.accounts.test_login_required import _ROUTE_PARAM, _sample_regex
 from tests.browser.conftest import PHONE
@@ -54,8 +53,11 @@ from tests.factories import (
     ContactFactory,
     GoalFactory,
     IncidentFactory,
+    InvolvementFactory,
+    MediationFactory,
     PartnerFactory,
     ReferralFactory,
+    ResponseFactory,
 )
 
 AXE_JS = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
@@ -137,23 +139,23 @@ def sample_incident(people: Mapping[str, User], path: Mapping[str, str]) -> int:
         description="Two young men shot outside a corner store.\nFamily asked for support.",
         logged_by=people["manager"],
     )
-    Involvement.objects.create(incident=incident, client=client, role="victim")
-    Response.objects.create(
+    InvolvementFactory(incident=incident, client=client, role="victim")
+    ResponseFactory(
         incident=incident,
         peacekeeper=grover,
         responded_at=incident.occurred_at + datetime.timedelta(hours=2),
         kind="hospital",
         notes="Met the family at the hospital.",
     )
-    mediation = Mediation.objects.create(
+    MediationFactory(
         neighborhood=incident.neighborhood,
         parties="Two groups from neighboring blocks",
         outcome="temporarily_resolved",
         incident=incident,
         logged_by=grover,
+        peacekeepers=[grover],
+        clients=[client],
     )
-    mediation.peacekeepers.set([grover])
-    mediation.clients.set([client])
     return incident.pk
 
 

@@ -11,10 +11,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from incidents.importer import COLUMNS
-from incidents.models import Incident, Involvement, Response
+from incidents.models import Incident, Response
 from tests.browser import a11y
 from tests.browser.conftest import PHONE
-from tests.factories import IncidentFactory
+from tests.factories import IncidentFactory, InvolvementFactory
 
 HEADER = ",".join(COLUMNS)
 GOOD_ROWS = [
@@ -111,8 +111,8 @@ def test_involved_clients_are_named_only_to_those_who_may_see_them(
     page, sign_in, live_server, peacekeeper, analyst, jamal, andre
 ):
     incident = IncidentFactory()
-    Involvement.objects.create(incident=incident, client=jamal, role="victim")
-    Involvement.objects.create(incident=incident, client=andre, role="suspect")
+    InvolvementFactory(incident=incident, client=jamal, role="victim")
+    InvolvementFactory(incident=incident, client=andre, role="suspect")
     url = f"{live_server.url}{incident.get_absolute_url()}"
 
     sign_in(peacekeeper)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from core import form_keys
 from incidents.models import Incident, Involvement, Mediation, Response
 from outreach.models import Client, Contact, Goal, Referral, local_today
-from tests.factories import ContactFactory, IncidentFactory, PartnerFactory
+from tests.factories import ContactFactory, IncidentFactory, InvolvementFactory, PartnerFactory
 from tests.forms import keyed
 
 NOW = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
@@ -222,7 +222,7 @@ def test_two_concurrent_submits_of_one_key_make_one_contact(peacekeeper, jamal):
 def test_a_key_of_a_link_to_a_client_i_may_not_see_saves_nothing(client, peacekeeper, jamal, andre):
     key = uuid.uuid4()
     incident = IncidentFactory()
-    Involvement.objects.create(incident=incident, client=andre, role="suspect", form_key=key)
+    InvolvementFactory(incident=incident, client=andre, role="suspect", form_key=key)
     client.force_login(peacekeeper)
     url = reverse("incidents:involvement_create", args=[incident.pk])
     response = client.post(url, keyed({"client": jamal.pk, "role": "witness"}, key))

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from incidents.models import Mediation
+from tests.factories import MediationFactory
 
 
 def _inline_users(response) -> set:
@@ -24,9 +24,7 @@ def test_a_clients_secondary_peacekeepers_are_an_inline_offering_former_peacekee
 
 
 def test_a_mediations_links_are_inlines(client, admin_user, peacekeeper, jamal):
-    mediation = Mediation.objects.create(parties="Two blocks", outcome="resolved")
-    mediation.peacekeepers.add(peacekeeper)
-    mediation.clients.add(jamal)
+    mediation = MediationFactory(peacekeepers=[peacekeeper], clients=[jamal])
     client.force_login(admin_user)
     response = client.get(reverse("admin:incidents_mediation_change", args=[mediation.pk]))
     page = response.content.decode()

@@ -7,10 +7,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AccessLog
-from incidents.models import Involvement, Mediation
+from incidents.models import Involvement
 from outreach import services
 from outreach.models import Client, Contact, PossibleDuplicate, local_today
-from tests.factories import ContactFactory, GoalFactory, IncidentFactory, ReferralFactory
+from tests.factories import (
+    ContactFactory,
+    GoalFactory,
+    IncidentFactory,
+    InvolvementFactory,
+    MediationFactory,
+    ReferralFactory,
+)
 from tests.forms import keyed
 
 pytestmark = pytest.mark.django_db
@@ -138,10 +145,9 @@ def test_a_merge_moves_everything_to_the_kept_record(client, manager, peacekeepe
     contact = ContactFactory(client=new, occurred_at=timezone.now() - datetime.timedelta(hours=1))
     goal, referral = GoalFactory(client=new), ReferralFactory(client=new)
     incident = IncidentFactory()
-    Involvement.objects.create(incident=incident, client=new, role="victim")
-    Involvement.objects.create(incident=incident, client=andre, role="victim")  # the same row once merged
-    mediation = Mediation.objects.create(parties="Two blocks", outcome="resolved")
-    mediation.clients.add(new, andre)
+    InvolvementFactory(incident=incident, client=new, role="victim")
+    InvolvementFactory(incident=incident, client=andre, role="victim")  # the same row once merged
+    mediation = MediationFactory(clients=[new, andre])
     client.force_login(manager)
     response = client.post(reverse("outreach:duplicate_merge", args=[review.pk]), {"into": andre.pk})
     assert response.status_code == 302

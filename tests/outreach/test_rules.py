@@ -9,8 +9,19 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from outreach import services
-from outreach.models import Client, ClientStatus, Contact, Goal, GoalStatus, ReferralStatus, local_today
+from outreach.forms import ContactForm
+from outreach.models import (
+    Client,
+    ClientStatus,
+    Contact,
+    ContactKind,
+    Goal,
+    GoalStatus,
+    ReferralStatus,
+    local_today,
+)
 from tests.factories import ContactFactory, GoalFactory, ReferralFactory
+from tests.forms import keyed
 
 TODAY = local_today()
 
@@ -68,7 +79,30 @@ def test_a_contact_lasts_1_to_720_minutes(jamal, peacekeeper, minutes, ok):
     if ok:
         contact.full_clean()
     else:
-        assert "between 1 and 720 minutes" in _errors(contact)["duration_minutes"][0]
+        assert "between 1 and 720 minutes (12 hours)" in _errors(contact)["duration_minutes"][0]
+
+
+def _contact_form(jamal, peacekeeper, minutes: int) -> ContactForm:
+    data = keyed({"occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "duration_minutes": minutes})
+    data["kind"] = ContactKind.IN_PERSON
+    return ContactForm(data=data, instance=Contact(client=jamal, peacekeeper=peacekeeper))
+
+
+def test_the_form_the_model_and_the_database_share_one_contact_limit(jamal, peacekeeper):
+    """12 hours is the limit everywhere: the phone's number field, the form, the model and the
+    database each accept 720 minutes and refuse 721."""
+    limit = 12 * 60
+    assert Contact.MAX_MINUTES == limit
+    assert f'max="{limit}"' in str(ContactForm()["duration_minutes"])
+    assert _contact_form(jamal, peacekeeper, limit).is_valid()
+    refused = _contact_form(jamal, peacekeeper, limit + 1)
+    assert not refused.is_valid()
+    assert "between 1 and 720 minutes" in refused.errors["duration_minutes"][0]
+    contact = ContactFactory(client=jamal, duration_minutes=limit)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Contact.objects.filter(pk=contact.pk).update(duration_minutes=limit + 1)
+    contact.refresh_from_db()
+    assert contact.duration_minutes == limit
 
 
 def test_an_achieved_goal_has_an_achieved_date(jamal):

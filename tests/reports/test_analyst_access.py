@@ -8,9 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
-from incidents.models import Involvement
 from reports import analyst
-from tests.factories import ContactFactory, GoalFactory, IncidentFactory, ReferralFactory
+from tests.factories import ContactFactory, GoalFactory, IncidentFactory, InvolvementFactory, ReferralFactory
 
 ROLE = "test_analyst_door"
 PERSONAL = ["Jamal", "Johnson", "Jay-J", "555-0142", "12 Elm Street", "Talked about his brother", "Corner of 5th"]
@@ -33,7 +32,7 @@ def program(jamal, peacekeeper):
     GoalFactory(client=jamal, description="Talked about his brother")
     ReferralFactory(client=jamal, service="Talked about his brother")
     incident = IncidentFactory(address="12 Elm Street", description="Jamal Johnson was there", latitude="47.606209")
-    Involvement.objects.create(incident=incident, client=jamal, role="witness")
+    InvolvementFactory(incident=incident, client=jamal, role="witness")
     return jamal
 
 

@@ -8,11 +8,19 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from incidents.models import Involvement, Mediation, Response
-from reports import exports, quarterly
+from reports import publication, quarterly
 from reports.quarterly import Quarter, headline
 from reports.suppression import suppress
-from tests.factories import ClientFactory, ContactFactory, GoalFactory, IncidentFactory, NeighborhoodFactory
+from tests.factories import (
+    ClientFactory,
+    ContactFactory,
+    GoalFactory,
+    IncidentFactory,
+    InvolvementFactory,
+    MediationFactory,
+    NeighborhoodFactory,
+    ResponseFactory,
+)
 
 LA = zoneinfo.ZoneInfo("America/Los_Angeles")
 
@@ -121,10 +129,10 @@ def test_program_figures(db, peacekeeper):
     ContactFactory(client=active, occurred_at=at(2018, 2, 20, 10), duration_minutes=30)
     GoalFactory(client=active, domain="education", status="achieved", achieved_on=datetime.date(2018, 8, 1))
     shooting = IncidentFactory(kind="nonfatal_shooting", killed=0, injured=1, occurred_at=at(2018, 8, 1, 1))
-    Response.objects.create(incident=shooting, peacekeeper=peacekeeper, kind="scene", responded_at=at(2018, 8, 1, 3))
+    ResponseFactory(incident=shooting, peacekeeper=peacekeeper, responded_at=at(2018, 8, 1, 3))
     IncidentFactory(kind="nonfatal_shooting", killed=0, injured=1, occurred_at=at(2018, 8, 2, 1))
-    Involvement.objects.create(incident=shooting, client=active, role="victim")
-    Mediation.objects.create(occurred_on=datetime.date(2018, 8, 3), parties="x", outcome="resolved")
+    InvolvementFactory(incident=shooting, client=active, role="victim")
+    MediationFactory(occurred_on=datetime.date(2018, 8, 3))
     report = quarterly.build(q)
     tables = {t.key: t for s in report.sections for t in s.tables}
     rows = dict(tables["program_summary"].rows)
@@ -217,8 +225,8 @@ class TestSuppression:
         hollow = NeighborhoodFactory(name="Hollow")
         IncidentFactory(neighborhood=hollow, occurred_at=at(2018, 5, 1, 12), killed=2)
         IncidentFactory(neighborhood=hollow, occurred_at=at(2018, 8, 1, 12), killed=6)
-        q2 = exports.published_tables(quarterly.build(quarterly.Quarter(2018, 2)), public=True)[0]
-        q3 = exports.published_tables(quarterly.build(quarterly.Quarter(2018, 3)), public=True)[0]
+        q2 = publication.published_tables(quarterly.build(quarterly.Quarter(2018, 2)), public=True)[0]
+        q3 = publication.published_tables(quarterly.build(quarterly.Quarter(2018, 3)), public=True)[0]
         before = {t.key: dict(t.rows) for _, tables in q2 for t in tables}
         checked = 0
         for _, tables in q3:
@@ -237,11 +245,11 @@ class TestSuppression:
         IncidentFactory(occurred_at=at(2018, 2, 1, 12), killed=10)
         IncidentFactory(occurred_at=at(2018, 5, 1, 12), killed=3)
         report = quarterly.build(quarterly.Quarter(2018, 2))
-        sections, notes = exports.published_tables(report, public=True)
+        sections, notes = publication.published_tables(report, public=True)
         tables = {t.key: dict(t.rows) for _, ts in sections for t in ts}
         assert tables["violence_summary"]["Homicides"] == ["<5", "suppressed"]  # 13 - 10 would give 3
         assert tables["violence_trend"]["2018"][:2] == ["suppressed", "suppressed"]  # the same 13 again
-        chart = exports.trend_chart(sections, report.through)
+        chart = publication.trend_chart(sections, report.through)
         assert chart["datasets"][0]["data"][-1] is None and chart["labels"][-1] == "2018"
 
     def test_a_public_headline_never_states_a_small_count(self, client, analyst, settings):
@@ -386,7 +394,10 @@ def test_the_command_writes_both_formats(story, tmp_path):
         "--public",
         stdout=out,
     )
-    assert "Suppressed" in openpyxl.load_workbook(tmp_path / "r.xlsx").sheetnames
+    book = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    assert "Suppressed" in book.sheetnames
+    cover = [row[0] for row in book["Report"].iter_rows(values_only=True)]
+    assert any(line and line.startswith("Public copy: counts from 1 to 4 are shown as <5") for line in cover)
     with pytest.raises(CommandError, match="does not exist"):
         call_command(
             "export_report",

@@ -1,8 +1,8 @@
+"""Clients: who they are, their status on the program, who works with them, and their codes."""
+
 import datetime
 
-import pgtrigger
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import ExpressionWrapper, F, OuterRef, Q, Subquery, Value
@@ -14,19 +14,7 @@ from accounts import roles
 from accounts.audit import audited
 from core.expressions import SubqueryCount
 from core.form_keys import form_key_field
-
-
-class Neighborhood(models.Model):
-    """A service area; clients and incidents refer to one."""
-
-    name = models.CharField(max_length=100, unique=True)
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [models.UniqueConstraint(Lower("name"), name="neighborhood_name_ci_unique")]
-
-    def __str__(self) -> str:
-        return self.name
+from outreach.models.neighborhoods import Neighborhood
 
 
 class RiskLevel(models.TextChoices):
@@ -136,6 +124,10 @@ class ClientQuerySet(models.QuerySet):
         Correlated subqueries (not joins) so that one row stays one client and counts do not
         multiply each other.
         """
+        # Imported here: the contact and goal modules import this one for Client.
+        from outreach.models.contacts import Contact
+        from outreach.models.plans import Goal
+
         latest = Contact.objects.filter(client=OuterRef("pk")).order_by("-occurred_at", "-pk")
         open_goals = Goal.objects.filter(client=OuterRef("pk"), status__in=Goal.OPEN_STATUSES).values("pk")
         standard = models.Case(
@@ -290,33 +282,6 @@ class ClientCodeSequence(models.Model):
         return f"{self.year}: {self.last_number}"
 
 
-class ContactKind(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    PHONE = "phone", "Phone"
-    TEXT_SOCIAL = "text_social", "Text / social media"
-    HOME_VISIT = "home_visit", "Home visit"
-    GROUP = "group", "Group session"
-    HOSPITAL_VISIT = "hospital_visit", "Hospital visit"
-    COURT_SCHOOL = "court_school", "Court / school accompaniment"
-
-
-class Topic(models.TextChoices):
-    CONFLICT_RESOLUTION = "conflict_resolution", "Conflict resolution"
-    EDUCATION = "education", "Education"
-    EMPLOYMENT = "employment", "Employment"
-    FAMILY = "family", "Family"
-    HOUSING = "housing", "Housing"
-    HEALTH = "health", "Health"
-    SUBSTANCE_USE = "substance_use", "Substance use"
-    LEGAL = "legal", "Legal"
-    LIFE_SKILLS = "life_skills", "Life skills"
-
-
-class ContactQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ContactQuerySet":
-        return self.filter(client__in=Client.objects.visible_to(user))
-
-
 @audited()
 class SecondaryPeacekeeper(models.Model):
     """A peacekeeper sharing a client's case: a row of Client.secondary_peacekeepers, audited
@@ -332,264 +297,3 @@ class SecondaryPeacekeeper(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} on {self.client}"
-
-
-# The clients' rows are locked first (NO KEY UPDATE: it does not wait for the key-share locks of
-# contacts being inserted), and the UPDATE, a new statement, then sees every contact committed
-# meanwhile: two transactions adding contacts to one client cannot leave the older time behind.
-LAST_CONTACT_SQL = """
-    PERFORM 1 FROM outreach_client WHERE id IN ({clients}) ORDER BY id FOR NO KEY UPDATE;
-    UPDATE outreach_client SET last_contact_at = latest.at
-    FROM (
-        SELECT client.id, (SELECT max(occurred_at) FROM outreach_contact WHERE client_id = client.id) AS at
-        FROM outreach_client client WHERE client.id IN ({clients})
-    ) latest
-    WHERE outreach_client.id = latest.id AND outreach_client.last_contact_at IS DISTINCT FROM latest.at;
-    RETURN NULL;
-"""
-
-
-def last_contact_trigger(name: str, operation, *, old: bool = False, new: bool = False) -> pgtrigger.Trigger:
-    """A statement-level trigger on Contact running LAST_CONTACT_SQL for the clients it touched."""
-    tables = [table for table, wanted in (("old_values", old), ("new_values", new)) if wanted]
-    return pgtrigger.Trigger(
-        name=f"client_last_contact_on_{name}",
-        operation=operation,
-        when=pgtrigger.After,
-        level=pgtrigger.Statement,
-        referencing=pgtrigger.Referencing(old="old_values" if old else None, new="new_values" if new else None),
-        # Only the two fixed transition-table names above go into the SQL.
-        func=LAST_CONTACT_SQL.format(clients=" UNION ".join(f"SELECT client_id FROM {t}" for t in tables)),  # noqa: S608
-    )
-
-
-@audited()
-class Contact(models.Model):
-    """A mentoring session or any other touch with a client."""
-
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="contacts")
-    peacekeeper = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contacts")
-    occurred_at = models.DateTimeField(default=timezone.now)
-    duration_minutes = models.PositiveSmallIntegerField()
-    kind = models.CharField(max_length=20, choices=ContactKind, default=ContactKind.IN_PERSON)
-    location = models.CharField(max_length=200, blank=True)
-    topics = ArrayField(models.CharField(max_length=30, choices=Topic), default=list, blank=True)
-    notes = models.TextField(blank=True)
-    conflict_risk = models.BooleanField("conflict or retaliation risk", default=False)
-    next_steps = models.TextField(blank=True)
-    follow_up_on = models.DateField(null=True, blank=True)
-    form_key = form_key_field()
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ContactQuerySet.as_manager()
-
-    MAX_MINUTES = 720
-
-    class Meta:
-        ordering = ["-occurred_at", "-pk"]
-        indexes = [
-            models.Index(fields=["client", "-occurred_at"]),
-            models.Index(fields=["peacekeeper", "-occurred_at"]),
-            # Covering: the report's contact counts, hours and contacted clients read only the index.
-            models.Index(fields=["occurred_at"], include=["duration_minutes", "client", "id"], name="contact_by_time"),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(duration_minutes__gte=1, duration_minutes__lte=720), name="contact_duration_1_720"
-            ),
-        ]
-        # Client.last_contact_at follows every insert, update and delete, by whatever means (forms,
-        # imports, COPY, raw SQL): once per statement, for the clients the statement touched.
-        triggers = [
-            last_contact_trigger("insert", pgtrigger.Insert, new=True),
-            last_contact_trigger("update", pgtrigger.Update, old=True, new=True),
-            last_contact_trigger("delete", pgtrigger.Delete, old=True),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} with {self.client.code} on {timezone.localdate(self.occurred_at)}"
-
-    CORRECTION_DAYS = 7
-
-    def may_be_corrected_by(self, user) -> bool:
-        """Its author may correct a contact for 7 days after logging it; managers and admins always.
-        (Nobody but an administrator deletes one: corrections are kept in the audit trail.)"""
-        if roles.can_see_all_clients(user):
-            return True
-        recent = self.created_at >= timezone.now() - datetime.timedelta(days=self.CORRECTION_DAYS)
-        return self.peacekeeper_id == user.pk and recent
-
-    @property
-    def topic_labels(self) -> list[str]:
-        return [Topic(t).label for t in self.topics if t in Topic.values]
-
-    def clean(self) -> None:
-        errors: dict[str, str] = {}
-        if self.duration_minutes is not None and not 1 <= self.duration_minutes <= self.MAX_MINUTES:
-            errors["duration_minutes"] = "The duration is between 1 and 720 minutes (12 hours)."
-        if self.occurred_at:
-            if self.occurred_at > timezone.now() + datetime.timedelta(minutes=5):
-                errors["occurred_at"] = "A contact cannot be in the future."
-            elif self.client_id and timezone.localdate(self.occurred_at) < self.client.referred_on:
-                errors["occurred_at"] = (
-                    f"The client was referred on {self.client.referred_on:%m/%d/%Y}; a contact cannot be earlier."
-                )
-        unknown = [t for t in self.topics if t not in Topic.values]
-        if unknown:
-            errors["topics"] = f"Unknown topics: {', '.join(unknown)}."
-        if self.follow_up_on and self.occurred_at and self.follow_up_on < timezone.localdate(self.occurred_at):
-            errors["follow_up_on"] = "The follow-up date cannot be before the contact."
-        if errors:
-            raise ValidationError(errors)
-
-
-class GoalDomain(models.TextChoices):
-    EDUCATION = "education", "Education"
-    EMPLOYMENT = "employment", "Employment"
-    HOUSING = "housing", "Housing"
-    HEALTH = "health", "Health"
-    LEGAL = "legal", "Legal"
-    FAMILY = "family", "Family"
-    PERSONAL = "personal", "Personal"
-
-
-class GoalStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    IN_PROGRESS = "in_progress", "In progress"
-    ACHIEVED = "achieved", "Achieved"
-    DROPPED = "dropped", "Dropped"
-
-
-@audited()
-class Goal(models.Model):
-    """A milestone of a client's life plan."""
-
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="goals")
-    domain = models.CharField(max_length=20, choices=GoalDomain)
-    description = models.CharField(max_length=300)
-    target_on = models.DateField("target date", null=True, blank=True)
-    status = models.CharField(max_length=20, choices=GoalStatus, default=GoalStatus.OPEN)
-    achieved_on = models.DateField(null=True, blank=True)
-    form_key = form_key_field()
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    OPEN_STATUSES = (GoalStatus.OPEN, GoalStatus.IN_PROGRESS)
-
-    class Meta:
-        ordering = ["status", "target_on", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(status=GoalStatus.ACHIEVED) | Q(achieved_on__isnull=False), name="goal_achieved_has_date"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_domain_display()}: {self.description}"
-
-    def clean(self) -> None:
-        if self.status == GoalStatus.ACHIEVED and not self.achieved_on:
-            raise ValidationError({"achieved_on": "Give the date the goal was achieved."})
-        if self.status != GoalStatus.ACHIEVED and self.achieved_on:
-            raise ValidationError({"achieved_on": "Only an achieved goal has an achieved date."})
-        if self.achieved_on and self.achieved_on > local_today():
-            raise ValidationError({"achieved_on": "The achieved date is in the future."})
-
-
-class Partner(models.Model):
-    """A community partner organisation clients are referred to."""
-
-    name = models.CharField(max_length=150, unique=True)
-    services = models.CharField(max_length=300, blank=True, help_text="What they offer, e.g. job training, GED.")
-    phone = models.CharField(max_length=30, blank=True)
-    email = models.EmailField(blank=True)
-    address = models.CharField(max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class ReferralStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    CONNECTED = "connected", "Connected"
-    COMPLETED = "completed", "Completed"
-    DECLINED = "declined", "Declined"
-
-
-@audited()
-class Referral(models.Model):
-    """A client referred to a partner for a service."""
-
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="referrals")
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="referrals")
-    service = models.CharField(max_length=150)
-    referred_on = models.DateField(default=local_today)
-    status = models.CharField(max_length=20, choices=ReferralStatus, default=ReferralStatus.PENDING)
-    completed_on = models.DateField(null=True, blank=True)
-    form_key = form_key_field()
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["-referred_on", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.service} at {self.partner}"
-
-    def clean(self) -> None:
-        errors = {}
-        if self.referred_on and self.referred_on > local_today():
-            errors["referred_on"] = "The referral date is in the future."
-        if self.status == ReferralStatus.COMPLETED and not self.completed_on:
-            errors["completed_on"] = "Give the date the service was completed."
-        if self.completed_on and self.referred_on and self.completed_on < self.referred_on:
-            errors["completed_on"] = "The completion date cannot be before the referral."
-        if errors:
-            raise ValidationError(errors)
-
-
-class PossibleDuplicateQuerySet(models.QuerySet):
-    def waiting(self) -> "PossibleDuplicateQuerySet":
-        """Open reviews, oldest first, with what the review list shows (a fixed number of queries)."""
-        return (
-            self.filter(status=PossibleDuplicate.Status.OPEN, client__isnull=False)
-            .select_related("client", "created_by")
-            .prefetch_related(models.Prefetch("matches", Client.objects.order_by("code")))
-        )
-
-
-@audited()
-class PossibleDuplicate(models.Model):
-    """A client created at intake while records the creator may not see looked like the same
-    person: a manager reviews it (the creator is never told, so a caseload stays private)."""
-
-    class Status(models.TextChoices):
-        OPEN = "open", "Waiting for review"
-        MERGED = "merged", "Same person: merged"
-        DISMISSED = "dismissed", "Different people"
-
-    # The new record; emptied when a merge folds it into the record it duplicated (its code stays).
-    client = models.ForeignKey(Client, on_delete=models.SET_NULL, null=True, related_name="duplicate_reviews")
-    client_code = models.CharField(max_length=20)
-    matches = models.ManyToManyField(Client, related_name="+")
-    status = models.CharField(max_length=20, choices=Status, default=Status.OPEN)
-    merged_into = models.ForeignKey(Client, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    resolved_at = models.DateTimeField(null=True, blank=True)
-
-    objects = PossibleDuplicateQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["status", "created_at"], name="possible_duplicate_open")]
-
-    def __str__(self) -> str:
-        return f"{self.client_code}: {self.get_status_display()}"

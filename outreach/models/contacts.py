@@ -1,0 +1,154 @@
+"""Contacts (mentoring sessions and every other touch) and the triggers keeping a client's last contact."""
+
+import datetime
+
+import pgtrigger
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts import roles
+from accounts.audit import audited
+from core.form_keys import form_key_field
+from outreach.models.clients import Client
+
+
+class ContactKind(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    PHONE = "phone", "Phone"
+    TEXT_SOCIAL = "text_social", "Text / social media"
+    HOME_VISIT = "home_visit", "Home visit"
+    GROUP = "group", "Group session"
+    HOSPITAL_VISIT = "hospital_visit", "Hospital visit"
+    COURT_SCHOOL = "court_school", "Court / school accompaniment"
+
+
+class Topic(models.TextChoices):
+    CONFLICT_RESOLUTION = "conflict_resolution", "Conflict resolution"
+    EDUCATION = "education", "Education"
+    EMPLOYMENT = "employment", "Employment"
+    FAMILY = "family", "Family"
+    HOUSING = "housing", "Housing"
+    HEALTH = "health", "Health"
+    SUBSTANCE_USE = "substance_use", "Substance use"
+    LEGAL = "legal", "Legal"
+    LIFE_SKILLS = "life_skills", "Life skills"
+
+
+# The clients' rows are locked first (NO KEY UPDATE: it does not wait for the key-share locks of
+# contacts being inserted), and the UPDATE, a new statement, then sees every contact committed
+# meanwhile: two transactions adding contacts to one client cannot leave the older time behind.
+LAST_CONTACT_SQL = """
+    PERFORM 1 FROM outreach_client WHERE id IN ({clients}) ORDER BY id FOR NO KEY UPDATE;
+    UPDATE outreach_client SET last_contact_at = latest.at
+    FROM (
+        SELECT client.id, (SELECT max(occurred_at) FROM outreach_contact WHERE client_id = client.id) AS at
+        FROM outreach_client client WHERE client.id IN ({clients})
+    ) latest
+    WHERE outreach_client.id = latest.id AND outreach_client.last_contact_at IS DISTINCT FROM latest.at;
+    RETURN NULL;
+"""
+
+
+def last_contact_trigger(name: str, operation, *, old: bool = False, new: bool = False) -> pgtrigger.Trigger:
+    """A statement-level trigger on Contact running LAST_CONTACT_SQL for the clients it touched."""
+    tables = [table for table, wanted in (("old_values", old), ("new_values", new)) if wanted]
+    return pgtrigger.Trigger(
+        name=f"client_last_contact_on_{name}",
+        operation=operation,
+        when=pgtrigger.After,
+        level=pgtrigger.Statement,
+        referencing=pgtrigger.Referencing(old="old_values" if old else None, new="new_values" if new else None),
+        # Only the two fixed transition-table names above go into the SQL.
+        func=LAST_CONTACT_SQL.format(clients=" UNION ".join(f"SELECT client_id FROM {t}" for t in tables)),  # noqa: S608
+    )
+
+
+# The longest contact one record may hold (12 hours): the model, its database constraint, its
+# form and its message all read it from here.
+CONTACT_MAX_MINUTES = 720
+
+
+@audited()
+class Contact(models.Model):
+    """A mentoring session or any other touch with a client."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="contacts")
+    peacekeeper = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contacts")
+    occurred_at = models.DateTimeField(default=timezone.now)
+    duration_minutes = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=ContactKind, default=ContactKind.IN_PERSON)
+    location = models.CharField(max_length=200, blank=True)
+    topics = ArrayField(models.CharField(max_length=30, choices=Topic), default=list, blank=True)
+    notes = models.TextField(blank=True)
+    conflict_risk = models.BooleanField("conflict or retaliation risk", default=False)
+    next_steps = models.TextField(blank=True)
+    follow_up_on = models.DateField(null=True, blank=True)
+    form_key = form_key_field()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    MAX_MINUTES = CONTACT_MAX_MINUTES
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [
+            models.Index(fields=["client", "-occurred_at"]),
+            models.Index(fields=["peacekeeper", "-occurred_at"]),
+            # Covering: the report's contact counts, hours and contacted clients read only the index.
+            models.Index(fields=["occurred_at"], include=["duration_minutes", "client", "id"], name="contact_by_time"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=1, duration_minutes__lte=CONTACT_MAX_MINUTES),
+                name=f"contact_duration_1_{CONTACT_MAX_MINUTES}",
+            ),
+        ]
+        # Client.last_contact_at follows every insert, update and delete, by whatever means (forms,
+        # imports, COPY, raw SQL): once per statement, for the clients the statement touched.
+        triggers = [
+            last_contact_trigger("insert", pgtrigger.Insert, new=True),
+            last_contact_trigger("update", pgtrigger.Update, old=True, new=True),
+            last_contact_trigger("delete", pgtrigger.Delete, old=True),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} with {self.client.code} on {timezone.localdate(self.occurred_at)}"
+
+    CORRECTION_DAYS = 7
+
+    def may_be_corrected_by(self, user) -> bool:
+        """Its author may correct a contact for 7 days after logging it; managers and admins always.
+        (Nobody but an administrator deletes one: corrections are kept in the audit trail.)"""
+        if roles.can_see_all_clients(user):
+            return True
+        recent = self.created_at >= timezone.now() - datetime.timedelta(days=self.CORRECTION_DAYS)
+        return self.peacekeeper_id == user.pk and recent
+
+    @property
+    def topic_labels(self) -> list[str]:
+        return [Topic(t).label for t in self.topics if t in Topic.values]
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.duration_minutes is not None and not 1 <= self.duration_minutes <= self.MAX_MINUTES:
+            errors["duration_minutes"] = (
+                f"The duration is between 1 and {self.MAX_MINUTES} minutes ({self.MAX_MINUTES / 60:g} hours)."
+            )
+        if self.occurred_at:
+            if self.occurred_at > timezone.now() + datetime.timedelta(minutes=5):
+                errors["occurred_at"] = "A contact cannot be in the future."
+            elif self.client_id and timezone.localdate(self.occurred_at) < self.client.referred_on:
+                errors["occurred_at"] = (
+                    f"The client was referred on {self.client.referred_on:%m/%d/%Y}; a contact cannot be earlier."
+                )
+        unknown = [t for t in self.topics if t not in Topic.values]
+        if unknown:
+            errors["topics"] = f"Unknown topics: {', '.join(unknown)}."
+        if self.follow_up_on and self.occurred_at and self.follow_up_on < timezone.localdate(self.occurred_at):
+            errors["follow_up_on"] = "The follow-up date cannot be before the contact."
+        if errors:
+            raise ValidationError(errors)

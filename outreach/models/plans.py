@@ -1,0 +1,117 @@
+"""A client's life plan: goals, and referrals to community partners."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from accounts.audit import audited
+from core.form_keys import form_key_field
+from outreach.models.clients import Client, local_today
+
+
+class GoalDomain(models.TextChoices):
+    EDUCATION = "education", "Education"
+    EMPLOYMENT = "employment", "Employment"
+    HOUSING = "housing", "Housing"
+    HEALTH = "health", "Health"
+    LEGAL = "legal", "Legal"
+    FAMILY = "family", "Family"
+    PERSONAL = "personal", "Personal"
+
+
+class GoalStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    ACHIEVED = "achieved", "Achieved"
+    DROPPED = "dropped", "Dropped"
+
+
+@audited()
+class Goal(models.Model):
+    """A milestone of a client's life plan."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="goals")
+    domain = models.CharField(max_length=20, choices=GoalDomain)
+    description = models.CharField(max_length=300)
+    target_on = models.DateField("target date", null=True, blank=True)
+    status = models.CharField(max_length=20, choices=GoalStatus, default=GoalStatus.OPEN)
+    achieved_on = models.DateField(null=True, blank=True)
+    form_key = form_key_field()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    OPEN_STATUSES = (GoalStatus.OPEN, GoalStatus.IN_PROGRESS)
+
+    class Meta:
+        ordering = ["status", "target_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=GoalStatus.ACHIEVED) | Q(achieved_on__isnull=False), name="goal_achieved_has_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_domain_display()}: {self.description}"
+
+    def clean(self) -> None:
+        if self.status == GoalStatus.ACHIEVED and not self.achieved_on:
+            raise ValidationError({"achieved_on": "Give the date the goal was achieved."})
+        if self.status != GoalStatus.ACHIEVED and self.achieved_on:
+            raise ValidationError({"achieved_on": "Only an achieved goal has an achieved date."})
+        if self.achieved_on and self.achieved_on > local_today():
+            raise ValidationError({"achieved_on": "The achieved date is in the future."})
+
+
+class Partner(models.Model):
+    """A community partner organisation clients are referred to."""
+
+    name = models.CharField(max_length=150, unique=True)
+    services = models.CharField(max_length=300, blank=True, help_text="What they offer, e.g. job training, GED.")
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    address = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReferralStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    CONNECTED = "connected", "Connected"
+    COMPLETED = "completed", "Completed"
+    DECLINED = "declined", "Declined"
+
+
+@audited()
+class Referral(models.Model):
+    """A client referred to a partner for a service."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="referrals")
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="referrals")
+    service = models.CharField(max_length=150)
+    referred_on = models.DateField(default=local_today)
+    status = models.CharField(max_length=20, choices=ReferralStatus, default=ReferralStatus.PENDING)
+    completed_on = models.DateField(null=True, blank=True)
+    form_key = form_key_field()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-referred_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.service} at {self.partner}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.referred_on and self.referred_on > local_today():
+            errors["referred_on"] = "The referral date is in the future."
+        if self.status == ReferralStatus.COMPLETED and not self.completed_on:
+            errors["completed_on"] = "Give the date the service was completed."
+        if self.completed_on and self.referred_on and self.completed_on < self.referred_on:
+            errors["completed_on"] = "The completion date cannot be before the referral."
+        if errors:
+            raise ValidationError(errors)
