@@ -87,10 +87,12 @@ class FastTable(tables.Table):
 
     def _row_attrs(self, row) -> SafeString:
         """BoundRow.attrs, with the row attributes' callables called through the cached signatures."""
+        if type(row) is not BoundRow:
+            return row.attrs.as_html()  # pinned rows: as django-tables2 writes them
         arguments = {"table": self, "record": row.record}
         attrs = {name: _call(value, arguments) if callable(value) else value for name, value in self.row_attrs.items()}
-        if type(row) is not BoundRow or any(isinstance(value, dict) for value in attrs.values()):
-            return row.attrs.as_html()  # pinned rows, nested attributes: as django-tables2 writes them
+        if any(isinstance(value, dict) for value in attrs.values()):
+            return row.attrs.as_html()  # nested attributes: as django-tables2 writes them
         css = row.get_even_odd_css_class()
         attrs["class"] = f"{attrs['class']} {css}" if attrs.get("class") else css
         return AttributeDict(attrs).as_html()
