@@ -187,6 +187,8 @@ FILE_UPLOAD_HANDLERS = [
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Every table looks the same (caption, sort state for screen readers); the body is django-tables2's own,
+# except for tables built on core.tables.FastTable, which choose their own template.
 DJANGO_TABLES2_TEMPLATE = "django_tables2/peacekeeper.html"
 
 # Sessions end after inactivity and when the browser closes (issue: trust hardening).
