@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from incidents import counting
-from incidents.models import Incident, Involvement, InvolvementRole, Mediation, MediationOutcome, Weapon
+from incidents.models import Incident, Involvement, InvolvementRole, Mediation, MediationOutcome
 from outreach.models import Client, Contact, ExitReason, Goal, GoalDomain, GoalStatus, Referral, ReferralStatus
 
 HISTORY_YEARS = 5
@@ -225,27 +225,25 @@ def _violence_tables(quarter: Quarter, through: datetime.date, trend: list[count
 
 
 def _shooting_incidents(q_window, ytd_window) -> list[int]:
-    firearm = Q(weapon=Weapon.FIREARM)
     totals = Incident.objects.between(ytd_window[0], max(q_window[1], ytd_window[1])).aggregate(
-        q=Count("pk", filter=firearm & Q(occurred_at__gte=q_window[0], occurred_at__lt=q_window[1])),
-        ytd=Count("pk", filter=firearm & Q(occurred_at__lt=ytd_window[1])),
+        q=counting.shooting_incidents(Q(occurred_at__gte=q_window[0], occurred_at__lt=q_window[1])),
+        ytd=counting.shooting_incidents(Q(occurred_at__lt=ytd_window[1])),
     )
     return [totals["q"], totals["ytd"]]
 
 
 def _neighborhood_table(quarter: Quarter, q_window, ytd_window) -> Table:
     in_q = Q(occurred_at__gte=q_window[0], occurred_at__lt=q_window[1])
-    firearm = Q(weapon=Weapon.FIREARM)
     rows = (
         Incident.objects.between(*ytd_window)
         .values("neighborhood__name")
         .annotate(
-            h_q=Coalesce(Sum("killed", filter=in_q), 0),
-            n_q=Coalesce(Sum("injured", filter=in_q & firearm), 0),
-            s_q=Count("pk", filter=in_q & firearm),
-            h=Coalesce(Sum("killed"), 0),
-            n=Coalesce(Sum("injured", filter=firearm), 0),
-            s=Count("pk", filter=firearm),
+            h_q=counting.homicides(in_q),
+            n_q=counting.nonfatal_shooting_victims(in_q),
+            s_q=counting.shooting_incidents(in_q),
+            h=counting.HOMICIDES,
+            n=counting.NONFATAL_SHOOTING_VICTIMS,
+            s=counting.SHOOTING_INCIDENTS,
         )
         .order_by("neighborhood__name")
     )
@@ -379,8 +377,7 @@ def _response_table(quarter: Quarter, through: datetime.date) -> Table:
     ytd_start, _ = counting.year_to_date_window(quarter.year, through)
     shootings = (
         Incident.objects.between(ytd_start, end)
-        .filter(weapon=Weapon.FIREARM)
-        .with_victims()
+        .shootings_with_victims()
         .annotate_responded_in_time()
         .aggregate(
             q=Count("pk", filter=Q(occurred_at__gte=q_start)),

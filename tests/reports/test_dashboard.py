@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from outreach.caseloads import caseload_summary, peacekeeper_worklist, quarter_start
 from outreach.models import PossibleDuplicate, local_today
-from tests.factories import ClientFactory, ContactFactory, GoalFactory
+from tests.factories import ClientFactory, ContactFactory, GoalFactory, IncidentFactory
 
 TODAY = local_today()
 NOW = timezone.now()
@@ -90,3 +90,19 @@ def test_a_reassigned_clients_flag_leaves_the_old_peacekeepers_dashboard(peaceke
     jamal.primary_peacekeeper = other_peacekeeper
     jamal.save()
     assert peacekeeper_worklist(peacekeeper).flagged_contacts == []
+
+
+def test_a_knife_is_never_a_shooting_response_gap_on_the_manager_dashboard(client, manager):
+    two_days_ago = NOW - datetime.timedelta(days=2)
+    IncidentFactory(
+        case_number="KNIFE-1", kind="aggravated_assault", killed=0, injured=2, weapon="knife", occurred_at=two_days_ago
+    )
+    IncidentFactory(case_number="KNIFE-2", kind="homicide", killed=1, weapon="knife", occurred_at=two_days_ago)
+    IncidentFactory(
+        case_number="GUN-1", kind="nonfatal_shooting", killed=0, injured=1, weapon="firearm", occurred_at=two_days_ago
+    )
+    client.force_login(manager)
+    page = client.get("/").content.decode()
+    gaps = page[page.index("Shooting response gaps") :]
+    assert "GUN-1" in gaps
+    assert "KNIFE-1" not in page and "KNIFE-2" not in page

@@ -435,3 +435,23 @@ def test_exports_and_trend_query_counts_do_not_grow(client, analyst, django_asse
     ):
         with django_assert_num_queries(expected):
             assert client.get(url).status_code == 200
+
+
+def test_a_knife_is_never_a_shooting_in_the_report(db, peacekeeper, settings):
+    settings.TIME_ZONE = "America/Los_Angeles"
+    IncidentFactory(kind="aggravated_assault", killed=0, injured=2, weapon="knife", occurred_at=at(2018, 8, 1, 1))
+    IncidentFactory(kind="homicide", killed=1, injured=0, weapon="knife", occurred_at=at(2018, 8, 2, 1))
+    shooting = IncidentFactory(
+        kind="nonfatal_shooting", killed=0, injured=1, weapon="firearm", occurred_at=at(2018, 8, 3, 1)
+    )
+    Response.objects.create(incident=shooting, peacekeeper=peacekeeper, kind="scene", responded_at=at(2018, 8, 3, 3))
+    tables = {t.key: t for s in quarterly.build(Quarter(2018, 3)).sections for t in s.tables}
+    summary = dict(tables["violence_summary"].rows)
+    assert summary["Homicides"] == [1, 1]  # the knife homicide is a homicide
+    assert summary["Non-fatal shooting victims"] == [1, 1]
+    assert summary["Shooting incidents"] == [1, 1]
+    neighborhoods = dict(tables["violence_by_neighborhood"].rows)
+    assert neighborhoods["All neighborhoods"] == [1, 1, 1, 1, 1, 1]
+    responses = dict(tables["shooting_responses"].rows)
+    assert responses["Shootings with someone killed or wounded"] == [1, 1]
+    assert responses["Share responded within 24 hours (%)"] == [100.0, 100.0]
