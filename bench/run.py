@@ -232,8 +232,8 @@ def bench_pages() -> list[Page]:
     from django.utils import timezone
 
     from accounts.roles import Role
+    from core.quarters import Quarter
     from outreach.models import Client
-    from reports.quarterly import Quarter
 
     manager, _ = User.objects.get_or_create(username="bench-manager", defaults={"first_name": "Bench"})
     manager.groups.add(Group.objects.get(name=Role.MANAGER))

@@ -10,13 +10,13 @@ from accounts import access, lockout, roles
 from accounts.roles import primary_role
 from core import parameters
 from core.exports import csv_writer
+from core.quarters import Quarter
 from core.routers import replica_reads
 from incidents import counting
 from incidents.models import Incident
 from outreach import caseloads
 from outreach.models import PossibleDuplicate
 from reports import exports, quarterly
-from reports.quarterly import Quarter
 
 RESPONSE_GAP_DAYS = 30
 RESPONSE_GAP_LIMIT = 20

@@ -3,18 +3,12 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from outreach.caseloads import caseload_summary, peacekeeper_worklist, quarter_start
+from outreach.caseloads import caseload_summary, peacekeeper_worklist
 from outreach.models import PossibleDuplicate, local_today
 from tests.factories import ClientFactory, ContactFactory, GoalFactory, IncidentFactory
 
 TODAY = local_today()
 NOW = timezone.now()
-
-
-def test_quarters_start_on_the_first_of_january_april_july_october():
-    assert quarter_start(datetime.date(2018, 9, 30)) == datetime.date(2018, 7, 1)
-    assert quarter_start(datetime.date(2018, 10, 1)) == datetime.date(2018, 10, 1)
-    assert quarter_start(datetime.date(2020, 2, 29)) == datetime.date(2020, 1, 1)
 
 
 def test_the_worklist_lists_due_follow_ups_overdue_clients_and_recent_flags(peacekeeper, jamal, andre):
@@ -52,6 +46,13 @@ def test_the_caseload_summary_counts_each_peacekeeper(peacekeeper, other_peaceke
     assert grover.hours_30d == 1.5 and grover.goals_achieved_quarter == 1 and grover.over_cap
     assert grover.overdue_clients == 1  # the client with no contact since enrolment 190 days ago
     assert rows["maria"].active_clients == 0 and not rows["maria"].over_cap
+
+
+def test_the_caseload_summary_counts_goals_achieved_since_the_quarter_began(peacekeeper, jamal):
+    GoalFactory(client=jamal, status="achieved", achieved_on=datetime.date(2018, 9, 30))
+    GoalFactory(client=jamal, status="achieved", achieved_on=datetime.date(2018, 10, 1))
+    rows = {row.username: row for row in caseload_summary(today=datetime.date(2018, 11, 15))}
+    assert rows["grover"].goals_achieved_quarter == 1
 
 
 @pytest.mark.parametrize("size", [2, 20])
