@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from django.db.models import BooleanField, ExpressionWrapper, F, FloatField, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from accounts.roles import Role
+from accounts import roles
 from core.expressions import SubqueryCount, SubquerySum
 from core.quarters import Quarter
 from outreach.models import Client, Contact, Goal, GoalStatus, local_today
@@ -74,7 +74,7 @@ def caseload_summary(*, today: datetime.date | None = None) -> QuerySet:
         achieved_on__gte=Quarter.containing(today).first,
     )
     return (
-        User.objects.filter(groups__name=Role.PEACEKEEPER, is_active=True)
+        roles.active_peacekeepers()
         .annotate(
             active_clients=SubqueryCount(mine.active().values("pk")),
             overdue_clients=SubqueryCount(mine.with_activity().overdue(today).values("pk")),

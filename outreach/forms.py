@@ -3,18 +3,14 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from accounts.roles import Role
+from accounts import roles
 from core.form_keys import FormKeyMixin
 from core.forms import DateInput, DateTimeInput, LongSelect, StaleEditMixin, form_helper, row
 from outreach.models import Client, Contact, Goal, Referral, Topic
 
 
 def peacekeeper_choices():
-    return (
-        User.objects.filter(groups__name=Role.PEACEKEEPER, is_active=True)
-        .only("username", "first_name", "last_name")
-        .order_by("first_name", "last_name")
-    )
+    return roles.active_peacekeepers().only("username", "first_name", "last_name").order_by("first_name", "last_name")
 
 
 def peacekeeper_options() -> list[tuple[int, str]]:

@@ -48,6 +48,12 @@ def test_the_caseload_summary_counts_each_peacekeeper(peacekeeper, other_peaceke
     assert rows["maria"].active_clients == 0 and not rows["maria"].over_cap
 
 
+def test_the_caseload_summary_leaves_out_deactivated_peacekeepers(peacekeeper, other_peacekeeper):
+    other_peacekeeper.is_active = False
+    other_peacekeeper.save()
+    assert [row.username for row in caseload_summary()] == ["grover"]
+
+
 def test_the_caseload_summary_counts_goals_achieved_since_the_quarter_began(peacekeeper, jamal):
     GoalFactory(client=jamal, status="achieved", achieved_on=datetime.date(2018, 9, 30))
     GoalFactory(client=jamal, status="achieved", achieved_on=datetime.date(2018, 10, 1))
