@@ -8,6 +8,7 @@ from django.utils import timezone
 from pghistory.models import Event
 
 from accounts import roles
+from core.people import display_name
 from outreach.models import Client, ClientCodeSequence, Contact, PossibleDuplicate, SecondaryPeacekeeper
 
 
@@ -34,7 +35,7 @@ def _check_team(*, primary: User | None, secondary: list[User]) -> None:
     errors = {}
     if primary is not None and primary in secondary:
         errors["secondary_peacekeepers"] = "The primary peacekeeper cannot also be a secondary peacekeeper."
-    outsiders = [u.get_full_name() or u.username for u in secondary if not roles.is_peacekeeper(u)]
+    outsiders = [display_name(u) for u in secondary if not roles.is_peacekeeper(u)]
     if outsiders:
         errors["secondary_peacekeepers"] = "Only members of the Peacekeeper group can be assigned: " + ", ".join(
             outsiders
