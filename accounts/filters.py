@@ -4,11 +4,12 @@ from django.contrib.auth.models import User
 from accounts.models import AccessLog
 from core.lists import label_date_range
 from core.parameters import BoundedDateRangeFilter
+from core.people import display_name
 
 
 class UserChoiceField(django_filters.fields.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
-        return obj.get_full_name() or obj.username
+        return display_name(obj)
 
 
 class UserFilter(django_filters.ModelChoiceFilter):

@@ -8,6 +8,7 @@ group names directly.
 from enum import StrEnum
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import QuerySet
 
 
 class Role(StrEnum):
@@ -29,6 +30,16 @@ def roles_of(user: User | AnonymousUser) -> frozenset[Role]:
         cached = frozenset(Role(name) for name in names)
         setattr(user, _CACHE_ATTR, cached)
     return cached
+
+
+def peacekeepers() -> QuerySet[User]:
+    """Everyone in the peacekeepers' group, active or not (a record they were on must still save)."""
+    return User.objects.filter(groups__name=Role.PEACEKEEPER)
+
+
+def active_peacekeepers() -> QuerySet[User]:
+    """The peacekeepers who may be assigned work today: in the group and not deactivated."""
+    return peacekeepers().filter(is_active=True)
 
 
 def is_admin(user: User | AnonymousUser) -> bool:

@@ -1,6 +1,7 @@
 import django_tables2 as tables
 
 from accounts.models import AccessLog
+from core.people import display_name
 from core.tables import DateTimeColumn, PaginatedTable, visible_from
 
 
@@ -22,4 +23,4 @@ class AccessLogTable(PaginatedTable):
     caption = "Access log"
 
     def render_user(self, value) -> str:
-        return value.get_full_name() or value.username
+        return display_name(value)

@@ -231,19 +231,15 @@ def bench_pages() -> list[Page]:
     from django.db.models import Count
     from django.utils import timezone
 
+    from accounts import roles
     from accounts.roles import Role
+    from core.quarters import Quarter
     from outreach.models import Client
-    from reports.quarterly import Quarter
 
     manager, _ = User.objects.get_or_create(username="bench-manager", defaults={"first_name": "Bench"})
     manager.groups.add(Group.objects.get(name=Role.MANAGER))
     # The peacekeeper with the biggest caseload; the client closest to 300 contacts.
-    peacekeeper = (
-        User.objects.filter(groups__name=Role.PEACEKEEPER)
-        .annotate(n=Count("primary_clients"))
-        .order_by("-n", "pk")
-        .first()
-    )
+    peacekeeper = roles.peacekeepers().annotate(n=Count("primary_clients")).order_by("-n", "pk").first()
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT client_id, count(*) FROM outreach_contact"

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from core.history import last_change_by
+from core.people import display_name
 
 
 class StaleEditMixin(forms.ModelForm):
@@ -46,7 +47,7 @@ class StaleEditMixin(forms.ModelForm):
         if current is not None and cleaned.get("loaded_version") != current.isoformat():
             when = formats.date_format(timezone.localtime(current), "DATETIME_FORMAT")
             user = last_change_by(self.instance) if hasattr(self.instance, "events") else None
-            who = (user.get_full_name() or user.username) if user else "Someone else"
+            who = display_name(user) or "Someone else"
             self.data = self.data.copy()
             self.data[self.add_prefix("loaded_version")] = current.isoformat()
             raise forms.ValidationError(

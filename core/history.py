@@ -6,6 +6,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Model
 from pghistory.models import MiddlewareEvents
 
+from core.people import display_name
+
 PER_PAGE = 50
 HIDDEN_FIELDS = {"updated_at", "created_at", "id"}
 ACTIONS = {"insert": "created", "update": "changed", "delete": "deleted"}
@@ -35,7 +37,7 @@ def _model_label(event_model: str) -> str:
 
 
 def _name(user: User | None, user_id) -> str:
-    return (user.get_full_name() or user.username) if user else f"user #{user_id}"
+    return display_name(user) if user else f"user #{user_id}"
 
 
 def events_for(obj: Model, *, page: str | int | None = 1) -> Page:

@@ -2,6 +2,10 @@
 
 - homicides: the sum of `killed` over incidents in the window (victims, not incidents);
 - non-fatal shooting victims: the sum of `injured` over incidents with weapon firearm;
+- shooting incidents: incidents with weapon firearm, whether or not anyone was hit
+  (`Incident.objects.shootings()`); the shooting-response share is over shootings with someone
+  killed or wounded (`Incident.objects.shootings_with_victims()`). A knife homicide is a
+  homicide, never a shooting;
 - windows are in the program's local time zone (settings.TIME_ZONE): an incident at 23:30 on
   31 December local time belongs to that year even though it is 1 January in UTC;
 - year to date through D, for year Y: 1 January Y through the month/day of D in Y, inclusive;
@@ -12,19 +16,32 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from incidents.models import Incident, IncidentKind, Weapon
+from incidents.models import COUNTED, SHOOTING, Incident
 
-HOMICIDES = Coalesce(Sum("killed"), 0)
-NONFATAL_SHOOTING_VICTIMS = Coalesce(Sum("injured", filter=Q(weapon=Weapon.FIREARM)), 0)
-# Only these incidents can add to either sum; filtering on it lets PostgreSQL use the partial
-# index Incident.Meta "incident_victims" instead of reading every incident (a pure speed-up:
-# the sums are the same).
-CONTRIBUTES = Q(killed__gt=0) | Q(injured__gt=0, weapon=Weapon.FIREARM)
+
+def homicides(within: Q | None = None) -> Coalesce:
+    """The aggregate: victims killed (not incidents), over the rows `within` selects (all by default)."""
+    return Coalesce(Sum("killed", filter=within), 0)
+
+
+def nonfatal_shooting_victims(within: Q | None = None) -> Coalesce:
+    """The aggregate: people wounded by a firearm who survived."""
+    return Coalesce(Sum("injured", filter=SHOOTING & (within or Q())), 0)
+
+
+def shooting_incidents(within: Q | None = None) -> Count:
+    """The aggregate: incidents with a firearm, whether or not anyone was hit."""
+    return Count("pk", filter=SHOOTING & (within or Q()))
+
+
+HOMICIDES = homicides()
+NONFATAL_SHOOTING_VICTIMS = nonfatal_shooting_victims()
+SHOOTING_INCIDENTS = shooting_incidents()
 
 
 def local_midnight(day: datetime.date) -> datetime.datetime:
@@ -60,7 +77,7 @@ class Violence:
 def violence_between(start: datetime.datetime, end: datetime.datetime, queryset=None) -> Violence:
     """Homicides and non-fatal shooting victims in [start, end), in one aggregate query."""
     queryset = Incident.objects.all() if queryset is None else queryset
-    totals = queryset.between(start, end).filter(CONTRIBUTES).aggregate(h=HOMICIDES, n=NONFATAL_SHOOTING_VICTIMS)
+    totals = queryset.between(start, end).filter(COUNTED).aggregate(h=HOMICIDES, n=NONFATAL_SHOOTING_VICTIMS)
     return Violence(homicides=totals["h"], nonfatal_shooting_victims=totals["n"])
 
 
@@ -85,7 +102,7 @@ def violence_by_year(first_year: int, through: datetime.date) -> list[YearRow]:
     bounds.append(year_window(through.year)[1])
     rows = (
         Incident.objects.between(bounds[0], bounds[-1])
-        .filter(CONTRIBUTES)
+        .filter(COUNTED)
         .annotate(bucket=RawSQL("width_bucket(occurred_at, %s::timestamptz[])", [bounds]))
         .values("bucket")
         .annotate(h=HOMICIDES, n=NONFATAL_SHOOTING_VICTIMS)
@@ -100,6 +117,3 @@ def violence_by_year(first_year: int, through: datetime.date) -> list[YearRow]:
             totals[year][2] += row["h"]
             totals[year][3] += row["n"]
     return [YearRow(year, *totals[year]) for year in years]
-
-
-SHOOTING_KINDS = (IncidentKind.HOMICIDE, IncidentKind.NONFATAL_SHOOTING, IncidentKind.SHOTS_FIRED)

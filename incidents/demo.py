@@ -6,10 +6,9 @@ and current-year activity so the dashboards have something to show today."""
 import datetime
 import random
 
-from django.contrib.auth.models import User
 from django.utils import timezone
 
-from accounts.roles import Role
+from accounts import roles
 from incidents.models import (
     Incident,
     IncidentKind,
@@ -113,7 +112,7 @@ def _year_of_incidents(rng, year, homicides, first, last, neighborhoods) -> list
 
 
 def _responses_and_people(rng, today: datetime.date) -> None:
-    peacekeepers = list(User.objects.filter(groups__name=Role.PEACEKEEPER))
+    peacekeepers = list(roles.peacekeepers())
     clients = list(Client.objects.exclude(status="exited"))
     if not peacekeepers:
         return

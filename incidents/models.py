@@ -53,14 +53,31 @@ RESPONSE_WINDOW = datetime.timedelta(hours=24)
 EARLIEST_INCIDENT = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
 MAX_VICTIMS = 100
 
+# The counting rules' conditions (SPEC sections 4 and 6), written once: the queryset methods below
+# and the sums in incidents.counting are built on them.
+SHOOTING = Q(weapon=Weapon.FIREARM)  # a shooting is an incident with a firearm, whether or not anyone was hit
+WITH_VICTIMS = Q(killed__gt=0) | Q(injured__gt=0)
+# The only incidents that add to homicides or non-fatal shooting victims (also the partial index
+# "incident_victims" below, so the counts read it instead of every incident).
+COUNTED = Q(killed__gt=0) | (Q(injured__gt=0) & SHOOTING)
+
 
 class IncidentQuerySet(models.QuerySet):
     def between(self, start: datetime.datetime, end: datetime.datetime) -> "IncidentQuerySet":
         """Incidents with start <= occurred_at < end (aware datetimes; see incidents.counting)."""
         return self.filter(occurred_at__gte=start, occurred_at__lt=end)
 
+    def shootings(self) -> "IncidentQuerySet":
+        """Incidents with a firearm, whether or not anyone was hit: the report's shooting incidents."""
+        return self.filter(SHOOTING)
+
     def with_victims(self) -> "IncidentQuerySet":
-        return self.filter(Q(killed__gt=0) | Q(injured__gt=0))
+        """Incidents with someone killed or injured, by any weapon."""
+        return self.filter(WITH_VICTIMS)
+
+    def shootings_with_victims(self) -> "IncidentQuerySet":
+        """Shootings with someone killed or wounded: the ones a peacekeeper response is measured on."""
+        return self.shootings().with_victims()
 
     def annotate_responded_in_time(self) -> "IncidentQuerySet":
         """Flag incidents a peacekeeper responded to within 24 hours of when they occurred."""
@@ -72,8 +89,8 @@ class IncidentQuerySet(models.QuerySet):
         return self.annotate(responded_in_time=Exists(in_time))
 
     def response_gaps(self) -> "IncidentQuerySet":
-        """Incidents with people killed or injured and no response within 24 hours."""
-        return self.with_victims().annotate_responded_in_time().filter(responded_in_time=False)
+        """Shootings with someone killed or wounded and no response within 24 hours."""
+        return self.shootings_with_victims().annotate_responded_in_time().filter(responded_in_time=False)
 
 
 @audited()
@@ -117,7 +134,7 @@ class Incident(models.Model):
             models.Index(
                 fields=["occurred_at"],
                 include=["killed", "injured", "weapon"],
-                condition=Q(killed__gt=0) | Q(injured__gt=0, weapon="firearm"),
+                condition=COUNTED,
                 name="incident_victims",
             ),
         ]

@@ -1,12 +1,10 @@
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.contrib.auth.models import User
 from django.db import models
 from pghistory.admin import EventsAdmin
 
-from accounts import access
-from accounts.roles import Role
+from accounts import access, roles
 from outreach.models import Client, Contact, Goal, Neighborhood, Partner, Referral, SecondaryPeacekeeper
 
 
@@ -111,7 +109,7 @@ class PeacekeeperLinkInline(admin.TabularInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user":
             # Inactive peacekeepers too: a case or mediation they were on must still save.
-            kwargs["queryset"] = User.objects.filter(groups__name=Role.PEACEKEEPER).order_by("first_name", "last_name")
+            kwargs["queryset"] = roles.peacekeepers().order_by("first_name", "last_name")
             kwargs["label"] = "Peacekeeper"
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

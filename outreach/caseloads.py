@@ -8,17 +8,14 @@ from django.contrib.auth.models import User
 from django.db.models import BooleanField, ExpressionWrapper, F, FloatField, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from accounts.roles import Role
+from accounts import roles
 from core.expressions import SubqueryCount, SubquerySum
+from core.quarters import Quarter
 from outreach.models import Client, Contact, Goal, GoalStatus, local_today
 
 WORKLIST_LIMIT = 20
 FLAG_WINDOW_DAYS = 7
 ACTIVITY_WINDOW_DAYS = 30
-
-
-def quarter_start(day: datetime.date) -> datetime.date:
-    return datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
 @dataclass
@@ -72,10 +69,12 @@ def caseload_summary(*, today: datetime.date | None = None) -> QuerySet:
     mine = Client.objects.filter(primary_peacekeeper=OuterRef("pk"))
     contacts = Contact.objects.filter(peacekeeper=OuterRef("pk"), occurred_at__gte=since)
     goals = Goal.objects.filter(
-        client__primary_peacekeeper=OuterRef("pk"), status=GoalStatus.ACHIEVED, achieved_on__gte=quarter_start(today)
+        client__primary_peacekeeper=OuterRef("pk"),
+        status=GoalStatus.ACHIEVED,
+        achieved_on__gte=Quarter.containing(today).first,
     )
     return (
-        User.objects.filter(groups__name=Role.PEACEKEEPER, is_active=True)
+        roles.active_peacekeepers()
         .annotate(
             active_clients=SubqueryCount(mine.active().values("pk")),
             overdue_clients=SubqueryCount(mine.with_activity().overdue(today).values("pk")),

@@ -4,10 +4,9 @@
 import datetime
 import random
 
-from django.contrib.auth.models import User
 from django.utils import timezone
 
-from accounts.roles import Role
+from accounts import roles
 from outreach import services
 from outreach.models import (
     Client,
@@ -141,7 +140,7 @@ def seed_clients(*, seed: int = 2018) -> int:
     if Client.objects.exists():
         return 0
     rng = random.Random(seed)
-    peacekeepers = list(User.objects.filter(groups__name=Role.PEACEKEEPER).order_by("username"))
+    peacekeepers = list(roles.peacekeepers().order_by("username"))
     if not peacekeepers:
         return 0
     neighborhoods = list(Neighborhood.objects.all())

@@ -3,37 +3,33 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from accounts.roles import Role
+from accounts import roles
 from core.form_keys import FormKeyMixin
 from core.forms import DateInput, DateTimeInput, LongSelect, StaleEditMixin, form_helper, row
+from core.people import display_name
 from outreach import services
 from outreach.models import Client, Contact, Goal, Referral, Topic
 
 
 def peacekeeper_choices():
-    return (
-        User.objects.filter(groups__name=Role.PEACEKEEPER, is_active=True)
-        .only("username", "first_name", "last_name")
-        .order_by("first_name", "last_name")
-    )
+    return roles.active_peacekeepers().only("username", "first_name", "last_name").order_by("first_name", "last_name")
 
 
 def peacekeeper_options() -> list[tuple[int, str]]:
     """(id, name) of the active peacekeepers, for a picker that needs no User objects (a filter bar)."""
-    rows = peacekeeper_choices().values_list("pk", "username", "first_name", "last_name")
-    return [(pk, f"{first} {last}".strip() or username) for pk, username, first, last in rows]
+    return [(user.pk, display_name(user)) for user in peacekeeper_choices()]
 
 
 class PeacekeeperChoiceField(forms.ModelChoiceField):
     widget = LongSelect
 
     def label_from_instance(self, obj: User) -> str:
-        return obj.get_full_name() or obj.username
+        return display_name(obj)
 
 
 class PeacekeeperMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: User) -> str:
-        return obj.get_full_name() or obj.username
+        return display_name(obj)
 
 
 PERSON_FIELDS = ["first_name", "last_name", "nickname", "date_of_birth", "gender", "phone", "address", "neighborhood"]

@@ -19,6 +19,7 @@ from django.utils import timezone
 from pghistory.models import Event
 
 from accounts import roles
+from core.people import display_name
 from core.services import audited_by, model_save
 from outreach.models import Client, ClientCodeSequence, Contact, Goal, PossibleDuplicate, Referral, SecondaryPeacekeeper
 
@@ -62,7 +63,7 @@ def _check_team(*, primary: User | None, secondary: list[User]) -> None:
     errors = {}
     if primary is not None and primary in secondary:
         errors["secondary_peacekeepers"] = "The primary peacekeeper cannot also be a secondary peacekeeper."
-    outsiders = [u.get_full_name() or u.username for u in secondary if not roles.is_peacekeeper(u)]
+    outsiders = [display_name(u) for u in secondary if not roles.is_peacekeeper(u)]
     if outsiders:
         errors["secondary_peacekeepers"] = "Only members of the Peacekeeper group can be assigned: " + ", ".join(
             outsiders

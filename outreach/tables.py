@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
+from core.people import display_name
 from core.tables import DateColumn, PaginatedTable, visible_from
 from outreach.models import Client, ClientStatus, RiskLevel, local_today
 
@@ -73,7 +74,7 @@ class ClientTable(PaginatedTable):
         return badge(STATUS_BADGES[record.status], record.get_status_display())
 
     def render_primary_peacekeeper(self, value):
-        return value.get_full_name() or value.username
+        return display_name(value)
 
     def render_days_since(self, record: Client):
         if record.status == ClientStatus.EXITED:

@@ -8,6 +8,7 @@ from django.urls import path, reverse
 
 from accounts import access, roles
 from accounts.admin_site import AdminSection
+from core.quarters import Quarter
 from reports import quarterly, views
 
 QUARTERS_LISTED = 4
@@ -20,7 +21,7 @@ def _urls(site: admin.AdminSite) -> list:
         context = {
             **site.each_context(request),
             "title": "Reports",
-            "quarters": quarterly.Quarter.recent(QUARTERS_LISTED),
+            "quarters": Quarter.recent(QUARTERS_LISTED),
         }
         return TemplateResponse(request, "admin/reports_index.html", context)
 
@@ -56,7 +57,7 @@ def _index_entry(request: HttpRequest) -> dict | None:
             "view_only": True,
             "perms": {"view": True},
         }
-        for q in quarterly.Quarter.recent(QUARTERS_LISTED)
+        for q in Quarter.recent(QUARTERS_LISTED)
     ]
     return {
         "name": "Reports",

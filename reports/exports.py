@@ -10,12 +10,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from core.exports import csv_writer, xlsx_append
-from reports.publication import PUBLIC_NOTICE, chart_data, headline, published_tables, trend_chart
+from reports.publication import PUBLIC_NOTICE, headline, published_tables
 from reports.quarterly import Report
-
-# reports/views.py still reads the publication helpers through this module: they are named here
-# until its calls say reports.publication (a change to its body, left to the change that owns it).
-__all__ = ["CSV_HEADER", "chart_data", "headline", "published_tables", "to_csv", "to_xlsx", "trend_chart"]
 
 CSV_HEADER = ["section", "table", "metric", "period", "value"]
 

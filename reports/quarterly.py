@@ -12,61 +12,13 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.quarters import Quarter
 from incidents import counting
-from incidents.models import Incident, Involvement, InvolvementRole, Mediation, MediationOutcome, Weapon
+from incidents.models import Incident, Involvement, InvolvementRole, Mediation, MediationOutcome
 from outreach.models import Client, Contact, ExitReason, Goal, GoalDomain, GoalStatus, Referral, ReferralStatus
 
 HISTORY_YEARS = 5
 CONTACT_WINDOW_DAYS = 30
-QUARTER_MONTHS = {1: (1, 3), 2: (4, 6), 3: (7, 9), 4: (10, 12)}
-
-
-@dataclass(frozen=True)
-class Quarter:
-    year: int
-    number: int
-
-    def __post_init__(self) -> None:
-        if self.number not in QUARTER_MONTHS:
-            raise ValueError("A quarter is 1, 2, 3 or 4.")
-        if not 1900 <= self.year <= 2999:
-            raise ValueError("The year is out of range.")
-
-    @classmethod
-    def containing(cls, day: datetime.date) -> "Quarter":
-        return cls(day.year, (day.month - 1) // 3 + 1)
-
-    @property
-    def first(self) -> datetime.date:
-        return datetime.date(self.year, QUARTER_MONTHS[self.number][0], 1)
-
-    @property
-    def last(self) -> datetime.date:
-        month = QUARTER_MONTHS[self.number][1]
-        return datetime.date(self.year + (month == 12), month % 12 + 1, 1) - datetime.timedelta(days=1)
-
-    @property
-    def label(self) -> str:
-        return f"Q{self.number} {self.year}"
-
-    @property
-    def months(self) -> str:
-        return f"{self.first:%B} to {self.last:%B} {self.year}"
-
-    @property
-    def ytd_months(self) -> str:
-        return f"January to {self.last:%B}"
-
-    def previous(self) -> "Quarter":
-        return Quarter(self.year, self.number - 1) if self.number > 1 else Quarter(self.year - 1, 4)
-
-    @classmethod
-    def recent(cls, count: int, today: datetime.date | None = None) -> list["Quarter"]:
-        """The quarter containing today (the program's local date) and the count - 1 before it, newest first."""
-        quarters = [cls.containing(today or timezone.localdate())]
-        while len(quarters) < count:
-            quarters.append(quarters[-1].previous())
-        return quarters
 
 
 @dataclass
@@ -225,27 +177,25 @@ def _violence_tables(quarter: Quarter, through: datetime.date, trend: list[count
 
 
 def _shooting_incidents(q_window, ytd_window) -> list[int]:
-    firearm = Q(weapon=Weapon.FIREARM)
     totals = Incident.objects.between(ytd_window[0], max(q_window[1], ytd_window[1])).aggregate(
-        q=Count("pk", filter=firearm & Q(occurred_at__gte=q_window[0], occurred_at__lt=q_window[1])),
-        ytd=Count("pk", filter=firearm & Q(occurred_at__lt=ytd_window[1])),
+        q=counting.shooting_incidents(Q(occurred_at__gte=q_window[0], occurred_at__lt=q_window[1])),
+        ytd=counting.shooting_incidents(Q(occurred_at__lt=ytd_window[1])),
     )
     return [totals["q"], totals["ytd"]]
 
 
 def _neighborhood_table(quarter: Quarter, q_window, ytd_window) -> Table:
     in_q = Q(occurred_at__gte=q_window[0], occurred_at__lt=q_window[1])
-    firearm = Q(weapon=Weapon.FIREARM)
     rows = (
         Incident.objects.between(*ytd_window)
         .values("neighborhood__name")
         .annotate(
-            h_q=Coalesce(Sum("killed", filter=in_q), 0),
-            n_q=Coalesce(Sum("injured", filter=in_q & firearm), 0),
-            s_q=Count("pk", filter=in_q & firearm),
-            h=Coalesce(Sum("killed"), 0),
-            n=Coalesce(Sum("injured", filter=firearm), 0),
-            s=Count("pk", filter=firearm),
+            h_q=counting.homicides(in_q),
+            n_q=counting.nonfatal_shooting_victims(in_q),
+            s_q=counting.shooting_incidents(in_q),
+            h=counting.HOMICIDES,
+            n=counting.NONFATAL_SHOOTING_VICTIMS,
+            s=counting.SHOOTING_INCIDENTS,
         )
         .order_by("neighborhood__name")
     )
@@ -379,8 +329,7 @@ def _response_table(quarter: Quarter, through: datetime.date) -> Table:
     ytd_start, _ = counting.year_to_date_window(quarter.year, through)
     shootings = (
         Incident.objects.between(ytd_start, end)
-        .filter(weapon=Weapon.FIREARM)
-        .with_victims()
+        .shootings_with_victims()
         .annotate_responded_in_time()
         .aggregate(
             q=Count("pk", filter=Q(occurred_at__gte=q_start)),

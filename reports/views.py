@@ -10,13 +10,13 @@ from accounts import access, lockout, roles
 from accounts.roles import primary_role
 from core import parameters
 from core.exports import csv_writer
+from core.quarters import Quarter
 from core.routers import replica_reads
 from incidents import counting
 from incidents.models import Incident
 from outreach import caseloads
 from outreach.models import PossibleDuplicate
-from reports import exports, quarterly
-from reports.quarterly import Quarter
+from reports import exports, publication, quarterly
 
 RESPONSE_GAP_DAYS = 30
 RESPONSE_GAP_LIMIT = 20
@@ -72,7 +72,7 @@ def _trend_chart(rows: list[counting.YearRow], through: datetime.date) -> dict:
         (str(r.year), [r.homicides_ytd, r.homicides, r.nonfatal_shooting_victims_ytd, r.nonfatal_shooting_victims])
         for r in rows
     ]
-    return exports.chart_data(figures, through)
+    return publication.chart_data(figures, through)
 
 
 def _require_reports(request: HttpRequest) -> None:
@@ -130,14 +130,14 @@ def quarterly_report(request: HttpRequest, year: int, quarter: int) -> HttpRespo
 
 def quarterly_context(report: quarterly.Report, *, public: bool) -> dict:
     """What the HTML report shows (also used by the admin's copy of the page)."""
-    sections, notes = exports.published_tables(report, public=public)
+    sections, notes = publication.published_tables(report, public=public)
     return {
         "report": report,
-        "headline": exports.headline(report, sections, public=public),
+        "headline": publication.headline(report, sections, public=public),
         "sections": sections,
         "public": public,
         "suppressed": notes,
-        "trend_chart": exports.trend_chart(sections, report.through),
+        "trend_chart": publication.trend_chart(sections, report.through),
         "previous": _previous_quarter(report.quarter),
     }
 

@@ -3,6 +3,7 @@ from django.contrib.auth.models import AnonymousUser, Group, User
 
 from accounts import roles
 from accounts.roles import Role
+from tests.factories import UserFactory
 
 
 @pytest.mark.django_db
@@ -67,3 +68,11 @@ def test_primary_role_prefers_the_widest_view(peacekeeper, admin_user):
     peacekeeper.groups.add(Group.objects.get(name="Manager"))
     assert roles.primary_role(User.objects.get(pk=peacekeeper.pk)) == "manager"
     assert roles.primary_role(admin_user) == "admin"
+
+
+def test_active_peacekeepers_are_the_peacekeepers_group_less_the_deactivated(peacekeeper, other_peacekeeper, manager):
+    other_peacekeeper.is_active = False
+    other_peacekeeper.save()
+    UserFactory(username="boss", is_superuser=True)
+    assert set(roles.peacekeepers()) == {peacekeeper, other_peacekeeper}
+    assert list(roles.active_peacekeepers()) == [peacekeeper]

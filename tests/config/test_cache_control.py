@@ -6,7 +6,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from reports.quarterly import Quarter
+from core.quarters import Quarter
 
 
 def _directives(response) -> set[str]:

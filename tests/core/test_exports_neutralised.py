@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.exports import neutralise
-from reports.quarterly import Quarter
+from core.quarters import Quarter
 from tests.factories import ClientFactory, IncidentFactory, NeighborhoodFactory
 
 HOSTILE_NAMES = [

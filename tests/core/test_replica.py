@@ -15,11 +15,12 @@ django.setup()
 from django.utils import timezone
 from accounts import access
 from accounts.models import AccessLog
+from core.quarters import Quarter
 from core.routers import replica_reads
 from incidents import counting
 from reports import quarterly
 with replica_reads():
-    report = quarterly.build(quarterly.Quarter(2018, 1))
+    report = quarterly.build(Quarter(2018, 1))
     access.record(None, "export", "written inside a replica block")
 print("report", report.sections[0].tables[0].rows[0][1][1])
 print("outside", counting.violence_between(*counting.year_window(2018)).homicides)

@@ -5,9 +5,11 @@ import random
 import zoneinfo
 
 import pytest
+from django.db.models import Q
 from django.utils import timezone
 
 from incidents import counting
+from incidents.models import Incident
 from tests.factories import IncidentFactory
 
 UTC = datetime.UTC
@@ -120,3 +122,53 @@ def test_violence_by_year_agrees_with_the_window_rule_on_every_year(db, through)
         ytd = counting.violence_between(*counting.year_to_date_window(row.year, through))
         assert (row.homicides, row.nonfatal_shooting_victims) == (whole.homicides, whole.nonfatal_shooting_victims)
         assert (row.homicides_ytd, row.nonfatal_shooting_victims_ytd) == (ytd.homicides, ytd.nonfatal_shooting_victims)
+
+
+def _knife_and_gun(day: datetime.datetime) -> dict[str, Incident]:
+    """A knife assault with injuries, a knife homicide, a shooting that hit nobody and one that did."""
+    return {
+        "knife assault": IncidentFactory(
+            kind="aggravated_assault", killed=0, injured=2, weapon="knife", occurred_at=day
+        ),
+        "knife homicide": IncidentFactory(kind="homicide", killed=1, injured=0, weapon="knife", occurred_at=day),
+        "shots fired": IncidentFactory(kind="shots_fired", killed=0, injured=0, weapon="firearm", occurred_at=day),
+        "shooting": IncidentFactory(kind="nonfatal_shooting", killed=0, injured=1, weapon="firearm", occurred_at=day),
+    }
+
+
+def _names(made: dict[str, Incident], queryset) -> set[str]:
+    return {name for name, incident in made.items() if queryset.filter(pk=incident.pk).exists()}
+
+
+def test_a_shooting_is_an_incident_with_a_firearm_whether_or_not_anyone_was_hit(db):
+    made = _knife_and_gun(timezone.now() - datetime.timedelta(days=2))
+    assert _names(made, Incident.objects.shootings()) == {"shots fired", "shooting"}
+    assert _names(made, Incident.objects.with_victims()) == {"knife assault", "knife homicide", "shooting"}
+    assert _names(made, Incident.objects.shootings_with_victims()) == {"shooting"}
+
+
+def test_a_response_gap_is_a_shooting_with_victims_and_no_response(db):
+    made = _knife_and_gun(timezone.now() - datetime.timedelta(days=2))
+    assert _names(made, Incident.objects.response_gaps()) == {"shooting"}
+
+
+def test_the_sums_count_a_knife_homicide_as_a_homicide_and_never_as_a_shooting(db):
+    _knife_and_gun(at(2018, 3, 1, 12))
+    IncidentFactory(kind="homicide", killed=2, injured=1, weapon="firearm", occurred_at=at(2018, 4, 1, 12))
+    march = Q(occurred_at__lt=at(2018, 4, 1))
+    totals = Incident.objects.aggregate(
+        homicides=counting.HOMICIDES,
+        victims=counting.NONFATAL_SHOOTING_VICTIMS,
+        shootings=counting.SHOOTING_INCIDENTS,
+        homicides_march=counting.homicides(march),
+        victims_march=counting.nonfatal_shooting_victims(march),
+        shootings_march=counting.shooting_incidents(march),
+    )
+    assert totals == {
+        "homicides": 3,
+        "victims": 2,
+        "shootings": 3,
+        "homicides_march": 1,
+        "victims_march": 1,
+        "shootings_march": 2,
+    }

@@ -3,18 +3,12 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from outreach.caseloads import caseload_summary, peacekeeper_worklist, quarter_start
+from outreach.caseloads import caseload_summary, peacekeeper_worklist
 from outreach.models import PossibleDuplicate, local_today
-from tests.factories import ClientFactory, ContactFactory, GoalFactory
+from tests.factories import ClientFactory, ContactFactory, GoalFactory, IncidentFactory
 
 TODAY = local_today()
 NOW = timezone.now()
-
-
-def test_quarters_start_on_the_first_of_january_april_july_october():
-    assert quarter_start(datetime.date(2018, 9, 30)) == datetime.date(2018, 7, 1)
-    assert quarter_start(datetime.date(2018, 10, 1)) == datetime.date(2018, 10, 1)
-    assert quarter_start(datetime.date(2020, 2, 29)) == datetime.date(2020, 1, 1)
 
 
 def test_the_worklist_lists_due_follow_ups_overdue_clients_and_recent_flags(peacekeeper, jamal, andre):
@@ -54,6 +48,19 @@ def test_the_caseload_summary_counts_each_peacekeeper(peacekeeper, other_peaceke
     assert rows["maria"].active_clients == 0 and not rows["maria"].over_cap
 
 
+def test_the_caseload_summary_leaves_out_deactivated_peacekeepers(peacekeeper, other_peacekeeper):
+    other_peacekeeper.is_active = False
+    other_peacekeeper.save()
+    assert [row.username for row in caseload_summary()] == ["grover"]
+
+
+def test_the_caseload_summary_counts_goals_achieved_since_the_quarter_began(peacekeeper, jamal):
+    GoalFactory(client=jamal, status="achieved", achieved_on=datetime.date(2018, 9, 30))
+    GoalFactory(client=jamal, status="achieved", achieved_on=datetime.date(2018, 10, 1))
+    rows = {row.username: row for row in caseload_summary(today=datetime.date(2018, 11, 15))}
+    assert rows["grover"].goals_achieved_quarter == 1
+
+
 @pytest.mark.parametrize("size", [2, 20])
 def test_the_peacekeeper_dashboard_query_count_stays_flat(client, peacekeeper, django_assert_max_num_queries, size):
     for record in ClientFactory.create_batch(size, primary_peacekeeper=peacekeeper):
@@ -90,3 +97,19 @@ def test_a_reassigned_clients_flag_leaves_the_old_peacekeepers_dashboard(peaceke
     jamal.primary_peacekeeper = other_peacekeeper
     jamal.save()
     assert peacekeeper_worklist(peacekeeper).flagged_contacts == []
+
+
+def test_a_knife_is_never_a_shooting_response_gap_on_the_manager_dashboard(client, manager):
+    two_days_ago = NOW - datetime.timedelta(days=2)
+    IncidentFactory(
+        case_number="KNIFE-1", kind="aggravated_assault", killed=0, injured=2, weapon="knife", occurred_at=two_days_ago
+    )
+    IncidentFactory(case_number="KNIFE-2", kind="homicide", killed=1, weapon="knife", occurred_at=two_days_ago)
+    IncidentFactory(
+        case_number="GUN-1", kind="nonfatal_shooting", killed=0, injured=1, weapon="firearm", occurred_at=two_days_ago
+    )
+    client.force_login(manager)
+    page = client.get("/").content.decode()
+    gaps = page[page.index("Shooting response gaps") :]
+    assert "GUN-1" in gaps
+    assert "KNIFE-1" not in page and "KNIFE-2" not in page

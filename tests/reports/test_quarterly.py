@@ -8,8 +8,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from core.quarters import Quarter
+from incidents.models import Response
 from reports import publication, quarterly
-from reports.quarterly import Quarter, headline
+from reports.quarterly import headline
 from reports.suppression import suppress
 from tests.factories import (
     ClientFactory,
@@ -27,21 +29,6 @@ LA = zoneinfo.ZoneInfo("America/Los_Angeles")
 
 def at(*args):
     return datetime.datetime(*args, tzinfo=LA)
-
-
-def test_quarters_know_their_days():
-    q = Quarter(2018, 3)
-    assert (q.first, q.last, q.label, q.months) == (
-        datetime.date(2018, 7, 1),
-        datetime.date(2018, 9, 30),
-        "Q3 2018",
-        "July to September 2018",
-    )
-    assert Quarter(2018, 4).last == datetime.date(2018, 12, 31)
-    assert Quarter(2018, 1).previous() == Quarter(2017, 4)
-    assert Quarter.containing(datetime.date(2020, 2, 29)) == Quarter(2020, 1)
-    with pytest.raises(ValueError):
-        Quarter(2018, 5)
 
 
 SEPT_30 = datetime.date(2018, 9, 30)
@@ -225,8 +212,8 @@ class TestSuppression:
         hollow = NeighborhoodFactory(name="Hollow")
         IncidentFactory(neighborhood=hollow, occurred_at=at(2018, 5, 1, 12), killed=2)
         IncidentFactory(neighborhood=hollow, occurred_at=at(2018, 8, 1, 12), killed=6)
-        q2 = publication.published_tables(quarterly.build(quarterly.Quarter(2018, 2)), public=True)[0]
-        q3 = publication.published_tables(quarterly.build(quarterly.Quarter(2018, 3)), public=True)[0]
+        q2 = publication.published_tables(quarterly.build(Quarter(2018, 2)), public=True)[0]
+        q3 = publication.published_tables(quarterly.build(Quarter(2018, 3)), public=True)[0]
         before = {t.key: dict(t.rows) for _, tables in q2 for t in tables}
         checked = 0
         for _, tables in q3:
@@ -244,7 +231,7 @@ class TestSuppression:
         settings.TIME_ZONE = "America/Los_Angeles"
         IncidentFactory(occurred_at=at(2018, 2, 1, 12), killed=10)
         IncidentFactory(occurred_at=at(2018, 5, 1, 12), killed=3)
-        report = quarterly.build(quarterly.Quarter(2018, 2))
+        report = quarterly.build(Quarter(2018, 2))
         sections, notes = publication.published_tables(report, public=True)
         tables = {t.key: dict(t.rows) for _, ts in sections for t in ts}
         assert tables["violence_summary"]["Homicides"] == ["<5", "suppressed"]  # 13 - 10 would give 3
@@ -446,3 +433,23 @@ def test_exports_and_trend_query_counts_do_not_grow(client, analyst, django_asse
     ):
         with django_assert_num_queries(expected):
             assert client.get(url).status_code == 200
+
+
+def test_a_knife_is_never_a_shooting_in_the_report(db, peacekeeper, settings):
+    settings.TIME_ZONE = "America/Los_Angeles"
+    IncidentFactory(kind="aggravated_assault", killed=0, injured=2, weapon="knife", occurred_at=at(2018, 8, 1, 1))
+    IncidentFactory(kind="homicide", killed=1, injured=0, weapon="knife", occurred_at=at(2018, 8, 2, 1))
+    shooting = IncidentFactory(
+        kind="nonfatal_shooting", killed=0, injured=1, weapon="firearm", occurred_at=at(2018, 8, 3, 1)
+    )
+    Response.objects.create(incident=shooting, peacekeeper=peacekeeper, kind="scene", responded_at=at(2018, 8, 3, 3))
+    tables = {t.key: t for s in quarterly.build(Quarter(2018, 3)).sections for t in s.tables}
+    summary = dict(tables["violence_summary"].rows)
+    assert summary["Homicides"] == [1, 1]  # the knife homicide is a homicide
+    assert summary["Non-fatal shooting victims"] == [1, 1]
+    assert summary["Shooting incidents"] == [1, 1]
+    neighborhoods = dict(tables["violence_by_neighborhood"].rows)
+    assert neighborhoods["All neighborhoods"] == [1, 1, 1, 1, 1, 1]
+    responses = dict(tables["shooting_responses"].rows)
+    assert responses["Shootings with someone killed or wounded"] == [1, 1]
+    assert responses["Share responded within 24 hours (%)"] == [100.0, 100.0]

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from accounts import access
+from core.quarters import Quarter
 from core.routers import replica_reads
 from reports import exports, quarterly
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, year: int, quarter: int, format: str, output: str, public: bool, **options) -> None:
         started = time.monotonic()
         try:
-            q = quarterly.Quarter(year, quarter)
+            q = Quarter(year, quarter)
             with replica_reads():
                 report = quarterly.build(q)
         except ValueError as error:
