@@ -4,6 +4,8 @@ from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.paginator import Page, Paginator
 from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from pghistory.models import MiddlewareEvents
 
 from core.people import display_name
@@ -71,3 +73,14 @@ def last_change_by(obj: Model) -> User | None:
         return None
     user_id = event.pgh_context.metadata.get("user")
     return User.objects.filter(pk=user_id).first() if user_id else None
+
+
+def history_page(request: HttpRequest, record: Model, *, label: str) -> HttpResponse:
+    """The page of a record's audit trail (includes/history_page.html): the caller has checked that
+    the user may see it."""
+    context = {
+        "events": events_for(record, page=request.GET.get("page")),
+        "label": label,
+        "back_url": record.get_absolute_url(),
+    }
+    return render(request, "includes/history_page.html", context)

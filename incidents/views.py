@@ -139,15 +139,7 @@ def incident_history(request: HttpRequest, pk: int) -> HttpResponse:
     if not roles.can_see_all_clients(request.user):
         raise Http404
     incident = get_object_or_404(Incident, pk=pk)
-    return render(
-        request,
-        "includes/history_page.html",
-        {
-            "events": history.events_for(incident, page=request.GET.get("page")),
-            "label": f"incident {incident.case_number}",
-            "back_url": incident.get_absolute_url(),
-        },
-    )
+    return history.history_page(request, incident, label=f"incident {incident.case_number}")
 
 
 def _call_service(form: ModelForm, service: Callable[..., Model], **kwargs) -> Model | None:

@@ -121,15 +121,7 @@ def client_history(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     client = visible_client(request, pk)
     access.client_viewed(request, client.code, "history")
-    return render(
-        request,
-        "includes/history_page.html",
-        {
-            "events": history.events_for(client, page=request.GET.get("page")),
-            "label": f"{client.full_name} ({client.code})",
-            "back_url": client.get_absolute_url(),
-        },
-    )
+    return history.history_page(request, client, label=f"{client.full_name} ({client.code})")
 
 
 def _save_client(request: HttpRequest, form: ClientForm, possible_duplicate_of: list[Client] = ()) -> Client | None:
