@@ -15,14 +15,15 @@ in summer, at night and at weekends.
 A module per app (accounts, outreach, incidents) makes that app's rows, each table's row a named
 tuple whose fields are the table's columns; `bulk` copies them in (COPY, with the audit trail's
 events dated when each row was created), so scale 10 (about 700,000 rows) takes well under a
-minute, not the many minutes one save() per row would. The caller decides the transaction; the
-random generator is passed in so the same seed gives the same data.
+minute, not the many minutes one save() per row would. It all happens in one transaction (a
+savepoint inside the caller's); the random generator is passed in so the same seed gives the same
+data.
 """
 
 import random
 
 import pghistory
-from django.db import connection
+from django.db import connection, transaction
 
 from sample_data.generate import accounts, incidents, outreach
 from sample_data.generate.base import Plan, Progress, Run
@@ -32,8 +33,12 @@ __all__ = ["Generated", "Plan", "generate"]
 
 
 def generate(*, plan: Plan, rng: random.Random, progress: Progress | None = None) -> Generated:
-    """Add a plan's worth of synthetic data (run inside a transaction)."""
-    with pghistory.context(source="generate_data") as context, connection.cursor() as cursor:
+    """Add a plan's worth of synthetic data, all or nothing."""
+    with (
+        transaction.atomic(),
+        pghistory.context(source="generate_data") as context,
+        connection.cursor() as cursor,
+    ):
         loader = Loader(cursor, context=context, progress=progress)
         run = Run(plan=plan, rng=rng, load=loader)
         run.neighborhoods = outreach.ensure_neighborhoods()
