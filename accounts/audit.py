@@ -2,6 +2,11 @@
 
 import pghistory
 
+# The insert events' label and trigger, by name: a bulk load that writes the events itself
+# (sample_data's generator) ignores this trigger with pgtrigger.ignore("app.Model:<name>").
+INSERT_LABEL = "insert"
+INSERT_TRIGGER = "insert_insert"
+
 
 def audited(*, exclude: tuple[str, ...] = ()):
     """Class decorator: the audit trail's insert, update and delete events for a model.
@@ -20,7 +25,7 @@ def audited(*, exclude: tuple[str, ...] = ()):
     flush uses, is left to the database's privileges: see README, Security and privacy.)
     """
     return pghistory.track(
-        pghistory.InsertEvent(),
+        pghistory.InsertEvent(INSERT_LABEL, trigger_name=INSERT_TRIGGER),
         pghistory.UpdateEvent(),
         pghistory.DeleteEvent(),
         level=pghistory.Statement,

@@ -368,8 +368,8 @@ def bench_import(url: str, seed: int) -> dict:
 
 def write_import_csv(path: Path, seed: int) -> None:
     """New incidents (case numbers unique to this run), valid, over the last ten years."""
-    from incidents.generate import NEIGHBORHOODS
     from incidents.importer import COLUMNS
+    from sample_data.generate.outreach import NEIGHBORHOODS
 
     rng = random.Random(seed)  # noqa: S311 (test data)
     run = datetime.datetime.now().strftime("%Y%m%d%H%M%S")  # noqa: DTZ005 (a label)

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "outreach",
     "incidents",
     "reports",
+    "sample_data",
 ]
 
 MIDDLEWARE = [

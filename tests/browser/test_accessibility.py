@@ -7,7 +7,7 @@ SAMPLE_IDS hook for URLs with path parameters: tests/browser/a11y.py.
 
 import pytest
 
-from outreach.demo import seed_neighborhoods
+from sample_data.demo.outreach import seed_neighborhoods
 from tests.browser import a11y
 
 PERSONAS = ["peacekeeper", "other_peacekeeper", "manager", "analyst", "admin_user"]

@@ -5,8 +5,8 @@ from pathlib import Path
 import openpyxl
 from playwright.sync_api import expect
 
-from incidents.demo import seed_incidents
-from outreach.demo import seed_neighborhoods
+from sample_data.demo.incidents import seed_incidents
+from sample_data.demo.outreach import seed_neighborhoods
 
 # Outside the repository, for a human to look at.
 PRINTED = Path(tempfile.gettempdir()) / "peacekeeper-report-q3-2018.pdf"

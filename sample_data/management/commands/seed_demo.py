@@ -3,9 +3,9 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.demo import DEMO_LOGINS, seed_users
-from incidents.demo import seed_incidents
-from outreach.demo import seed_clients, seed_neighborhoods, seed_partners
+from sample_data.demo.accounts import DEMO_LOGINS, seed_users
+from sample_data.demo.incidents import seed_incidents
+from sample_data.demo.outreach import seed_clients, seed_neighborhoods, seed_partners
 
 
 class Command(BaseCommand):

@@ -4,8 +4,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from incidents.generate import Plan, generate
 from incidents.importer import ProgressPrinter
+from sample_data.generate import Plan, generate
 
 MAX_SCALE = 1000
 

@@ -1,10 +1,14 @@
 """Demo incidents that reproduce the seed story's yearly homicide counts (Stockton's Office of
 Violence Prevention, 2018): 71 in 2012, 49 in each of 2014-2016, 55 in 2017 and 31 from
-January to September 2018, plus non-fatal shootings, shots fired, responses and mediations,
-and current-year activity so the dashboards have something to show today."""
+January to September 2018, plus non-fatal shootings, shots fired, responses and mediations.
+
+The story's years are history and stay where they are; every year after them, up to the present,
+gets its own numbers, and the current year the days so far at this year's pace, so the dashboards
+have something to show in whatever year the demo is seeded."""
 
 import datetime
 import random
+from typing import NamedTuple
 
 from django.utils import timezone
 
@@ -29,9 +33,19 @@ STORY_HOMICIDES = {2012: 71, 2013: 32, 2014: 49, 2015: 49, 2016: 49, 2017: 55}
 STORY_2018_JAN_SEP = 31
 STORY_2018_OCT_DEC = 6
 LATER_HOMICIDES = {2019: 34, 2020: 48, 2021: 52, 2022: 38, 2023: 36, 2024: 31, 2025: 29}
-CURRENT_YEAR_PACE = 27  # a full year at this year's pace; only the days so far are generated
+# Each later year around this pace (a little above or below, in turn), and the current year at it.
+YEARLY_PACE = 27
+PACE_SWING = (-3, 2, 0, 4, -1)
 SHOOTINGS_PER_HOMICIDE = 2.6
 SHOTS_FIRED_PER_HOMICIDE = 1.5
+
+
+class Window(NamedTuple):
+    """A stretch of days and the homicide victims it has over all of it."""
+
+    homicides: int
+    first: datetime.date
+    last: datetime.date
 
 
 def seed_incidents(*, seed: int = 2018) -> int:
@@ -41,33 +55,41 @@ def seed_incidents(*, seed: int = 2018) -> int:
     rng = random.Random(seed)
     neighborhoods = list(Neighborhood.objects.all())
     today = timezone.localdate()
-    plan = _yearly_plan(today)
     incidents: list[Incident] = []
-    for year, (homicides, first, last) in plan.items():
-        incidents += _year_of_incidents(rng, year, homicides, first, last, neighborhoods)
+    for window in yearly_plan(today):
+        incidents += _year_of_incidents(rng, window, neighborhoods, today)
     Incident.objects.bulk_create(incidents, batch_size=2000)
     _responses_and_people(rng, today)
     return len(incidents)
 
 
-def _yearly_plan(today: datetime.date) -> dict[int, tuple[int, datetime.date, datetime.date]]:
-    """year -> (homicide victims, first day, last day) for every demo window."""
-    plan = {y: (n, datetime.date(y, 1, 1), datetime.date(y, 12, 31)) for y, n in STORY_HOMICIDES.items()}
-    plan[2018] = (STORY_2018_JAN_SEP, datetime.date(2018, 1, 1), datetime.date(2018, 9, 30))
-    plan[-2018] = (STORY_2018_OCT_DEC, datetime.date(2018, 10, 1), datetime.date(2018, 12, 31))
-    for year, n in LATER_HOMICIDES.items():
-        if year < today.year:
-            plan[year] = (n, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+def yearly_plan(today: datetime.date) -> list[Window]:
+    """Every demo window from 2012 up to yesterday, oldest first; a window still under way when
+    the demo is seeded gets its share of the homicides for the days that have passed."""
+    windows = [_whole_year(year, n) for year, n in STORY_HOMICIDES.items()]
+    windows.append(Window(STORY_2018_JAN_SEP, datetime.date(2018, 1, 1), datetime.date(2018, 9, 30)))
+    windows.append(Window(STORY_2018_OCT_DEC, datetime.date(2018, 10, 1), datetime.date(2018, 12, 31)))
+    for year in range(2019, today.year + 1):
+        pace = YEARLY_PACE if year == today.year else YEARLY_PACE + PACE_SWING[year % len(PACE_SWING)]
+        windows.append(_whole_year(year, LATER_HOMICIDES.get(year, pace)))
     yesterday = today - datetime.timedelta(days=1)
-    if yesterday.year == today.year:
-        share = (yesterday.timetuple().tm_yday) / 365
-        plan[today.year] = (round(CURRENT_YEAR_PACE * share), datetime.date(today.year, 1, 1), yesterday)
-    return plan
+    return [_so_far(window, yesterday) for window in windows if window.first <= yesterday]
 
 
-def _year_of_incidents(rng, year, homicides, first, last, neighborhoods) -> list[Incident]:
-    label = abs(year)
-    span = (last - first).days
+def _whole_year(year: int, homicides: int) -> Window:
+    return Window(homicides, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+
+
+def _so_far(window: Window, yesterday: datetime.date) -> Window:
+    if window.last <= yesterday:
+        return window
+    share = ((yesterday - window.first).days + 1) / ((window.last - window.first).days + 1)
+    return Window(round(window.homicides * share), window.first, yesterday)
+
+
+def _year_of_incidents(rng, window: Window, neighborhoods, today: datetime.date) -> list[Incident]:
+    first, label = window.first, window.first.year
+    span = (window.last - first).days
     # A few neighborhoods carry most of the violence, as in real cities.
     weights = [5 if i < 3 else 1 for i in range(len(neighborhoods))]
 
@@ -87,12 +109,13 @@ def _year_of_incidents(rng, year, homicides, first, last, neighborhoods) -> list
             weapon=weapon,
             group_related=rng.random() < 0.4,
             retaliation_risk=rng.choice(RetaliationRisk.values),
-            status=IncidentStatus.CLOSED if label < 2026 else rng.choice(IncidentStatus.values),
+            # Past years' cases are closed; this year's are still being worked.
+            status=IncidentStatus.CLOSED if label < today.year else rng.choice(IncidentStatus.values),
             description="",
         )
 
     made = []
-    remaining = homicides
+    homicides = remaining = window.homicides
     while remaining > 0:
         killed = 2 if remaining >= 2 and rng.random() < 0.08 else 1
         weapon = rng.choices([Weapon.FIREARM, Weapon.KNIFE, Weapon.OTHER], [8, 1, 1])[0]
