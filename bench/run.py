@@ -18,26 +18,24 @@ tuning); --explain prints EXPLAIN ANALYZE of each page's slowest query; --skip-i
 """
 
 import argparse
-import csv
 import datetime
 import json
 import math
 import os
-import platform
-import random
 import statistics
-import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import quote
+
+from summary import connect_ms, data_sizes, machine, print_table
+from timed_import import bench_import
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 OUT_DIR = BASE_DIR / ".bench"
 BENCH_DATABASE = "peacekeeper_bench"
 WARM_UP = 3
-IMPORT_ROWS = 100_000
 
 
 @dataclass
@@ -101,7 +99,7 @@ def main() -> int:
     print(f"Timing {len(pages)} pages, {args.repeat} requests each after {WARM_UP} warm-up requests...", flush=True)
     results = [measure(page, args.repeat) for page in pages]
     sizes = data_sizes()
-    imported = None if args.skip_import else bench_import(url, args.seed)
+    imported = None if args.skip_import else bench_import(url, args.seed, OUT_DIR)
     report = {
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": machine(),
@@ -111,7 +109,8 @@ def main() -> int:
         "data": sizes,
         "generate": generated,
         "connect_ms": connect_ms(),
-        "pages": [{k: v for k, v in asdict(r).items() if not k.startswith("slowest")} for r in results],
+        # Not asdict(): it deep-copies every field, the slowest query's parameters too, which may not copy.
+        "pages": [{f.name: getattr(r, f.name) for f in fields(r) if not f.name.startswith("slowest")} for r in results],
         "import": imported,
     }
     print_table(report)
@@ -327,187 +326,6 @@ def judge(page: Page, median: float, queries: int, sql_ms: float) -> tuple[str, 
         parts.append(f"≤ {page.sql_factor:g}×SQL+{page.sql_slack_ms:g} = {limit:.0f} ms")
         ok = ok and median <= limit
     return ", ".join(parts), ok
-
-
-# -- the import ---------------------------------------------------------------------------
-
-
-def bench_import(url: str, seed: int) -> dict:
-    """Time `manage.py import_incidents` on 100,000 new incidents in a child process."""
-    path = OUT_DIR / "import-100k.csv"
-    write_import_csv(path, seed)
-    env = {**os.environ, "DATABASE_URL": url}
-    log = OUT_DIR / "import.log"
-    print(f"Importing {IMPORT_ROWS:,} rows with manage.py import_incidents...", flush=True)
-    with open(log, "w") as out:
-        started = time.perf_counter()
-        child = subprocess.Popen(  # noqa: S603 (our own interpreter and manage.py)
-            [sys.executable, str(BASE_DIR / "manage.py"), "import_incidents", str(path)],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)
-    peak_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
-    summary = log.read_text().strip().splitlines()[-1:] or [""]
-    ok = child.returncode == 0 and seconds <= 30 and peak_mb <= 400
-    print(f"  {summary[0]}", flush=True)
-    return {
-        "rows": IMPORT_ROWS,
-        "seconds": round(seconds, 1),
-        "peak_mb": round(peak_mb),
-        "exit_code": child.returncode,
-        "summary": summary[0],
-        "target": "≤ 30 s, ≤ 400 MB",
-        "ok": ok,
-    }
-
-
-def write_import_csv(path: Path, seed: int) -> None:
-    """New incidents (case numbers unique to this run), valid, over the last ten years."""
-    from incidents.importer import COLUMNS
-    from sample_data.generate.outreach import NEIGHBORHOODS
-
-    rng = random.Random(seed)  # noqa: S311 (test data)
-    run = datetime.datetime.now().strftime("%Y%m%d%H%M%S")  # noqa: DTZ005 (a label)
-    today = datetime.date.today()  # noqa: DTZ011 (a local date is what the file holds)
-    kinds = [
-        ("homicide", 1, 0, "firearm"),
-        ("nonfatal_shooting", 0, 1, "firearm"),
-        ("shots_fired", 0, 0, "firearm"),
-        ("aggravated_assault", 0, 1, "knife"),
-        ("other", 0, 0, "unknown"),
-    ]
-    with open(path, "w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(COLUMNS)
-        for i in range(IMPORT_ROWS):
-            kind, killed, injured, weapon = rng.choices(kinds, [4, 14, 30, 37, 15])[0]
-            day = today - datetime.timedelta(days=rng.randint(1, 3650))
-            when = f"{day.isoformat()}T{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}"
-            located = rng.random() < 0.8
-            writer.writerow(
-                [
-                    f"BENCH-{run}-{i:06d}",
-                    when,
-                    kind,
-                    rng.choice(NEIGHBORHOODS),
-                    f"{rng.randint(100, 9999)} Main St",
-                    f"{37.9 + rng.random() / 10:.6f}" if located else "",
-                    f"{-121.3 + rng.random() / 10:.6f}" if located else "",
-                    killed,
-                    injured,
-                    weapon,
-                    "Imported for the benchmark",
-                ]
-            )
-
-
-# -- reporting ----------------------------------------------------------------------------
-
-
-def data_sizes() -> dict:
-    from django.contrib.auth.models import User
-
-    from incidents.models import Incident, Mediation
-    from outreach.models import Client, Contact, Goal, Referral
-
-    sizes = {str(m._meta.verbose_name_plural): m.objects.count() for m in (Client, Contact, Goal, Referral, Incident)}
-    sizes["mediations"] = Mediation.objects.count()
-    sizes["users"] = User.objects.count()
-    return sizes
-
-
-def machine() -> dict:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        postgres = cursor.fetchone()[0]
-    cpu = ""
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        cpu = next(
-            (line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if "model name" in line), ""
-        )
-    memory = ""
-    meminfo = Path("/proc/meminfo")
-    if meminfo.exists():
-        kb = int(meminfo.read_text().split()[1])
-        memory = f"{kb / 1024 / 1024:.0f} GB"
-    return {
-        "cpus": os.cpu_count(),
-        "cpu": cpu,
-        "memory": memory,
-        "python": platform.python_version(),
-        "postgres": postgres,
-        "database_host": connection.settings_dict["HOST"],
-        "cpu_reference_ms": cpu_reference_ms(),
-    }
-
-
-def cpu_reference_ms() -> float:
-    """The best of five runs of a fixed pure-Python loop. Shared machines of the same kind differ in
-    speed from day to day (generate_data took 31 s on one and 60 s on the next), so two runs
-    compare only beside this figure."""
-    best = math.inf
-    for _ in range(5):
-        started = time.perf_counter()
-        total = 0
-        for i in range(5_000_000):
-            total += i
-        best = min(best, time.perf_counter() - started)
-    return round(best * 1000, 1)
-
-
-def connect_ms() -> float:
-    """What one new database connection costs (paid per request when DATABASE_CONN_MAX_AGE is 0)."""
-    import psycopg2
-    from django.db import connection
-
-    params = connection.get_connection_params()
-    times = []
-    for _ in range(10):
-        started = time.perf_counter()
-        psycopg2.connect(**params).close()
-        times.append((time.perf_counter() - started) * 1000)
-    return round(statistics.median(times), 1)
-
-
-def print_table(report: dict) -> None:
-    m = report["machine"]
-    print(f"\nMachine: {m['cpus']} CPUs ({m['cpu']}), {m['memory']}, Python {m['python']}, PostgreSQL {m['postgres']}")
-    print(f"CPU reference (a fixed Python loop; lower is faster): {m['cpu_reference_ms']} ms")
-    print("Data: " + ", ".join(f"{n:,} {name}" for name, n in report["data"].items()))
-    gen = report["generate"]
-    if gen["seconds"] is not None:
-        verdict = "ok" if gen["ok"] else "FAIL"
-        target = f"target < {gen['target_seconds']:g} s: {verdict}"
-        print(f"generate_data --scale {report['scale']:g}: {gen['seconds']} s ({target})")
-    print(f"A new database connection: {report['connect_ms']} ms\n")
-    header = ["page", "median ms", "p95 ms", "queries", "SQL ms", "page/SQL", "target", "ok"]
-    rows = []
-    for r in report["pages"]:
-        ratio = f"{r['median_ms'] / r['sql_ms']:.1f}" if r["sql_ms"] else ""
-        ok = "" if r["ok"] is None else ("ok" if r["ok"] else "FAIL")
-        rows.append([r["name"], f"{r['median_ms']:.1f}", f"{r['p95_ms']:.1f}", str(r["queries"]), f"{r['sql_ms']:.1f}"])
-        rows[-1] += [ratio, r["target"], ok]
-    imp = report["import"]
-    if imp:
-        ok = "ok" if imp["ok"] else "FAIL"
-        name = f"import {imp['rows']:,} rows (peak {imp['peak_mb']} MB)"
-        rows.append([name, f"{imp['seconds'] * 1000:.0f}", "", "", "", "", imp["target"], ok])
-    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
-    for row in [header, ["-" * w for w in widths], *rows]:
-        print(
-            "  ".join(
-                str(cell).ljust(w) if i in (0, 6) else str(cell).rjust(w)
-                for i, (cell, w) in enumerate(zip(row, widths, strict=True))
-            )
-        )
 
 
 def explain(results: list[Result]) -> None:
