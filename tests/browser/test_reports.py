@@ -19,7 +19,8 @@ def test_a_manager_reads_the_demo_2018_q3_report_and_downloads_it(sign_in, live_
     page.goto(f"{live_server.url}/reports/quarterly/2018/3/")
     expect(page).to_have_url(re.compile(r"/reports/quarterly/2018/3/$"))
     expect(page.locator(".report-headline")).to_have_text(
-        "31 homicides from January to September 2018, the fewest in the same months of any of the previous 4 years."
+        "31 homicides from 1 January to 30 September 2018, the fewest in the same months of any of the previous "
+        "4 years."
     )
     summary = page.get_by_role("table", name="This quarter and year to date")
     expect(summary.get_by_role("row", name=re.compile("^Homicides"))).to_contain_text("31")
