@@ -31,7 +31,7 @@ def _urls(site: admin.AdminSite) -> list:
             "title": "Reports",
             "picker": picker,
             "first_quarter": first,
-            "quarters": views.recent_quarters(QUARTERS_LISTED, first),
+            "quarters": periods.listed(views.recent_quarters(QUARTERS_LISTED, first)),
         }
         return TemplateResponse(request, "admin/reports_index.html", context)
 

@@ -8,12 +8,7 @@ from core.forms import form_helper, row
 from core.quarters import Quarter
 from reports.periods import running_quarter
 
-QUARTER_CHOICES = [
-    (1, "Q1 (January to March)"),
-    (2, "Q2 (April to June)"),
-    (3, "Q3 (July to September)"),
-    (4, "Q4 (October to December)"),
-]
+QUARTER_CHOICES = [(1, "Q1 (Jan–Mar)"), (2, "Q2 (Apr–Jun)"), (3, "Q3 (Jul–Sep)"), (4, "Q4 (Oct–Dec)")]
 
 
 class QuarterPickerForm(forms.Form):
@@ -25,6 +20,8 @@ class QuarterPickerForm(forms.Form):
     def __init__(self, *args, first: Quarter, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.first, self.running = first, running_quarter()
+        self.initial.setdefault("year", self.running.year)
+        self.initial.setdefault("quarter", self.running.number)
         self.fields["year"].choices = [(y, str(y)) for y in range(self.running.year, first.year - 1, -1)]
         self.fields["year"].error_messages["invalid_choice"] = (
             f"Reports exist for the years {first.year} to {self.running.year}: pick one of those."

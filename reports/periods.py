@@ -73,3 +73,17 @@ def previous_quarter(quarter: Quarter, first: Quarter) -> Quarter | None:
 
 def in_range(quarter: Quarter, first: Quarter) -> bool:
     return (first.year, first.number) <= (quarter.year, quarter.number) and quarter.first <= timezone.localdate()
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A quarter in a list of reports, with the days its report covers (to today while it runs)."""
+
+    quarter: Quarter
+    days: str
+    running: bool
+
+
+def listed(quarters: list[Quarter]) -> list[Listed]:
+    today = timezone.localdate()
+    return [Listed(q, span_text(q.first, min(q.last, today)), q.last >= today) for q in quarters]

@@ -133,7 +133,7 @@ def build(quarter: Quarter, *, now: datetime.datetime | None = None) -> Report:
         headline=headline("homicide", quarter.year, through, {r.year: r.homicides_ytd for r in record}, record[0].year),
         trend=trend,
         sections=[
-            Section("violence", "Violence", _violence_tables(quarter, through, trend)),
+            Section("violence", "Violence", _violence_tables(quarter, through, trend, today)),
             Section("program", "Program", _program_tables(quarter, through)),
             Section("outcomes", "Outcomes", [_outcome_table(quarter, through)]),
         ],
@@ -186,7 +186,9 @@ def _run(years: list[int], holds) -> int:
     return run
 
 
-def _violence_tables(quarter: Quarter, through: datetime.date, trend: list[counting.YearRow]) -> list[Table]:
+def _violence_tables(
+    quarter: Quarter, through: datetime.date, trend: list[counting.YearRow], today: datetime.date
+) -> list[Table]:
     q_window = counting.window(quarter.first, through)
     ytd_window = counting.year_to_date_window(quarter.year, through)
     q = counting.violence_between(*q_window)
@@ -211,7 +213,8 @@ def _violence_tables(quarter: Quarter, through: datetime.date, trend: list[count
         running=((0, 1),),
         figures=_figures(rows, list(periods)),
     )
-    return [headline_table, _trend_table(trend, through), _neighborhood_table(quarter, periods, q_window, ytd_window)]
+    trend_table = _trend_table(trend, through, today)
+    return [headline_table, trend_table, _neighborhood_table(quarter, periods, q_window, ytd_window)]
 
 
 def _columns(quarter: Quarter, periods: tuple[Period, Period]) -> list[str]:
@@ -219,12 +222,14 @@ def _columns(quarter: Quarter, periods: tuple[Period, Period]) -> list[str]:
     return [f"{quarter.label} ({periods[0].text})", f"Year to date ({periods[1].text})"]
 
 
-def _trend_table(trend: list[counting.YearRow], through: datetime.date) -> Table:
+def _trend_table(trend: list[counting.YearRow], through: datetime.date, today: datetime.date) -> Table:
+    """Each year's same days and whole year; a whole year counts what is on record today (to today
+    for the running year), as counting.violence_by_year does."""
     days = span_text(datetime.date(through.year, 1, 1), through).removesuffix(f" {through.year}")
     rows, figures, notes = [], [], []
     for r in trend:
         ytd = Period(YTD, datetime.date(r.year, 1, 1), counting.year_to_date_end(r.year, through))
-        whole = Period(FULL_YEAR, datetime.date(r.year, 1, 1), min(datetime.date(r.year, 12, 31), through))
+        whole = Period(FULL_YEAR, datetime.date(r.year, 1, 1), min(datetime.date(r.year, 12, 31), today))
         rows.append(
             (str(r.year), [r.homicides_ytd, r.homicides, r.nonfatal_shooting_victims_ytd, r.nonfatal_shooting_victims])
         )
@@ -293,14 +298,17 @@ def _neighborhood_table(quarter: Quarter, periods: tuple[Period, Period], q_wind
         "violence_by_neighborhood",
         "By neighborhood",
         [
-            *(f"{m}, {quarter.label} ({q_period.text})" for m in measures[:3]),
-            *(f"{m}, year to date ({ytd_period.text})" for m in measures[3:]),
+            *(f"{m}, {q_period.text}" for m in measures[:3]),
+            *(f"{m}, {ytd_period.text}" for m in measures[3:]),
         ],
         rows,
         figures=[
             [Figure(m, places[r], p) for m, p in zip(measures, column_periods, strict=True)] for r in range(len(rows))
         ],
-        definition="Neighborhoods with at least one incident this year. The last row is the total.",
+        definition=(
+            "Neighborhoods with at least one incident this year: this quarter's days, then the year's. The last row "
+            "is the total."
+        ),
         total=True,
         running=((0, 3), (1, 4), (2, 5)),
     )

@@ -96,7 +96,7 @@ def index(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     context = {
         "picker": picker,
-        "quarters": recent_quarters(REPORT_INDEX_QUARTERS, first),
+        "quarters": periods.listed(recent_quarters(REPORT_INDEX_QUARTERS, first)),
         "first_quarter": first,
         "today": today,
         **_headline_figures(),

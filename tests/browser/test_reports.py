@@ -51,6 +51,7 @@ def test_a_manager_picks_2018_q3_then_steps_to_the_next_and_previous_quarter(sig
     page = sign_in(manager)
     page.set_viewport_size(viewport)
     page.goto(f"{live_server.url}/reports/")
+    page.screenshot(path=str(PRINTED.with_name(f"peacekeeper-reports-picker-{viewport['width']}.png")), full_page=True)
     picker = page.get_by_role("form", name="Open the report of a quarter")
     picker.get_by_label("Year").select_option("2018")
     picker.get_by_label("Quarter").select_option("3")
@@ -65,6 +66,7 @@ def test_a_manager_picks_2018_q3_then_steps_to_the_next_and_previous_quarter(sig
     with page.expect_navigation():
         steps.get_by_role("link", name="Next: Q4 2018 →").click()
     expect(page).to_have_url(re.compile(r"/reports/quarterly/2018/4/$"))
+    page.screenshot(path=str(PRINTED.with_name(f"peacekeeper-report-q4-2018-{viewport['width']}.png")))
     expect(page.get_by_role("heading", level=1)).to_have_text("Violence and outcome report, Q4 2018")
     with page.expect_navigation():
         page.get_by_role("navigation", name="Other quarters").get_by_role("link", name="← Previous: Q3 2018").click()

@@ -166,10 +166,12 @@ class TestHeadingsNameTheRealDays:
             "Year to date (1 January to 30 September 2018)",
         ]
         assert tables["program_summary"].columns == tables["violence_summary"].columns
-        assert (
-            tables["violence_by_neighborhood"].columns[3] == "Homicides, year to date (1 January to 30 September 2018)"
-        )
+        assert tables["violence_by_neighborhood"].columns[3] == "Homicides, 1 January to 30 September 2018"
         assert report.headline.startswith("2 homicides from 1 January to 30 September 2018")
+        trend = tables["violence_trend"]
+        assert trend.row_notes[-1] == "1 January to 30 September 2018"  # its whole year is over
+        whole = [r for r in _csv(report) if r["table"] == trend.title and r["window"] == "full_year"]
+        assert {r["period_end"] for r in whole if r["period_start"] == "2018-01-01"} == {"2018-12-31"}
 
     def test_the_running_quarter_names_today(self, db, la, monkeypatch, client, analyst):
         frozen(monkeypatch, 2026, 12, 1)
