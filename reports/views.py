@@ -1,6 +1,7 @@
 import datetime
 import io
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -94,9 +95,11 @@ def index(request: HttpRequest) -> HttpResponse:
         picked = picker.cleaned_data["picked"]
         return redirect("reports:quarterly", picked.year, picked.number)
     today = timezone.localdate()
+    page = Paginator(all_quarters(first), REPORT_INDEX_QUARTERS).get_page(request.GET.get("page"))
     context = {
         "picker": picker,
-        "quarters": periods.listed(recent_quarters(REPORT_INDEX_QUARTERS, first)),
+        "page": page,
+        "quarters": periods.listed(list(page.object_list)),
         "first_quarter": first,
         "today": today,
         **_headline_figures(),
@@ -111,6 +114,13 @@ def picking(request: HttpRequest) -> bool:
 def recent_quarters(count: int, first: Quarter) -> list[Quarter]:
     """The running quarter and those before it, newest first, back to the first with a report."""
     return [q for q in Quarter.recent(count) if (q.year, q.number) >= (first.year, first.number)]
+
+
+def all_quarters(first: Quarter) -> list[Quarter]:
+    """Every quarter with a report, newest first (no query: first is known)."""
+    running = periods.running_quarter()
+    count = (running.year - first.year) * 4 + running.number - first.number + 1
+    return Quarter.recent(max(count, 1))
 
 
 def quarter_or_404(year: int, quarter: int, *, first: Quarter) -> Quarter:

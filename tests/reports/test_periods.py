@@ -97,6 +97,20 @@ class TestThePicker:
         page = response.content.decode()
         assert "<script>alert(1)</script>" not in page and "invalid-feedback" in page
 
+    def test_the_list_of_quarters_pages_back_to_the_first(self, client, analyst, since_2012):
+        client.force_login(analyst)
+        quarters = Quarter.recent(200)
+        first_page = client.get(reverse("reports:index")).content.decode()
+        assert f">{quarters[0].label}</a>" in first_page and f">{quarters[8].label}</a>" not in first_page
+        second = client.get(reverse("reports:index"), {"page": "2"}).content.decode()
+        assert f">{quarters[8].label}</a>" in second and "Earlier quarters" in second
+        running = Quarter.containing(timezone.localdate())
+        pages = -(-((running.year - 2012) * 4 + running.number) // 8)
+        last = client.get(reverse("reports:index"), {"page": str(pages)}).content.decode()
+        assert ">Q1 2012</a>" in last and ">Q4 2011</a>" not in last
+        for hostile in ("<script>", "9" * 10_000, "\x00", "🙂", "-1"):
+            assert client.get(reverse("reports:index"), {"page": hostile}).status_code == 200
+
     def test_peacekeepers_get_404(self, client, peacekeeper):
         client.force_login(peacekeeper)
         assert client.get(reverse("reports:index"), {"year": "2018", "quarter": "3"}).status_code == 404
