@@ -6,7 +6,7 @@ aggregate queries here, one per table. Nothing is counted in Python loops over r
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
@@ -123,7 +123,7 @@ def build(quarter: Quarter, *, now: datetime.datetime | None = None) -> Report:
     if quarter.first > today:
         raise ValueError(f"{quarter.label} has not started yet.")
     through = min(quarter.last, today)
-    trend = counting.violence_by_year(quarter.year - HISTORY_YEARS, through)
+    trend = [_through(row, through) for row in counting.violence_by_year(quarter.year - HISTORY_YEARS, through)]
     record = counting.violence_by_year(first_year_on_record(quarter.year), through)
     return Report(
         quarter=quarter,
@@ -133,11 +133,19 @@ def build(quarter: Quarter, *, now: datetime.datetime | None = None) -> Report:
         headline=headline("homicide", quarter.year, through, {r.year: r.homicides_ytd for r in record}, record[0].year),
         trend=trend,
         sections=[
-            Section("violence", "Violence", _violence_tables(quarter, through, trend, today)),
+            Section("violence", "Violence", _violence_tables(quarter, through, trend)),
             Section("program", "Program", _program_tables(quarter, through)),
             Section("outcomes", "Outcomes", [_outcome_table(quarter, through)]),
         ],
     )
+
+
+def _through(row: counting.YearRow, through: datetime.date) -> counting.YearRow:
+    """The report's own year counts only to the report's last day: a Q3 report's "whole year" is
+    the year so far, never the months after the quarter (recorded since)."""
+    if row.year != through.year:
+        return row
+    return replace(row, homicides=row.homicides_ytd, nonfatal_shooting_victims=row.nonfatal_shooting_victims_ytd)
 
 
 def first_year_on_record(year: int) -> int:
@@ -186,9 +194,7 @@ def _run(years: list[int], holds) -> int:
     return run
 
 
-def _violence_tables(
-    quarter: Quarter, through: datetime.date, trend: list[counting.YearRow], today: datetime.date
-) -> list[Table]:
+def _violence_tables(quarter: Quarter, through: datetime.date, trend: list[counting.YearRow]) -> list[Table]:
     q_window = counting.window(quarter.first, through)
     ytd_window = counting.year_to_date_window(quarter.year, through)
     q = counting.violence_between(*q_window)
@@ -213,7 +219,7 @@ def _violence_tables(
         running=((0, 1),),
         figures=_figures(rows, list(periods)),
     )
-    trend_table = _trend_table(trend, through, today)
+    trend_table = _trend_table(trend, through)
     return [headline_table, trend_table, _neighborhood_table(quarter, periods, q_window, ytd_window)]
 
 
@@ -222,14 +228,13 @@ def _columns(quarter: Quarter, periods: tuple[Period, Period]) -> list[str]:
     return [f"{quarter.label} ({periods[0].text})", f"Year to date ({periods[1].text})"]
 
 
-def _trend_table(trend: list[counting.YearRow], through: datetime.date, today: datetime.date) -> Table:
-    """Each year's same days and whole year; a whole year counts what is on record today (to today
-    for the running year), as counting.violence_by_year does."""
+def _trend_table(trend: list[counting.YearRow], through: datetime.date) -> Table:
+    """Each year's same days and whole year; the report's own year only to its last day."""
     days = span_text(datetime.date(through.year, 1, 1), through).removesuffix(f" {through.year}")
     rows, figures, notes = [], [], []
     for r in trend:
         ytd = Period(YTD, datetime.date(r.year, 1, 1), counting.year_to_date_end(r.year, through))
-        whole = Period(FULL_YEAR, datetime.date(r.year, 1, 1), min(datetime.date(r.year, 12, 31), today))
+        whole = Period(FULL_YEAR, datetime.date(r.year, 1, 1), min(datetime.date(r.year, 12, 31), through))
         rows.append(
             (str(r.year), [r.homicides_ytd, r.homicides, r.nonfatal_shooting_victims_ytd, r.nonfatal_shooting_victims])
         )
@@ -254,7 +259,8 @@ def _trend_table(trend: list[counting.YearRow], through: datetime.date, today: d
         rows,
         definition=(
             f"The same days are 1 January to {through.day} {through:%B} of each year (29 February counts as "
-            "28 February in other years). The current year's whole-year figure is the year so far."
+            "28 February in other years). This report's year counts only to its last day: its whole-year figure is "
+            "the year so far."
         ),
         figures=figures,
         row_notes=notes,

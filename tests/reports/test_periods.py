@@ -183,9 +183,16 @@ class TestHeadingsNameTheRealDays:
         assert tables["violence_by_neighborhood"].columns[3] == "Homicides, 1 January to 30 September 2018"
         assert report.headline.startswith("2 homicides from 1 January to 30 September 2018")
         trend = tables["violence_trend"]
-        assert trend.row_notes[-1] == "1 January to 30 September 2018"  # its whole year is over
+        assert trend.row_notes[-1] == "1 January to 30 September 2018, the year so far"
         whole = [r for r in _csv(report) if r["table"] == trend.title and r["window"] == "full_year"]
-        assert {r["period_end"] for r in whole if r["period_start"] == "2018-01-01"} == {"2018-12-31"}
+        assert {r["period_end"] for r in whole if r["period_start"] == "2018-01-01"} == {"2018-09-30"}
+        assert {r["period_end"] for r in whole if r["period_start"] == "2017-01-01"} == {"2017-12-31"}
+
+    def test_a_past_quarters_report_leaves_out_the_months_after_it(self, since_2012):
+        IncidentFactory(occurred_at=at(2018, 11, 1, 12), killed=4)  # after Q3 2018
+        trend = dict(_tables(quarterly.build(Quarter(2018, 3)))["violence_trend"].rows)
+        assert trend["2018"][:2] == [2, 2]  # the year so far on 30 September, not the 6 of the whole year
+        assert dict(_tables(quarterly.build(Quarter(2018, 4)))["violence_trend"].rows)["2018"][:2] == [6, 6]
 
     def test_the_running_quarter_names_today(self, db, la, monkeypatch, client, analyst):
         frozen(monkeypatch, 2026, 12, 1)
