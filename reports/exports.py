@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from core.exports import csv_writer, xlsx_append
 from reports.publication import PUBLIC_NOTICE, headline, published_tables
 from reports.quarterly import Report
+from reports.suppression import REASONS
 
 CSV_HEADER = [
     "section",
@@ -75,9 +76,11 @@ def to_xlsx(report: Report, *, public: bool) -> bytes:
     xlsx_append(cover, [_status(report)])
     if public:
         xlsx_append(cover, [PUBLIC_NOTICE])
+        for reason in REASONS:  # the marks beside hidden cells
+            xlsx_append(cover, [f"{reason.marker} Hidden: {reason.text}."])
     for section_title, tables in sections:
         sheet = workbook.create_sheet(section_title)
-        xlsx_append(sheet, [f"{section_title}, {report.quarter.label}"])
+        xlsx_append(sheet, [f"{section_title}, {report.quarter.label} ({report.quarter_period.text})"])
         sheet["A1"].font = Font(bold=True, size=13)
         xlsx_append(sheet, [_status(report)])
         sheet.freeze_panes = "A3"

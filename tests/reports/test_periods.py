@@ -6,6 +6,7 @@ import datetime
 import io
 import zoneinfo
 
+import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -363,3 +364,8 @@ class TestWhatAPublicCopyHides:
         assert "<sup>‡</sup> Hidden: a share that would give a hidden count back." in page
         internal = client.get(reverse("reports:quarterly", args=[2018, 3])).content.decode()
         assert "hidden-mark" not in internal
+        book = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(program, public=True)))
+        cover = [row[0] for row in book["Report"].iter_rows(values_only=True)]
+        assert "* Hidden: fewer than 5 people or incidents." in cover
+        cells = {row[0]: row[1:] for row in book["Program"].iter_rows(values_only=True) if row and row[0]}
+        assert cells["Clients enrolled"][:2] == ("<5 *", "<5 *") and cells["Contact hours"][:2] == (2.5, 2.5)
