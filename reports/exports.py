@@ -77,7 +77,7 @@ def to_xlsx(report: Report, *, public: bool) -> bytes:
     if public:
         xlsx_append(cover, [PUBLIC_NOTICE])
         for reason in REASONS:  # the marks beside hidden cells
-            xlsx_append(cover, [f"{reason.marker} Hidden: {reason.text}."])
+            xlsx_append(cover, [f"{reason.marker} {reason.text[0].upper()}{reason.text[1:]}."])
     for section_title, tables in sections:
         sheet = workbook.create_sheet(section_title)
         xlsx_append(sheet, [f"{section_title}, {report.quarter.label} ({report.quarter_period.text})"])

@@ -36,8 +36,8 @@ class Reason:
 
 FEWER_THAN_5 = Reason("fewer_than_5", "*", "fewer than 5 people or incidents")
 WORKED_OUT = Reason("complementary", "†", "hidden so that a small count cannot be worked out from the total")
-SHARE_OF_HIDDEN = Reason("share_of_hidden_count", "‡", "a share that would give a hidden count back")
-SAME_AS_SUMMARY = Reason("same_as_summary", "§", "the same figure is hidden in the summary table")
+SHARE_OF_HIDDEN = Reason("share_of_hidden_count", "‡", "hidden because the share would give a hidden count back")
+SAME_AS_SUMMARY = Reason("same_as_summary", "§", "hidden because the same figure is hidden in the summary table")
 REASONS = (FEWER_THAN_5, WORKED_OUT, SHARE_OF_HIDDEN, SAME_AS_SUMMARY)
 
 

@@ -359,13 +359,13 @@ class TestWhatAPublicCopyHides:
         client.force_login(analyst)
         page = client.get(reverse("reports:quarterly", args=[2018, 3]), {"public": "1"}).content.decode()
         assert '&lt;5<sup class="hidden-mark">*</sup>' in page
-        assert "<sup>*</sup> Hidden: fewer than 5 people or incidents." in page
+        assert "<sup>*</sup> Fewer than 5 people or incidents." in page
         assert '<sup class="hidden-mark">‡</sup>' in page
-        assert "<sup>‡</sup> Hidden: a share that would give a hidden count back." in page
+        assert "<sup>‡</sup> Hidden because the share would give a hidden count back." in page
         internal = client.get(reverse("reports:quarterly", args=[2018, 3])).content.decode()
         assert "hidden-mark" not in internal
         book = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(program, public=True)))
         cover = [row[0] for row in book["Report"].iter_rows(values_only=True)]
-        assert "* Hidden: fewer than 5 people or incidents." in cover
+        assert "* Fewer than 5 people or incidents." in cover
         cells = {row[0]: row[1:] for row in book["Program"].iter_rows(values_only=True) if row and row[0]}
         assert cells["Clients enrolled"][:2] == ("<5 *", "<5 *") and cells["Contact hours"][:2] == (2.5, 2.5)
