@@ -1,15 +1,18 @@
-"""The reports' own pages in the admin: an index of recent quarters and the quarterly report in the
-admin look, added to the admin site as a section (accounts.admin_site)."""
+"""The reports' own pages in the admin: a year-and-quarter picker with the recent quarters, and the
+quarterly report in the admin look (previous and next quarter), added to the admin site as a
+section (accounts.admin_site)."""
 
 from django.contrib import admin
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from accounts import access, roles
 from accounts.admin_site import AdminSection
 from core.quarters import Quarter
-from reports import quarterly, views
+from reports import periods, quarterly, views
+from reports.forms import QuarterPickerForm
 
 QUARTERS_LISTED = 4
 
@@ -18,22 +21,30 @@ def _urls(site: admin.AdminSite) -> list:
     def reports_index(request: HttpRequest) -> HttpResponse:
         if not roles.can_see_reports(request.user):
             raise Http404
+        first = periods.first_quarter()
+        picker = QuarterPickerForm(request.GET if views.picking(request) else None, first=first)
+        if picker.is_bound and picker.is_valid():
+            picked = picker.cleaned_data["picked"]
+            return redirect("admin:reports_quarterly", picked.year, picked.number)
         context = {
             **site.each_context(request),
             "title": "Reports",
-            "quarters": Quarter.recent(QUARTERS_LISTED),
+            "picker": picker,
+            "first_quarter": first,
+            "quarters": periods.listed(views.recent_quarters(QUARTERS_LISTED, first)),
         }
         return TemplateResponse(request, "admin/reports_index.html", context)
 
     def quarterly_report(request: HttpRequest, year: int, quarter: int) -> HttpResponse:
         if not roles.can_see_reports(request.user):
             raise Http404
-        q = views.quarter_or_404(year, quarter)
+        first = periods.first_quarter()
+        q = views.quarter_or_404(year, quarter, first=first)
         report = quarterly.build(q)
         access.record(request, access.Action.VIEW_REPORT, f"quarterly {q.label} (admin)")
         context = {
             **site.each_context(request),
-            **views.quarterly_context(report, public=False),
+            **views.quarterly_context(report, public=False, first=first),
             "title": f"Violence and outcome report, {q.label}",
         }
         return TemplateResponse(request, "admin/reports_quarterly.html", context)

@@ -12,22 +12,55 @@ from openpyxl.utils import get_column_letter
 from core.exports import csv_writer, xlsx_append
 from reports.publication import PUBLIC_NOTICE, headline, published_tables
 from reports.quarterly import Report
+from reports.suppression import REASONS
 
-CSV_HEADER = ["section", "table", "metric", "period", "value"]
+CSV_HEADER = [
+    "section",
+    "table",
+    "measure",
+    "place",
+    "period_start",
+    "period_end",
+    "window",
+    "value",
+    "suppressed",
+]
 
 
 def to_csv(report: Report, *, public: bool) -> str:
-    """One row per figure: section,table,metric,period,value (value may be "<5" in a public copy)."""
+    """Tidy: one row per figure, every row meaning the same thing (the README's "Report exports").
+
+    measure: what is counted or summed; place: a neighborhood's name or "all"; period_start and
+    period_end: the first and last day covered (ISO dates, both included); window: quarter, ytd,
+    full_year, day or 30_days; value: a number, or empty when a public copy hides it, and then
+    suppressed says why (fewer_than_5, complementary, share_of_hidden_count, same_as_summary).
+    """
     out = io.StringIO()
     writer = csv_writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
     sections, _ = published_tables(report, public=public)
     for section_title, tables in sections:
         for table in tables:
-            for label, values in table.rows:
-                for column, value in zip(table.columns, values, strict=True):
-                    if value is not None:
-                        writer.writerow([section_title, table.title, label, column, value])
+            for r, (_, values) in enumerate(table.rows):
+                for c, value in enumerate(values):
+                    figure = table.figures[r][c]
+                    if value is None or figure is None:
+                        continue
+                    reason = table.hidden.get((r, c))
+                    period = figure.period
+                    writer.writerow(
+                        [
+                            section_title,
+                            table.title,
+                            figure.measure,
+                            figure.place,
+                            period.first.isoformat(),
+                            period.last.isoformat(),
+                            period.window,
+                            "" if reason else value,
+                            reason.key if reason else "",
+                        ]
+                    )
     return out.getvalue()
 
 
@@ -37,15 +70,17 @@ def to_xlsx(report: Report, *, public: bool) -> bytes:
     cover.title = "Report"
     bold = Font(bold=True)
     sections, notes = published_tables(report, public=public)
-    xlsx_append(cover, [f"Violence and outcome report, {report.quarter.label} ({report.quarter.months})"])
+    xlsx_append(cover, [f"Violence and outcome report, {report.quarter.label} ({report.quarter_period.text})"])
     cover["A1"].font = Font(bold=True, size=14)
     xlsx_append(cover, [headline(report, sections, public=public)])
     xlsx_append(cover, [_status(report)])
     if public:
         xlsx_append(cover, [PUBLIC_NOTICE])
+        for reason in REASONS:  # the marks beside hidden cells
+            xlsx_append(cover, [f"{reason.marker} {reason.text[0].upper()}{reason.text[1:]}."])
     for section_title, tables in sections:
         sheet = workbook.create_sheet(section_title)
-        xlsx_append(sheet, [f"{section_title}, {report.quarter.label}"])
+        xlsx_append(sheet, [f"{section_title}, {report.quarter.label} ({report.quarter_period.text})"])
         sheet["A1"].font = Font(bold=True, size=13)
         xlsx_append(sheet, [_status(report)])
         sheet.freeze_panes = "A3"
@@ -56,8 +91,9 @@ def to_xlsx(report: Report, *, public: bool) -> bytes:
             xlsx_append(sheet, ["", *table.columns])
             for cell in sheet[sheet.max_row]:
                 cell.font = bold
-            for label, values in table.rows:
-                xlsx_append(sheet, [label, *("" if v is None else v for v in values)])
+            for label, note, cells in table.display_rows:
+                shown = f"{label} ({note})" if note else label
+                xlsx_append(sheet, [shown, *("" if v is None else f"{v} {m}" if m else v for v, m in cells)])
         sheet.column_dimensions["A"].width = 48
         for column in range(2, 8):
             sheet.column_dimensions[get_column_letter(column)].width = 22

@@ -7,12 +7,12 @@ from dataclasses import replace
 
 from core.routers import replica_reads
 from reports.quarterly import Report, Table, build
-from reports.suppression import COMPLEMENTARY, Suppressed, suppress
+from reports.suppression import COMPLEMENTARY, SAME_AS_SUMMARY, Suppressed, suppress
 
 # What a public copy tells its reader about the cells it hides.
 PUBLIC_NOTICE = (
-    "Public copy: counts from 1 to 4 are shown as <5, and some other cells are hidden so they "
-    "cannot be worked out. See the Suppressed sheet."
+    "Public copy: counts from 1 to 4 of people or incidents are shown as <5, and some other cells are hidden so "
+    "they cannot be worked out. Hours, contacts and referrals are never hidden. See the Suppressed sheet."
 )
 
 
@@ -61,6 +61,7 @@ def _hide_repeats_in_trend(sections: list[tuple[str, list[Table]]], year: int) -
     trend_list, t = tables["violence_trend"]
     summary, trend = dict(summary_list[s].rows), trend_list[t]
     rows = [(label, list(values)) for label, values in trend.rows]
+    hidden = dict(trend.hidden)
     notes = []
     for label, values in rows:
         if label != str(year):
@@ -71,12 +72,10 @@ def _hide_repeats_in_trend(sections: list[tuple[str, list[Table]]], year: int) -
             for column in (ytd, whole):
                 if not isinstance(values[column], str):
                     values[column] = COMPLEMENTARY
-                    notes.append(Suppressed(trend.title, label, trend.columns[column], REPEAT_REASON))
-    trend_list[t] = replace(trend, rows=rows)
+                    hidden[(rows.index((label, values)), column)] = SAME_AS_SUMMARY
+                    notes.append(Suppressed(trend.title, label, trend.columns[column], SAME_AS_SUMMARY.text))
+    trend_list[t] = replace(trend, rows=rows, hidden=hidden)
     return notes
-
-
-REPEAT_REASON = "the same figure is hidden in the summary table"
 
 
 def headline(report: Report, sections: list[tuple[str, list[Table]]], *, public: bool) -> str:
@@ -96,10 +95,11 @@ def trend_chart(sections: list[tuple[str, list[Table]]], through) -> dict:
 
 def chart_data(rows: list[tuple[str, list]], through) -> dict:
     """Chart.js data (static/js/charts.js) from (year, [homicides ytd, homicides, victims ytd, victims])."""
+    days = f"1 January to {through.day} {through:%B}"
     labels = [
-        f"Homicides, 1 Jan to {through:%b} {through.day}",
+        f"Homicides, {days}",
         "Homicides, whole year",
-        f"Non-fatal shooting victims, 1 Jan to {through:%b} {through.day}",
+        f"Non-fatal shooting victims, {days}",
         "Non-fatal shooting victims, whole year",
     ]
     return {

@@ -6,7 +6,7 @@ aggregate queries here, one per table. Nothing is counted in Python loops over r
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
@@ -16,6 +16,7 @@ from core.quarters import Quarter
 from incidents import counting
 from incidents.models import Incident, Involvement, InvolvementRole, Mediation, MediationOutcome
 from outreach.models import Client, Contact, ExitReason, Goal, GoalDomain, GoalStatus, Referral, ReferralStatus
+from reports.periods import DAY, DAYS_30, FULL_YEAR, QUARTER, YTD, Period, span_text
 
 HISTORY_YEARS = 5
 CONTACT_WINDOW_DAYS = 30
@@ -36,6 +37,51 @@ class Table:
     # (quarter column, year-to-date column) pairs where year to date = the previous quarter's year
     # to date + this quarter, row by row (counts of events, not of distinct people).
     running: tuple[tuple[int, int], ...] = ()
+    # What each figure is, for the tidy CSV: figures[row][column] (None where the value is None).
+    figures: list[list["Figure | None"]] = field(default_factory=list)
+    # Share rows: {share row: (numerator row, denominator row)}; a share is hidden only with them.
+    shares: dict[int, tuple[int, int]] = field(default_factory=dict)
+    # A line under a row's label naming its own days (the trend's earlier years).
+    row_notes: list[str] = field(default_factory=list)
+    # In a public copy, why each hidden cell is hidden: {(row, column): reports.suppression.Reason}.
+    hidden: dict = field(default_factory=dict)
+
+    @property
+    def display_rows(self) -> list[tuple[str, str, list[tuple[object, str]]]]:
+        """(label, note under it, [(value, footnote marker or "")]) for the page."""
+        notes = self.row_notes or [""] * len(self.rows)
+        return [
+            (label, note, [(v, getattr(self.hidden.get((r, c)), "marker", "")) for c, v in enumerate(values)])
+            for r, ((label, values), note) in enumerate(zip(self.rows, notes, strict=True))
+        ]
+
+    @property
+    def footnotes(self) -> list:
+        """The reasons cells of this table are hidden, each once, in marker order."""
+        used = {reason.key: reason for reason in self.hidden.values()}
+        return sorted(used.values(), key=lambda reason: reason.marker)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure of a table: what is measured, where ("all" or a neighborhood), over which days."""
+
+    measure: str
+    place: str
+    period: Period
+
+
+ALL_PLACES = "all"
+
+
+def _figures(rows, periods: list[Period], *, measures=None, places=None) -> list[list[Figure | None]]:
+    """A figure per cell: the row label is the measure (or `measures[row]`), over each column's period."""
+    grid = []
+    for r, (label, values) in enumerate(rows):
+        measure = measures[r] if measures else label
+        place = places[r] if places else ALL_PLACES
+        grid.append([None if v is None else Figure(measure, place, p) for v, p in zip(values, periods, strict=True)])
+    return grid
 
 
 @dataclass
@@ -55,6 +101,20 @@ class Report:
     trend: list[counting.YearRow]
     sections: list[Section]
 
+    @property
+    def quarter_period(self) -> Period:
+        """The days of the quarter the report covers: to its end, or to today while it runs."""
+        return Period(QUARTER, self.quarter.first, self.through)
+
+    @property
+    def ytd_period(self) -> Period:
+        return Period(YTD, datetime.date(self.quarter.year, 1, 1), self.through)
+
+
+def periods_of(quarter: Quarter, through: datetime.date) -> tuple[Period, Period]:
+    """This quarter's days and the year's days so far, both through `through`."""
+    return Period(QUARTER, quarter.first, through), Period(YTD, datetime.date(quarter.year, 1, 1), through)
+
 
 def build(quarter: Quarter, *, now: datetime.datetime | None = None) -> Report:
     """Every figure of the quarterly report."""
@@ -63,7 +123,7 @@ def build(quarter: Quarter, *, now: datetime.datetime | None = None) -> Report:
     if quarter.first > today:
         raise ValueError(f"{quarter.label} has not started yet.")
     through = min(quarter.last, today)
-    trend = counting.violence_by_year(quarter.year - HISTORY_YEARS, through)
+    trend = [_through(row, through) for row in counting.violence_by_year(quarter.year - HISTORY_YEARS, through)]
     record = counting.violence_by_year(first_year_on_record(quarter.year), through)
     return Report(
         quarter=quarter,
@@ -80,6 +140,14 @@ def build(quarter: Quarter, *, now: datetime.datetime | None = None) -> Report:
     )
 
 
+def _through(row: counting.YearRow, through: datetime.date) -> counting.YearRow:
+    """The report's own year counts only to the report's last day: a Q3 report's "whole year" is
+    the year so far, never the months after the quarter (recorded since)."""
+    if row.year != through.year:
+        return row
+    return replace(row, homicides=row.homicides_ytd, nonfatal_shooting_victims=row.nonfatal_shooting_victims_ytd)
+
+
 def first_year_on_record(year: int) -> int:
     first = Incident.objects.order_by("occurred_at").values_list("occurred_at", flat=True).first()
     first_year = timezone.localdate(first).year if first else year
@@ -90,15 +158,11 @@ def headline(noun: str, year: int, through: datetime.date, ytd_by_year: dict[int
     """A sentence comparing this year's count to the same months of earlier years, computed."""
     count = ytd_by_year.get(year, 0)
     nouns = f"{count} {noun}{'' if count == 1 else 's'}"
-    month_end = (through + datetime.timedelta(days=1)).day == 1
     if through.month == 12 and through.day == 31:
         months, lead = "the whole year", f"{nouns} in {year}"
-    elif month_end:
-        months = "January" if through.month == 1 else f"January to {through:%B}"
-        lead = f"{nouns} from {months} {year}"
-    else:  # a running period: name the day
-        months = f"1 January to {through.day} {through:%B}"
-        lead = f"{nouns} from {months} {year}"
+    else:  # name the window's first and last day, as every heading does
+        months = span_text(datetime.date(year, 1, 1), datetime.date(year, through.month, through.day))
+        lead = f"{nouns} from {months}"
     earlier = [y for y in range(year - 1, first_year - 1, -1)]
     if not earlier:
         return f"{lead}; there are no earlier years on record to compare with."
@@ -136,44 +200,71 @@ def _violence_tables(quarter: Quarter, through: datetime.date, trend: list[count
     q = counting.violence_between(*q_window)
     ytd = counting.violence_between(*ytd_window)
     shootings = _shooting_incidents(q_window, ytd_window)
+    periods = periods_of(quarter, through)
+    rows = [
+        ("Homicides", [q.homicides, ytd.homicides]),
+        ("Non-fatal shooting victims", [q.nonfatal_shooting_victims, ytd.nonfatal_shooting_victims]),
+        ("Shooting incidents", shootings),
+    ]
     headline_table = Table(
         "violence_summary",
         "This quarter and year to date",
-        [quarter.label, f"Year to date ({quarter.ytd_months})"],
-        [
-            ("Homicides", [q.homicides, ytd.homicides]),
-            ("Non-fatal shooting victims", [q.nonfatal_shooting_victims, ytd.nonfatal_shooting_victims]),
-            ("Shooting incidents", shootings),
-        ],
+        _columns(quarter, periods),
+        rows,
         definition=(
             "Homicides count victims killed, not incidents. Non-fatal shooting victims count people wounded by a "
             "firearm who survived. Shooting incidents count incidents with a firearm. Dates are in the program's "
             "local time."
         ),
         running=((0, 1),),
+        figures=_figures(rows, list(periods)),
     )
-    trend_table = Table(
+    trend_table = _trend_table(trend, through)
+    return [headline_table, trend_table, _neighborhood_table(quarter, periods, q_window, ytd_window)]
+
+
+def _columns(quarter: Quarter, periods: tuple[Period, Period]) -> list[str]:
+    """The headings of a quarter column and a year-to-date column, naming their days."""
+    return [f"{quarter.label} ({periods[0].text})", f"Year to date ({periods[1].text})"]
+
+
+def _trend_table(trend: list[counting.YearRow], through: datetime.date) -> Table:
+    """Each year's same days and whole year; the report's own year only to its last day."""
+    days = span_text(datetime.date(through.year, 1, 1), through).removesuffix(f" {through.year}")
+    rows, figures, notes = [], [], []
+    for r in trend:
+        ytd = Period(YTD, datetime.date(r.year, 1, 1), counting.year_to_date_end(r.year, through))
+        whole = Period(FULL_YEAR, datetime.date(r.year, 1, 1), min(datetime.date(r.year, 12, 31), through))
+        rows.append(
+            (str(r.year), [r.homicides_ytd, r.homicides, r.nonfatal_shooting_victims_ytd, r.nonfatal_shooting_victims])
+        )
+        figures.append(
+            [
+                Figure("Homicides", ALL_PLACES, ytd),
+                Figure("Homicides", ALL_PLACES, whole),
+                Figure("Non-fatal shooting victims", ALL_PLACES, ytd),
+                Figure("Non-fatal shooting victims", ALL_PLACES, whole),
+            ]
+        )
+        notes.append(ytd.text if whole.last == datetime.date(r.year, 12, 31) else f"{ytd.text}, the year so far")
+    return Table(
         "violence_trend",
-        f"The same months in earlier years ({quarter.ytd_months}) and whole years",
+        f"The same days in earlier years ({days}) and whole years",
         [
-            "Homicides, year to date",
+            f"Homicides, {days}",
             "Homicides, whole year",
-            "Non-fatal shooting victims, year to date",
+            f"Non-fatal shooting victims, {days}",
             "Non-fatal shooting victims, whole year",
         ],
-        [
-            (
-                str(r.year),
-                [r.homicides_ytd, r.homicides, r.nonfatal_shooting_victims_ytd, r.nonfatal_shooting_victims],
-            )
-            for r in trend
-        ],
+        rows,
         definition=(
-            f"Year to date is 1 January through {through:%B} {through.day} of each year (29 February counts as "
-            "28 February in other years). The current year's whole-year figure is the year so far."
+            f"The same days are 1 January to {through.day} {through:%B} of each year (29 February counts as "
+            "28 February in other years). This report's year counts only to its last day: its whole-year figure is "
+            "the year so far."
         ),
+        figures=figures,
+        row_notes=notes,
     )
-    return [headline_table, trend_table, _neighborhood_table(quarter, q_window, ytd_window)]
 
 
 def _shooting_incidents(q_window, ytd_window) -> list[int]:
@@ -184,7 +275,7 @@ def _shooting_incidents(q_window, ytd_window) -> list[int]:
     return [totals["q"], totals["ytd"]]
 
 
-def _neighborhood_table(quarter: Quarter, q_window, ytd_window) -> Table:
+def _neighborhood_table(quarter: Quarter, periods: tuple[Period, Period], q_window, ytd_window) -> Table:
     in_q = Q(occurred_at__gte=q_window[0], occurred_at__lt=q_window[1])
     rows = (
         Incident.objects.between(*ytd_window)
@@ -204,67 +295,73 @@ def _neighborhood_table(quarter: Quarter, q_window, ytd_window) -> Table:
         for r in rows
     ]
     totals = [sum(values[i] for _, values in table_rows) for i in range(6)]
+    rows = [*table_rows, ("All neighborhoods", totals)]
+    q_period, ytd_period = periods
+    measures = ["Homicides", "Non-fatal shooting victims", "Shooting incidents"] * 2
+    column_periods = [q_period] * 3 + [ytd_period] * 3
+    places = [label for label, _ in table_rows] + [ALL_PLACES]
     return Table(
         "violence_by_neighborhood",
         "By neighborhood",
         [
-            f"Homicides, {quarter.label}",
-            f"Non-fatal shooting victims, {quarter.label}",
-            f"Shooting incidents, {quarter.label}",
-            "Homicides, year to date",
-            "Non-fatal shooting victims, year to date",
-            "Shooting incidents, year to date",
+            *(f"{m}, {q_period.text}" for m in measures[:3]),
+            *(f"{m}, {ytd_period.text}" for m in measures[3:]),
         ],
-        [*table_rows, ("All neighborhoods", totals)],
-        definition="Neighborhoods with at least one incident this year. The last row is the total.",
+        rows,
+        figures=[
+            [Figure(m, places[r], p) for m, p in zip(measures, column_periods, strict=True)] for r in range(len(rows))
+        ],
+        definition=(
+            "Neighborhoods with at least one incident this year: this quarter's days, then the year's. The last row "
+            "is the total."
+        ),
         total=True,
         running=((0, 3), (1, 4), (2, 5)),
     )
 
 
 def _program_tables(quarter: Quarter, through: datetime.date) -> list[Table]:
-    q_first, ytd_first = quarter.first, datetime.date(quarter.year, 1, 1)
+    periods = periods_of(quarter, through)
+    ytd_first = periods[1].first
     return [
-        _program_summary(quarter, q_first, ytd_first, through),
+        _program_summary(quarter, periods, through),
         _grouped(
-            "exits_by_reason",
-            "Clients exited, by reason",
+            ("exits_by_reason", "Clients exited, by reason", "Clients exited"),
             Client.objects.filter(exited_on__gte=ytd_first, exited_on__lte=through),
             "exit_reason",
             "exited_on",
             ExitReason,
-            q_first,
             quarter,
+            periods,
         ),
         _grouped(
-            "goals_by_domain",
-            "Life-plan goals achieved, by domain",
+            ("goals_by_domain", "Life-plan goals achieved, by domain", "Life-plan goals achieved"),
             Goal.objects.filter(status=GoalStatus.ACHIEVED, achieved_on__gte=ytd_first, achieved_on__lte=through),
             "domain",
             "achieved_on",
             GoalDomain,
-            q_first,
             quarter,
+            periods,
         ),
         _grouped(
-            "mediations_by_outcome",
-            "Mediations, by outcome",
+            ("mediations_by_outcome", "Mediations, by outcome", "Mediations"),
             Mediation.objects.filter(occurred_on__gte=ytd_first, occurred_on__lte=through),
             "outcome",
             "occurred_on",
             MediationOutcome,
-            q_first,
             quarter,
+            periods,
         ),
-        _response_table(quarter, through),
+        _response_table(quarter, periods),
     ]
 
 
-def _grouped(key, title, queryset, group_field, date_field, choices, q_first, quarter) -> Table:
+def _grouped(names, queryset, group_field, date_field, choices, quarter, periods) -> Table:
+    key, title, measure = names
     counts = {
         row[group_field]: row
         for row in queryset.values(group_field)
-        .annotate(q=Count("pk", filter=Q(**{f"{date_field}__gte": q_first})), ytd=Count("pk"))
+        .annotate(q=Count("pk", filter=Q(**{f"{date_field}__gte": periods[0].first})), ytd=Count("pk"))
         .order_by()
     }
     rows = [
@@ -272,10 +369,21 @@ def _grouped(key, title, queryset, group_field, date_field, choices, q_first, qu
         for value, label in choices.choices
     ]
     totals = [sum(v[0] for _, v in rows), sum(v[1] for _, v in rows)]
-    return Table(key, title, [quarter.label, "Year to date"], [*rows, ("Total", totals)], total=True, running=((0, 1),))
+    rows.append(("Total", totals))
+    measures = [f"{measure}: {label}" for label, _ in rows[:-1]] + [measure]
+    return Table(
+        key,
+        title,
+        _columns(quarter, periods),
+        rows,
+        total=True,
+        running=((0, 1),),
+        figures=_figures(rows, list(periods), measures=measures),
+    )
 
 
-def _program_summary(quarter: Quarter, q_first: datetime.date, ytd_first: datetime.date, through) -> Table:
+def _program_summary(quarter: Quarter, periods: tuple[Period, Period], through: datetime.date) -> Table:
+    q_first, ytd_first = periods[0].first, periods[1].first
     clients = Client.objects.aggregate(
         active=Count("pk", filter=Q(enrolled_on__lte=through) & (Q(exited_on__isnull=True) | Q(exited_on__gt=through))),
         enrolled_q=Count("pk", filter=Q(enrolled_on__gte=q_first, enrolled_on__lte=through)),
@@ -285,7 +393,7 @@ def _program_summary(quarter: Quarter, q_first: datetime.date, ytd_first: dateti
     )
     q_start, end = counting.window(q_first, through)
     ytd_start, _ = counting.window(ytd_first, through)
-    recent_start = counting.local_midnight(through - datetime.timedelta(days=CONTACT_WINDOW_DAYS - 1))
+    recent_first = through - datetime.timedelta(days=CONTACT_WINDOW_DAYS - 1)
     contacts = Contact.objects.filter(occurred_at__gte=ytd_start, occurred_at__lt=end).aggregate(
         q=Count("pk", filter=Q(occurred_at__gte=q_start)),
         ytd=Count("pk"),
@@ -294,37 +402,46 @@ def _program_summary(quarter: Quarter, q_first: datetime.date, ytd_first: dateti
     )
     # A COUNT(DISTINCT) of its own: inside the aggregate above it made PostgreSQL sort every contact.
     contacts["recent_clients"] = (
-        Contact.objects.filter(occurred_at__gte=recent_start, occurred_at__lt=end).values("client").distinct().count()
+        Contact.objects.filter(occurred_at__gte=counting.local_midnight(recent_first), occurred_at__lt=end)
+        .values("client")
+        .distinct()
+        .count()
     )
     referrals = Referral.objects.filter(
         status=ReferralStatus.COMPLETED, completed_on__gte=ytd_first, completed_on__lte=through
     ).aggregate(q=Count("pk", filter=Q(completed_on__gte=q_first)), ytd=Count("pk"))
+    on = f"{through.day} {through:%B} {through.year}"
+    rows = [
+        (f"Clients active on {on}", [clients["active"], None]),
+        ("Clients enrolled", [clients["enrolled_q"], clients["enrolled_ytd"]]),
+        ("Clients exited", [clients["exited_q"], clients["exited_ytd"]]),
+        ("Contacts (mentoring sessions and other touches)", [contacts["q"], contacts["ytd"]]),
+        ("Contact hours", [round(contacts["minutes_q"] / 60, 1), round(contacts["minutes_ytd"] / 60, 1)]),
+        (f"Clients contacted in the {CONTACT_WINDOW_DAYS} days to {on}", [contacts["recent_clients"], None]),
+        ("Referrals completed", [referrals["q"], referrals["ytd"]]),
+    ]
+    figures = _figures(rows, list(periods))
+    figures[0][0] = Figure("Clients active", ALL_PLACES, Period(DAY, through, through))
+    figures[3] = [Figure("Contacts", ALL_PLACES, p) for p in periods]
+    figures[5][0] = Figure("Clients contacted", ALL_PLACES, Period(DAYS_30, recent_first, through))
     return Table(
         "program_summary",
         "Clients and outreach",
-        [quarter.label, "Year to date"],
-        [
-            (f"Clients active on {through:%B} {through.day}", [clients["active"], None]),
-            ("Clients enrolled", [clients["enrolled_q"], clients["enrolled_ytd"]]),
-            ("Clients exited", [clients["exited_q"], clients["exited_ytd"]]),
-            ("Contacts (mentoring sessions and other touches)", [contacts["q"], contacts["ytd"]]),
-            ("Contact hours", [round(contacts["minutes_q"] / 60, 1), round(contacts["minutes_ytd"] / 60, 1)]),
-            (
-                f"Clients contacted in the {CONTACT_WINDOW_DAYS} days to {through:%B} {through.day}",
-                [contacts["recent_clients"], None],
-            ),
-            ("Referrals completed", [referrals["q"], referrals["ytd"]]),
-        ],
+        _columns(quarter, periods),
+        rows,
         definition=(
             "Active: enrolled on or before the date and not exited by it. Contact hours are the sum of contact "
             "durations."
         ),
-        measure_rows={4},
+        # Contacts, hours and referrals are services given, not counts of people: never suppressed.
+        measure_rows={3, 4, 6},
         running=((0, 1),),  # rows without a year-to-date figure are left out
+        figures=figures,
     )
 
 
-def _response_table(quarter: Quarter, through: datetime.date) -> Table:
+def _response_table(quarter: Quarter, periods: tuple[Period, Period]) -> Table:
+    through = periods[0].last
     q_start, end = counting.window(quarter.first, through)
     ytd_start, _ = counting.year_to_date_window(quarter.year, through)
     shootings = (
@@ -338,21 +455,24 @@ def _response_table(quarter: Quarter, through: datetime.date) -> Table:
             ytd_in_time=Count("pk", filter=Q(responded_in_time=True)),
         )
     )
+    rows = [
+        ("Shootings with someone killed or wounded", [shootings["q"], shootings["ytd"]]),
+        ("With a peacekeeper response within 24 hours", [shootings["q_in_time"], shootings["ytd_in_time"]]),
+        (
+            "Share responded within 24 hours (%)",
+            [_share(shootings["q_in_time"], shootings["q"]), _share(shootings["ytd_in_time"], shootings["ytd"])],
+        ),
+    ]
     return Table(
         "shooting_responses",
         "Shooting responses",
-        [quarter.label, "Year to date"],
-        [
-            ("Shootings with someone killed or wounded", [shootings["q"], shootings["ytd"]]),
-            ("With a peacekeeper response within 24 hours", [shootings["q_in_time"], shootings["ytd_in_time"]]),
-            (
-                "Share responded within 24 hours (%)",
-                [_share(shootings["q_in_time"], shootings["q"]), _share(shootings["ytd_in_time"], shootings["ytd"])],
-            ),
-        ],
+        _columns(quarter, periods),
+        rows,
         definition="A response is a scene, hospital, family-support, vigil or follow-up visit by a peacekeeper.",
         measure_rows={2},
+        shares={2: (1, 0)},
         running=((0, 1),),
+        figures=_figures(rows, list(periods)),
     )
 
 
@@ -361,6 +481,7 @@ def _share(part: int, whole: int) -> float | None:
 
 
 def _outcome_table(quarter: Quarter, through: datetime.date) -> Table:
+    periods = periods_of(quarter, through)
     q_start, end = counting.window(quarter.first, through)
     ytd_start, _ = counting.year_to_date_window(quarter.year, through)
     involved = Involvement.objects.filter(
@@ -377,24 +498,27 @@ def _outcome_table(quarter: Quarter, through: datetime.date) -> Table:
         active_ytd=Count("pk"),
         involved_ytd=Count("pk", filter=Q(Exists(involved.filter(incident__occurred_at__gte=ytd_start)))),
     )
+    rows = [
+        ("Clients active during the period", [figures["active_q"], figures["active_ytd"]]),
+        ("Involved as victim or suspect", [figures["involved_q"], figures["involved_ytd"]]),
+        (
+            "Share involved (%)",
+            [
+                _share(figures["involved_q"], figures["active_q"]),
+                _share(figures["involved_ytd"], figures["active_ytd"]),
+            ],
+        ),
+    ]
     return Table(
         "outcomes",
         "Clients involved in an incident as victim or suspect",
-        [quarter.label, "Year to date"],
-        [
-            ("Clients active during the period", [figures["active_q"], figures["active_ytd"]]),
-            ("Involved as victim or suspect", [figures["involved_q"], figures["involved_ytd"]]),
-            (
-                "Share involved (%)",
-                [
-                    _share(figures["involved_q"], figures["active_q"]),
-                    _share(figures["involved_ytd"], figures["active_ytd"]),
-                ],
-            ),
-        ],
+        _columns(quarter, periods),
+        rows,
         definition=(
             "Active during the period: enrolled by its end and not exited before its start. An incident counts in "
             "the period it occurred."
         ),
         measure_rows={2},
+        shares={2: (1, 0)},
+        figures=_figures(rows, list(periods)),
     )

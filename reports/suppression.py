@@ -1,10 +1,12 @@
 """Small-cell suppression for public copies of the report.
 
-Counts from 1 to 4 are shown as "<5" (primary suppression). Where a table has a total row, a
-column with a single suppressed cell would let a reader recover it by subtraction, so another
-cell of that column is suppressed too (complementary suppression): the smallest non-zero
-published count, or the total when nothing else is left. Shares, hours and zeros are never
-suppressed; rows of percentages are blanked where they rest on suppressed counts.
+Only counts of people and of incidents are suppressed: counts from 1 to 4 are shown as "<5"
+(primary suppression). Where a table has a total row, a column with a single suppressed cell
+would let a reader recover it by subtraction, so another cell of that column is suppressed too
+(complementary suppression): the smallest non-zero published count, or the total when nothing
+else is left. Zeros and the table's measure rows (contact hours, contacts, referrals completed,
+shares) are never suppressed as counts; a share is blanked only when its numerator or its
+denominator is hidden (`Table.shares`). Each hidden cell says why (`Table.hidden`, a `Reason`).
 
 Successive public copies must not undo each other. Where a table's year-to-date column is the
 previous quarter's year to date plus this quarter (`Table.running`), the three figures of a row
@@ -21,6 +23,22 @@ from reports.quarterly import Table
 
 SMALL = "<5"
 COMPLEMENTARY = "suppressed"
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a cell is hidden: a key (the tidy CSV's `suppressed` column), the page's footnote marker, the words."""
+
+    key: str
+    marker: str
+    text: str
+
+
+FEWER_THAN_5 = Reason("fewer_than_5", "*", "fewer than 5 people or incidents")
+WORKED_OUT = Reason("complementary", "†", "hidden so that a small count cannot be worked out from the total")
+SHARE_OF_HIDDEN = Reason("share_of_hidden_count", "‡", "hidden because the share would give a hidden count back")
+SAME_AS_SUMMARY = Reason("same_as_summary", "§", "hidden because the same figure is hidden in the summary table")
+REASONS = (FEWER_THAN_5, WORKED_OUT, SHARE_OF_HIDDEN, SAME_AS_SUMMARY)
 
 
 @dataclass(frozen=True)
@@ -57,17 +75,20 @@ def suppress(table: Table, earlier: list[Table] | tuple = ()) -> tuple[Table, li
                 hidden[cell] = COMPLEMENTARY
         if len(hidden) == count:
             break
-    for r in table.measure_rows:  # a share computed from hidden counts would reveal them
+    reasons = {cell: FEWER_THAN_5 if mark == SMALL else WORKED_OUT for cell, mark in hidden.items()}
+    # A share is hidden only when it would give a hidden count back: its numerator or its
+    # denominator is hidden. Hours, contacts and referrals (the other measure rows) never are.
+    for r, (numerator, denominator) in table.shares.items():
         for c in range(len(rows[r])):
-            if any((other, c) in hidden for other in range(len(rows)) if other not in table.measure_rows):
+            if rows[r][c] is not None and ((numerator, c) in hidden or (denominator, c) in hidden):
                 hidden[(r, c)] = COMPLEMENTARY
+                reasons[(r, c)] = SHARE_OF_HIDDEN
     notes = []
     for (r, c), mark in sorted(hidden.items()):
         rows[r][c] = mark
-        reason = "a count from 1 to 4" if mark == SMALL else "hidden so that a small count cannot be worked out"
-        notes.append(Suppressed(table.title, table.rows[r][0], table.columns[c], reason))
+        notes.append(Suppressed(table.title, table.rows[r][0], table.columns[c], reasons[(r, c)].text))
     published = [(label, values) for (label, _), values in zip(table.rows, rows, strict=True)]
-    return replace(table, rows=published), notes
+    return replace(table, rows=published, hidden={**table.hidden, **reasons}), notes
 
 
 def _complementary(table: Table, rows: list[list], hidden: dict) -> None:

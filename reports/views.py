@@ -1,8 +1,9 @@
 import datetime
 import io
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -16,7 +17,8 @@ from incidents import counting
 from incidents.models import Incident
 from outreach import caseloads
 from outreach.models import PossibleDuplicate
-from reports import exports, publication, quarterly
+from reports import exports, periods, publication, quarterly
+from reports.forms import QuarterPickerForm
 
 RESPONSE_GAP_DAYS = 30
 RESPONSE_GAP_LIMIT = 20
@@ -85,33 +87,52 @@ REPORT_INDEX_QUARTERS = 8
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
+    """The reports: a year-and-quarter picker reaching every quarter on record, the recent ones, the trend."""
     _require_reports(request)
+    first = periods.first_quarter()
+    picker = QuarterPickerForm(request.GET if picking(request) else None, first=first)
+    if picker.is_bound and picker.is_valid():
+        picked = picker.cleaned_data["picked"]
+        return redirect("reports:quarterly", picked.year, picked.number)
     today = timezone.localdate()
-    context = {"quarters": Quarter.recent(REPORT_INDEX_QUARTERS, today), "today": today, **_headline_figures()}
+    page = Paginator(all_quarters(first), REPORT_INDEX_QUARTERS).get_page(request.GET.get("page"))
+    context = {
+        "picker": picker,
+        "page": page,
+        "quarters": periods.listed(list(page.object_list)),
+        "first_quarter": first,
+        "today": today,
+        **_headline_figures(),
+    }
     return render(request, "reports/index.html", context)
 
 
-def quarter_or_404(year: int, quarter: int) -> Quarter:
-    """The quarter a report URL names (also the admin's copy): 404 unless it has begun and is on record.
+def picking(request: HttpRequest) -> bool:
+    return "year" in request.GET or "quarter" in request.GET
 
-    The earliest is the first quarter of 1900 (core.parameters.EARLIEST_DATE), as for every date
-    filter: the report looks back years before its own, and Python's calendar ends at year 1.
-    """
+
+def recent_quarters(count: int, first: Quarter) -> list[Quarter]:
+    """The running quarter and those before it, newest first, back to the first with a report."""
+    return [q for q in Quarter.recent(count) if (q.year, q.number) >= (first.year, first.number)]
+
+
+def all_quarters(first: Quarter) -> list[Quarter]:
+    """Every quarter with a report, newest first (no query: first is known)."""
+    running = periods.running_quarter()
+    count = (running.year - first.year) * 4 + running.number - first.number + 1
+    return Quarter.recent(max(count, 1))
+
+
+def quarter_or_404(year: int, quarter: int, *, first: Quarter) -> Quarter:
+    """The quarter a report URL names (also the admin's copy): 404 unless it has a report, that is
+    from the first quarter on record (reports.periods.first_quarter) to the running quarter."""
     try:
         q = Quarter(year, quarter)
     except (ValueError, OverflowError):
         raise Http404 from None
-    if not parameters.EARLIEST_DATE <= q.first <= timezone.localdate():
+    if not periods.in_range(q, first):
         raise Http404
     return q
-
-
-def _previous_quarter(quarter: Quarter) -> Quarter | None:
-    try:
-        previous = quarter.previous()
-    except ValueError:
-        return None
-    return previous if previous.first >= parameters.EARLIEST_DATE else None
 
 
 def _public(request: HttpRequest) -> bool:
@@ -122,13 +143,14 @@ def _public(request: HttpRequest) -> bool:
 def quarterly_report(request: HttpRequest, year: int, quarter: int) -> HttpResponse:
     _require_reports(request)
     with replica_reads():
-        report = quarterly.build(quarter_or_404(year, quarter))
+        first = periods.first_quarter()
+        report = quarterly.build(quarter_or_404(year, quarter, first=first))
     public = _public(request)
     access.record(request, access.Action.VIEW_REPORT, f"quarterly {report.quarter.label}{' public' if public else ''}")
-    return render(request, "reports/quarterly.html", quarterly_context(report, public=public))
+    return render(request, "reports/quarterly.html", quarterly_context(report, public=public, first=first))
 
 
-def quarterly_context(report: quarterly.Report, *, public: bool) -> dict:
+def quarterly_context(report: quarterly.Report, *, public: bool, first: Quarter) -> dict:
     """What the HTML report shows (also used by the admin's copy of the page)."""
     sections, notes = publication.published_tables(report, public=public)
     return {
@@ -138,7 +160,8 @@ def quarterly_context(report: quarterly.Report, *, public: bool) -> dict:
         "public": public,
         "suppressed": notes,
         "trend_chart": publication.trend_chart(sections, report.through),
-        "previous": _previous_quarter(report.quarter),
+        "previous": periods.previous_quarter(report.quarter, first),
+        "next": periods.next_quarter(report.quarter),
     }
 
 
@@ -153,7 +176,7 @@ def quarterly_export(request: HttpRequest, year: int, quarter: int, file_format:
     """The quarterly report as a CSV or XLSX download (recorded in the access log)."""
     _require_reports(request)
     with replica_reads():
-        report = quarterly.build(quarter_or_404(year, quarter))
+        report = quarterly.build(quarter_or_404(year, quarter, first=periods.first_quarter()))
     public = _public(request)
     label = f"quarterly {report.quarter.label} {file_format}{' public' if public else ''}"
     access.record(request, access.Action.EXPORT, label)

@@ -38,7 +38,8 @@ class TestTheHeadline:
     def test_the_fewest_in_four_years_as_in_the_story(self):
         counts = {2013: 20, 2014: 37, 2015: 37, 2016: 37, 2017: 41, 2018: 31}
         assert headline("homicide", 2018, SEPT_30, counts, 2013) == (
-            "31 homicides from January to September 2018, the fewest in the same months of any of the previous 4 years."
+            "31 homicides from 1 January to 30 September 2018, the fewest in the same months of any of the previous "
+            "4 years."
         )
 
     def test_the_most(self):
@@ -57,7 +58,7 @@ class TestTheHeadline:
 
     def test_no_history(self):
         assert headline("homicide", 2018, SEPT_30, {2018: 1}, 2018) == (
-            "1 homicide from January to September 2018; there are no earlier years on record to compare with."
+            "1 homicide from 1 January to 30 September 2018; there are no earlier years on record to compare with."
         )
 
     def test_a_running_period_names_the_day(self):
@@ -80,7 +81,7 @@ def story(db, settings):
 
 def test_the_report_computes_the_storys_sentence_and_numbers(story):
     report = quarterly.build(Quarter(2018, 3))
-    assert report.headline.startswith("31 homicides from January to September 2018, the fewest")
+    assert report.headline.startswith("31 homicides from 1 January to 30 September 2018, the fewest")
     assert not report.preliminary
     summary = report.sections[0].tables[0]
     assert summary.rows[0] == ("Homicides", [0, 31])
@@ -123,11 +124,11 @@ def test_program_figures(db, peacekeeper):
     report = quarterly.build(q)
     tables = {t.key: t for s in report.sections for t in s.tables}
     rows = dict(tables["program_summary"].rows)
-    assert rows["Clients active on September 30"] == [1, None]
+    assert rows["Clients active on 30 September 2018"] == [1, None]
     assert rows["Clients enrolled"] == [1, 2] and rows["Clients exited"] == [1, 1]
     assert rows["Contacts (mentoring sessions and other touches)"] == [1, 2]
     assert rows["Contact hours"] == [1.5, 2.0]
-    assert rows["Clients contacted in the 30 days to September 30"] == [1, None]
+    assert rows["Clients contacted in the 30 days to 30 September 2018"] == [1, None]
     assert dict(tables["exits_by_reason"].rows)["Moved away"] == [1, 1]
     assert dict(tables["goals_by_domain"].rows)["Education"] == [1, 1]
     assert dict(tables["mediations_by_outcome"].rows)["Resolved"] == [1, 1]
@@ -245,7 +246,7 @@ class TestSuppression:
         IncidentFactory(occurred_at=at(2018, 5, 1, 12), killed=3)
         client.force_login(analyst)
         internal = client.get(reverse("reports:quarterly", args=[2018, 3])).content.decode()
-        assert "3 homicides from January to September 2018" in internal
+        assert "3 homicides from 1 January to 30 September 2018" in internal
         public = client.get(reverse("reports:quarterly", args=[2018, 3]), {"public": "1"}).content.decode()
         assert "3 homicides" not in public and "left out of this public copy" in public
         book = openpyxl.load_workbook(
@@ -273,7 +274,7 @@ class TestThePages:
     def test_an_analyst_reads_the_report(self, client, analyst, story):
         client.force_login(analyst)
         page = client.get(reverse("reports:quarterly", args=[2018, 3])).content.decode()
-        assert "31 homicides from January to September 2018, the fewest" in page
+        assert "31 homicides from 1 January to 30 September 2018, the fewest" in page
         assert "How we count" in page and "Preliminary" not in page
 
     def test_a_future_quarter_is_404(self, client, analyst):
@@ -284,10 +285,11 @@ class TestThePages:
         client.force_login(manager)
         body = client.get(reverse("reports:quarterly_csv", args=[2018, 3])).content.decode()
         lines = body.splitlines()
-        assert lines[0] == "section,table,metric,period,value"
-        assert "Violence,This quarter and year to date,Non-fatal shooting victims,Q3 2018,3" in lines
+        assert lines[0] == "section,table,measure,place,period_start,period_end,window,value,suppressed"
+        row = "Violence,This quarter and year to date,Non-fatal shooting victims,all,2018-07-01,2018-09-30,quarter"
+        assert f"{row},3," in lines
         public = client.get(reverse("reports:quarterly_csv", args=[2018, 3]), {"public": 1}).content.decode()
-        assert "Violence,This quarter and year to date,Non-fatal shooting victims,Q3 2018,<5" in public.splitlines()
+        assert f"{row},,fewer_than_5" in public.splitlines()
 
     def test_the_xlsx_has_a_sheet_per_section_typed_numbers_and_definitions(self, client, manager, story):
         client.force_login(manager)
@@ -304,7 +306,7 @@ class TestThePages:
             IncidentFactory.create_batch(size, occurred_at=at(year, 5, 1, 12))
         client.force_login(analyst)
         client.get("/health/")
-        with django_assert_max_num_queries(22):
+        with django_assert_max_num_queries(23):  # + the first quarter on record (previous / next)
             assert client.get(reverse("reports:quarterly", args=[2018, 3])).status_code == 200
 
 
@@ -366,7 +368,11 @@ def test_the_command_writes_both_formats(story, tmp_path):
         str(tmp_path / "r.csv"),
         stdout=out,
     )
-    assert (tmp_path / "r.csv").read_text().startswith("section,table,metric,period,value")
+    assert (
+        (tmp_path / "r.csv")
+        .read_text()
+        .startswith("section,table,measure,place,period_start,period_end,window,value,suppressed\n")
+    )
     assert "Wrote Q3 2018 (final" in out.getvalue()
     call_command(
         "export_report",
@@ -384,7 +390,8 @@ def test_the_command_writes_both_formats(story, tmp_path):
     book = openpyxl.load_workbook(tmp_path / "r.xlsx")
     assert "Suppressed" in book.sheetnames
     cover = [row[0] for row in book["Report"].iter_rows(values_only=True)]
-    assert any(line and line.startswith("Public copy: counts from 1 to 4 are shown as <5") for line in cover)
+    notice = "Public copy: counts from 1 to 4 of people or incidents are shown as <5"
+    assert any(line and line.startswith(notice) for line in cover)
     with pytest.raises(CommandError, match="does not exist"):
         call_command(
             "export_report",
@@ -410,7 +417,7 @@ class TestTheAdmin:
     def test_the_report_renders_in_the_admin_look(self, client, admin_user, story):
         client.force_login(admin_user)
         page = client.get(reverse("admin:reports_quarterly", args=[2018, 3])).content.decode()
-        assert "31 homicides from January to September 2018" in page and "Peacekeeper administration" in page
+        assert "31 homicides from 1 January to 30 September 2018" in page and "Peacekeeper administration" in page
 
     def test_staff_without_a_reports_role_get_404(self, client, peacekeeper):
         peacekeeper.is_staff = True
@@ -427,8 +434,8 @@ def test_exports_and_trend_query_counts_do_not_grow(client, analyst, django_asse
     client.force_login(analyst)
     client.get("/health/")
     for url, expected in (
-        (reverse("reports:quarterly_xlsx", args=[2018, 3]), 22),
-        (reverse("reports:quarterly_csv", args=[2018, 3]), 22),
+        (reverse("reports:quarterly_xlsx", args=[2018, 3]), 23),
+        (reverse("reports:quarterly_csv", args=[2018, 3]), 23),
         (reverse("reports:violence_trend_csv") + "?through=2018-09-30&years=10", 7),
     ):
         with django_assert_num_queries(expected):

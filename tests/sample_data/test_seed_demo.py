@@ -1,4 +1,5 @@
 import datetime
+import time
 from io import StringIO
 
 import pytest
@@ -7,9 +8,12 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accounts import roles
+from core.quarters import Quarter
 from incidents import counting
-from incidents.models import Incident, IncidentStatus, Response
+from incidents.models import Incident, IncidentStatus, Mediation, Response
 from outreach.models import Client, Contact, Goal, Neighborhood, Partner, Referral
+from reports import quarterly
+from sample_data.demo.history import history_end
 
 
 def _seed(**options) -> str:
@@ -25,7 +29,8 @@ def test_it_seeds_a_realistic_program_and_prints_the_logins(db):
     assert roles.is_analyst(User.objects.get(username="analyst"))
     assert User.objects.get(username="admin").is_superuser
     assert Neighborhood.objects.count() == 10 and Partner.objects.count() >= 5
-    assert Client.objects.count() == 40
+    current = Client.objects.filter(referred_on__gte=history_end(timezone.localdate()))
+    assert current.count() == 40  # today's caseloads; the rest is the program's history
     assert Client.objects.filter(secondary_peacekeepers__isnull=False).exists()
     assert Contact.objects.count() > 40 * 10
     assert Goal.objects.exists() and Referral.objects.exists()
@@ -94,3 +99,55 @@ def test_it_seeds_a_living_program_in_any_year(db, in_2031):
     assert Contact.objects.filter(occurred_at__gte=timezone.now() - datetime.timedelta(days=30)).exists()
     assert Client.objects.with_activity().overdue().exists()
     assert Incident.objects.response_gaps().exists() and Response.objects.exists()
+
+
+def _figures(report) -> dict[str, dict]:
+    return {t.key: dict(t.rows) for s in report.sections for t in s.tables}
+
+
+def test_the_storys_2018_q3_report_has_program_figures_and_the_same_violence(db, settings):
+    settings.TIME_ZONE = "America/Los_Angeles"  # the story's city
+    started = time.monotonic()
+    _seed()
+    assert time.monotonic() - started < 60  # seconds, not minutes (bulk inserts)
+    assert_the_seed_storys_numbers()
+    report = quarterly.build(Quarter(2018, 3))
+    assert report.headline.startswith("31 homicides from 1 January to 30 September 2018, the fewest")
+    tables = _figures(report)
+    assert tables["violence_summary"]["Homicides"][1] == 31
+    program = tables["program_summary"]
+    active, enrolled, exited = (
+        program["Clients active on 30 September 2018"][0],
+        program["Clients enrolled"],
+        program["Clients exited"],
+    )
+    assert active > 10 and all(enrolled) and all(exited)
+    assert all(program["Contacts (mentoring sessions and other touches)"]) and all(program["Contact hours"])
+    assert all(program["Referrals completed"]) and program["Clients contacted in the 30 days to 30 September 2018"][0]
+    assert all(tables["goals_by_domain"]["Total"]) and all(tables["mediations_by_outcome"]["Total"])
+    responses = tables["shooting_responses"]
+    assert all(responses["Shootings with someone killed or wounded"])
+    assert all(0 < share < 100 for share in responses["Share responded within 24 hours (%)"])
+    assert all(tables["exits_by_reason"]["Total"])
+    # The program's history reaches back to 2012, and no past client is on a caseload today.
+    assert Client.objects.filter(enrolled_on__year=2012).exists()
+    assert not Client.objects.filter(enrolled_on__year__lt=2019).exclude(status="exited").exists()
+
+
+def test_the_history_is_deterministic_and_added_once(db):
+    _seed()
+    first = sorted(Client.objects.filter(referred_on__year=2014).values_list("code", "enrolled_on", "exited_on"))
+    counts = (Client.objects.count(), Contact.objects.count(), Response.objects.count(), Mediation.objects.count())
+    _seed()
+    assert (Client.objects.count(), Contact.objects.count(), Response.objects.count(), Mediation.objects.count()) == (
+        counts
+    )
+    assert len(first) == 24
+
+
+def test_the_history_is_built_in_any_year(db, in_2031):
+    _seed()
+    assert_the_seed_storys_numbers()
+    assert Client.objects.filter(enrolled_on__year=2029).exists()
+    assert not Contact.objects.filter(occurred_at__gt=timezone.now()).exists()
+    assert not Mediation.objects.filter(occurred_on__gt=in_2031).exists()

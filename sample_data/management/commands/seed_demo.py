@@ -4,12 +4,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from sample_data.demo.accounts import DEMO_LOGINS, seed_users
+from sample_data.demo.history import seed_program_history
 from sample_data.demo.incidents import seed_incidents
 from sample_data.demo.outreach import seed_clients, seed_neighborhoods, seed_partners
 
 
 class Command(BaseCommand):
-    help = "Create demo data (idempotent): users for each role, neighborhoods, partners, clients. Prints logins."
+    help = (
+        "Create demo data (idempotent): users for each role, neighborhoods, partners, clients, incidents since "
+        "2012 and the program's history since 2012. Prints logins."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
@@ -36,9 +40,11 @@ class Command(BaseCommand):
                 partners = seed_partners()
                 clients = seed_clients()
                 incidents = seed_incidents()
+                past_clients = seed_program_history()
             self.stdout.write(
                 f"Demo data created: {users} users, {neighborhoods} neighborhoods, {partners} partners, "
-                f"{clients} clients with their contacts, goals and referrals, {incidents} incidents."
+                f"{clients} clients with their contacts, goals and referrals, {incidents} incidents, "
+                f"and {past_clients} past clients with the program's history since 2012."
             )
         self._print_logins()
 
