@@ -2,11 +2,12 @@ from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
 from django.contrib.auth.models import User
 
+from accounts import roles
 from core.form_keys import FormKeyMixin
 from core.forms import DateInput, DateTimeInput, StaleEditMixin, form_helper, row
 from incidents import services
 from incidents.models import Incident, Involvement, Mediation, Response
-from outreach.forms import PeacekeeperMultipleChoiceField, peacekeeper_choices
+from outreach.forms import PeacekeeperChoiceField, PeacekeeperMultipleChoiceField, peacekeeper_choices
 from outreach.models import Client
 
 MAX_UPLOAD_MB = 20
@@ -40,16 +41,27 @@ class IncidentForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
 
 
 class ResponseForm(FormKeyMixin, forms.ModelForm):
+    """A response to an incident. A peacekeeper records their own; a manager or an admin picks the
+    peacekeeper who responded (themself by default when they are one)."""
+
     class Meta:
         model = Response
         fields = services.RESPONSE_FIELDS
         labels = {"responded_at": "When", "kind": "Response"}
         widgets = {"responded_at": DateTimeInput(), "notes": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        fields = ["kind", "responded_at"]
+        if roles.can_see_all_clients(user):
+            self.fields["peacekeeper"] = PeacekeeperChoiceField(
+                queryset=peacekeeper_choices(),
+                label="Peacekeeper who responded",
+                initial=user.pk if roles.is_peacekeeper(user) else None,
+            )
+            fields.insert(0, "peacekeeper")
         self.helper = form_helper()
-        self.helper.layout = Layout(row("kind", "responded_at", cols="col-sm"), Field("notes"))
+        self.helper.layout = Layout(row(*fields, cols="col-sm"), Field("notes"))
 
 
 class ClientChoiceField(forms.ModelChoiceField):

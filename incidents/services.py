@@ -12,12 +12,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core.services import model_save
+from accounts import roles
+from core.services import audited_by, model_save
 from incidents import tasks
-from incidents.models import ImportStatus, Incident, IncidentImport, Involvement, Mediation, Response
+from incidents.models import ImportStatus, Incident, IncidentImport, IncidentStatus, Involvement, Mediation, Response
 
 # What a caller may set on each record, and what its form edits (the incident, its author and the
 # one-time key are set here).
@@ -61,12 +63,40 @@ def involvement_create(
     return model_save(Involvement(incident=incident, form_key=form_key), data=data, fields=INVOLVEMENT_FIELDS, by=by)
 
 
+@transaction.atomic
 def response_log(
     *, incident: Incident, by: User, data: Mapping[str, Any], form_key: uuid.UUID | None = None
 ) -> Response:
-    """Record the peacekeeper `by`'s response to an incident."""
-    response = Response(incident=incident, peacekeeper=by, form_key=form_key)
-    return model_save(response, data=data, fields=RESPONSE_FIELDS, by=by)
+    """Record a peacekeeper's response to an incident: `data["peacekeeper"]` when a manager records
+    it for them, else `by` themself. An open incident becomes responded (a closed one stays closed)."""
+    peacekeeper = data.get("peacekeeper") or by
+    if not roles.is_peacekeeper(peacekeeper):
+        field = "peacekeeper" if "peacekeeper" in data else None
+        raise ValidationError({field or "__all__": "A response is recorded for an active peacekeeper."})
+    response = model_save(
+        Response(incident=incident, peacekeeper=peacekeeper, form_key=form_key),
+        data=data,
+        fields=RESPONSE_FIELDS,
+        by=by,
+    )
+    with audited_by(by):
+        # One statement, so two responses recorded at once cannot both read "open"; never a closed one.
+        moved = Incident.objects.filter(pk=incident.pk, status=IncidentStatus.OPEN).update(
+            status=IncidentStatus.RESPONDED, updated_at=timezone.now()
+        )
+    if moved:
+        incident.status = IncidentStatus.RESPONDED
+    return response
+
+
+@transaction.atomic
+def incident_set_status(*, incident: Incident, by: User, status: str) -> Incident:
+    """Close an incident, or reopen it (as responded when it has responses, else open)."""
+    if status == "reopen":
+        status = IncidentStatus.RESPONDED if incident.responses.exists() else IncidentStatus.OPEN
+    if status not in IncidentStatus.values:
+        raise ValidationError({"status": "Choose open, responded or closed."})
+    return model_save(incident, data={"status": status}, fields=("status",), by=by)
 
 
 def mediation_create(*, by: User, data: Mapping[str, Any], form_key: uuid.UUID | None = None) -> Mediation:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("incidents/<int:pk>/", views.incident_detail, name="incident_detail"),
     path("incidents/<int:pk>/edit/", views.IncidentUpdateView.as_view(), name="incident_edit"),
     path("incidents/<int:pk>/history/", views.incident_history, name="incident_history"),
+    path("incidents/<int:pk>/status/", views.incident_status, name="incident_status"),
     path("incidents/<int:pk>/responses/new/", views.response_create, name="response_create"),
     path("incidents/<int:pk>/involvements/new/", views.involvement_create, name="involvement_create"),
     path("mediations/", views.MediationListView.as_view(), name="mediation_list"),

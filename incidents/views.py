@@ -124,7 +124,8 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "counts_every_client": roles.can_see_reports(request.user),
             "responses": incident.responses.select_related("peacekeeper"),
             "mediations": incident.mediations.select_related("neighborhood"),
-            "response_form": ResponseForm() if roles.is_peacekeeper(request.user) else None,
+            "response_form": ResponseForm(user=request.user) if roles.can_record_responses(request.user) else None,
+            "may_set_status": roles.can_log_incidents(request.user),
             "manages": roles.can_see_all_clients(request.user),
             # Notes may name people: analysts see no client names or notes (SPEC section 3).
             "show_notes": roles.can_see_clients(request.user),
@@ -164,15 +165,29 @@ def _visible_responses(request: HttpRequest):
 def response_create(request: HttpRequest, pk: int) -> HttpResponse:
     _require_incident_role(request)
     incident = get_object_or_404(Incident, pk=pk)
-    if not roles.is_peacekeeper(request.user):
-        raise PermissionDenied("Only peacekeepers record responses.")
-    form = ResponseForm(request.POST, instance=Response(incident=incident, peacekeeper=request.user))
+    if not roles.can_record_responses(request.user):
+        raise PermissionDenied("Peacekeepers, managers and admins record responses; analysts do not.")
+    form = ResponseForm(request.POST, instance=Response(incident=incident), user=request.user)
     if response := _call_service(form, services.response_log, incident=incident, by=request.user):
         messages.success(request, f"{response.get_kind_display()} recorded.")
         return redirect(incident)
     return render(
         request, "incidents/incident_subform.html", {"incident": incident, "form": form, "title": "Record a response"}
     )
+
+
+@require_POST
+def incident_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close an incident, or reopen it: the one-click action beside the edit form's status field."""
+    _require_incident_role(request)
+    incident = get_object_or_404(Incident, pk=pk)
+    try:
+        services.incident_set_status(incident=incident, by=request.user, status=request.POST.get("status", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Incident {incident.case_number} is now {incident.get_status_display().lower()}.")
+    return redirect(incident)
 
 
 @require_POST
