@@ -1,6 +1,7 @@
 from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
 from django.contrib.auth.models import User
+from django.db.models import Q
 
 from accounts import roles
 from core.form_keys import FormKeyMixin
@@ -90,7 +91,10 @@ class InvolvementForm(FormKeyMixin, forms.ModelForm):
         self.helper.layout = Layout(row("client", "role", cols="col-sm"))
 
 
-class MediationForm(FormKeyMixin, forms.ModelForm):
+class MediationForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
+    """Record or correct a mediation. Only clients the user may see are offered; on an edit, the
+    people already on it stay offered even if their case closed or they left the program since."""
+
     peacekeepers = PeacekeeperMultipleChoiceField(queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple)
     clients = ClientMultipleChoiceField(
         queryset=Client.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
@@ -110,8 +114,20 @@ class MediationForm(FormKeyMixin, forms.ModelForm):
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["peacekeepers"].queryset = peacekeeper_choices()
-        self.fields["clients"].queryset = Client.objects.visible_to(user).open_cases()
+        peacekeepers, clients = peacekeeper_choices(), Client.objects.visible_to(user)
+        if self.instance.pk:
+            peacekeepers = (
+                roles.peacekeepers()
+                .filter(Q(is_active=True) | Q(mediations=self.instance))
+                .order_by("first_name", "last_name")
+            )
+            clients = clients.open_cases() | clients.filter(mediations=self.instance)
+            if self.instance.incident_id and not self.is_bound:
+                self.initial["incident_case_number"] = self.instance.incident.case_number
+        else:
+            clients = clients.open_cases()
+        self.fields["peacekeepers"].queryset = peacekeepers.distinct()
+        self.fields["clients"].queryset = clients.distinct()
         self.helper = form_helper()
         self.helper.layout = Layout(
             row("occurred_on", "neighborhood", "outcome", cols="col-sm"),

@@ -20,6 +20,7 @@ from accounts import roles
 from core.services import audited_by, model_save
 from incidents import tasks
 from incidents.models import ImportStatus, Incident, IncidentImport, IncidentStatus, Involvement, Mediation, Response
+from outreach.models import Client
 
 # What a caller may set on each record, and what its form edits (the incident, its author and the
 # one-time key are set here).
@@ -102,6 +103,17 @@ def incident_set_status(*, incident: Incident, by: User, status: str) -> Inciden
 def mediation_create(*, by: User, data: Mapping[str, Any], form_key: uuid.UUID | None = None) -> Mediation:
     """Record a mediation with the peacekeepers who led it and the clients in it, as logged by `by`."""
     mediation = Mediation(logged_by=by, form_key=form_key)
+    return model_save(mediation, data=data, fields=MEDIATION_FIELDS, many=MEDIATION_PEOPLE, by=by)
+
+
+@transaction.atomic
+def mediation_update(*, mediation: Mediation, by: User, data: Mapping[str, Any]) -> Mediation:
+    """Correct a mediation. Clients on it whom `by` may not see stay on it: the form cannot offer
+    them, so leaving them out is not taking them off."""
+    data = dict(data)
+    if "clients" in data:
+        hidden = mediation.clients.exclude(pk__in=Client.objects.visible_to(by).values("pk"))
+        data["clients"] = [*data["clients"], *hidden]
     return model_save(mediation, data=data, fields=MEDIATION_FIELDS, many=MEDIATION_PEOPLE, by=by)
 
 

@@ -43,7 +43,7 @@ class IncidentTable(PaginatedTable):
 
 
 class MediationTable(PaginatedTable):
-    occurred_on = DateColumn(verbose_name="Date", linkify=False, attrs=visible_from("xs", nowrap=True))
+    occurred_on = DateColumn(verbose_name="Date", linkify=True, attrs=visible_from("xs", nowrap=True))
     neighborhood = tables.Column(verbose_name="Neighborhood")
     outcome = tables.Column(verbose_name="Outcome")
     parties = tables.Column(verbose_name="Parties", attrs=visible_from("md"))

@@ -19,4 +19,7 @@ urlpatterns = [
     path("incidents/<int:pk>/involvements/new/", views.involvement_create, name="involvement_create"),
     path("mediations/", views.MediationListView.as_view(), name="mediation_list"),
     path("mediations/new/", views.MediationCreateView.as_view(), name="mediation_create"),
+    path("mediations/<int:pk>/", views.mediation_detail, name="mediation_detail"),
+    path("mediations/<int:pk>/edit/", views.MediationUpdateView.as_view(), name="mediation_edit"),
+    path("mediations/<int:pk>/history/", views.mediation_history, name="mediation_history"),
 ]

@@ -222,8 +222,10 @@ class MediationListView(IncidentPagesMixin, FilteredListMixin, SingleTableMixin,
 
     def get_queryset(self):
         clients = Mediation.clients.through.objects.filter(mediation=OuterRef("pk")).values("pk")
-        return Mediation.objects.select_related("neighborhood", "incident").annotate(
-            client_count=SubqueryCount(clients)
+        return (
+            Mediation.objects.visible_to(self.request.user)
+            .select_related("neighborhood", "incident")
+            .annotate(client_count=SubqueryCount(clients))
         )
 
 
@@ -244,6 +246,70 @@ class MediationCreateView(IncidentPagesMixin, SubmitOnceMixin, ServiceFormMixin,
     def save(self, form) -> Mediation:
         data = form.cleaned_data
         return services.mediation_create(by=self.request.user, data=data, form_key=data["form_key"])
+
+
+def _visible_mediations(request: HttpRequest):
+    return Mediation.objects.visible_to(request.user)
+
+
+@require_GET
+def mediation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A mediation: clients named only to those who may see them (analysts get a count), the
+    parties and notes only to the roles that see clients (SPEC section 3)."""
+    mediation = get_object_or_404(
+        _visible_mediations(request).select_related("neighborhood", "incident", "logged_by"), pk=pk
+    )
+    clients = list(mediation.clients.order_by("last_name", "first_name"))
+    visible = set(
+        Client.objects.visible_to(request.user).filter(pk__in=[c.pk for c in clients]).values_list("pk", flat=True)
+    )
+    named = [c for c in clients if c.pk in visible]
+    for client in named:
+        access.client_viewed(request, client.code, f"in mediation {mediation.pk}")
+    return render(
+        request,
+        "incidents/mediation_detail.html",
+        {
+            "mediation": mediation,
+            "peacekeepers": mediation.peacekeepers.order_by("first_name", "last_name"),
+            "named_clients": named,
+            # As on the incident page: a peacekeeper is not told of clients on other caseloads.
+            "hidden_clients": len(clients) - len(named) if roles.can_see_reports(request.user) else 0,
+            "counts_every_client": roles.can_see_reports(request.user),
+            "show_notes": roles.can_see_clients(request.user),
+            "may_edit": roles.can_see_clients(request.user),
+            "manages": roles.can_see_all_clients(request.user),
+        },
+    )
+
+
+class MediationUpdateView(IncidentPagesMixin, ServiceFormMixin, UpdateView):
+    """Correct a mediation: for the roles that see its parties and clients (not analysts)."""
+
+    model = Mediation
+    form_class = MediationForm
+    template_name = "incidents/mediation_form.html"
+    success_message = "Mediation saved."
+
+    def get_queryset(self):
+        if not roles.can_see_clients(self.request.user):
+            return Mediation.objects.none()
+        return _visible_mediations(self.request).select_related("incident")
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"user": self.request.user}
+
+    def save(self, form) -> Mediation:
+        return services.mediation_update(mediation=self.object, by=self.request.user, data=form.cleaned_data)
+
+
+@require_GET
+def mediation_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """The audit trail of a mediation and of who was put on or taken off it: managers and admins."""
+    if not roles.can_see_all_clients(request.user):
+        raise Http404
+    mediation = get_object_or_404(_visible_mediations(request), pk=pk)
+    return history.history_page(request, mediation, label=f"mediation of {mediation.occurred_on:%Y-%m-%d}")
 
 
 def _require_importer(request: HttpRequest) -> None:

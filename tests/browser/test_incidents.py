@@ -14,7 +14,7 @@ from incidents.importer import COLUMNS
 from incidents.models import Incident, Response
 from tests.browser import a11y
 from tests.browser.conftest import PHONE
-from tests.factories import IncidentFactory, InvolvementFactory
+from tests.factories import IncidentFactory, InvolvementFactory, MediationFactory
 
 HEADER = ",".join(COLUMNS)
 GOOD_ROWS = [
@@ -203,3 +203,63 @@ def test_a_manager_logs_a_shooting_on_a_phone_and_finds_it_in_the_list(page, sig
     assert timezone.localtime(incident.occurred_at).replace(second=0, microsecond=0) == when.replace(
         second=0, microsecond=0
     )
+
+
+def test_a_peacekeeper_corrects_a_mediation_from_the_list(page, sign_in, live_server, peacekeeper, jamal, andre):
+    """The list links to the mediation's page; its Edit form keeps a client the peacekeeper may not
+    see (Andre, on another caseload) while the outcome is corrected."""
+    mediation = MediationFactory(
+        parties="Two groups from neighboring blocks",
+        outcome="unresolved",
+        incident=IncidentFactory(case_number="PD-25-0500"),
+        peacekeepers=[peacekeeper],
+        clients=[jamal, andre],
+    )
+    page.set_viewport_size(PHONE)
+    sign_in(peacekeeper)
+    page.goto(f"{live_server.url}/mediations/")
+    rows = page.get_by_role("table", name=re.compile("^Mediations")).get_by_role("row")
+    rows.filter(has_text="Unresolved").get_by_role("link").first.click()
+    expect(page).to_have_url(f"{live_server.url}/mediations/{mediation.pk}/")
+    expect(page.get_by_role("region", name="Program clients involved").get_by_role("listitem")).to_have_text(
+        [f"Jamal Johnson ({jamal.code})"]
+    )
+    expect(page.get_by_role("link", name="PD-25-0500")).to_be_visible()
+
+    page.get_by_role("link", name="Edit").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Edit the mediation")
+    page.get_by_label("Outcome").select_option(label="Resolved")
+    page.get_by_label("Parties involved").fill("Two groups from neighboring blocks, and their families")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "The form scrolls sideways"
+    page.get_by_role("button", name="Save mediation").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Mediation saved.")
+    expect(page).to_have_url(f"{live_server.url}/mediations/{mediation.pk}/")
+    expect(page.get_by_role("main")).to_contain_text("and their families")
+    mediation.refresh_from_db()
+    assert mediation.outcome == "resolved"
+    assert set(mediation.clients.all()) == {jamal, andre}, "A client the editor cannot see stays on it"
+    assert "Andre" not in page.content()
+
+
+def test_a_manager_records_a_peacekeepers_response_and_the_incident_is_responded(
+    page, sign_in, live_server, manager, peacekeeper
+):
+    incident = IncidentFactory(occurred_at=timezone.now() - datetime.timedelta(hours=5))
+    sign_in(manager)
+    page.goto(f"{live_server.url}{incident.get_absolute_url()}")
+    expect(page.get_by_role("main")).to_contain_text("Open")
+    responses = page.get_by_role("region", name="Peacekeeper responses")
+    responses.get_by_label("Peacekeeper who responded").select_option(label="Grover Crump")
+    responses.get_by_role("combobox", name=re.compile("^Response")).select_option(label="Scene response")
+    responses.get_by_role("button", name="Save response").click()
+    expect(page.get_by_role("status")).to_contain_text("Scene response recorded.")
+    expect(page.get_by_role("region", name="Peacekeeper responses").get_by_role("listitem")).to_contain_text(
+        "Grover Crump"
+    )
+    expect(page.get_by_role("main")).to_contain_text("Responded")
+    page.get_by_role("button", name="Close incident").click()
+    expect(page.get_by_role("status")).to_contain_text("is now closed")
+    expect(page.get_by_role("button", name="Reopen")).to_be_visible()
+    incident.refresh_from_db()
+    assert incident.status == "closed" and Response.objects.get().peacekeeper == peacekeeper
