@@ -1,3 +1,5 @@
+import difflib
+
 from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
 from django.contrib.auth.models import User
@@ -5,11 +7,11 @@ from django.db.models import Q
 
 from accounts import roles
 from core.form_keys import FormKeyMixin
-from core.forms import DateInput, DateTimeInput, StaleEditMixin, form_helper, row
+from core.forms import DateInput, DateTimeInput, LongSelect, StaleEditMixin, form_helper, row
 from incidents import services
 from incidents.models import Incident, Involvement, Mediation, Response
 from outreach.forms import PeacekeeperChoiceField, PeacekeeperMultipleChoiceField, peacekeeper_choices
-from outreach.models import Client
+from outreach.models import Client, Neighborhood
 
 MAX_UPLOAD_MB = 20
 
@@ -175,3 +177,49 @@ class ImportUploadForm(forms.Form):
                 "Split it, or ask an administrator to run the import_incidents command."
             )
         return upload
+
+
+class NewNeighborhoodsForm(forms.Form):
+    """On an import's preview, for each neighborhood the file names that Peacekeeper does not know:
+    create it (a tick says the name was checked) or take it as an existing one (a typo in a police
+    file). The choices apply to the whole import, all or nothing."""
+
+    CREATE = "new"
+
+    def __init__(self, *args, names: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.names = names
+        existing = list(Neighborhood.objects.order_by("name").values_list("pk", "name"))
+        lower = {name.lower(): name for _, name in existing}
+        self.hints = {}
+        for i, name in enumerate(names):
+            close = difflib.get_close_matches(name.lower(), list(lower), n=1, cutoff=0.75)
+            self.hints[name] = lower[close[0]] if close else ""
+            self.fields[f"as_{i}"] = forms.ChoiceField(
+                label=f"“{name}” is",
+                choices=[(self.CREATE, f"A new neighborhood: create “{name}”")]
+                + [(str(pk), f"Same as {existing_name}") for pk, existing_name in existing],
+                initial=self.CREATE,
+                widget=LongSelect,
+            )
+            self.fields[f"create_{i}"] = forms.BooleanField(
+                required=False, label=f"Yes, create “{name}”: I checked it is not a misspelling"
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for i, name in enumerate(self.names):
+            if cleaned.get(f"as_{i}") == self.CREATE and not cleaned.get(f"create_{i}"):
+                self.add_error(f"create_{i}", f"Tick to create “{name}”, or choose the neighborhood it is.")
+        return cleaned
+
+    def groups(self) -> list[tuple[str, str, forms.BoundField, forms.BoundField]]:
+        """(name, a close existing name or "", its select, its tick) for each new name, for the page."""
+        return [(name, self.hints[name], self[f"as_{i}"], self[f"create_{i}"]) for i, name in enumerate(self.names)]
+
+    def choices(self) -> dict[str, int | None]:
+        """For import_confirm: each new name, None to create it, else the existing neighborhood's id."""
+        picked = (self.cleaned_data[f"as_{i}"] for i in range(len(self.names)))
+        return {
+            name: None if value == self.CREATE else int(value) for name, value in zip(self.names, picked, strict=True)
+        }

@@ -20,7 +20,7 @@ from accounts import roles
 from core.services import audited_by, model_save
 from incidents import tasks
 from incidents.models import ImportStatus, Incident, IncidentImport, IncidentStatus, Involvement, Mediation, Response
-from outreach.models import Client
+from outreach.models import Client, Neighborhood
 
 # What a caller may set on each record, and what its form edits (the incident, its author and the
 # one-time key are set here).
@@ -137,9 +137,22 @@ def import_start(*, filename: str, content: bytes, by: User) -> IncidentImport:
 
 
 @transaction.atomic
-def import_confirm(*, job: IncidentImport) -> bool:
-    """Queue the import of a checked file; False when it is not (or no longer) ready."""
+def import_confirm(*, job: IncidentImport, neighborhoods: Mapping[str, int | None] | None = None) -> bool:
+    """Queue the import of a checked file; False when it is not (or no longer) ready.
+
+    `neighborhoods`: for each new neighborhood of the check, by its name, None to create it or the
+    id of the existing neighborhood it is. Every new name needs its choice: the import refuses a
+    new neighborhood nobody confirmed."""
+    chosen = {name.lower(): pk for name, pk in (neighborhoods or {}).items()}
+    new = {name.lower() for name in (job.summary or {}).get("new_neighborhoods", [])}
+    if missing := new - set(chosen):
+        raise ValidationError(f"Confirm each new neighborhood, or choose the one it is: {', '.join(sorted(missing))}.")
+    targets = {pk for pk in chosen.values() if pk is not None}
+    if len(targets) != Neighborhood.objects.filter(pk__in=targets).count():
+        raise ValidationError("A neighborhood chosen no longer exists: check the file again.")
+    summary = (job.summary or {}) | {tasks.CHOSEN: {name: chosen[name] for name in new}}
     if not IncidentImport.objects.filter(pk=job.pk, status=ImportStatus.READY).update(
+        summary=summary,
         # progress_at: since when it waits (the page says so when the worker is late).
         status=ImportStatus.IMPORT_WAITING,
         rows_read=0,

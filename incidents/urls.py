@@ -8,6 +8,7 @@ urlpatterns = [
     path("incidents/", views.IncidentListView.as_view(), name="incident_list"),
     path("incidents/new/", views.IncidentCreateView.as_view(), name="incident_create"),
     path("incidents/import/", views.incident_import, name="incident_import"),
+    path("incidents/import/template.csv", views.incident_import_template, name="incident_import_template"),
     path("incidents/import/<int:pk>/", views.incident_import_job, name="incident_import_job"),
     path("incidents/import/<int:pk>/status/", views.incident_import_status, name="incident_import_status"),
     path("incidents/import/<int:pk>/confirm/", views.incident_import_confirm, name="incident_import_confirm"),

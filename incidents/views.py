@@ -15,6 +15,7 @@ from django_tables2 import SingleTableMixin
 
 from accounts import access, roles
 from core import history
+from core.exports import csv_writer
 from core.expressions import SubqueryCount
 from core.form_keys import SubmitOnceMixin, submit_once
 from core.forms import add_service_errors
@@ -22,7 +23,14 @@ from core.lists import FilteredListMixin
 from core.views import ServiceFormMixin
 from incidents import importer, services
 from incidents.filters import IncidentFilter, MediationFilter
-from incidents.forms import ImportUploadForm, IncidentForm, InvolvementForm, MediationForm, ResponseForm
+from incidents.forms import (
+    ImportUploadForm,
+    IncidentForm,
+    InvolvementForm,
+    MediationForm,
+    NewNeighborhoodsForm,
+    ResponseForm,
+)
 from incidents.models import ImportStatus, Incident, IncidentImport, Involvement, Mediation, Response
 from incidents.tables import IncidentTable, MediationTable
 from outreach.models import Client
@@ -352,10 +360,31 @@ def _my_import(request: HttpRequest, pk: int) -> IncidentImport:
 
 
 @require_GET
+def incident_import_template(request: HttpRequest) -> HttpResponse:
+    """A CSV to start from: the import's header and one example row."""
+    _require_importer(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="incidents-template.csv"'
+    writer = csv_writer(response, lineterminator="\n")
+    writer.writerow(importer.COLUMNS)
+    writer.writerow(importer.EXAMPLE_ROW)
+    return response
+
+
+def _neighborhoods_form(job: IncidentImport, data=None) -> NewNeighborhoodsForm:
+    return NewNeighborhoodsForm(data, names=(job.summary or {}).get("new_neighborhoods", []))
+
+
+@require_GET
 def incident_import_job(request: HttpRequest, pk: int) -> HttpResponse:
     """The job's progress while it runs; then the preview (and the confirmation) or the result."""
     job = _my_import(request, pk)
+    return _import_job_page(request, job, _neighborhoods_form(job))
+
+
+def _import_job_page(request: HttpRequest, job: IncidentImport, form: NewNeighborhoodsForm) -> HttpResponse:
     summary = job.summary or {}
+    changes = summary.get("changes", [])
     return render(
         request,
         "incidents/incident_import_job.html",
@@ -365,6 +394,10 @@ def incident_import_job(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": sum(summary.get(k, 0) for k in ("created", "updated", "unchanged")),
             "errors_shown": summary.get("errors", [])[:IMPORT_ERRORS_SHOWN],
             "status": import_status(job),
+            "neighborhoods_form": form,
+            "changes": changes,
+            "changes_left": summary.get("updated", 0) - len(changes),
+            "unchanged_left": summary.get("unchanged", 0) - len(summary.get("unchanged_cases", [])),
         },
     )
 
@@ -404,7 +437,17 @@ def import_status(job: IncidentImport) -> dict:
 @require_POST
 def incident_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     job = _my_import(request, pk)
-    if not services.import_confirm(job=job):
+    if job.status != ImportStatus.READY:
         raise Http404  # not checked yet, refused, or already confirmed
+    form = _neighborhoods_form(job, request.POST)
+    if not form.is_valid():
+        return _import_job_page(request, job, form)
+    try:
+        confirmed = services.import_confirm(job=job, neighborhoods=form.choices())
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return _import_job_page(request, job, form)
+    if not confirmed:
+        raise Http404
     messages.info(request, f"Importing {job.filename}: this page shows the progress.")
     return redirect("incidents:incident_import_job", pk=job.pk)

@@ -14,7 +14,7 @@ from incidents.importer import COLUMNS
 from incidents.models import Incident, Response
 from tests.browser import a11y
 from tests.browser.conftest import PHONE
-from tests.factories import IncidentFactory, InvolvementFactory, MediationFactory
+from tests.factories import IncidentFactory, InvolvementFactory, MediationFactory, NeighborhoodFactory
 
 HEADER = ",".join(COLUMNS)
 GOOD_ROWS = [
@@ -69,12 +69,20 @@ def test_an_analyst_imports_the_police_csv_after_fixing_the_line_it_names(page, 
     expect(preview_count(page, "New incidents")).to_have_text("3")
     expect(preview_count(page, "Updated incidents")).to_have_text("0")
     expect(preview_count(page, "Unchanged")).to_have_text("0")
-    expect(page.get_by_text("New neighborhoods will be created: Eastmont, Downtown.")).to_be_visible()
+    new_names = page.get_by_role("region", name="New neighborhoods: 2")
+    expect(new_names.get_by_role("group")).to_have_count(2)
     assert not Incident.objects.exists(), "A preview is a dry run: it writes nothing."
 
     confirm = page.get_by_role("button", name="Confirm import of 3 rows")
     with page.expect_navigation():
         confirm.click()
+    # Nothing goes in until each new neighborhood is ticked (or taken as an existing one).
+    expect(page.get_by_role("alert")).to_contain_text("Tick to create “Eastmont”")
+    assert not Incident.objects.exists()
+    for name in ("Eastmont", "Downtown"):
+        page.get_by_label(f"Yes, create “{name}”: I checked it is not a misspelling").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Confirm import of 3 rows").click()
     expect(page).to_have_url(re.compile(r"/incidents/import/\d+/$"))
     expect(page.get_by_role("status").filter(has_text="Imported 3 rows")).to_contain_text(
         "3 created, 0 updated, 0 unchanged."
@@ -263,3 +271,55 @@ def test_a_manager_records_a_peacekeepers_response_and_the_incident_is_responded
     expect(page.get_by_role("button", name="Reopen")).to_be_visible()
     incident.refresh_from_db()
     assert incident.status == "closed" and Response.objects.get().peacekeeper == peacekeeper
+
+
+def test_a_re_import_preview_lists_the_fields_it_changes_and_merges_a_misspelt_neighborhood(
+    page, sign_in, live_server, analyst
+):
+    """The second police file would overwrite a description typed in the app, and spells Eastmont
+    "Eastmnt": the preview shows old and new for each changed field, the typo is taken as Eastmont."""
+    eastmont = NeighborhoodFactory(name="Eastmont")
+    IncidentFactory(
+        case_number="PD-24-0101",
+        neighborhood=eastmont,
+        occurred_at=datetime.datetime(2024, 3, 2, 23, 40, tzinfo=timezone.get_current_timezone()),
+        killed=1,
+        weapon="firearm",
+        address="1200 block of 73rd Ave",
+        latitude="37.762100",
+        longitude="-122.181400",
+        description="Family met by Grover at the hospital",
+    )
+    IncidentFactory(
+        case_number="PD-24-0102",
+        neighborhood=eastmont,
+        occurred_at=datetime.datetime(2024, 3, 5, tzinfo=timezone.get_current_timezone()),
+    )
+    rows = [
+        'PD-24-0101,2024-03-02T23:40,homicide,Eastmont,"1200 block of 73rd Ave",37.7621,-122.1814,1,0,firearm,'
+        "Shot outside a corner store",
+        "PD-24-0102,2024-03-05,homicide,Eastmont,,,,1,0,firearm,",
+        "PD-24-0104,2024-03-12,homicide,Eastmnt,,,,1,0,firearm,",
+    ]
+    sign_in(analyst)
+    page.goto(f"{live_server.url}/incidents/import/")
+    check_file(page, csv_file("police-march-again.csv", rows))
+    expect(preview_count(page, "Updated incidents")).to_have_text("1")
+    changes = page.get_by_role("table", name="Fields the import changes, for each updated incident")
+    row = changes.get_by_role("row").filter(has_text="Description")
+    expect(row).to_contain_text("Family met by Grover at the hospital")
+    expect(row).to_contain_text("Shot outside a corner store")
+    expect(changes.get_by_role("link", name="PD-24-0101")).to_be_visible()
+    expect(page.get_by_role("region", name="Unchanged")).to_contain_text("PD-24-0102")
+
+    new_name = page.get_by_role("group", name="Eastmnt")
+    expect(new_name).to_contain_text("Close to an existing neighborhood: Eastmont.")
+    new_name.get_by_label("“Eastmnt” is").select_option(label="Same as Eastmont")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Confirm import of 3 rows").click()
+    expect(page.get_by_role("status").filter(has_text="Imported 3 rows")).to_contain_text(
+        "1 created, 1 updated, 1 unchanged."
+    )
+    expect(page.get_by_text("Taken as existing neighborhoods: Eastmnt as Eastmont.")).to_be_visible()
+    assert Incident.objects.get(case_number="PD-24-0104").neighborhood == eastmont
+    assert Incident.objects.get(case_number="PD-24-0101").description == "Shot outside a corner store"
