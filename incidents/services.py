@@ -71,6 +71,8 @@ def response_log(
     """Record a peacekeeper's response to an incident: `data["peacekeeper"]` when a manager records
     it for them, else `by` themself. An open incident becomes responded (a closed one stays closed)."""
     peacekeeper = data.get("peacekeeper") or by
+    if not roles.can_record_responses(by) or (peacekeeper != by and not roles.can_see_all_clients(by)):
+        raise ValidationError("Peacekeepers record their own responses; managers and admins anyone's.")
     if not roles.is_peacekeeper(peacekeeper):
         field = "peacekeeper" if "peacekeeper" in data else None
         raise ValidationError({field or "__all__": "A response is recorded for an active peacekeeper."})

@@ -154,6 +154,15 @@ class TestTheStatusFollowsTheResponses:
         incident.refresh_from_db()
         assert incident.status == "closed" and incident.responses.count() == 1
 
+    def test_the_service_refuses_a_recorder_without_the_role(self, analyst, peacekeeper, other_peacekeeper):
+        incident = _incident()
+        data = {"kind": "hospital", "responded_at": timezone.now()}
+        with pytest.raises(ValidationError):
+            services.response_log(incident=incident, by=analyst, data=data | {"peacekeeper": peacekeeper})
+        with pytest.raises(ValidationError):  # a peacekeeper records their own, not a colleague's
+            services.response_log(incident=incident, by=peacekeeper, data=data | {"peacekeeper": other_peacekeeper})
+        assert not Response.objects.exists()
+
     def test_the_service_refuses_someone_who_is_not_a_peacekeeper(self, analyst, manager):
         incident = _incident()
         data = {"kind": "hospital", "responded_at": timezone.now()}
