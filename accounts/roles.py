@@ -72,6 +72,12 @@ def can_log_incidents(user: User | AnonymousUser) -> bool:
     return is_admin(user) or bool(roles_of(user))
 
 
+def can_record_responses(user: User | AnonymousUser) -> bool:
+    """Responses to incidents: the program roles (peacekeepers, managers, admins). Analysts log
+    incidents but do not respond to them; a manager records the response of the peacekeeper who went."""
+    return is_admin(user) or is_manager(user) or is_peacekeeper(user)
+
+
 def can_see_reports(user: User | AnonymousUser) -> bool:
     """Reports and aggregate exports: managers, analysts and admins."""
     return is_admin(user) or is_manager(user) or is_analyst(user)

@@ -1,13 +1,17 @@
+import difflib
+
 from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
 from django.contrib.auth.models import User
+from django.db.models import Q
 
+from accounts import roles
 from core.form_keys import FormKeyMixin
-from core.forms import DateInput, DateTimeInput, StaleEditMixin, form_helper, row
+from core.forms import DateInput, DateTimeInput, LongSelect, StaleEditMixin, form_helper, row
 from incidents import services
 from incidents.models import Incident, Involvement, Mediation, Response
-from outreach.forms import PeacekeeperMultipleChoiceField, peacekeeper_choices
-from outreach.models import Client
+from outreach.forms import PeacekeeperChoiceField, PeacekeeperMultipleChoiceField, peacekeeper_choices
+from outreach.models import Client, Neighborhood
 
 MAX_UPLOAD_MB = 20
 
@@ -40,16 +44,27 @@ class IncidentForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
 
 
 class ResponseForm(FormKeyMixin, forms.ModelForm):
+    """A response to an incident. A peacekeeper records their own; a manager or an admin picks the
+    peacekeeper who responded (themself by default when they are one)."""
+
     class Meta:
         model = Response
         fields = services.RESPONSE_FIELDS
         labels = {"responded_at": "When", "kind": "Response"}
         widgets = {"responded_at": DateTimeInput(), "notes": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        fields = ["kind", "responded_at"]
+        if roles.can_see_all_clients(user):
+            self.fields["peacekeeper"] = PeacekeeperChoiceField(
+                queryset=peacekeeper_choices(),
+                label="Peacekeeper who responded",
+                initial=user.pk if roles.is_peacekeeper(user) else None,
+            )
+            fields.insert(0, "peacekeeper")
         self.helper = form_helper()
-        self.helper.layout = Layout(row("kind", "responded_at", cols="col-sm"), Field("notes"))
+        self.helper.layout = Layout(row(*fields, cols="col-sm"), Field("notes"))
 
 
 class ClientChoiceField(forms.ModelChoiceField):
@@ -78,7 +93,10 @@ class InvolvementForm(FormKeyMixin, forms.ModelForm):
         self.helper.layout = Layout(row("client", "role", cols="col-sm"))
 
 
-class MediationForm(FormKeyMixin, forms.ModelForm):
+class MediationForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
+    """Record or correct a mediation. Only clients the user may see are offered; on an edit, the
+    people already on it stay offered even if their case closed or they left the program since."""
+
     peacekeepers = PeacekeeperMultipleChoiceField(queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple)
     clients = ClientMultipleChoiceField(
         queryset=Client.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
@@ -98,8 +116,20 @@ class MediationForm(FormKeyMixin, forms.ModelForm):
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["peacekeepers"].queryset = peacekeeper_choices()
-        self.fields["clients"].queryset = Client.objects.visible_to(user).open_cases()
+        peacekeepers, clients = peacekeeper_choices(), Client.objects.visible_to(user)
+        if self.instance.pk:
+            peacekeepers = (
+                roles.peacekeepers()
+                .filter(Q(is_active=True) | Q(mediations=self.instance))
+                .order_by("first_name", "last_name")
+            )
+            clients = clients.open_cases() | clients.filter(mediations=self.instance)
+            if self.instance.incident_id and not self.is_bound:
+                self.initial["incident_case_number"] = self.instance.incident.case_number
+        else:
+            clients = clients.open_cases()
+        self.fields["peacekeepers"].queryset = peacekeepers.distinct()
+        self.fields["clients"].queryset = clients.distinct()
         self.helper = form_helper()
         self.helper.layout = Layout(
             row("occurred_on", "neighborhood", "outcome", cols="col-sm"),
@@ -147,3 +177,49 @@ class ImportUploadForm(forms.Form):
                 "Split it, or ask an administrator to run the import_incidents command."
             )
         return upload
+
+
+class NewNeighborhoodsForm(forms.Form):
+    """On an import's preview, for each neighborhood the file names that Peacekeeper does not know:
+    create it (a tick says the name was checked) or take it as an existing one (a typo in a police
+    file). The choices apply to the whole import, all or nothing."""
+
+    CREATE = "new"
+
+    def __init__(self, *args, names: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.names = names
+        existing = list(Neighborhood.objects.order_by("name").values_list("pk", "name"))
+        lower = {name.lower(): name for _, name in existing}
+        self.hints = {}
+        for i, name in enumerate(names):
+            close = difflib.get_close_matches(name.lower(), list(lower), n=1, cutoff=0.75)
+            self.hints[name] = lower[close[0]] if close else ""
+            self.fields[f"as_{i}"] = forms.ChoiceField(
+                label=f"“{name}” is",
+                choices=[(self.CREATE, f"A new neighborhood: create “{name}”")]
+                + [(str(pk), f"Same as {existing_name}") for pk, existing_name in existing],
+                initial=self.CREATE,
+                widget=LongSelect,
+            )
+            self.fields[f"create_{i}"] = forms.BooleanField(
+                required=False, label=f"Yes, create “{name}”: I checked it is not a misspelling"
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for i, name in enumerate(self.names):
+            if cleaned.get(f"as_{i}") == self.CREATE and not cleaned.get(f"create_{i}"):
+                self.add_error(f"create_{i}", f"Tick to create “{name}”, or choose the neighborhood it is.")
+        return cleaned
+
+    def groups(self) -> list[tuple[str, str, forms.BoundField, forms.BoundField]]:
+        """(name, a close existing name or "", its select, its tick) for each new name, for the page."""
+        return [(name, self.hints[name], self[f"as_{i}"], self[f"create_{i}"]) for i, name in enumerate(self.names)]
+
+    def choices(self) -> dict[str, int | None]:
+        """For import_confirm: each new name, None to create it, else the existing neighborhood's id."""
+        picked = (self.cleaned_data[f"as_{i}"] for i in range(len(self.names)))
+        return {
+            name: None if value == self.CREATE else int(value) for name, value in zip(self.names, picked, strict=True)
+        }

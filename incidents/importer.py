@@ -14,7 +14,7 @@ import csv
 import datetime
 import io
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -58,6 +58,27 @@ MAX_DESCRIPTION = 10_000
 IMPORT_LOCK = 4_861_207
 # Placeholder id of a neighborhood a dry run would create: never equal to a real one.
 NEW_NEIGHBORHOOD = 0
+# What a report keeps of the incidents a file updates (old -> new per field) and of those it leaves
+# unchanged: enough for a person to read, bounded for a 100,000-row file.
+CHANGES_KEPT = 1000
+VALUE_SHOWN = 300
+FIELD_LABELS = {"neighborhood_id": "neighborhood", "occurred_at": "date and time"}
+# One example row for the template file the import page offers.
+EXAMPLE_ROW = [
+    "PD-24-0101",
+    "2024-03-02T23:40",
+    "nonfatal_shooting",
+    "Downtown",
+    "1200 block of Main Street",
+    "37.762100",
+    "-122.181400",
+    "0",
+    "1",
+    "firearm",
+    "Example row: replace it with your own, or delete it",
+]
+# A new neighborhood's entry in a web import's choices: created (None) or the id of an existing one.
+NeighborhoodChoices = Mapping[str, int | None]
 
 
 class ImportRejected(Exception):
@@ -81,6 +102,11 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     new_neighborhoods: list[str] = field(default_factory=list)
+    # A new name taken as an existing neighborhood (a typo in a police file): {name in file: existing}.
+    merged_neighborhoods: dict[str, str] = field(default_factory=dict)
+    # For each updated incident (the first CHANGES_KEPT): its line, case number and changed fields.
+    changes: list[dict] = field(default_factory=list)
+    unchanged_cases: list[str] = field(default_factory=list)
     errors: list[LineError] = field(default_factory=list)
     header_error: str = ""
     applied: bool = False
@@ -99,6 +125,9 @@ class ImportReport:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "new_neighborhoods": self.new_neighborhoods,
+            "merged_neighborhoods": self.merged_neighborhoods,
+            "changes": self.changes,
+            "unchanged_cases": self.unchanged_cases,
             "error_count": len(self.errors),
             "errors": [{"line": e.line, "message": e.message} for e in self.errors[:max_errors]],
             "header_error": self.header_error,
@@ -117,8 +146,13 @@ def import_incidents(
     logged_by=None,
     progress: Progress | None = None,
     source: str = "import",
+    neighborhoods: NeighborhoodChoices | None = None,
 ) -> ImportReport:
-    """Import incidents from CSV text lines (any line endings; BOM allowed). See module docstring."""
+    """Import incidents from CSV text lines (any line endings; BOM allowed). See module docstring.
+
+    `neighborhoods` (the web import, once its uploader chose): for each new neighborhood name, in
+    lower case, None to create it or the id of the existing one it is; a new name not in it is a bad
+    row. Without it (the command) every unknown neighborhood is created and listed."""
     report = ImportReport()
     rows = csv.reader(_strip_bom(lines), strict=True)
     try:
@@ -132,7 +166,7 @@ def import_incidents(
         return report
     order = [name.strip().lower() for name in header]
     if dry_run:
-        _run(rows, order, report, logged_by=logged_by, progress=progress, write=False)
+        _run(rows, order, report, logged_by=logged_by, progress=progress, write=False, chosen=neighborhoods)
         return report
     context = {"source": source} | ({"user": logged_by.pk} if logged_by is not None else {})
     try:
@@ -140,7 +174,7 @@ def import_incidents(
         with transaction.atomic(), pghistory.context(**context):
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
-            _run(rows, order, report, logged_by=logged_by, progress=progress, write=True)
+            _run(rows, order, report, logged_by=logged_by, progress=progress, write=True, chosen=neighborhoods)
             if not report.ok:
                 raise ImportRejected
             report.applied = True
@@ -189,8 +223,17 @@ def _header_problem(header: list[str] | None) -> str:
     return ""
 
 
-def _run(rows, order: list[str], report: ImportReport, *, logged_by, progress: Progress | None, write: bool) -> None:
-    neighborhoods = {n.name.lower(): n.pk for n in Neighborhood.objects.all()}
+def _run(
+    rows,
+    order: list[str],
+    report: ImportReport,
+    *,
+    logged_by,
+    progress: Progress | None,
+    write: bool,
+    chosen: NeighborhoodChoices | None,
+) -> None:
+    known = _Neighborhoods(chosen)
     seen: set[str] = set()
     batch: list[tuple[int, dict, Incident]] = []
     read = 0
@@ -202,13 +245,27 @@ def _run(rows, order: list[str], report: ImportReport, *, logged_by, progress: P
         if parsed is not None:
             batch.append((line_number, *parsed))
         if len(batch) >= BATCH_SIZE:
-            _write(batch, neighborhoods, report, logged_by=logged_by, write=write)
+            _write(batch, known, report, logged_by=logged_by, write=write)
             batch = []
             if progress:
                 progress(read, len(report.errors))
-    _write(batch, neighborhoods, report, logged_by=logged_by, write=write)
+    _write(batch, known, report, logged_by=logged_by, write=write)
     if progress:
         progress(read, len(report.errors))
+
+
+class _Neighborhoods:
+    """The neighborhoods an import knows: by lower-case name to id, and by id to name."""
+
+    def __init__(self, chosen: NeighborhoodChoices | None) -> None:
+        self.names = dict(Neighborhood.objects.values_list("pk", "name"))
+        self.ids = {name.lower(): pk for pk, name in self.names.items()}
+        self.chosen = chosen
+
+    def shown(self, pk: int | None, name_in_file: str) -> str:
+        if pk is None:
+            return ""
+        return self.names.get(pk) or f"{name_in_file} (new)"
 
 
 def _numbered_rows(rows, report: ImportReport):
@@ -357,12 +414,13 @@ def _parse_decimal(name: str, text: str, problems: list[str]) -> Decimal | None:
 
 
 def _write(
-    batch: list[tuple[int, dict, Incident]], neighborhoods: dict, report: ImportReport, *, logged_by, write: bool
+    batch: list[tuple[int, dict, Incident]], known: _Neighborhoods, report: ImportReport, *, logged_by, write: bool
 ) -> None:
     """Count (and, when writing and no error is known yet, create or update) one batch."""
     if not batch:
         return
-    _ensure_neighborhoods(batch, neighborhoods, report, write=write)
+    _ensure_neighborhoods(batch, known, report, write=write)
+    neighborhoods = known.ids
     keys = [v["case_number"].lower() for _, v, _ in batch]
     existing = {i.case_number.lower(): i for i in Incident.objects.alias(ci=Lower("case_number")).filter(ci__in=keys)}
     to_create, to_update = [], []
@@ -383,12 +441,16 @@ def _write(
                 )
             )
         elif any(getattr(current, f) != values[f] for f in FIELDS):
+            if len(report.changes) < CHANGES_KEPT:
+                report.changes.append(_changes(line, current, values, known, name))
             for f in FIELDS:
                 setattr(current, f, values[f])
             current.updated_at = timezone.now()
             to_update.append(current)
         else:
             report.unchanged += 1
+            if len(report.unchanged_cases) < CHANGES_KEPT:
+                report.unchanged_cases.append(current.case_number)
     report.created += len(to_create)
     report.updated += len(to_update)
     if write and report.ok:
@@ -396,14 +458,57 @@ def _write(
         Incident.objects.bulk_update(to_update, [*FIELDS, "updated_at"], batch_size=BATCH_SIZE)
 
 
-def _ensure_neighborhoods(batch, neighborhoods: dict, report: ImportReport, *, write: bool) -> None:
+def _changes(line: int, current: Incident, values: dict, known: _Neighborhoods, name_in_file: str) -> dict:
+    """What an update changes in an incident, as text a person reads: {field, old, new} each."""
+    fields = []
+    for f in FIELDS:
+        old, new = getattr(current, f), values[f]
+        if old == new:
+            continue
+        if f == "neighborhood_id":
+            old, new = known.shown(old, ""), known.shown(new, name_in_file)
+        else:
+            old, new = _shown(current, f, old), _shown(current, f, new)
+        fields.append({"field": FIELD_LABELS.get(f, f), "old": old, "new": new})
+    return {"line": line, "case_number": current.case_number, "id": current.pk, "fields": fields}
+
+
+def _shown(incident: Incident, name: str, value) -> str:
+    if value is None or value == "":
+        return ""
+    if name == "occurred_at":
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if name in ("kind", "weapon"):
+        choices = IncidentKind if name == "kind" else Weapon
+        return str(choices(value).label)
+    text = str(value)
+    return text if len(text) <= VALUE_SHOWN else text[: VALUE_SHOWN - 1] + "…"
+
+
+def _ensure_neighborhoods(batch, known: _Neighborhoods, report: ImportReport, *, write: bool) -> None:
     new = {}
-    for _, values, _ in batch:
+    for line, values, _ in batch:
         name = values["neighborhood"]
-        if name and name.lower() not in neighborhoods and name.lower() not in new:
-            new[name.lower()] = name
-    for key, name in new.items():
-        neighborhoods[key] = Neighborhood.objects.create(name=name).pk if write else NEW_NEIGHBORHOOD
+        if name and name.lower() not in known.ids and name.lower() not in new:
+            new[name.lower()] = (line, name)
+    for key, (line, name) in new.items():
+        known.ids[key] = NEW_NEIGHBORHOOD
+        if known.chosen is not None and key not in known.chosen:
+            report.errors.append(
+                LineError(line, f"neighborhood {name} is new and was not confirmed: check the file again")
+            )
+            continue
+        target = known.chosen.get(key) if known.chosen is not None else None
+        if target is not None:
+            if target not in known.names:
+                report.errors.append(LineError(line, f"the neighborhood chosen for {name} no longer exists"))
+                continue
+            known.ids[key] = target
+            report.merged_neighborhoods[name] = known.names[target]
+            continue
+        if write:
+            known.ids[key] = Neighborhood.objects.create(name=name).pk
+            known.names[known.ids[key]] = name
         report.new_neighborhoods.append(name)
 
 

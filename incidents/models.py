@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import roles
 from accounts.audit import audited
 from core.form_keys import form_key_field
 from outreach.models import Client, Neighborhood
@@ -285,6 +286,13 @@ class MediationOutcome(models.TextChoices):
     ESCALATED = "escalated", "Escalated"
 
 
+class MediationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "MediationQuerySet":
+        """Every mediation for the users of incident pages (as the mediation list shows them); none
+        for anyone else. Which *clients* of a mediation a user may see is Client.visible_to's rule."""
+        return self if roles.can_log_incidents(user) else self.none()
+
+
 @audited()
 class Mediation(models.Model):
     """A conflict mediation led by peacekeepers."""
@@ -306,11 +314,16 @@ class Mediation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = MediationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-occurred_on", "-pk"]
 
     def __str__(self) -> str:
         return f"Mediation on {self.occurred_on} ({self.get_outcome_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("incidents:mediation_detail", args=[self.pk])
 
     def clean(self) -> None:
         if self.occurred_on and self.occurred_on > timezone.localdate():

@@ -12,12 +12,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core.services import model_save
+from accounts import roles
+from core.services import audited_by, model_save
 from incidents import tasks
-from incidents.models import ImportStatus, Incident, IncidentImport, Involvement, Mediation, Response
+from incidents.models import ImportStatus, Incident, IncidentImport, IncidentStatus, Involvement, Mediation, Response
+from outreach.models import Client, Neighborhood
 
 # What a caller may set on each record, and what its form edits (the incident, its author and the
 # one-time key are set here).
@@ -61,17 +64,58 @@ def involvement_create(
     return model_save(Involvement(incident=incident, form_key=form_key), data=data, fields=INVOLVEMENT_FIELDS, by=by)
 
 
+@transaction.atomic
 def response_log(
     *, incident: Incident, by: User, data: Mapping[str, Any], form_key: uuid.UUID | None = None
 ) -> Response:
-    """Record the peacekeeper `by`'s response to an incident."""
-    response = Response(incident=incident, peacekeeper=by, form_key=form_key)
-    return model_save(response, data=data, fields=RESPONSE_FIELDS, by=by)
+    """Record a peacekeeper's response to an incident: `data["peacekeeper"]` when a manager records
+    it for them, else `by` themself. An open incident becomes responded (a closed one stays closed)."""
+    peacekeeper = data.get("peacekeeper") or by
+    if not roles.can_record_responses(by) or (peacekeeper != by and not roles.can_see_all_clients(by)):
+        raise ValidationError("Peacekeepers record their own responses; managers and admins anyone's.")
+    if not roles.is_peacekeeper(peacekeeper):
+        field = "peacekeeper" if "peacekeeper" in data else None
+        raise ValidationError({field or "__all__": "A response is recorded for an active peacekeeper."})
+    response = model_save(
+        Response(incident=incident, peacekeeper=peacekeeper, form_key=form_key),
+        data=data,
+        fields=RESPONSE_FIELDS,
+        by=by,
+    )
+    with audited_by(by):
+        # One statement, so two responses recorded at once cannot both read "open"; never a closed one.
+        moved = Incident.objects.filter(pk=incident.pk, status=IncidentStatus.OPEN).update(
+            status=IncidentStatus.RESPONDED, updated_at=timezone.now()
+        )
+    if moved:
+        incident.status = IncidentStatus.RESPONDED
+    return response
+
+
+@transaction.atomic
+def incident_set_status(*, incident: Incident, by: User, status: str) -> Incident:
+    """Close an incident, or reopen it (as responded when it has responses, else open)."""
+    if status == "reopen":
+        status = IncidentStatus.RESPONDED if incident.responses.exists() else IncidentStatus.OPEN
+    if status not in IncidentStatus.values:
+        raise ValidationError({"status": "Choose open, responded or closed."})
+    return model_save(incident, data={"status": status}, fields=("status",), by=by)
 
 
 def mediation_create(*, by: User, data: Mapping[str, Any], form_key: uuid.UUID | None = None) -> Mediation:
     """Record a mediation with the peacekeepers who led it and the clients in it, as logged by `by`."""
     mediation = Mediation(logged_by=by, form_key=form_key)
+    return model_save(mediation, data=data, fields=MEDIATION_FIELDS, many=MEDIATION_PEOPLE, by=by)
+
+
+@transaction.atomic
+def mediation_update(*, mediation: Mediation, by: User, data: Mapping[str, Any]) -> Mediation:
+    """Correct a mediation. Clients on it whom `by` may not see stay on it: the form cannot offer
+    them, so leaving them out is not taking them off."""
+    data = dict(data)
+    if "clients" in data:
+        hidden = mediation.clients.exclude(pk__in=Client.objects.visible_to(by).values("pk"))
+        data["clients"] = [*data["clients"], *hidden]
     return model_save(mediation, data=data, fields=MEDIATION_FIELDS, many=MEDIATION_PEOPLE, by=by)
 
 
@@ -95,9 +139,22 @@ def import_start(*, filename: str, content: bytes, by: User) -> IncidentImport:
 
 
 @transaction.atomic
-def import_confirm(*, job: IncidentImport) -> bool:
-    """Queue the import of a checked file; False when it is not (or no longer) ready."""
+def import_confirm(*, job: IncidentImport, neighborhoods: Mapping[str, int | None] | None = None) -> bool:
+    """Queue the import of a checked file; False when it is not (or no longer) ready.
+
+    `neighborhoods`: for each new neighborhood of the check, by its name, None to create it or the
+    id of the existing neighborhood it is. Every new name needs its choice: the import refuses a
+    new neighborhood nobody confirmed."""
+    chosen = {name.lower(): pk for name, pk in (neighborhoods or {}).items()}
+    new = {name.lower() for name in (job.summary or {}).get("new_neighborhoods", [])}
+    if missing := new - set(chosen):
+        raise ValidationError(f"Confirm each new neighborhood, or choose the one it is: {', '.join(sorted(missing))}.")
+    targets = {pk for pk in chosen.values() if pk is not None}
+    if len(targets) != Neighborhood.objects.filter(pk__in=targets).count():
+        raise ValidationError("A neighborhood chosen no longer exists: check the file again.")
+    summary = (job.summary or {}) | {tasks.CHOSEN: {name: chosen[name] for name in new}}
     if not IncidentImport.objects.filter(pk=job.pk, status=ImportStatus.READY).update(
+        summary=summary,
         # progress_at: since when it waits (the page says so when the worker is late).
         status=ImportStatus.IMPORT_WAITING,
         rows_read=0,

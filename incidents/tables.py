@@ -15,6 +15,9 @@ class IncidentTable(PaginatedTable):
     retaliation_risk = tables.Column(verbose_name="Retaliation risk", attrs=visible_from("lg"))
     status = tables.Column(verbose_name="Status", attrs=visible_from("md"))
     response_count = tables.Column(verbose_name="Responses", attrs=visible_from("md", extra="text-end"))
+    # In the CSV and XLSX only (the page stays narrow): an analyst's file needs them.
+    address = tables.Column(verbose_name="Address", visible=False)
+    description = tables.Column(verbose_name="Description", visible=False)
 
     class Meta:
         model = Incident
@@ -30,6 +33,8 @@ class IncidentTable(PaginatedTable):
             "retaliation_risk",
             "status",
             "response_count",
+            "address",
+            "description",
         )
         attrs = {"class": "table table-sm table-hover align-middle"}
         empty_text = "No incidents match."
@@ -38,7 +43,7 @@ class IncidentTable(PaginatedTable):
 
 
 class MediationTable(PaginatedTable):
-    occurred_on = DateColumn(verbose_name="Date", linkify=False, attrs=visible_from("xs", nowrap=True))
+    occurred_on = DateColumn(verbose_name="Date", linkify=True, attrs=visible_from("xs", nowrap=True))
     neighborhood = tables.Column(verbose_name="Neighborhood")
     outcome = tables.Column(verbose_name="Outcome")
     parties = tables.Column(verbose_name="Parties", attrs=visible_from("md"))

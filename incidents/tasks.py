@@ -31,6 +31,8 @@ logger = logging.getLogger(__name__)
 KEEP_FILES = datetime.timedelta(days=1)
 ERRORS_KEPT = 1000
 PROGRESS_EVERY = 0.5  # seconds between progress writes
+# The key of IncidentImport.summary holding the uploader's choices for new neighborhoods.
+CHOSEN = "neighborhoods_chosen"
 
 
 @task()
@@ -54,6 +56,9 @@ def run_import_job(import_id: int, *, apply: bool) -> dict:
     job.started_at = job.progress_at = timezone.now()
     job.save(update_fields=["status", "started_at", "progress_at"])
     progress = JobProgress(job.pk)
+    # The uploader's choice for each new neighborhood (create it, or it is an existing one), made on
+    # the preview and kept in the summary by import_confirm; the check lists them, so none there.
+    chosen = {name: pk for name, pk in (job.summary or {}).get(CHOSEN, {}).items()} if apply else None
     try:
         report = import_incidents(
             decode_upload(zlib.decompress(job.content)),
@@ -61,6 +66,7 @@ def run_import_job(import_id: int, *, apply: bool) -> dict:
             logged_by=job.uploaded_by if apply else None,
             progress=progress,
             source=f"web import {job.filename}",
+            neighborhoods=chosen,
         )
     except Exception as error:
         logger.exception("Incident import %s failed", job.pk)
@@ -81,6 +87,8 @@ def run_import_job(import_id: int, *, apply: bool) -> dict:
     if job.status != ImportStatus.READY:
         job.content = b""  # imported or refused: the file is no longer needed
     job.summary = report.as_dict(max_errors=ERRORS_KEPT) | {"phase": "import" if apply else "check"}
+    if apply:
+        job.summary[CHOSEN] = chosen
     job.rows_read, job.error_count = progress.rows_read, len(report.errors)
     job.finished_at = job.progress_at = timezone.now()
     job.save()

@@ -15,6 +15,7 @@ from django_tables2 import SingleTableMixin
 
 from accounts import access, roles
 from core import history
+from core.exports import csv_writer
 from core.expressions import SubqueryCount
 from core.form_keys import SubmitOnceMixin, submit_once
 from core.forms import add_service_errors
@@ -22,7 +23,14 @@ from core.lists import FilteredListMixin
 from core.views import ServiceFormMixin
 from incidents import importer, services
 from incidents.filters import IncidentFilter, MediationFilter
-from incidents.forms import ImportUploadForm, IncidentForm, InvolvementForm, MediationForm, ResponseForm
+from incidents.forms import (
+    ImportUploadForm,
+    IncidentForm,
+    InvolvementForm,
+    MediationForm,
+    NewNeighborhoodsForm,
+    ResponseForm,
+)
 from incidents.models import ImportStatus, Incident, IncidentImport, Involvement, Mediation, Response
 from incidents.tables import IncidentTable, MediationTable
 from outreach.models import Client
@@ -124,7 +132,8 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "counts_every_client": roles.can_see_reports(request.user),
             "responses": incident.responses.select_related("peacekeeper"),
             "mediations": incident.mediations.select_related("neighborhood"),
-            "response_form": ResponseForm() if roles.is_peacekeeper(request.user) else None,
+            "response_form": ResponseForm(user=request.user) if roles.can_record_responses(request.user) else None,
+            "may_set_status": roles.can_log_incidents(request.user),
             "manages": roles.can_see_all_clients(request.user),
             # Notes may name people: analysts see no client names or notes (SPEC section 3).
             "show_notes": roles.can_see_clients(request.user),
@@ -164,15 +173,29 @@ def _visible_responses(request: HttpRequest):
 def response_create(request: HttpRequest, pk: int) -> HttpResponse:
     _require_incident_role(request)
     incident = get_object_or_404(Incident, pk=pk)
-    if not roles.is_peacekeeper(request.user):
-        raise PermissionDenied("Only peacekeepers record responses.")
-    form = ResponseForm(request.POST, instance=Response(incident=incident, peacekeeper=request.user))
+    if not roles.can_record_responses(request.user):
+        raise PermissionDenied("Peacekeepers, managers and admins record responses; analysts do not.")
+    form = ResponseForm(request.POST, instance=Response(incident=incident), user=request.user)
     if response := _call_service(form, services.response_log, incident=incident, by=request.user):
         messages.success(request, f"{response.get_kind_display()} recorded.")
         return redirect(incident)
     return render(
         request, "incidents/incident_subform.html", {"incident": incident, "form": form, "title": "Record a response"}
     )
+
+
+@require_POST
+def incident_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close an incident, or reopen it: the one-click action beside the edit form's status field."""
+    _require_incident_role(request)
+    incident = get_object_or_404(Incident, pk=pk)
+    try:
+        services.incident_set_status(incident=incident, by=request.user, status=request.POST.get("status", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Incident {incident.case_number} is now {incident.get_status_display().lower()}.")
+    return redirect(incident)
 
 
 @require_POST
@@ -207,8 +230,10 @@ class MediationListView(IncidentPagesMixin, FilteredListMixin, SingleTableMixin,
 
     def get_queryset(self):
         clients = Mediation.clients.through.objects.filter(mediation=OuterRef("pk")).values("pk")
-        return Mediation.objects.select_related("neighborhood", "incident").annotate(
-            client_count=SubqueryCount(clients)
+        return (
+            Mediation.objects.visible_to(self.request.user)
+            .select_related("neighborhood", "incident")
+            .annotate(client_count=SubqueryCount(clients))
         )
 
 
@@ -229,6 +254,70 @@ class MediationCreateView(IncidentPagesMixin, SubmitOnceMixin, ServiceFormMixin,
     def save(self, form) -> Mediation:
         data = form.cleaned_data
         return services.mediation_create(by=self.request.user, data=data, form_key=data["form_key"])
+
+
+def _visible_mediations(request: HttpRequest):
+    return Mediation.objects.visible_to(request.user)
+
+
+@require_GET
+def mediation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A mediation: clients named only to those who may see them (analysts get a count), the
+    parties and notes only to the roles that see clients (SPEC section 3)."""
+    mediation = get_object_or_404(
+        _visible_mediations(request).select_related("neighborhood", "incident", "logged_by"), pk=pk
+    )
+    clients = list(mediation.clients.order_by("last_name", "first_name"))
+    visible = set(
+        Client.objects.visible_to(request.user).filter(pk__in=[c.pk for c in clients]).values_list("pk", flat=True)
+    )
+    named = [c for c in clients if c.pk in visible]
+    for client in named:
+        access.client_viewed(request, client.code, f"in mediation {mediation.pk}")
+    return render(
+        request,
+        "incidents/mediation_detail.html",
+        {
+            "mediation": mediation,
+            "peacekeepers": mediation.peacekeepers.order_by("first_name", "last_name"),
+            "named_clients": named,
+            # As on the incident page: a peacekeeper is not told of clients on other caseloads.
+            "hidden_clients": len(clients) - len(named) if roles.can_see_reports(request.user) else 0,
+            "counts_every_client": roles.can_see_reports(request.user),
+            "show_notes": roles.can_see_clients(request.user),
+            "may_edit": roles.can_see_clients(request.user),
+            "manages": roles.can_see_all_clients(request.user),
+        },
+    )
+
+
+class MediationUpdateView(IncidentPagesMixin, ServiceFormMixin, UpdateView):
+    """Correct a mediation: for the roles that see its parties and clients (not analysts)."""
+
+    model = Mediation
+    form_class = MediationForm
+    template_name = "incidents/mediation_form.html"
+    success_message = "Mediation saved."
+
+    def get_queryset(self):
+        if not roles.can_see_clients(self.request.user):
+            return Mediation.objects.none()
+        return _visible_mediations(self.request).select_related("incident")
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"user": self.request.user}
+
+    def save(self, form) -> Mediation:
+        return services.mediation_update(mediation=self.object, by=self.request.user, data=form.cleaned_data)
+
+
+@require_GET
+def mediation_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """The audit trail of a mediation and of who was put on or taken off it: managers and admins."""
+    if not roles.can_see_all_clients(request.user):
+        raise Http404
+    mediation = get_object_or_404(_visible_mediations(request), pk=pk)
+    return history.history_page(request, mediation, label=f"mediation of {mediation.occurred_on:%Y-%m-%d}")
 
 
 def _require_importer(request: HttpRequest) -> None:
@@ -271,10 +360,31 @@ def _my_import(request: HttpRequest, pk: int) -> IncidentImport:
 
 
 @require_GET
+def incident_import_template(request: HttpRequest) -> HttpResponse:
+    """A CSV to start from: the import's header and one example row."""
+    _require_importer(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="incidents-template.csv"'
+    writer = csv_writer(response, lineterminator="\n")
+    writer.writerow(importer.COLUMNS)
+    writer.writerow(importer.EXAMPLE_ROW)
+    return response
+
+
+def _neighborhoods_form(job: IncidentImport, data=None) -> NewNeighborhoodsForm:
+    return NewNeighborhoodsForm(data, names=(job.summary or {}).get("new_neighborhoods", []))
+
+
+@require_GET
 def incident_import_job(request: HttpRequest, pk: int) -> HttpResponse:
     """The job's progress while it runs; then the preview (and the confirmation) or the result."""
     job = _my_import(request, pk)
+    return _import_job_page(request, job, _neighborhoods_form(job))
+
+
+def _import_job_page(request: HttpRequest, job: IncidentImport, form: NewNeighborhoodsForm) -> HttpResponse:
     summary = job.summary or {}
+    changes = summary.get("changes", [])
     return render(
         request,
         "incidents/incident_import_job.html",
@@ -284,6 +394,10 @@ def incident_import_job(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": sum(summary.get(k, 0) for k in ("created", "updated", "unchanged")),
             "errors_shown": summary.get("errors", [])[:IMPORT_ERRORS_SHOWN],
             "status": import_status(job),
+            "neighborhoods_form": form,
+            "changes": changes,
+            "changes_left": summary.get("updated", 0) - len(changes),
+            "unchanged_left": summary.get("unchanged", 0) - len(summary.get("unchanged_cases", [])),
         },
     )
 
@@ -323,7 +437,17 @@ def import_status(job: IncidentImport) -> dict:
 @require_POST
 def incident_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     job = _my_import(request, pk)
-    if not services.import_confirm(job=job):
+    if job.status != ImportStatus.READY:
         raise Http404  # not checked yet, refused, or already confirmed
+    form = _neighborhoods_form(job, request.POST)
+    if not form.is_valid():
+        return _import_job_page(request, job, form)
+    try:
+        confirmed = services.import_confirm(job=job, neighborhoods=form.choices())
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return _import_job_page(request, job, form)
+    if not confirmed:
+        raise Http404
     messages.info(request, f"Importing {job.filename}: this page shows the progress.")
     return redirect("incidents:incident_import_job", pk=job.pk)

@@ -45,6 +45,7 @@ from django.contrib.auth.models import User
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from incidents.models import Incident
 from outreach.models import Client, Topic, local_today
 from tests.accounts.test_login_required import _ROUTE_PARAM, _sample_regex
 from tests.browser.conftest import PHONE
@@ -159,11 +160,21 @@ def sample_incident(people: Mapping[str, User], path: Mapping[str, str]) -> int:
     return incident.pk
 
 
+def sample_mediation(people: Mapping[str, User], path: Mapping[str, str]) -> int:
+    """The sample incident's mediation (its peacekeeper, the peacekeeper's client, notes)."""
+    incident = Incident.objects.get(pk=sample_incident(people, {}))
+    mediation = incident.mediations.get()
+    mediation.notes = "Both sides agreed to meet again in two weeks."
+    mediation.save(update_fields=["notes"])
+    return mediation.pk
+
+
 SAMPLE_IDS: dict[str, SampleHook] = {
     "/clients/": sample_client,
     "/clients/<int:pk>/goals/": sample_goal,
     "/clients/<int:pk>/referrals/": sample_referral,
     "/incidents/": sample_incident,
+    "/mediations/": sample_mediation,
     # The quarterly report: a closed quarter (the sample incident above is recent, so the
     # current year's figures are not empty either).
     "year": lambda people, path: timezone.localdate().year - 1,

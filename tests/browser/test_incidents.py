@@ -14,7 +14,7 @@ from incidents.importer import COLUMNS
 from incidents.models import Incident, Response
 from tests.browser import a11y
 from tests.browser.conftest import PHONE
-from tests.factories import IncidentFactory, InvolvementFactory
+from tests.factories import IncidentFactory, InvolvementFactory, MediationFactory, NeighborhoodFactory
 
 HEADER = ",".join(COLUMNS)
 GOOD_ROWS = [
@@ -69,12 +69,20 @@ def test_an_analyst_imports_the_police_csv_after_fixing_the_line_it_names(page, 
     expect(preview_count(page, "New incidents")).to_have_text("3")
     expect(preview_count(page, "Updated incidents")).to_have_text("0")
     expect(preview_count(page, "Unchanged")).to_have_text("0")
-    expect(page.get_by_text("New neighborhoods will be created: Eastmont, Downtown.")).to_be_visible()
+    new_names = page.get_by_role("region", name="New neighborhoods: 2")
+    expect(new_names.get_by_role("group")).to_have_count(2)
     assert not Incident.objects.exists(), "A preview is a dry run: it writes nothing."
 
     confirm = page.get_by_role("button", name="Confirm import of 3 rows")
     with page.expect_navigation():
         confirm.click()
+    # Nothing goes in until each new neighborhood is ticked (or taken as an existing one).
+    expect(page.get_by_role("alert")).to_contain_text("Tick to create “Eastmont”")
+    assert not Incident.objects.exists()
+    for name in ("Eastmont", "Downtown"):
+        page.get_by_label(f"Yes, create “{name}”: I checked it is not a misspelling").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Confirm import of 3 rows").click()
     expect(page).to_have_url(re.compile(r"/incidents/import/\d+/$"))
     expect(page.get_by_role("status").filter(has_text="Imported 3 rows")).to_contain_text(
         "3 created, 0 updated, 0 unchanged."
@@ -203,3 +211,115 @@ def test_a_manager_logs_a_shooting_on_a_phone_and_finds_it_in_the_list(page, sig
     assert timezone.localtime(incident.occurred_at).replace(second=0, microsecond=0) == when.replace(
         second=0, microsecond=0
     )
+
+
+def test_a_peacekeeper_corrects_a_mediation_from_the_list(page, sign_in, live_server, peacekeeper, jamal, andre):
+    """The list links to the mediation's page; its Edit form keeps a client the peacekeeper may not
+    see (Andre, on another caseload) while the outcome is corrected."""
+    mediation = MediationFactory(
+        parties="Two groups from neighboring blocks",
+        outcome="unresolved",
+        incident=IncidentFactory(case_number="PD-25-0500"),
+        peacekeepers=[peacekeeper],
+        clients=[jamal, andre],
+    )
+    page.set_viewport_size(PHONE)
+    sign_in(peacekeeper)
+    page.goto(f"{live_server.url}/mediations/")
+    rows = page.get_by_role("table", name=re.compile("^Mediations")).get_by_role("row")
+    rows.filter(has_text="Unresolved").get_by_role("link").first.click()
+    expect(page).to_have_url(f"{live_server.url}/mediations/{mediation.pk}/")
+    expect(page.get_by_role("region", name="Program clients involved").get_by_role("listitem")).to_have_text(
+        [f"Jamal Johnson ({jamal.code})"]
+    )
+    expect(page.get_by_role("link", name="PD-25-0500")).to_be_visible()
+
+    page.get_by_role("link", name="Edit").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Edit the mediation")
+    page.get_by_label("Outcome").select_option(label="Resolved")
+    page.get_by_label("Parties involved").fill("Two groups from neighboring blocks, and their families")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "The form scrolls sideways"
+    page.get_by_role("button", name="Save mediation").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Mediation saved.")
+    expect(page).to_have_url(f"{live_server.url}/mediations/{mediation.pk}/")
+    expect(page.get_by_role("main")).to_contain_text("and their families")
+    mediation.refresh_from_db()
+    assert mediation.outcome == "resolved"
+    assert set(mediation.clients.all()) == {jamal, andre}, "A client the editor cannot see stays on it"
+    assert "Andre" not in page.content()
+
+
+def test_a_manager_records_a_peacekeepers_response_and_the_incident_is_responded(
+    page, sign_in, live_server, manager, peacekeeper
+):
+    incident = IncidentFactory(occurred_at=timezone.now() - datetime.timedelta(hours=5))
+    sign_in(manager)
+    page.goto(f"{live_server.url}{incident.get_absolute_url()}")
+    expect(page.get_by_role("main")).to_contain_text("Open")
+    responses = page.get_by_role("region", name="Peacekeeper responses")
+    responses.get_by_label("Peacekeeper who responded").select_option(label="Grover Crump")
+    responses.get_by_role("combobox", name=re.compile("^Response")).select_option(label="Scene response")
+    responses.get_by_role("button", name="Save response").click()
+    expect(page.get_by_role("status")).to_contain_text("Scene response recorded.")
+    expect(page.get_by_role("region", name="Peacekeeper responses").get_by_role("listitem")).to_contain_text(
+        "Grover Crump"
+    )
+    expect(page.get_by_role("main")).to_contain_text("Responded")
+    page.get_by_role("button", name="Close incident").click()
+    expect(page.get_by_role("status")).to_contain_text("is now closed")
+    expect(page.get_by_role("button", name="Reopen")).to_be_visible()
+    incident.refresh_from_db()
+    assert incident.status == "closed" and Response.objects.get().peacekeeper == peacekeeper
+
+
+def test_a_re_import_preview_lists_the_fields_it_changes_and_merges_a_misspelt_neighborhood(
+    page, sign_in, live_server, analyst
+):
+    """The second police file would overwrite a description typed in the app, and spells Eastmont
+    "Eastmnt": the preview shows old and new for each changed field, the typo is taken as Eastmont."""
+    eastmont = NeighborhoodFactory(name="Eastmont")
+    IncidentFactory(
+        case_number="PD-24-0101",
+        neighborhood=eastmont,
+        occurred_at=datetime.datetime(2024, 3, 2, 23, 40, tzinfo=timezone.get_current_timezone()),
+        killed=1,
+        weapon="firearm",
+        address="1200 block of 73rd Ave",
+        latitude="37.762100",
+        longitude="-122.181400",
+        description="Family met by Grover at the hospital",
+    )
+    IncidentFactory(
+        case_number="PD-24-0102",
+        neighborhood=eastmont,
+        occurred_at=datetime.datetime(2024, 3, 5, tzinfo=timezone.get_current_timezone()),
+    )
+    rows = [
+        'PD-24-0101,2024-03-02T23:40,homicide,Eastmont,"1200 block of 73rd Ave",37.7621,-122.1814,1,0,firearm,'
+        "Shot outside a corner store",
+        "PD-24-0102,2024-03-05,homicide,Eastmont,,,,1,0,firearm,",
+        "PD-24-0104,2024-03-12,homicide,Eastmnt,,,,1,0,firearm,",
+    ]
+    sign_in(analyst)
+    page.goto(f"{live_server.url}/incidents/import/")
+    check_file(page, csv_file("police-march-again.csv", rows))
+    expect(preview_count(page, "Updated incidents")).to_have_text("1")
+    changes = page.get_by_role("table", name="Fields the import changes, for each updated incident")
+    row = changes.get_by_role("row").filter(has_text="Description")
+    expect(row).to_contain_text("Family met by Grover at the hospital")
+    expect(row).to_contain_text("Shot outside a corner store")
+    expect(changes.get_by_role("link", name="PD-24-0101")).to_be_visible()
+    expect(page.get_by_role("region", name="Unchanged")).to_contain_text("PD-24-0102")
+
+    new_name = page.get_by_role("group", name="Eastmnt")
+    expect(new_name).to_contain_text("Close to an existing neighborhood: Eastmont.")
+    new_name.get_by_label("“Eastmnt” is").select_option(label="Same as Eastmont")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Confirm import of 3 rows").click()
+    expect(page.get_by_role("status").filter(has_text="Imported 3 rows")).to_contain_text(
+        "1 created, 1 updated, 1 unchanged."
+    )
+    expect(page.get_by_text("Taken as existing neighborhoods: Eastmnt as Eastmont.")).to_be_visible()
+    assert Incident.objects.get(case_number="PD-24-0104").neighborhood == eastmont
+    assert Incident.objects.get(case_number="PD-24-0101").description == "Shot outside a corner store"

@@ -58,7 +58,10 @@ class TestTheImportPages:
         page = client.get(response.url).content.decode()
         assert "Confirm import of 3 rows" in page and "Brand New Area" in page
         assert not Incident.objects.exists()
-        response = client.post(_job_url("incident_import_confirm", job))
+        # Both neighborhoods are new: created only once ticked (tests/incidents/test_import_preview.py).
+        response = client.post(
+            _job_url("incident_import_confirm", job), {"as_0": "new", "create_0": "on", "as_1": "new", "create_1": "on"}
+        )
         assert response.status_code == 302
         assert Incident.objects.count() == 3
         job.refresh_from_db()
@@ -171,8 +174,9 @@ class TestTheBackgroundJob:
         assert tasks.run_import_job(job.pk, apply=False)["status"] == ImportStatus.READY
         assert not Incident.objects.exists()
         job.refresh_from_db()
-        assert services.import_confirm(job=job)  # queued on the database backend
-        assert not services.import_confirm(job=job)  # only once
+        new = dict.fromkeys(job.summary["new_neighborhoods"])  # create each
+        assert services.import_confirm(job=job, neighborhoods=new)  # queued on the database backend
+        assert not services.import_confirm(job=job, neighborhoods=new)  # only once
         job.refresh_from_db()
         assert job.status == ImportStatus.IMPORT_WAITING
         result = tasks.run_import_job(job.pk, apply=True)
