@@ -117,6 +117,7 @@ def import_incidents(
     logged_by=None,
     progress: Progress | None = None,
     source: str = "import",
+    file_name: str = "",
 ) -> ImportReport:
     """Import incidents from CSV text lines (any line endings; BOM allowed). See module docstring."""
     report = ImportReport()
@@ -134,7 +135,9 @@ def import_incidents(
     if dry_run:
         _run(rows, order, report, logged_by=logged_by, progress=progress, write=False)
         return report
-    context = {"source": source} | ({"user": logged_by.pk} if logged_by is not None else {})
+    # The history pages say "by the import of <file_name>" for these changes.
+    context = {"source": source} | ({"import_file": file_name} if file_name else {})
+    context |= {"user": logged_by.pk} if logged_by is not None else {}
     try:
         # The audit trail records every created or updated incident with where it came from.
         with transaction.atomic(), pghistory.context(**context):

@@ -61,6 +61,7 @@ def run_import_job(import_id: int, *, apply: bool) -> dict:
             logged_by=job.uploaded_by if apply else None,
             progress=progress,
             source=f"web import {job.filename}",
+            file_name=job.filename,
         )
     except Exception as error:
         logger.exception("Incident import %s failed", job.pk)

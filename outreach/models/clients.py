@@ -290,6 +290,9 @@ class SecondaryPeacekeeper(models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
 
+    # How the history pages say a row made or removed (core.history).
+    HISTORY_VERBS = ("put on the case", "taken off the case")
+
     class Meta:
         db_table = "outreach_client_secondary_peacekeepers"  # the table Django made for the field
         unique_together = [("client", "user")]
