@@ -104,10 +104,14 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 def form_helper() -> FormHelper:
-    """The page template draws the <form> tag and buttons; hidden fields (stale-edit stamp) still render."""
+    """The page template draws the <form> tag, the buttons and the error summary
+    (includes/form_errors.html); hidden fields (stale-edit stamp) still render."""
     helper = FormHelper()
     helper.form_tag = False
     helper.render_hidden_fields = True
+    # The summary at the top of the page says the form's non-field errors: crispy does not say them
+    # again above the fields (templates/bootstrap5/errors.html).
+    helper.errors_in_summary = True
     return helper
 
 

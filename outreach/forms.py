@@ -8,7 +8,8 @@ from core.form_keys import FormKeyMixin
 from core.forms import DateInput, DateTimeInput, LongSelect, StaleEditMixin, form_helper, row
 from core.people import display_name
 from outreach import services
-from outreach.models import Client, Contact, Goal, Referral, Topic
+from outreach.models import CONTACT_MAX_MINUTES, Client, Contact, Goal, Referral, Topic
+from outreach.models.contacts import CONTACT_DURATION_MESSAGE, CONTACT_DURATION_RANGE
 
 
 def peacekeeper_choices():
@@ -94,13 +95,23 @@ class ContactForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
     """Logging a contact: built to take under a minute on a phone."""
 
     topics = forms.MultipleChoiceField(choices=Topic.choices, required=False, widget=forms.CheckboxSelectMultiple)
+    # One rule, one wording: the browser (the input's min and max, the help under it), the form and the
+    # model (Contact.clean; its constraint) all read CONTACT_MAX_MINUTES and say CONTACT_DURATION_MESSAGE.
+    # (The form is novalidate: the browser shows no message of its own.)
+    duration_minutes = forms.IntegerField(
+        label="Duration (minutes)",
+        min_value=1,
+        max_value=CONTACT_MAX_MINUTES,
+        help_text=f"{CONTACT_DURATION_RANGE[0].upper()}{CONTACT_DURATION_RANGE[1:]}.",
+        error_messages={"min_value": CONTACT_DURATION_MESSAGE, "max_value": CONTACT_DURATION_MESSAGE},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
 
     class Meta:
         model = Contact
         fields = services.CONTACT_FIELDS
         labels = {
             "occurred_at": "Date and time",
-            "duration_minutes": "Duration (minutes)",
             "follow_up_on": "Follow-up date",
             "conflict_risk": "Conflict or retaliation risk",
         }
@@ -110,13 +121,10 @@ class ContactForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
             "follow_up_on": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 4}),
             "next_steps": forms.Textarea(attrs={"rows": 2}),
-            "duration_minutes": forms.NumberInput(attrs={"inputmode": "numeric"}),  # min and max: __init__
         }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # The model field's own minimum (0) would otherwise win over the widget's.
-        self.fields["duration_minutes"].widget.attrs.update(min=1, max=Contact.MAX_MINUTES)
         if not self.is_bound and not self.instance.pk:
             self.initial["occurred_at"] = timezone.localtime().replace(second=0, microsecond=0)
             self.initial["duration_minutes"] = self.initial.get("duration_minutes") or 30
