@@ -10,9 +10,11 @@ from django.forms.utils import flatatt
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from phonenumber_field.widgets import RegionalPhoneNumberWidget
 
 from core.history import last_change_by
 from core.people import display_name
+from core.phones import phone_number
 
 
 class StaleEditMixin(forms.ModelForm):
@@ -87,6 +89,16 @@ class LongSelect(forms.Select):
             for option in group
         )
         return format_html('<select name="{}"{}>\n{}\n</select>', name, flatatt(widget["attrs"]), mark_safe(options))  # noqa: S308
+
+
+class PhoneInput(RegionalPhoneNumberWidget):
+    """A tel input showing a number as people write it ("(209) 555-0142"), and what was typed, as
+    typed, when it is not a number (so the person sees their own input beside the message)."""
+
+    def format_value(self, value):
+        if isinstance(value, str) and phone_number(value) is None:
+            return super(RegionalPhoneNumberWidget, self).format_value(value)
+        return super().format_value(value)
 
 
 class DateInput(forms.DateInput):

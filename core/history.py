@@ -22,8 +22,10 @@ from django.shortcuts import render
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from pghistory.models import MiddlewareEvents
+from phonenumber_field.phonenumber import PhoneNumber
 
 from core.people import display_name
+from core.phones import phone_display
 
 PER_PAGE = 50
 # Columns that mean nothing to a reader: keys, stamps, the one-time form key, the caches the
@@ -154,6 +156,8 @@ def _as_text(model_field: models.Field | None, value, names: _Names) -> str:
         parsed = model_field.to_python(value)
     except ValidationError:
         return str(value)
+    if isinstance(parsed, PhoneNumber):
+        return phone_display(parsed)
     if isinstance(parsed, datetime.datetime):
         if timezone.is_naive(parsed):
             parsed = timezone.make_aware(parsed, datetime.UTC)

@@ -2,10 +2,11 @@ from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
+from django.utils.html import format_html
 
 from accounts import roles
 from core.form_keys import FormKeyMixin
-from core.forms import DateInput, DateTimeInput, LongSelect, StaleEditMixin, form_helper, row
+from core.forms import DateInput, DateTimeInput, LongSelect, PhoneInput, StaleEditMixin, form_helper, row
 from core.people import display_name
 from outreach import services
 from outreach.models import CONTACT_MAX_MINUTES, Client, Contact, Goal, Referral, Topic
@@ -53,6 +54,7 @@ class ClientForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
         model = Client
         fields = PERSON_FIELDS + CASE_FIELDS + MANAGER_FIELDS
         widgets = {
+            "phone": PhoneInput(),
             "date_of_birth": DateInput(),
             "referred_on": DateInput(),
             "enrolled_on": DateInput(),
@@ -70,6 +72,12 @@ class ClientForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
                 del self.fields[name]
         if not ask_duplicates:
             del self.fields["not_a_duplicate"]
+        if self.instance.phone_unreadable and not self.instance.phone:
+            # crispy shows help text as HTML: the old value is escaped.
+            self.fields["phone"].help_text = format_html(
+                "Recorded before as “{}”, which is not a phone number: enter the number again, or leave it empty.",
+                self.instance.phone_unreadable,
+            )
         self.helper = form_helper()
         layout = [
             Fieldset("Person", row("first_name", "last_name", "nickname"), row("date_of_birth", "gender", "phone")),
