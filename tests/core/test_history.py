@@ -1,6 +1,7 @@
 """The history pages read as a manager reads them: labels, names, local times, one entry per save."""
 
 import datetime
+import io
 import re
 
 import pghistory
@@ -100,8 +101,6 @@ def test_foreign_keys_show_names(client, manager, jamal):
 
 
 def test_an_import_says_its_file(db):
-    import io
-
     from incidents.importer import COLUMNS, import_incidents
 
     header = ",".join(COLUMNS)
@@ -205,3 +204,42 @@ def test_a_deleted_row_is_said_as_deleted(jamal):
     contact.delete()
     titles = [p.title for p in history.events_for(record)[0].parts]
     assert titles == ["Client created", "Contact deleted"] and contact_pk
+
+
+def test_a_web_import_says_its_file_and_who_uploaded_it(analyst):
+    import zlib
+
+    from incidents import tasks
+    from incidents.importer import COLUMNS
+    from incidents.models import ImportStatus, Incident, IncidentImport
+
+    content = f"{','.join(COLUMNS)}\nSPD-7,2018-03-01,homicide,,,,,1,0,firearm,\n".encode()
+    job = IncidentImport.objects.create(
+        filename="police <april>.csv", content=zlib.compress(content), uploaded_by=analyst
+    )
+    assert tasks.run_import_job(job.pk, apply=False)["status"] == ImportStatus.READY
+    IncidentImport.objects.filter(pk=job.pk).update(status=ImportStatus.IMPORT_WAITING)
+    assert tasks.run_import_job(job.pk, apply=True)["status"] == ImportStatus.IMPORTED
+    entry = history.events_for(Incident.objects.get())[0]
+    assert entry.who == "by the import of police <april>.csv (uploaded by Keiland Henderson)"
+
+
+def test_the_import_command_says_its_file(tmp_path, db):
+    from django.core.management import call_command
+
+    from incidents.importer import COLUMNS
+    from incidents.models import Incident
+
+    path = tmp_path / "may.csv"
+    path.write_text(f"{','.join(COLUMNS)}\nSPD-8,2018-03-01,homicide,,,,,1,0,firearm,\n")
+    call_command("import_incidents", str(path), stdout=io.StringIO())
+    assert history.events_for(Incident.objects.get())[0].who == "by the import of may.csv"
+
+
+def test_the_page_escapes_an_import_file_name(client, manager):
+    incident = IncidentFactory()
+    with pghistory.context(source="web import x", import_file="<script>x</script>.csv"):
+        type(incident).objects.filter(pk=incident.pk).update(description="changed")
+    client.force_login(manager)
+    body = client.get(reverse("incidents:incident_history", args=[incident.pk])).content.decode()
+    assert "<script>x" not in body and "By the import of &lt;script&gt;x&lt;/script&gt;.csv" in body
