@@ -229,7 +229,14 @@ def _rows(events) -> dict[tuple, list[_Row]]:
     return {key: list(rows.values()) for key, rows in saves.items()}
 
 
-def _shown(row: _Row, record: Model) -> list[tuple[models.Field | None, object, object]]:
+def _label(column: str, model_field: models.Field | None) -> str:
+    """The field's label; for a column the model no longer has, its name in words."""
+    if model_field is not None:
+        return capfirst(str(model_field.verbose_name))
+    return capfirst(column.removesuffix("_id").replace("_", " "))
+
+
+def _shown(row: _Row, record: Model) -> list[tuple[str, models.Field | None, object, object]]:
     """The row's changes a reader needs: not hidden columns, not the link back to the page's record."""
     model = _tracked_model(row.event_model)
     columns = _columns(model)
@@ -243,8 +250,9 @@ def _shown(row: _Row, record: Model) -> list[tuple[models.Field | None, object, 
                 continue
         if before in (None, "", []) and after in (None, "", []):
             continue
-        shown.append((model_field, before, after))
-    return sorted(shown, key=lambda item: item[0].creation_counter if item[0] else 0)
+        shown.append((_label(column, model_field), model_field, before, after))
+    # The model's order (the form's, mostly); columns it no longer has last.
+    return sorted(shown, key=lambda item: item[1].creation_counter if item[1] else float("inf"))
 
 
 def _describe(row: _Row, model: type[Model] | None, names: _Names) -> str:
@@ -305,7 +313,7 @@ def _add_row(entry: Entry, row: _Row, record: Model, names: _Names) -> None:
     if _is_link(model) and row.action in ("insert", "delete") and shown:
         put_on, taken_off = getattr(model, "HISTORY_VERBS", LINK_VERBS)
         verb = put_on if row.action == "insert" else taken_off
-        others = " and ".join(_as_text(f, before if after is None else after, names) for f, before, after in shown)
+        others = " and ".join(_as_text(f, before if after is None else after, names) for _, f, before, after in shown)
         entry.links.append(f"{others} {verb} ({model._meta.verbose_name})")
         return
     if row.action == "update" and not shown:
@@ -314,12 +322,8 @@ def _add_row(entry: Entry, row: _Row, record: Model, names: _Names) -> None:
     if model is not type(record):
         part.description = _describe(row, model, names)
     part.changes = [
-        Change(
-            label=capfirst(str(f.verbose_name)) if f else "?",
-            before=_as_text(f, before, names),
-            after=_as_text(f, after, names),
-        )
-        for f, before, after in shown
+        Change(label=label, before=_as_text(f, before, names), after=_as_text(f, after, names))
+        for label, f, before, after in shown
     ]
     entry.parts.append(part)
 
@@ -328,8 +332,8 @@ def events_for(obj: Model, *, page: str | int | None = 1) -> Page:
     """The saves that changed a record or the records that refer to it (a client's contacts, say),
     newest first, one entry each: who, when, and what changed, as a reader says it.
 
-    Four queries, however long the history: the number of saves, the page's saves, their events,
-    and the names the page needs (one query per related model)."""
+    The same queries however long the history: the number of saves, the page's saves, their
+    events, and the names the page needs (one query per related model: users, clients, ...)."""
     events = MiddlewareEvents.objects.references(obj)
     saves = (
         events.values("pgh_created_at", "pgh_context_id")

@@ -243,3 +243,31 @@ def test_the_page_escapes_an_import_file_name(client, manager):
     client.force_login(manager)
     body = client.get(reverse("incidents:incident_history", args=[incident.pk])).content.decode()
     assert "<script>x" not in body and "By the import of &lt;script&gt;x&lt;/script&gt;.csv" in body
+
+
+def test_a_column_the_model_no_longer_has_is_named_in_words():
+    assert history._label("old_referrer_id", None) == "Old referrer"
+
+
+@pytest.mark.parametrize("responses", [1, 60])
+def test_the_incident_history_costs_the_same_queries_however_long(
+    client, manager, peacekeeper, jamal, responses, django_assert_max_num_queries
+):
+    from tests.factories import InvolvementFactory, ResponseFactory
+
+    incident = IncidentFactory()
+    InvolvementFactory(incident=incident, client=jamal)
+    for _ in range(responses):
+        with pghistory.context(user=peacekeeper.pk):
+            ResponseFactory(incident=incident, peacekeeper=peacekeeper)
+    client.force_login(manager)
+    client.get("/health/")
+    # session, user, roles, incident, (savepoint/release), saves count, page of saves, events,
+    # names: users, clients, incidents, neighborhoods
+    with django_assert_max_num_queries(14):
+        page = client.get(reverse("incidents:incident_history", args=[incident.pk]))
+    assert page.status_code == 200
+    text = _text(page)
+    assert "Response created" in text and "Scene response" in text and "Grover Crump" in text
+    if responses == 1:  # otherwise on the last page
+        assert "Involvement created" in text and jamal.code in text and "Victim" in text
