@@ -10,11 +10,12 @@ from django.forms.utils import flatatt
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from phonenumber_field.formfields import PhoneNumberField as PhoneNumberFormField
 from phonenumber_field.widgets import RegionalPhoneNumberWidget
 
 from core.history import last_change_by
 from core.people import display_name
-from core.phones import phone_number
+from core.phones import PHONE_MESSAGE, phone_number, validate_plain_number
 
 
 class StaleEditMixin(forms.ModelForm):
@@ -99,6 +100,23 @@ class PhoneInput(RegionalPhoneNumberWidget):
         if isinstance(value, str) and phone_number(value) is None:
             return super(RegionalPhoneNumberWidget, self).format_value(value)
         return super().format_value(value)
+
+
+class PhoneField(PhoneNumberFormField):
+    """A phone number field with one message, whatever is wrong with the input (not a number, an
+    extension, 10,000 characters, a NUL): PHONE_MESSAGE, said once."""
+
+    widget = PhoneInput
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.validators.append(validate_plain_number)
+
+    def run_validators(self, value) -> None:
+        try:
+            super().run_validators(value)
+        except ValidationError as error:
+            raise ValidationError(PHONE_MESSAGE, code="invalid") from error
 
 
 class DateInput(forms.DateInput):

@@ -1,5 +1,6 @@
 """Phone numbers (django-phonenumber-field): read in the program's region, shown as people write them."""
 
+from django.core.exceptions import ValidationError
 from phonenumber_field.phonenumber import PhoneNumber, to_python
 
 # The one message for a phone number that cannot be read (forms and models).
@@ -28,3 +29,10 @@ def phone_tel(value) -> str:
     """The number for a tel: link (E.164: no spaces), or "" when there is no valid number."""
     number = phone_number(value)
     return number.as_e164 if number else ""
+
+
+def validate_plain_number(value) -> None:
+    """Refuse a number with an extension: E.164 has no place for it, so storing it would drop it."""
+    number = to_python(value)
+    if isinstance(number, PhoneNumber) and number.extension:
+        raise ValidationError(PHONE_MESSAGE, code="invalid")

@@ -6,7 +6,7 @@ from pghistory.admin import EventsAdmin
 from phonenumber_field.modelfields import PhoneNumberField
 
 from accounts import access, roles
-from core.forms import PhoneInput
+from core.forms import PhoneField, PhoneInput
 from core.phones import phone_number
 from outreach.models import Client, Contact, Goal, Neighborhood, Partner, Referral, SecondaryPeacekeeper
 
@@ -133,9 +133,10 @@ class ClientAdmin(ClientViewLoggingAdmin):
     list_filter = ["status", "risk_level", "referral_source", "neighborhood"]
     search_fields = ["code", "first_name", "last_name", "nickname", "phone"]
     list_select_related = ["primary_peacekeeper"]
-    readonly_fields = ["code", "phone_unreadable", "created_at", "updated_at"]
-    # The phone as people write it, not the stored E.164 (the admin's own CharField widget would show that).
-    formfield_overrides = {PhoneNumberField: {"widget": PhoneInput}}
+    readonly_fields = ["code", "phone_before_check", "created_at", "updated_at"]
+    # The phone as people write it, not the stored E.164 (the admin's own CharField widget would show
+    # that), and the form's one message.
+    formfield_overrides = {PhoneNumberField: {"form_class": PhoneField, "widget": PhoneInput}}
     autocomplete_fields = ["neighborhood"]
     date_hierarchy = "referred_on"
     inlines = [SecondaryPeacekeeperInline, GoalInline, ReferralInline]

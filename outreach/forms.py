@@ -6,7 +6,7 @@ from django.utils.html import format_html
 
 from accounts import roles
 from core.form_keys import FormKeyMixin
-from core.forms import DateInput, DateTimeInput, LongSelect, PhoneInput, StaleEditMixin, form_helper, row
+from core.forms import DateInput, DateTimeInput, LongSelect, PhoneField, StaleEditMixin, form_helper, row
 from core.people import display_name
 from outreach import services
 from outreach.models import CONTACT_MAX_MINUTES, Client, Contact, Goal, Referral, Topic
@@ -53,8 +53,8 @@ class ClientForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
     class Meta:
         model = Client
         fields = PERSON_FIELDS + CASE_FIELDS + MANAGER_FIELDS
+        field_classes = {"phone": PhoneField}
         widgets = {
-            "phone": PhoneInput(),
             "date_of_birth": DateInput(),
             "referred_on": DateInput(),
             "enrolled_on": DateInput(),
@@ -72,11 +72,12 @@ class ClientForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
                 del self.fields[name]
         if not ask_duplicates:
             del self.fields["not_a_duplicate"]
-        if self.instance.phone_unreadable and not self.instance.phone:
+        if self.instance.phone_before_check and not self.instance.phone:
             # crispy shows help text as HTML: the old value is escaped.
             self.fields["phone"].help_text = format_html(
-                "Recorded before as “{}”, which is not a phone number: enter the number again, or leave it empty.",
-                self.instance.phone_unreadable,
+                "Recorded before as “{}”, which could not be stored as a phone number: enter the number "
+                "again, or leave it empty.",
+                self.instance.phone_before_check,
             )
         self.helper = form_helper()
         layout = [

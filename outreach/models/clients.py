@@ -15,7 +15,7 @@ from accounts import roles
 from accounts.audit import audited
 from core.expressions import SubqueryCount
 from core.form_keys import form_key_field
-from core.phones import PHONE_MESSAGE, phone_display, phone_number, phone_tel
+from core.phones import PHONE_MESSAGE, phone_display, phone_number, phone_tel, validate_plain_number
 from outreach.models.neighborhoods import Neighborhood
 
 
@@ -157,11 +157,12 @@ class Client(models.Model):
     date_of_birth = models.DateField(null=True, blank=True)
     gender = models.CharField(max_length=20, choices=Gender, blank=True)
     # Stored in one format (E.164, "+12095550142"), validated, shown in the national format.
-    phone = PhoneNumberField(blank=True, error_messages={"invalid": PHONE_MESSAGE})
-    # What the phone field held before phones were validated, when it could not be read as a number
-    # (outreach migration 0017 kept it here rather than lose it); shown on the client's page.
-    phone_unreadable = models.CharField(
-        "phone as recorded before (not a readable number)", max_length=30, blank=True, editable=False
+    phone = PhoneNumberField(blank=True, validators=[validate_plain_number], error_messages={"invalid": PHONE_MESSAGE})
+    # The phone as recorded before phones were checked, when it could not be stored as a number as
+    # it was (not a number, or with an extension): outreach migration 0017 kept it here rather than
+    # lose it. Shown on the client's page and the edit form, to be entered again.
+    phone_before_check = models.CharField(
+        "phone as recorded before phones were checked", max_length=30, blank=True, editable=False
     )
     address = models.CharField(max_length=200, blank=True)
     neighborhood = models.ForeignKey(Neighborhood, on_delete=models.PROTECT, null=True, blank=True)

@@ -108,7 +108,7 @@ class ClientRow(NamedTuple):
     consent_signed_on: datetime.date | None
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    phone_unreadable: str = ""  # only clients from before phones were validated have one
+    phone_before_check: str = ""  # only clients from before phones were validated have one
 
 
 class SecondaryRow(NamedTuple):

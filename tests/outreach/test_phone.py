@@ -32,12 +32,25 @@ def test_every_way_of_typing_a_number_is_stored_the_same(jamal, typed):
     assert jamal.phone_display == "(209) 555-0142" and jamal.phone_tel == "+12095550142"
 
 
-@pytest.mark.parametrize("typed", ["555-0101", "(209) 123-4567", "call me", "=cmd|' /C calc'!A0", "<script>", "9" * 40])
+NOT_NUMBERS = ["555-0101", "(209) 123-4567", "call me", "=cmd|' /C calc'!A0", "<script>", "9" * 40, "🙂"]
+NOT_STORABLE = ["(209) 555-0142 x3", "9" * 10_000, "209\x00555-0142"]
+
+
+@pytest.mark.parametrize("typed", NOT_NUMBERS + NOT_STORABLE[:1])
 def test_a_number_that_is_not_one_is_refused_with_one_clear_message(jamal, typed):
     jamal.phone = typed
     with pytest.raises(ValidationError) as refused:
         jamal.full_clean()
     assert refused.value.message_dict["phone"] == [PHONE_MESSAGE]
+
+
+@pytest.mark.parametrize("typed", NOT_NUMBERS + NOT_STORABLE)
+def test_the_form_says_one_message_whatever_is_wrong(typed):
+    from outreach.forms import ClientForm
+
+    data = {"first_name": "A", "last_name": "B", "risk_level": "high", "referral_source": "police", "phone": typed}
+    form = ClientForm(data=data, manages=False)
+    assert form.errors["phone"] == [PHONE_MESSAGE]
 
 
 def test_the_form_says_the_message_and_keeps_the_input(client, manager, jamal):
@@ -91,6 +104,8 @@ def test_the_migration_converts_what_reads_as_a_number_and_keeps_what_does_not(d
     _set_raw(readable, "(209) 555-0142 ")
     _set_raw(unreadable, "ask his mother")
     _set_raw(already, "+12095550143")
+    with_extension = ClientFactory()
+    _set_raw(with_extension, "209-555-0144 ext 7")
 
     class Editor:
         pass
@@ -100,30 +115,32 @@ def test_the_migration_converts_what_reads_as_a_number_and_keeps_what_does_not(d
     migration.phones_to_e164(None, editor)
     for record in (readable, unreadable, empty, already):
         record.refresh_from_db()
-    assert (str(readable.phone), readable.phone_unreadable) == ("+12095550142", "")
-    assert (str(unreadable.phone), unreadable.phone_unreadable) == ("", "ask his mother")
-    assert (str(empty.phone), empty.phone_unreadable) == ("", "")
+    assert (str(readable.phone), readable.phone_before_check) == ("+12095550142", "")
+    assert (str(unreadable.phone), unreadable.phone_before_check) == ("", "ask his mother")
+    assert (str(empty.phone), empty.phone_before_check) == ("", "")
     assert str(already.phone) == "+12095550143"
+    with_extension.refresh_from_db()
+    assert (str(with_extension.phone), with_extension.phone_before_check) == ("", "209-555-0144 ext 7")
     # Every client still passes validation (an exit or a merge is never refused for an old value).
     for record in (readable, unreadable, empty, already):
         record.full_clean()
     # The audit trail says what happened and why.
     event = unreadable.events.filter(pgh_label="update").latest("pgh_id")
-    assert event.phone_unreadable == "ask his mother"
+    assert event.phone_before_check == "ask his mother"
     assert event.pgh_context.metadata["source"] == "phone numbers to E.164 (migration)"
     # And back.
-    migration.unreadable_back_to_phone(None, editor)
+    migration.before_check_back_to_phone(None, editor)
     unreadable.refresh_from_db()
-    assert (str(unreadable.phone), unreadable.phone_unreadable) == ("ask his mother", "")
+    assert (str(unreadable.phone), unreadable.phone_before_check) == ("ask his mother", "")
 
 
 def test_an_unreadable_old_phone_is_shown_escaped_to_be_corrected(client, manager, jamal):
     jamal.phone = ""
-    jamal.phone_unreadable = "<b>ask</b> his mother"
+    jamal.phone_before_check = "<b>ask</b> his mother"
     jamal.save()
     client.force_login(manager)
     detail = client.get(jamal.get_absolute_url()).content.decode()
-    assert "recorded before as “&lt;b&gt;ask&lt;/b&gt; his mother”" in detail
+    assert "recorded before as “&lt;b&gt;ask&lt;/b&gt; his mother”, which could not be stored" in detail
     form = client.get(reverse("outreach:client_edit", args=[jamal.pk])).content.decode()
     assert "Recorded before as “&lt;b&gt;ask&lt;/b&gt; his mother”" in form and "<b>ask" not in form
 
