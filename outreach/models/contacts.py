@@ -86,10 +86,11 @@ class Contact(models.Model):
     occurred_at = models.DateTimeField(default=timezone.now)
     # The validators say the rule's one message; Django then adds no 0 to 32767 range check of its own.
     duration_minutes = models.PositiveSmallIntegerField(
+        "duration (minutes)",
         validators=[
             MinValueValidator(1, CONTACT_DURATION_MESSAGE),
             MaxValueValidator(CONTACT_MAX_MINUTES, CONTACT_DURATION_MESSAGE),
-        ]
+        ],
     )
     kind = models.CharField(max_length=20, choices=ContactKind, default=ContactKind.IN_PERSON)
     location = models.CharField(max_length=200, blank=True)
