@@ -10,9 +10,12 @@ from django.forms.utils import flatatt
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from phonenumber_field.formfields import PhoneNumberField as PhoneNumberFormField
+from phonenumber_field.widgets import RegionalPhoneNumberWidget
 
 from core.history import last_change_by
 from core.people import display_name
+from core.phones import PHONE_MESSAGE, phone_number, validate_plain_number
 
 
 class StaleEditMixin(forms.ModelForm):
@@ -89,6 +92,33 @@ class LongSelect(forms.Select):
         return format_html('<select name="{}"{}>\n{}\n</select>', name, flatatt(widget["attrs"]), mark_safe(options))  # noqa: S308
 
 
+class PhoneInput(RegionalPhoneNumberWidget):
+    """A tel input showing a number as people write it ("(209) 555-0142"), and what was typed, as
+    typed, when it is not a number (so the person sees their own input beside the message)."""
+
+    def format_value(self, value):
+        if isinstance(value, str) and phone_number(value) is None:
+            return super(RegionalPhoneNumberWidget, self).format_value(value)
+        return super().format_value(value)
+
+
+class PhoneField(PhoneNumberFormField):
+    """A phone number field with one message, whatever is wrong with the input (not a number, an
+    extension, 10,000 characters, a NUL): PHONE_MESSAGE, said once."""
+
+    widget = PhoneInput
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.validators.append(validate_plain_number)
+
+    def run_validators(self, value) -> None:
+        try:
+            super().run_validators(value)
+        except ValidationError as error:
+            raise ValidationError(PHONE_MESSAGE, code="invalid") from error
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -104,10 +134,14 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 def form_helper() -> FormHelper:
-    """The page template draws the <form> tag and buttons; hidden fields (stale-edit stamp) still render."""
+    """The page template draws the <form> tag, the buttons and the error summary
+    (includes/form_errors.html); hidden fields (stale-edit stamp) still render."""
     helper = FormHelper()
     helper.form_tag = False
     helper.render_hidden_fields = True
+    # The summary at the top of the page says the form's non-field errors: crispy does not say them
+    # again above the fields (templates/bootstrap5/errors.html).
+    helper.errors_in_summary = True
     return helper
 
 

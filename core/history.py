@@ -1,68 +1,349 @@
-"""Reading the audit trail that database triggers (django-pghistory) write for tracked models."""
+"""Reading the audit trail that database triggers (django-pghistory) write for tracked models.
+
+The trail stores rows as the database holds them (column names, stored choice values, ids, UTC
+times). This module turns it into what a manager reads: one entry per save (every row the save
+wrote, in the same transaction and audit context, together), field labels, choice labels, names
+instead of ids (one query per related model for the whole page), local times, and who did it.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.contrib.auth.models import User
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Model
+from django.db import models
+from django.db.models import Count, Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import formats, timezone
+from django.utils.text import capfirst
 from pghistory.models import MiddlewareEvents
+from phonenumber_field.phonenumber import PhoneNumber
 
 from core.people import display_name
+from core.phones import phone_display
 
 PER_PAGE = 50
-HIDDEN_FIELDS = {"updated_at", "created_at", "id"}
+# Columns that mean nothing to a reader: keys, stamps, the one-time form key, the caches the
+# database keeps.
+HIDDEN_FIELDS = {"id", "created_at", "updated_at", "form_key", "last_contact_at"}
 ACTIONS = {"insert": "created", "update": "changed", "delete": "deleted"}
-# Columns holding a user's id: the history shows the name.
-USER_FIELDS = {"user_id", "peacekeeper_id", "primary_peacekeeper_id", "logged_by_id"}
+# A link row (a through model such as a client's secondary peacekeepers) said as a sentence. A model
+# may name its own verbs with HISTORY_VERBS = ("put on the case", "taken off the case").
+LINK_VERBS = ("added", "removed")
+EMPTY = "—"
+# What an import's audit context said before it carried `import_file` (older rows).
+LEGACY_IMPORT_PREFIXES = ("web import ", "import_incidents ")
 
 
-def _changes(event) -> list[tuple[str, object, object]]:
-    """(field, before, after) rows: the diff of an update, the values of a creation."""
-    if event.pgh_diff:
-        pairs = ((field, before, after) for field, (before, after) in event.pgh_diff.items())
-    elif event.pgh_label == "insert":
-        pairs = ((field, None, value) for field, value in (event.pgh_data or {}).items() if value not in (None, "", []))
-    elif event.pgh_label == "delete":  # what was removed (a peacekeeper taken off a case, say)
-        pairs = ((field, value, None) for field, value in (event.pgh_data or {}).items() if value not in (None, "", []))
-    else:
-        pairs = ()
-    return sorted(p for p in pairs if p[0] not in HIDDEN_FIELDS)
+@dataclass
+class Change:
+    """One field of one row: its label and its values before and after, as text."""
+
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class Part:
+    """What one save did to one row: created, changed or deleted, and its fields."""
+
+    title: str
+    action: str = "update"
+    description: str = ""
+    changes: list[Change] = field(default_factory=list)
+
+
+@dataclass
+class Entry:
+    """One save: when, who, and what it did to each row (the links it made or removed as sentences)."""
+
+    when: datetime.datetime
+    who: str
+    parts: list[Part] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+
+
+def _tracked_model(event_model: str) -> type[Model] | None:
+    try:
+        return apps.get_model(event_model).pgh_tracked_model
+    except LookupError:
+        return None
 
 
 def _model_label(event_model: str) -> str:
     """ "Secondary peacekeeper" for outreach.SecondaryPeacekeeperEvent (its name if it is gone)."""
-    try:
-        return apps.get_model(event_model).pgh_tracked_model._meta.verbose_name.capitalize()
-    except LookupError:
+    model = _tracked_model(event_model)
+    if model is None:
         return event_model.split(".")[-1].removesuffix("Event")
+    return capfirst(model._meta.verbose_name)
 
 
-def _name(user: User | None, user_id) -> str:
-    return display_name(user) if user else f"user #{user_id}"
+def _columns(model: type[Model] | None) -> dict[str, models.Field]:
+    """The model's fields by column name (the audit rows' keys)."""
+    return {f.column: f for f in model._meta.concrete_fields} if model else {}
+
+
+def _is_link(model: type[Model] | None) -> bool:
+    """A through model: two foreign keys and nothing else a reader needs."""
+    if model is None:
+        return False
+    shown = [f for f in model._meta.concrete_fields if f.column not in HIDDEN_FIELDS]
+    return len(shown) == 2 and all(f.is_relation for f in shown)
+
+
+class _Names:
+    """The names of every row the page's events point to, fetched in one query per model."""
+
+    def __init__(self) -> None:
+        self.wanted: dict[type[Model], set] = defaultdict(set)
+        self.found: dict[type[Model], dict] = {}
+
+    def want(self, model: type[Model], pk) -> None:
+        if pk not in (None, ""):
+            self.wanted[model].add(pk)
+
+    def fetch(self) -> None:
+        for model, pks in self.wanted.items():
+            clean = set()
+            for pk in pks:
+                try:
+                    clean.add(model._meta.pk.to_python(pk))
+                except ValidationError:
+                    continue
+            queryset = model._default_manager.filter(pk__in=clean)
+            if model is User:
+                queryset = queryset.only("username", "first_name", "last_name")
+            self.found[model] = {obj.pk: obj for obj in queryset}
+
+    def obj(self, model: type[Model], pk):
+        try:
+            return self.found.get(model, {}).get(model._meta.pk.to_python(pk))
+        except ValidationError:
+            return None
+
+    def name(self, model: type[Model], pk) -> str:
+        obj = self.obj(model, pk)
+        if obj is None:
+            return f"{capfirst(model._meta.verbose_name)} #{pk} (no longer exists)"
+        if isinstance(obj, User):
+            return display_name(obj)
+        if isinstance(getattr(obj, "code", None), str):  # a client is known by its code
+            return obj.code
+        return str(obj)
+
+
+def _as_text(model_field: models.Field | None, value, names: _Names) -> str:
+    """A stored value as a reader says it: labels for choices, Yes/No, names, local times."""
+    if value is None or value == "" or value == []:
+        return EMPTY
+    if model_field is None:
+        return str(value)
+    if model_field.is_relation:
+        return names.name(model_field.related_model, value)
+    if isinstance(model_field, ArrayField):
+        return ", ".join(_as_text(model_field.base_field, item, names) for item in value) or EMPTY
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(model_field, models.BooleanField):
+        return "Yes" if value else "No"
+    try:
+        parsed = model_field.to_python(value)
+    except ValidationError:
+        return str(value)
+    if isinstance(parsed, PhoneNumber):
+        return phone_display(parsed)
+    if isinstance(parsed, datetime.datetime):
+        if timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed, datetime.UTC)
+        return formats.date_format(timezone.localtime(parsed), "DATETIME_FORMAT")
+    if isinstance(parsed, datetime.date):
+        return formats.date_format(parsed, "DATE_FORMAT")
+    return str(parsed)
+
+
+def _who(context: dict | None, names: _Names) -> str:
+    """The person who made the change, the import file it came from, or the system."""
+    context = context or {}
+    user = names.obj(User, context["user"]) if context.get("user") else None
+    person = display_name(user) if user else (f"user #{context['user']}" if context.get("user") else "")
+    import_file = context.get("import_file") or next(
+        (
+            source.removeprefix(prefix)
+            for prefix in LEGACY_IMPORT_PREFIXES
+            if (source := str(context.get("source") or "")).startswith(prefix)
+        ),
+        "",
+    )
+    if import_file:
+        return f"by the import of {import_file}" + (f" (uploaded by {person})" if person else "")
+    return person or "by the system"
+
+
+@dataclass
+class _Row:
+    """The events of one row within one save, merged: first label, last data, combined diff."""
+
+    event_model: str
+    obj_id: str | None
+    labels: list[str] = field(default_factory=list)
+    data: dict = field(default_factory=dict)
+    first_data: dict = field(default_factory=dict)
+    diff: dict = field(default_factory=dict)
+
+    def add(self, event) -> None:
+        if not self.labels:
+            self.first_data = event.pgh_data or {}
+        self.labels.append(event.pgh_label)
+        self.data = event.pgh_data or {}
+        for name, (before, after) in (event.pgh_diff or {}).items():
+            self.diff[name] = (self.diff[name][0] if name in self.diff else before, after)
+
+    @property
+    def action(self) -> str:
+        if self.labels[-1] == "delete":
+            return "delete"
+        return "insert" if self.labels[0] == "insert" else "update"
+
+    def values(self) -> list[tuple[str, object, object]]:
+        """(column, before, after) of what this save did to the row."""
+        if self.action == "insert":
+            return [(name, None, value) for name, value in self.data.items()]
+        if self.action == "delete":
+            return [(name, value, None) for name, value in self.first_data.items()]
+        return [(name, before, after) for name, (before, after) in self.diff.items() if before != after]
+
+
+def _rows(events) -> dict[tuple, list[_Row]]:
+    """The page's events by save (transaction time and audit context), then by row."""
+    saves: dict[tuple, dict[tuple, _Row]] = defaultdict(dict)
+    for event in sorted(events, key=lambda e: (e.pgh_created_at, e.pgh_model, e.pgh_id)):
+        key = (event.pgh_created_at, event.pgh_context_id)
+        row_key = (event.pgh_model, event.pgh_obj_id)
+        saves[key].setdefault(row_key, _Row(event.pgh_model, event.pgh_obj_id)).add(event)
+    return {key: list(rows.values()) for key, rows in saves.items()}
+
+
+def _label(column: str, model_field: models.Field | None) -> str:
+    """The field's label; for a column the model no longer has, its name in words."""
+    if model_field is not None:
+        return capfirst(str(model_field.verbose_name))
+    return capfirst(column.removesuffix("_id").replace("_", " "))
+
+
+def _shown(row: _Row, record: Model) -> list[tuple[str, models.Field | None, object, object]]:
+    """The row's changes a reader needs: not hidden columns, not the link back to the page's record."""
+    model = _tracked_model(row.event_model)
+    columns = _columns(model)
+    shown = []
+    for column, before, after in row.values():
+        model_field = columns.get(column)
+        if column in HIDDEN_FIELDS or (model_field is not None and model_field.primary_key):
+            continue
+        if model is not type(record) and model_field is not None and model_field.is_relation:
+            if model_field.related_model is type(record) and str(before or after) == str(record.pk):
+                continue
+        if before in (None, "", []) and after in (None, "", []):
+            continue
+        shown.append((_label(column, model_field), model_field, before, after))
+    # The model's order (the form's, mostly); columns it no longer has last.
+    return sorted(shown, key=lambda item: item[1].creation_counter if item[1] else float("inf"))
+
+
+def _describe(row: _Row, model: type[Model] | None, names: _Names) -> str:
+    """The row as its own __str__ says it, built from the audit data and the names already fetched
+    (no query): "Phone with C-2026-0001 on 2026-11-30"."""
+    if model is None:
+        return ""
+    data = row.data if row.action != "delete" else row.first_data
+    instance = model()
+    try:
+        for column, model_field in _columns(model).items():
+            if column not in data:
+                continue
+            if model_field.is_relation:
+                related = names.obj(model_field.related_model, data[column])
+                if related is None and data[column] is not None:
+                    return ""
+                setattr(instance, model_field.name, related)
+            else:
+                setattr(instance, model_field.attname, model_field.to_python(data[column]))
+        return str(instance)
+    except (ValidationError, ObjectDoesNotExist, AttributeError, TypeError, ValueError):
+        return ""
+
+
+def _entries(events, record: Model, keys: list[tuple]) -> list[Entry]:
+    """The page's entries, in the order of `keys` (the page's saves)."""
+    names = _Names()
+    saves = _rows(events)
+    for rows in saves.values():
+        for row in rows:
+            # Every row the event names, changed or not: the rows' descriptions use them too.
+            columns = _columns(_tracked_model(row.event_model))
+            for data in (row.first_data, row.data, {k: before for k, (before, _) in row.diff.items()}):
+                for column, value in data.items():
+                    model_field = columns.get(column)
+                    if model_field is not None and model_field.is_relation:
+                        names.want(model_field.related_model, value)
+    for event in events:
+        if (event.pgh_context or {}).get("user"):
+            names.want(User, event.pgh_context["user"])
+    names.fetch()
+    contexts = {(e.pgh_created_at, e.pgh_context_id): e.pgh_context for e in events}
+    entries = []
+    for key in keys:
+        rows = saves.get(key, [])
+        entry = Entry(when=key[0], who=_who(contexts.get(key), names))
+        # The page's own record first, then the rows that refer to it.
+        for row in sorted(rows, key=lambda r: _tracked_model(r.event_model) is not type(record)):
+            _add_row(entry, row, record, names)
+        entries.append(entry)
+    return entries
+
+
+def _add_row(entry: Entry, row: _Row, record: Model, names: _Names) -> None:
+    model = _tracked_model(row.event_model)
+    shown = _shown(row, record)
+    if _is_link(model) and row.action in ("insert", "delete") and shown:
+        put_on, taken_off = getattr(model, "HISTORY_VERBS", LINK_VERBS)
+        verb = put_on if row.action == "insert" else taken_off
+        others = " and ".join(_as_text(f, before if after is None else after, names) for _, f, before, after in shown)
+        entry.links.append(f"{others} {verb} ({model._meta.verbose_name})")
+        return
+    if row.action == "update" and not shown:
+        return  # saved with nothing a reader would see changed (only its stamps)
+    part = Part(title=f"{_model_label(row.event_model)} {ACTIONS.get(row.action, row.action)}", action=row.action)
+    if model is not type(record):
+        part.description = _describe(row, model, names)
+    part.changes = [
+        Change(label=label, before=_as_text(f, before, names), after=_as_text(f, after, names))
+        for label, f, before, after in shown
+    ]
+    entry.parts.append(part)
 
 
 def events_for(obj: Model, *, page: str | int | None = 1) -> Page:
-    """The changes to a record and to the records that refer to it (a client's contacts, say),
-    newest first, with who made each change when it was made through the web."""
-    events = MiddlewareEvents.objects.references(obj).order_by("-pgh_created_at", "-pgh_id")
-    page_of = Paginator(events, PER_PAGE).get_page(page)
-    for event in page_of:
-        event.changes = _changes(event)
-    # Who made each change, and the people changes name by id (a case's peacekeepers), in one query.
-    ids = {e.pgh_context.get("user") for e in page_of if e.pgh_context}
-    ids |= {v for e in page_of for field, *values in e.changes if field in USER_FIELDS for v in values if v}
-    users = {u.pk: u for u in User.objects.filter(pk__in=ids - {None})}
-    for event in page_of:
-        context = event.pgh_context or {}
-        event.who = users.get(context.get("user"))
-        event.source = context.get("source") or context.get("url") or "database"
-        event.changes = [
-            (field, *(_name(users.get(v), v) if v and field in USER_FIELDS else v for v in values))
-            for field, *values in event.changes
-        ]
-        event.model_label = _model_label(event.pgh_model)
-        event.action = ACTIONS.get(event.pgh_label, event.pgh_label)
+    """The saves that changed a record or the records that refer to it (a client's contacts, say),
+    newest first, one entry each: who, when, and what changed, as a reader says it.
+
+    The same queries however long the history: the number of saves, the page's saves, their
+    events, and the names the page needs (one query per related model: users, clients, ...)."""
+    events = MiddlewareEvents.objects.references(obj)
+    saves = (
+        events.values("pgh_created_at", "pgh_context_id")
+        .annotate(rows=Count("pgh_slug"))
+        .order_by("-pgh_created_at", "pgh_context_id")
+    )
+    page_of = Paginator(saves, PER_PAGE).get_page(page)
+    keys = [(save["pgh_created_at"], save["pgh_context_id"]) for save in page_of]
+    page_events = list(events.filter(pgh_created_at__in={time for time, _ in keys})) if keys else []
+    page_of.object_list = _entries(page_events, obj, keys)
     return page_of
 
 

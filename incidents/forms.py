@@ -3,13 +3,14 @@ import difflib
 from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
 from django.contrib.auth.models import User
+from django.core.validators import MaxValueValidator
 from django.db.models import Q
 
 from accounts import roles
 from core.form_keys import FormKeyMixin
 from core.forms import DateInput, DateTimeInput, LongSelect, StaleEditMixin, form_helper, row
 from incidents import services
-from incidents.models import Incident, Involvement, Mediation, Response
+from incidents.models import MAX_VICTIMS, Incident, Involvement, Mediation, Response, too_many_victims_message
 from outreach.forms import PeacekeeperChoiceField, PeacekeeperMultipleChoiceField, peacekeeper_choices
 from outreach.models import Client, Neighborhood
 
@@ -24,12 +25,21 @@ class IncidentForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
         widgets = {
             "occurred_at": DateTimeInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
-            "killed": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
-            "injured": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
+            # The browser's bound is the rule's (MAX_VICTIMS), not the column's (32767).
+            "killed": forms.NumberInput(attrs={"min": 0, "max": MAX_VICTIMS, "inputmode": "numeric"}),
+            "injured": forms.NumberInput(attrs={"min": 0, "max": MAX_VICTIMS, "inputmode": "numeric"}),
+        }
+        # One rule, one message: over MAX_VICTIMS (or over the column's 32767) the form says what the
+        # model and the import say.
+        error_messages = {
+            name: {"max_value": too_many_victims_message(name), "min_value": "A number of people cannot be negative."}
+            for name in ("killed", "injured")
         }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        for name in ("killed", "injured"):
+            self.fields[name].validators.append(MaxValueValidator(MAX_VICTIMS))  # says error_messages' text
         self.helper = form_helper()
         self.helper.layout = Layout(
             Fieldset("What happened", row("case_number", "kind", "occurred_at"), row("killed", "injured", "weapon")),

@@ -147,6 +147,7 @@ def import_incidents(
     progress: Progress | None = None,
     source: str = "import",
     neighborhoods: NeighborhoodChoices | None = None,
+    file_name: str = "",
 ) -> ImportReport:
     """Import incidents from CSV text lines (any line endings; BOM allowed). See module docstring.
 
@@ -168,7 +169,9 @@ def import_incidents(
     if dry_run:
         _run(rows, order, report, logged_by=logged_by, progress=progress, write=False, chosen=neighborhoods)
         return report
-    context = {"source": source} | ({"user": logged_by.pk} if logged_by is not None else {})
+    # The history pages say "by the import of <file_name>" for these changes.
+    context = {"source": source} | ({"import_file": file_name} if file_name else {})
+    context |= {"user": logged_by.pk} if logged_by is not None else {}
     try:
         # The audit trail records every created or updated incident with where it came from.
         with transaction.atomic(), pghistory.context(**context):

@@ -196,9 +196,7 @@ def incident_errors(incident: Incident) -> dict[str, str]:
         errors["occurred_at"] = "The incident cannot be before 1900."
     for name in ("killed", "injured"):
         if (getattr(incident, name) or 0) > MAX_VICTIMS:
-            errors.setdefault(
-                name, f"More than {MAX_VICTIMS} {name} in one incident is not plausible: check the number."
-            )
+            errors.setdefault(name, too_many_victims_message(name))
     lat, lng = incident.latitude, incident.longitude
     if (lat is None) != (lng is None):
         errors["latitude" if lat is None else "longitude"] = "Give both latitude and longitude, or neither."
@@ -207,6 +205,11 @@ def incident_errors(incident: Incident) -> dict[str, str]:
     if lng is not None and not Decimal(-180) <= Decimal(lng) <= Decimal(180):
         errors["longitude"] = "Longitude is between -180 and 180."
     return errors
+
+
+def too_many_victims_message(name: str) -> str:
+    """The one message of the MAX_VICTIMS rule (the model, the import and the form say it)."""
+    return f"More than {MAX_VICTIMS} {name} in one incident is not plausible: check the number."
 
 
 def raise_errors(errors: dict[str, str]) -> None:

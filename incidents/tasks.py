@@ -67,6 +67,7 @@ def run_import_job(import_id: int, *, apply: bool) -> dict:
             progress=progress,
             source=f"web import {job.filename}",
             neighborhoods=chosen,
+            file_name=job.filename,
         )
     except Exception as error:
         logger.exception("Incident import %s failed", job.pk)

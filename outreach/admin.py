@@ -3,8 +3,11 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.db import models
 from pghistory.admin import EventsAdmin
+from phonenumber_field.modelfields import PhoneNumberField
 
 from accounts import access, roles
+from core.forms import PhoneField, PhoneInput
+from core.phones import phone_number
 from outreach.models import Client, Contact, Goal, Neighborhood, Partner, Referral, SecondaryPeacekeeper
 
 
@@ -130,10 +133,21 @@ class ClientAdmin(ClientViewLoggingAdmin):
     list_filter = ["status", "risk_level", "referral_source", "neighborhood"]
     search_fields = ["code", "first_name", "last_name", "nickname", "phone"]
     list_select_related = ["primary_peacekeeper"]
-    readonly_fields = ["code", "created_at", "updated_at"]
+    readonly_fields = ["code", "phone_before_check", "created_at", "updated_at"]
+    # The phone as people write it, not the stored E.164 (the admin's own CharField widget would show
+    # that), and the form's one message.
+    formfield_overrides = {PhoneNumberField: {"form_class": PhoneField, "widget": PhoneInput}}
     autocomplete_fields = ["neighborhood"]
     date_hierarchy = "referred_on"
     inlines = [SecondaryPeacekeeperInline, GoalInline, ReferralInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        """A phone number typed as people write it finds the number stored in E.164 too."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        number = phone_number(search_term)
+        if number is not None:
+            results |= queryset.filter(phone=number.as_e164)
+        return results, may_have_duplicates
 
 
 @admin.register(Contact)

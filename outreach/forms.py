@@ -2,13 +2,15 @@ from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
+from django.utils.html import format_html
 
 from accounts import roles
 from core.form_keys import FormKeyMixin
-from core.forms import DateInput, DateTimeInput, LongSelect, StaleEditMixin, form_helper, row
+from core.forms import DateInput, DateTimeInput, LongSelect, PhoneField, StaleEditMixin, form_helper, row
 from core.people import display_name
 from outreach import services
-from outreach.models import Client, Contact, Goal, Referral, Topic
+from outreach.models import CONTACT_MAX_MINUTES, Client, Contact, Goal, Referral, Topic
+from outreach.models.contacts import CONTACT_DURATION_MESSAGE, CONTACT_DURATION_RANGE
 
 
 def peacekeeper_choices():
@@ -51,6 +53,7 @@ class ClientForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
     class Meta:
         model = Client
         fields = PERSON_FIELDS + CASE_FIELDS + MANAGER_FIELDS
+        field_classes = {"phone": PhoneField}
         widgets = {
             "date_of_birth": DateInput(),
             "referred_on": DateInput(),
@@ -69,6 +72,13 @@ class ClientForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
                 del self.fields[name]
         if not ask_duplicates:
             del self.fields["not_a_duplicate"]
+        if self.instance.phone_before_check and not self.instance.phone:
+            # crispy shows help text as HTML: the old value is escaped.
+            self.fields["phone"].help_text = format_html(
+                "Recorded before as “{}”, which could not be stored as a phone number: enter the number "
+                "again, or leave it empty.",
+                self.instance.phone_before_check,
+            )
         self.helper = form_helper()
         layout = [
             Fieldset("Person", row("first_name", "last_name", "nickname"), row("date_of_birth", "gender", "phone")),
@@ -94,13 +104,23 @@ class ContactForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
     """Logging a contact: built to take under a minute on a phone."""
 
     topics = forms.MultipleChoiceField(choices=Topic.choices, required=False, widget=forms.CheckboxSelectMultiple)
+    # One rule, one wording: the browser (the input's min and max, the help under it), the form and the
+    # model (Contact.clean; its constraint) all read CONTACT_MAX_MINUTES and say CONTACT_DURATION_MESSAGE.
+    # (The form is novalidate: the browser shows no message of its own.)
+    duration_minutes = forms.IntegerField(
+        label="Duration (minutes)",
+        min_value=1,
+        max_value=CONTACT_MAX_MINUTES,
+        help_text=f"{CONTACT_DURATION_RANGE[0].upper()}{CONTACT_DURATION_RANGE[1:]}.",
+        error_messages={"min_value": CONTACT_DURATION_MESSAGE, "max_value": CONTACT_DURATION_MESSAGE},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
 
     class Meta:
         model = Contact
         fields = services.CONTACT_FIELDS
         labels = {
             "occurred_at": "Date and time",
-            "duration_minutes": "Duration (minutes)",
             "follow_up_on": "Follow-up date",
             "conflict_risk": "Conflict or retaliation risk",
         }
@@ -110,13 +130,10 @@ class ContactForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
             "follow_up_on": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 4}),
             "next_steps": forms.Textarea(attrs={"rows": 2}),
-            "duration_minutes": forms.NumberInput(attrs={"inputmode": "numeric"}),  # min and max: __init__
         }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # The model field's own minimum (0) would otherwise win over the widget's.
-        self.fields["duration_minutes"].widget.attrs.update(min=1, max=Contact.MAX_MINUTES)
         if not self.is_bound and not self.instance.pk:
             self.initial["occurred_at"] = timezone.localtime().replace(second=0, microsecond=0)
             self.initial["duration_minutes"] = self.initial.get("duration_minutes") or 30

@@ -179,7 +179,7 @@ def _duplicate_check(request: HttpRequest, data: dict) -> tuple[list[Client], li
     by = []
     if data["date_of_birth"]:
         by.append("name and birth date")
-    if sum(ch.isdigit() for ch in data["phone"]) >= PHONE_MATCH_MIN_DIGITS:
+    if sum(ch.isdigit() for ch in str(data["phone"] or "")) >= PHONE_MATCH_MIN_DIGITS:
         by.append("phone")
     codes = ", ".join(c.code for c in visible + hidden) or "no match"
     target = f"intake duplicate check by {' or '.join(by) or 'nothing'}: {codes}"

@@ -9,11 +9,13 @@ from django.db.models import ExpressionWrapper, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower, TruncDate
 from django.urls import reverse
 from django.utils import timezone
+from phonenumber_field.modelfields import PhoneNumberField
 
 from accounts import roles
 from accounts.audit import audited
 from core.expressions import SubqueryCount
 from core.form_keys import form_key_field
+from core.phones import PHONE_MESSAGE, phone_display, phone_number, phone_tel, validate_plain_number
 from outreach.models.neighborhoods import Neighborhood
 
 
@@ -91,25 +93,17 @@ class ClientQuerySet(models.QuerySet):
         self, *, first_name: str, last_name: str, date_of_birth: datetime.date | None, phone: str
     ) -> "ClientQuerySet":
         """Possible duplicates at intake: same date of birth and a shared first or last name
-        (ignoring case), or the same phone number (digits only)."""
+        (ignoring case), or the same phone number (however it was typed: phones are stored in one
+        format, E.164)."""
         match = Q(pk__in=[])
         if date_of_birth:
             match |= Q(date_of_birth=date_of_birth) & (
                 Q(last_name__iexact=last_name.strip()) | Q(first_name__iexact=first_name.strip())
             )
-        digits = "".join(ch for ch in phone if ch.isdigit())
-        if len(digits) >= PHONE_MATCH_MIN_DIGITS:
-            match |= Q(phone_digits=digits)
-        return self.annotate(
-            phone_digits=models.Func(
-                F("phone"),
-                Value(r"\D"),
-                Value(""),
-                Value("g"),
-                function="regexp_replace",
-                output_field=models.CharField(),
-            )
-        ).filter(match)
+        number = phone_number(phone)
+        if number is not None:
+            match |= Q(phone=number.as_e164)
+        return self.filter(match)
 
     def active(self) -> "ClientQuerySet":
         return self.filter(status=ClientStatus.ACTIVE)
@@ -162,7 +156,14 @@ class Client(models.Model):
     nickname = models.CharField(max_length=100, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
     gender = models.CharField(max_length=20, choices=Gender, blank=True)
-    phone = models.CharField(max_length=30, blank=True)
+    # Stored in one format (E.164, "+12095550142"), validated, shown in the national format.
+    phone = PhoneNumberField(blank=True, validators=[validate_plain_number], error_messages={"invalid": PHONE_MESSAGE})
+    # The phone as recorded before phones were checked, when it could not be stored as a number as
+    # it was (not a number, or with an extension): outreach migration 0017 kept it here rather than
+    # lose it. Shown on the client's page and the edit form, to be entered again.
+    phone_before_check = models.CharField(
+        "phone as recorded before phones were checked", max_length=30, blank=True, editable=False
+    )
     address = models.CharField(max_length=200, blank=True)
     neighborhood = models.ForeignKey(Neighborhood, on_delete=models.PROTECT, null=True, blank=True)
     risk_level = models.CharField(max_length=20, choices=RiskLevel, default=RiskLevel.HIGH)
@@ -224,6 +225,16 @@ class Client(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("outreach:client_detail", args=[self.pk])
+
+    @property
+    def phone_display(self) -> str:
+        """The phone as people write it: "(209) 555-0142"."""
+        return phone_display(self.phone)
+
+    @property
+    def phone_tel(self) -> str:
+        """The phone for a tel: link: "+12095550142"."""
+        return phone_tel(self.phone)
 
     @property
     def full_name(self) -> str:
@@ -289,6 +300,9 @@ class SecondaryPeacekeeper(models.Model):
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+
+    # How the history pages say a row made or removed (core.history).
+    HISTORY_VERBS = ("put on the case", "taken off the case")
 
     class Meta:
         db_table = "outreach_client_secondary_peacekeepers"  # the table Django made for the field

@@ -6,6 +6,7 @@ import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -68,8 +69,12 @@ def last_contact_trigger(name: str, operation, *, old: bool = False, new: bool =
 
 
 # The longest contact one record may hold (12 hours): the model, its database constraint, its
-# form and its message all read it from here.
+# form (the input's min and max, the browser's message) and its message all read it from here.
 CONTACT_MAX_MINUTES = 720
+# The one wording of that rule, wherever it is said or broken: the form's help, the browser, the
+# form, the model.
+CONTACT_DURATION_RANGE = f"between 1 and {CONTACT_MAX_MINUTES} minutes ({CONTACT_MAX_MINUTES / 60:g} hours)"
+CONTACT_DURATION_MESSAGE = f"Enter a duration {CONTACT_DURATION_RANGE}."
 
 
 @audited()
@@ -79,7 +84,14 @@ class Contact(models.Model):
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="contacts")
     peacekeeper = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contacts")
     occurred_at = models.DateTimeField(default=timezone.now)
-    duration_minutes = models.PositiveSmallIntegerField()
+    # The validators say the rule's one message; Django then adds no 0 to 32767 range check of its own.
+    duration_minutes = models.PositiveSmallIntegerField(
+        "duration (minutes)",
+        validators=[
+            MinValueValidator(1, CONTACT_DURATION_MESSAGE),
+            MaxValueValidator(CONTACT_MAX_MINUTES, CONTACT_DURATION_MESSAGE),
+        ],
+    )
     kind = models.CharField(max_length=20, choices=ContactKind, default=ContactKind.IN_PERSON)
     location = models.CharField(max_length=200, blank=True)
     topics = ArrayField(models.CharField(max_length=30, choices=Topic), default=list, blank=True)
@@ -134,10 +146,6 @@ class Contact(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        if self.duration_minutes is not None and not 1 <= self.duration_minutes <= self.MAX_MINUTES:
-            errors["duration_minutes"] = (
-                f"The duration is between 1 and {self.MAX_MINUTES} minutes ({self.MAX_MINUTES / 60:g} hours)."
-            )
         if self.occurred_at:
             if self.occurred_at > timezone.now() + datetime.timedelta(minutes=5):
                 errors["occurred_at"] = "A contact cannot be in the future."

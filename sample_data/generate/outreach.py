@@ -108,6 +108,7 @@ class ClientRow(NamedTuple):
     consent_signed_on: datetime.date | None
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    phone_before_check: str = ""  # only clients from before phones were validated have one
 
 
 class SecondaryRow(NamedTuple):
@@ -198,7 +199,8 @@ def clients(run: Run) -> list[ClientPlan]:
                 date_of_birth=years_before(c.referred_on, rng.randint(14, 29))
                 - datetime.timedelta(days=rng.randint(0, 364)),
                 gender=run.pick(GENDERS),
-                phone=f"(209) {rng.randint(200, 999)}-{rng.randint(0, 9999):04d}",
+                # Written by COPY, so in the stored format itself (E.164), as the app would store it.
+                phone=f"+1209{rng.randint(200, 999)}{rng.randint(0, 9999):04d}",
                 address=street_address(run),
                 neighborhood_id=run.neighborhood(),
                 risk_level=run.pick(RISKS),

@@ -114,8 +114,8 @@ class TestTheAuditTrail:
             ("delete", other_peacekeeper.pk, manager.pk),
         ]
         page = client.get(reverse("outreach:client_history", args=[jamal.pk])).content.decode()
-        assert "Secondary peacekeeper created" in page and "Secondary peacekeeper deleted" in page
-        assert other_peacekeeper.get_full_name() in page
+        assert "Maria Lopez put on the case (secondary peacekeeper)" in page
+        assert "Maria Lopez taken off the case (secondary peacekeeper)" in page
 
     def test_a_mediations_peacekeepers_and_clients_are_audited(self, peacekeeper, jamal):
         from incidents.models import MediationClient, MediationPeacekeeper

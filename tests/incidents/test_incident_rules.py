@@ -37,3 +37,20 @@ def test_case_numbers_that_differ_only_in_letter_case_are_one_incident(db):
     with pytest.raises(IntegrityError), transaction.atomic():
         IncidentFactory(case_number="Spd-1")
     assert Incident.objects.count() == 1
+
+
+VICTIM_CASES = [(101, "More than 100 killed"), (40_000, "More than 100 killed"), (-1, "cannot be negative")]
+
+
+@pytest.mark.parametrize(("killed", "message"), VICTIM_CASES)
+def test_the_form_says_the_victims_rule_in_the_models_words(db, killed, message):
+    """One rule, one message: the browser's bound is the rule's, and the form says what the model says."""
+    from incidents.forms import IncidentForm
+    from incidents.models import MAX_VICTIMS, too_many_victims_message
+
+    assert f'max="{MAX_VICTIMS}"' in str(IncidentForm()["killed"])
+    data = {"case_number": "SPD-9", "kind": "shots_fired", "occurred_at": "2024-01-01T10:00", "injured": 0}
+    form = IncidentForm(data={**data, "killed": killed, "weapon": "firearm"})
+    assert len(form.errors["killed"]) == 1 and message in form.errors["killed"][0]
+    if killed > MAX_VICTIMS:
+        assert form.errors["killed"] == [too_many_victims_message("killed")] == _errors(killed=101)["killed"]

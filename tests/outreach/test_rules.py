@@ -6,11 +6,13 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from outreach import services
 from outreach.forms import ContactForm
 from outreach.models import (
+    CONTACT_MAX_MINUTES,
     Client,
     ClientStatus,
     Contact,
@@ -103,6 +105,30 @@ def test_the_form_the_model_and_the_database_share_one_contact_limit(jamal, peac
         Contact.objects.filter(pk=contact.pk).update(duration_minutes=limit + 1)
     contact.refresh_from_db()
     assert contact.duration_minutes == limit
+
+
+@pytest.mark.parametrize("minutes", [-5, 0, 721, 32_768])
+def test_every_duration_out_of_range_gets_the_one_message(client, jamal, peacekeeper, minutes):
+    """One rule, one message: the form, the model and the page say the same words (not Django's
+    "Ensure this value is greater than or equal to 0"), built from CONTACT_MAX_MINUTES."""
+    message = f"Enter a duration between 1 and {CONTACT_MAX_MINUTES} minutes (12 hours)."
+    assert _contact_form(jamal, peacekeeper, minutes).errors["duration_minutes"] == [message]
+    if minutes >= 0:
+        assert _errors(Contact(client=jamal, peacekeeper=peacekeeper, duration_minutes=minutes))[
+            "duration_minutes"
+        ] == [message]
+    client.force_login(peacekeeper)
+    response = client.post(
+        reverse("outreach:contact_create", args=[jamal.pk]),
+        keyed({"occurred_at": f"{timezone.localtime():%Y-%m-%dT%H:%M}", "duration_minutes": minutes, "kind": "phone"}),
+    )
+    assert response.content.decode().count(message) == 2  # the summary at the top, and under the field
+
+
+def test_the_browser_is_told_the_same_range(jamal, peacekeeper):
+    field = str(ContactForm()["duration_minutes"])
+    assert 'min="1"' in field and f'max="{CONTACT_MAX_MINUTES}"' in field
+    assert ContactForm()["duration_minutes"].help_text == f"Between 1 and {CONTACT_MAX_MINUTES} minutes (12 hours)."
 
 
 def test_an_achieved_goal_has_an_achieved_date(jamal):

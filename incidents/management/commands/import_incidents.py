@@ -26,7 +26,11 @@ class Command(BaseCommand):
         try:
             with open(path, encoding="utf-8-sig", newline="") as lines:
                 report = import_incidents(
-                    lines, dry_run=dry_run, progress=progress, source=f"import_incidents {Path(path).name}"
+                    lines,
+                    dry_run=dry_run,
+                    progress=progress,
+                    source=f"import_incidents {Path(path).name}",
+                    file_name=Path(path).name,
                 )
         except FileNotFoundError:
             raise CommandError(f"No such file: {path}") from None
