@@ -27,6 +27,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 
+# Libraries' apps named in words on the admin index: config/apps.py.
 INSTALLED_APPS = [
     "config.apps.PeacekeeperAdminConfig",
     "django.contrib.auth",
@@ -41,19 +42,19 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "csp",
-    "axes",
+    "config.apps.SignInLockoutsConfig",  # axes
     "pgtrigger",
-    "pghistory",
+    "config.apps.AuditTrailConfig",  # pghistory
     "pghistory.admin",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "config.apps.TwoFactorDevicesConfig",  # django_otp.plugins.otp_totp
+    "config.apps.RecoveryCodesConfig",  # django_otp.plugins.otp_static
     # Background jobs (the web import): Django 6's django.tasks API, its database backend.
     "django_tasks",
-    "django_tasks_db",
+    "config.apps.BackgroundJobsConfig",  # django_tasks_db
     # django-two-factor-auth: the sign-in wizard (password, then code, passkey or recovery code).
     "two_factor",
-    "two_factor.plugins.webauthn",
+    "config.apps.PasskeysConfig",  # two_factor.plugins.webauthn
     "core",
     "accounts",
     "outreach",

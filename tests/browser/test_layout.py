@@ -76,6 +76,14 @@ SMALL_TARGETS_JS = """min => {
   return small;
 }"""
 
+# A button's label is centred in it, across its width (text-align, and the flex box on phones).
+OFF_CENTRE_BUTTONS_JS = """() => [...document.querySelectorAll('.btn')].filter(button => {
+  const style = getComputedStyle(button);
+  if (button.getBoundingClientRect().width === 0) return false;
+  const flex = style.display.includes('flex');
+  return style.textAlign !== 'center' || (flex && style.justifyContent !== 'center');
+}).map(button => button.textContent.trim().slice(0, 30))"""
+
 
 def sample_client_with_long_notes(people, path) -> int:
     """The sweep's sample client, plus a contact whose note is long (it folds) and holds a word
@@ -110,7 +118,7 @@ def signed_in_page(new_context, base_url: str, user):
 def test_no_page_scrolls_sideways_at_320_390_or_768_px_for_any_role(new_context, live_server, people):
     routes = a11y.swept_routes()
     samples = a11y.SampleIds(people, SAMPLE_IDS)
-    too_wide, measured = [], 0
+    too_wide, odd_container, measured = [], [], 0
     for role in ROLES:
         page = signed_in_page(new_context, live_server.url, people[role])
         result = a11y.Sweep(role)
@@ -121,12 +129,19 @@ def test_no_page_scrolls_sideways_at_320_390_or_768_px_for_any_role(new_context,
             for url in pages:
                 page.goto(live_server.url + url)
                 measured += 1
-                scroll = page.evaluate("document.documentElement.scrollWidth")
+                scroll, container = page.evaluate(
+                    "[document.documentElement.scrollWidth, document.querySelector('main').className]"
+                )
+                # Django's admin keeps its own look; every page of ours shares one container.
+                ours = not url.startswith(a11y.ADMIN_PREFIX)
+                if width == WIDTHS[-1] and ours and container.split()[0] != "container":
+                    odd_container.append(f"{role} {url}: <main class={container!r}>")
                 if scroll > width:
                     too_wide.append(f"{role} {url} @ {width}px: {scroll}px, {page.evaluate(WIDEST_ELEMENTS_JS)}")
         page.context.close()
     print(f"{measured} page views measured")
     assert not too_wide, f"{len(too_wide)} page views wider than the screen:\n" + "\n".join(too_wide)
+    assert not odd_container, "every page, lists too, in the same .container:\n" + "\n".join(odd_container)
 
 
 TAP_PAGES = {
@@ -150,7 +165,7 @@ TAP_PAGES = {
 
 def test_tap_targets_on_the_main_pages_are_44_px_on_a_phone(new_context, live_server, people):
     samples = a11y.SampleIds(people, SAMPLE_IDS)
-    small, measured = [], 0
+    small, off_centre, measured = [], [], 0
     for role, routes in TAP_PAGES.items():
         page = signed_in_page(new_context, live_server.url, people[role])
         page.set_viewport_size(PHONE)
@@ -160,9 +175,11 @@ def test_tap_targets_on_the_main_pages_are_44_px_on_a_phone(new_context, live_se
             assert response.status == 200, f"{role} {url}: {response.status}"
             measured += 1
             small += [f"{role} {url}: {target}" for target in page.evaluate(SMALL_TARGETS_JS, MIN_TARGET)]
+            off_centre += [f"{role} {url}: {label}" for label in page.evaluate(OFF_CENTRE_BUTTONS_JS)]
         page.context.close()
     print(f"{measured} pages measured")
     assert not small, f"{len(small)} tap targets under {MIN_TARGET} px on a phone:\n" + "\n".join(small)
+    assert not off_centre, "button labels not centred:\n" + "\n".join(off_centre)
 
 
 def test_after_saving_a_contact_on_a_phone_the_peacekeeper_sees_it_above_the_case_card(
