@@ -80,9 +80,13 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Who made each change, for the audit trail recorded by database triggers (django-pghistory).
     "pghistory.middleware.HistoryMiddleware",
+    # With DEBUG on: the product's 404/403/400/500 pages, not Django's technical ones (a no-op otherwise).
+    "config.middleware.ProductErrorPagesMiddleware",
     # Login throttling; last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
 ]
+# DJANGO_TECHNICAL_ERROR_PAGES=1 (with DJANGO_DEBUG=1): Django's debug 404 and 500 pages, for a developer.
+TECHNICAL_ERROR_PAGES = env_bool("DJANGO_TECHNICAL_ERROR_PAGES", False)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
