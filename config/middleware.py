@@ -67,7 +67,6 @@ class ProductErrorPagesMiddleware:
             return defaults.permission_denied(request, exception)
         if isinstance(exception, BadRequest | SuspiciousOperation):
             return defaults.bad_request(request, exception)
-        logger.error(
-            "Internal Server Error: %s", request.path, exc_info=exception, extra={"status_code": 500, "request": request}
-        )
+        context = {"status_code": 500, "request": request}
+        logger.error("Internal Server Error: %s", request.path, exc_info=exception, extra=context)
         return defaults.server_error(request)
