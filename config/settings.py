@@ -113,12 +113,12 @@ TEMPLATES = [
     },
 ]
 
-# Database: DATABASE_URL when set, otherwise the embedded PostgreSQL under .data/pg.
+# Database: DATABASE_URL when set, otherwise the embedded PostgreSQL under .data/pg (EMBEDDED_DB_DIR).
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0))}
 else:
-    DATABASES = {"default": embedded_db.database_settings(BASE_DIR / ".data" / "pg")}
+    DATABASES = {"default": embedded_db.database_settings(embedded_db.default_data_dir())}
 # A streaming read replica for reports and exports (config/routers.py), when there is one.
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
 if DATABASE_REPLICA_URL:
