@@ -25,12 +25,10 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 STOP_WORKER_ON_EXIT = worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM
 
 # Serves on http://$(HOST_PORT) with demo data; uses the embedded PostgreSQL unless DATABASE_URL is set.
+# config/run.py migrates, seeds, runs the server and the worker, and stops both (and so the embedded
+# server) on Ctrl-C or SIGTERM; make passes a SIGTERM on to it. `make run HOST_PORT=0.0.0.0:8080`.
 run: install
-	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
-	DJANGO_DEBUG=1 $(PY) manage.py seed_demo --if-empty
-	@echo "Serving Peacekeeper on http://$(HOST_PORT)/ with its background worker (Ctrl-C stops both)"
-	DJANGO_DEBUG=1 $(PY) manage.py db_worker --no-reload --no-startup-delay & $(STOP_WORKER_ON_EXIT); \
-	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST_PORT)
+	$(PY) -m config.run $(HOST_PORT)
 
 test: install-dev chromium
 	$(VENV)/bin/ruff check .

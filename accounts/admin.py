@@ -1,6 +1,8 @@
+from axes.admin import AccessLogAdmin as AxesAccessLogAdmin
+from axes.models import AccessLog as AxesAccessLog
 from django.contrib import admin
 
-from accounts.models import AccessLog
+from accounts.models import AccessLog, SignIn
 
 
 @admin.register(AccessLog)
@@ -21,6 +23,11 @@ class AccessLogAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
+
+# django-axes' log of sign-ins, under a name of its own (the product's access log is the one above).
+if admin.site.is_registered(AxesAccessLog):
+    admin.site.unregister(AxesAccessLog)
+    admin.site.register(SignIn, AxesAccessLogAdmin)
 
 # Second-factor devices: an administrator's changes are logged for their owner.
 from accounts import two_factor_admin  # noqa: E402, F401

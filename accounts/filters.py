@@ -17,7 +17,7 @@ class UserFilter(django_filters.ModelChoiceFilter):
 
 
 class AccessLogFilter(django_filters.FilterSet):
-    user = UserFilter(queryset=User.objects.order_by("first_name", "last_name"))
+    user = UserFilter(queryset=User.objects.order_by("first_name", "last_name"), empty_label="Anyone")
     client_code = django_filters.CharFilter(label="Client code", lookup_expr="iexact")
     action = django_filters.ChoiceFilter(choices=AccessLog.Action.choices, empty_label="Any action")
     at = BoundedDateRangeFilter(

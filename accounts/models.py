@@ -1,4 +1,5 @@
 import pgtrigger
+from axes import models as axes_models
 from django.conf import settings
 from django.db import models
 
@@ -25,9 +26,21 @@ class AccessLog(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
+        # One "Access log" in the admin: django-axes' own log of sign-ins is SignIn below.
+        verbose_name = "access log entry"
+        verbose_name_plural = "access log"
         indexes = [models.Index(fields=["user", "-at"])]
         # Evidence: the database refuses to change or delete a line, whoever asks.
         triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()}: {self.target}"
+
+
+class SignIn(axes_models.AccessLog):
+    """django-axes' record of each sign-in and sign-out, named in words in the admin (a proxy: no table)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "sign-in"
+        verbose_name_plural = "sign-ins and sign-outs"

@@ -28,6 +28,12 @@ MIN_FREE_BYTES = 100 * 1024 * 1024
 LOG_TAIL_LINES = 15
 
 
+def default_data_dir() -> Path:
+    """`.data/pg` in the repository, or EMBEDDED_DB_DIR (a short path: unix sockets allow ~100 bytes)."""
+    configured = os.environ.get("EMBEDDED_DB_DIR")
+    return Path(configured) if configured else Path(__file__).resolve().parent.parent / ".data" / "pg"
+
+
 class EmbeddedDatabaseError(ImproperlyConfigured):
     """The embedded PostgreSQL server could not be started or reached."""
 
@@ -161,7 +167,7 @@ def stop(data_dir: Path) -> bool:
 
 
 def _main(argv: list[str]) -> int:
-    data_dir = Path(__file__).resolve().parent.parent / ".data" / "pg"
+    data_dir = default_data_dir()
     command = argv[0] if argv else "status"
     if command == "stop":
         print("Embedded PostgreSQL stopped." if stop(data_dir) else "Embedded PostgreSQL was not running.")

@@ -27,6 +27,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 
+# Libraries' apps named in words on the admin index: config/apps.py.
 INSTALLED_APPS = [
     "config.apps.PeacekeeperAdminConfig",
     "django.contrib.auth",
@@ -41,19 +42,19 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "csp",
-    "axes",
+    "config.apps.SignInLockoutsConfig",  # axes
     "pgtrigger",
-    "pghistory",
+    "config.apps.AuditTrailConfig",  # pghistory
     "pghistory.admin",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "config.apps.TwoFactorDevicesConfig",  # django_otp.plugins.otp_totp
+    "config.apps.RecoveryCodesConfig",  # django_otp.plugins.otp_static
     # Background jobs (the web import): Django 6's django.tasks API, its database backend.
     "django_tasks",
-    "django_tasks_db",
+    "config.apps.BackgroundJobsConfig",  # django_tasks_db
     # django-two-factor-auth: the sign-in wizard (password, then code, passkey or recovery code).
     "two_factor",
-    "two_factor.plugins.webauthn",
+    "config.apps.PasskeysConfig",  # two_factor.plugins.webauthn
     "core",
     "accounts",
     "outreach",
@@ -79,9 +80,13 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Who made each change, for the audit trail recorded by database triggers (django-pghistory).
     "pghistory.middleware.HistoryMiddleware",
+    # With DEBUG on: the product's 404/403/400/500 pages, not Django's technical ones (a no-op otherwise).
+    "config.middleware.ProductErrorPagesMiddleware",
     # Login throttling; last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
 ]
+# DJANGO_TECHNICAL_ERROR_PAGES=1 (with DJANGO_DEBUG=1): Django's debug 404 and 500 pages, for a developer.
+TECHNICAL_ERROR_PAGES = env_bool("DJANGO_TECHNICAL_ERROR_PAGES", False)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -108,12 +113,12 @@ TEMPLATES = [
     },
 ]
 
-# Database: DATABASE_URL when set, otherwise the embedded PostgreSQL under .data/pg.
+# Database: DATABASE_URL when set, otherwise the embedded PostgreSQL under .data/pg (EMBEDDED_DB_DIR).
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0))}
 else:
-    DATABASES = {"default": embedded_db.database_settings(BASE_DIR / ".data" / "pg")}
+    DATABASES = {"default": embedded_db.database_settings(embedded_db.default_data_dir())}
 # A streaming read replica for reports and exports (config/routers.py), when there is one.
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
 if DATABASE_REPLICA_URL:

@@ -22,7 +22,9 @@ from outreach.models import Neighborhood
 class IncidentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="search", help_text="Case number, address or description")
     kind = django_filters.ChoiceFilter(choices=IncidentKind.choices, empty_label="Any kind")
-    neighborhood = django_filters.ModelChoiceFilter(queryset=Neighborhood.objects.all(), widget=LongSelect)
+    neighborhood = django_filters.ModelChoiceFilter(
+        queryset=Neighborhood.objects.all(), widget=LongSelect, empty_label="Any neighborhood"
+    )
     occurred = BoundedDateRangeFilter(
         label="Occurred between",
         method="filter_occurred",
@@ -31,7 +33,7 @@ class IncidentFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=IncidentStatus.choices, empty_label="Any status")
     weapon = django_filters.ChoiceFilter(choices=Weapon.choices, empty_label="Any weapon")
     retaliation_risk = django_filters.ChoiceFilter(
-        label="Retaliation risk", choices=RetaliationRisk.choices, empty_label="Any risk"
+        label="Retaliation risk", choices=RetaliationRisk.choices, empty_label="Any retaliation risk"
     )
     has_response = django_filters.BooleanFilter(
         label="Peacekeeper response", method="filter_has_response", widget=django_filters.widgets.BooleanWidget()
@@ -67,7 +69,9 @@ class IncidentFilter(django_filters.FilterSet):
 
 class MediationFilter(django_filters.FilterSet):
     outcome = django_filters.ChoiceFilter(choices=MediationOutcome.choices, empty_label="Any outcome")
-    neighborhood = django_filters.ModelChoiceFilter(queryset=Neighborhood.objects.all(), widget=LongSelect)
+    neighborhood = django_filters.ModelChoiceFilter(
+        queryset=Neighborhood.objects.all(), widget=LongSelect, empty_label="Any neighborhood"
+    )
     occurred = BoundedDateRangeFilter(
         field_name="occurred_on",
         label="Between",

@@ -6,7 +6,7 @@ from incidents.models import Incident, Mediation
 
 class IncidentTable(PaginatedTable):
     case_number = tables.Column(linkify=True, verbose_name="Case number", attrs=visible_from("xs", nowrap=True))
-    occurred_at = DateTimeColumn(verbose_name="When", attrs=visible_from("xs", nowrap=True))
+    occurred_at = DateTimeColumn(verbose_name="When", attrs=visible_from("xs"))
     kind = tables.Column(verbose_name="Kind")
     neighborhood = tables.Column(verbose_name="Neighborhood", attrs=visible_from("md"))
     killed = tables.Column(verbose_name="Killed", attrs=visible_from("sm", extra="text-end"))

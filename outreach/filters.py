@@ -14,11 +14,19 @@ class ClientFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label="Search", method="search", help_text="Name, nickname or code")
     peacekeeper = django_filters.ChoiceFilter(
-        label="Peacekeeper", choices=peacekeeper_options, method="by_peacekeeper", widget=LongSelect
+        label="Peacekeeper",
+        choices=peacekeeper_options,
+        method="by_peacekeeper",
+        widget=LongSelect,
+        empty_label="Any peacekeeper",
     )
-    neighborhood = django_filters.ModelChoiceFilter(queryset=Neighborhood.objects.all(), widget=LongSelect)
+    neighborhood = django_filters.ModelChoiceFilter(
+        queryset=Neighborhood.objects.all(), widget=LongSelect, empty_label="Any neighborhood"
+    )
     status = django_filters.ChoiceFilter(choices=ClientStatus.choices, empty_label="Any status")
-    risk_level = django_filters.ChoiceFilter(label="Risk level", choices=RiskLevel.choices, empty_label="Any risk")
+    risk_level = django_filters.ChoiceFilter(
+        label="Risk level", choices=RiskLevel.choices, empty_label="Any risk level"
+    )
     overdue = django_filters.BooleanFilter(
         label="Past contact standard", method="filter_overdue", widget=django_filters.widgets.BooleanWidget()
     )

@@ -1,6 +1,8 @@
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from core.people import display_name
 from core.tables import DateColumn, PaginatedTable, visible_from
@@ -42,6 +44,14 @@ class ClientTable(PaginatedTable):
     )
     next_follow_up_on = DateColumn(verbose_name="Next follow-up", attrs=visible_from("xs", nowrap=True))
     open_goal_count = tables.Column(verbose_name="Open goals", attrs=visible_from("md", extra="text-end"))
+    # Straight to the contact form from the list, on a phone too (exited clients have no next contact).
+    log_contact = tables.Column(
+        verbose_name=mark_safe('<span class="visually-hidden">Log contact</span>'),  # noqa: S308 (a constant)
+        accessor="pk",
+        orderable=False,
+        exclude_from_export=True,
+        attrs=visible_from("xs", nowrap=True),
+    )
 
     class Meta:
         model = Client
@@ -58,6 +68,7 @@ class ClientTable(PaginatedTable):
             "days_since",
             "next_follow_up_on",
             "open_goal_count",
+            "log_contact",
         )
         empty_text = "No clients match."
         attrs = {"class": "table table-sm table-hover align-middle client-table"}
@@ -92,6 +103,16 @@ class ClientTable(PaginatedTable):
         if value is None or record.status == ClientStatus.EXITED:
             return "—"
         return date_format(value, "SHORT_DATE_FORMAT")
+
+    def render_log_contact(self, record: Client):
+        if record.status == ClientStatus.EXITED:
+            return "—"
+        return format_html(
+            '<a class="btn btn-outline-primary btn-sm" href="{}">'
+            'Log<span class="visually-hidden"> contact with {}</span></a>',
+            reverse("outreach:contact_create", args=[record.pk]),
+            record.full_name,
+        )
 
     def value_days_since(self, record: Client):
         return (local_today() - record.last_touch_on).days

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -24,6 +24,8 @@ from outreach.models import PHONE_MATCH_MIN_DIGITS, Client, Contact, Goal, Possi
 from outreach.tables import RISK_BADGES, STATUS_BADGES, ClientTable
 
 TIMELINE_PER_PAGE = 25
+# Longer notes fold on the client page behind "Show more" (a <details>), so the timeline stays scannable.
+NOTE_FOLD_CHARS = 280
 DUPLICATE_MATCHES_LIMIT = 10
 
 
@@ -104,6 +106,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "risk_badge": RISK_BADGES[client.risk_level],
             "status_badge": STATUS_BADGES[client.status],
             "contacts": contacts,
+            "note_fold_chars": NOTE_FOLD_CHARS,
             "goals": client.goals.all(),
             "referrals": client.referrals.select_related("partner"),
             # Reverse relations from the incidents app (which depends on this one, not the reverse).
@@ -255,10 +258,26 @@ class ClientRecordCreateMixin(ClientRecordMixin, SubmitOnceMixin):
         return row.client.get_absolute_url()
 
 
+def contact_on_timeline_url(contact: Contact) -> str:
+    """The client page at the timeline page holding this contact, scrolled to it (#contact-<id>)."""
+    newer = contact.client.contacts.filter(
+        Q(occurred_at__gt=contact.occurred_at) | Q(occurred_at=contact.occurred_at, pk__gt=contact.pk)
+    ).count()
+    page = newer // TIMELINE_PER_PAGE + 1
+    query = f"?page={page}" if page > 1 else ""
+    return f"{contact.client.get_absolute_url()}{query}#contact-{contact.pk}"
+
+
 class ContactCreateView(ClientRecordCreateMixin, CreateView):
     model = Contact
     form_class = ContactForm
     noun = "contact"
+
+    def get_success_url(self):
+        return contact_on_timeline_url(self.object)
+
+    def form_key_saved_url(self, row) -> str:
+        return contact_on_timeline_url(row)
 
     def new_instance(self):
         return Contact(client=self.client, peacekeeper=self.request.user)
@@ -272,6 +291,9 @@ class ContactUpdateView(ClientRecordMixin, UpdateView):
     model = Contact
     form_class = ContactForm
     noun = "contact"
+
+    def get_success_url(self):
+        return contact_on_timeline_url(self.object)
 
     def get_object(self, queryset=None):
         contact = super().get_object(queryset)

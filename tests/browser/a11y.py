@@ -291,6 +291,17 @@ def run_axe(page) -> list[dict]:
 
 def sweep(page, base_url: str, routes: list[str], samples: SampleIds, result: Sweep) -> Sweep:
     """Check each route that renders as HTML for this page's user, at desktop and phone widths."""
+    pages = html_pages(page, base_url, routes, samples, result)
+    for width, viewport in WIDTHS.items():
+        page.set_viewport_size(viewport)
+        for url in pages:
+            page.goto(base_url + url)
+            result.record(url, width, run_axe(page))
+    return result
+
+
+def html_pages(page, base_url: str, routes: list[str], samples: SampleIds, result: Sweep) -> list[str]:
+    """The routes' URLs that answer this page's user 200 with HTML; the others go to `result`."""
     pages = []
     for route in routes:
         url = samples.url(route)
@@ -308,9 +319,4 @@ def sweep(page, base_url: str, routes: list[str], samples: SampleIds, result: Sw
             # A 500 (or a 400 to a plain GET) is a broken page, not one this role may not open.
             result.errors.append(f"{url}: {response.status}")
         response.dispose()
-    for width, viewport in WIDTHS.items():
-        page.set_viewport_size(viewport)
-        for url in pages:
-            page.goto(base_url + url)
-            result.record(url, width, run_axe(page))
-    return result
+    return pages

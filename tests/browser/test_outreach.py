@@ -45,7 +45,7 @@ def test_a_peacekeeper_logs_a_contact_on_a_phone_and_sees_the_follow_up_due(page
 
     page.get_by_role("link", name="My caseload").click()
     expect(page.get_by_role("heading", name="My caseload", level=1)).to_be_visible()
-    page.get_by_role("link", name="Jamal Johnson").click()
+    page.get_by_role("link", name="Jamal Johnson", exact=True).click()
     expect(page.get_by_role("heading", name="Jamal Johnson", level=1)).to_be_visible()
 
     page.get_by_role("link", name="Log contact").click()
@@ -67,7 +67,7 @@ def test_a_peacekeeper_logs_a_contact_on_a_phone_and_sees_the_follow_up_due(page
 
     page.goto(f"{live_server.url}/")
     due = page.get_by_role("region", name="Follow-ups due (1)")
-    expect(due.get_by_role("link", name="Jamal Johnson")).to_be_visible()
+    expect(due.get_by_role("link", name="Jamal Johnson", exact=True)).to_be_visible()
 
 
 def test_a_manager_reassigns_a_client_and_the_old_peacekeeper_loses_it(

@@ -6,6 +6,7 @@ import io
 import subprocess
 import time
 import zlib
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadhandler import SkipFile
@@ -254,4 +255,6 @@ class TestFilesAndLimits:
 @pytest.mark.parametrize("target", ["run", "serve"])
 def test_make_run_and_serve_start_the_worker_beside_the_web_server(target):
     recipe = subprocess.run(["make", "-n", target], capture_output=True, text=True, check=True).stdout
+    if "-m config.run" in recipe:  # make run: the run script starts the worker (tests/config/test_run.py)
+        recipe = (Path(__file__).resolve().parents[2] / "config" / "run.py").read_text()
     assert "db_worker" in recipe

@@ -53,8 +53,9 @@ def test_a_peacekeeper_logs_a_contact_with_topics_and_a_follow_up(client, peacek
             }
         ),
     )
-    assert response.status_code == 302 and response["Location"] == jamal.get_absolute_url()
     contact = Contact.objects.get(client=jamal)
+    # The peacekeeper lands on the new contact (the client page scrolled to it).
+    assert response.status_code == 302 and response["Location"] == f"{jamal.get_absolute_url()}#contact-{contact.pk}"
     assert contact.peacekeeper == peacekeeper
     assert contact.topics == ["education", "family"] and contact.conflict_risk
     page = client.get(jamal.get_absolute_url()).content.decode()
