@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 from core.form_keys import FormKeyMixin
 from core.forms import DateInput, DateTimeInput, StaleEditMixin, form_helper, row
 from incidents import services
-from incidents.models import Incident, Involvement, Mediation, Response
+from incidents.models import Incident, Involvement, InvolvementOutcome, InvolvementRole, Mediation, Response
 from outreach.forms import PeacekeeperMultipleChoiceField, peacekeeper_choices
 from outreach.models import Client
 
@@ -66,6 +66,13 @@ class InvolvementForm(FormKeyMixin, forms.ModelForm):
     """Link a client to an incident; only clients the user may see are offered."""
 
     client = ClientChoiceField(queryset=Client.objects.none())
+    # Asked every time, answered for every victim: a victim left "unharmed" by default would hide a death.
+    outcome = forms.ChoiceField(
+        label="Killed, wounded or unharmed?",
+        choices=[("", "Choose (required for a victim)"), *InvolvementOutcome.choices],
+        required=False,
+        help_text="A client recorded as killed is exited from the program as deceased on the incident's date.",
+    )
 
     class Meta:
         model = Involvement
@@ -75,7 +82,15 @@ class InvolvementForm(FormKeyMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = Client.objects.visible_to(user).open_cases()
         self.helper = form_helper()
-        self.helper.layout = Layout(row("client", "role", cols="col-sm"))
+        self.helper.layout = Layout(row("client", "role", "outcome", cols="col-sm"))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("outcome"):
+            if data.get("role") == InvolvementRole.VICTIM:
+                self.add_error("outcome", "Say whether the victim was killed, wounded or unharmed.")
+            data["outcome"] = InvolvementOutcome.UNHARMED
+        return data
 
 
 class MediationForm(FormKeyMixin, forms.ModelForm):

@@ -17,7 +17,17 @@ from django.utils import timezone
 
 from core.services import model_save
 from incidents import tasks
-from incidents.models import ImportStatus, Incident, IncidentImport, Involvement, Mediation, Response
+from incidents.models import (
+    ImportStatus,
+    Incident,
+    IncidentImport,
+    Involvement,
+    InvolvementOutcome,
+    Mediation,
+    Response,
+)
+from outreach import services as outreach_services
+from outreach.models import ClientStatus, ExitReason
 
 # What a caller may set on each record, and what its form edits (the incident, its author and the
 # one-time key are set here).
@@ -39,7 +49,7 @@ INCIDENT_FIELDS = (
     "description",
 )
 RESPONSE_FIELDS = ("kind", "responded_at", "notes")
-INVOLVEMENT_FIELDS = ("client", "role")
+INVOLVEMENT_FIELDS = ("client", "role", "outcome")
 MEDIATION_FIELDS = ("occurred_on", "neighborhood", "parties", "outcome", "incident", "notes")
 MEDIATION_PEOPLE = ("peacekeepers", "clients")
 
@@ -57,8 +67,32 @@ def incident_update(*, incident: Incident, by: User, data: Mapping[str, Any]) ->
 def involvement_create(
     *, incident: Incident, by: User, data: Mapping[str, Any], form_key: uuid.UUID | None = None
 ) -> Involvement:
-    """Link a client to an incident in a role (victim, suspect, witness, associate)."""
-    return model_save(Involvement(incident=incident, form_key=form_key), data=data, fields=INVOLVEMENT_FIELDS, by=by)
+    """Link a client to an incident in a role (victim, suspect, witness, associate) with what happened
+    to them; a client recorded as killed is exited from the program as deceased, in the same
+    transaction."""
+    with transaction.atomic():
+        involvement = model_save(
+            Involvement(incident=incident, form_key=form_key), data=data, fields=INVOLVEMENT_FIELDS, by=by
+        )
+        if involvement.outcome == InvolvementOutcome.KILLED:
+            _exit_as_deceased(involvement, by=by)
+        return involvement
+
+
+def _exit_as_deceased(involvement: Involvement, *, by: User | None) -> None:
+    """Exit the client as deceased on the incident's local date, unless they have already left. A
+    client enrolled after that date (a record entered late) exits on their enrolment date, and the
+    closing note says why."""
+    client, incident = involvement.client, involvement.incident
+    if client.status == ClientStatus.EXITED:
+        return
+    died_on = timezone.localdate(incident.occurred_at)
+    note = f"Recorded as killed in incident {incident.case_number} on {died_on:%-d %B %Y}."
+    on = died_on
+    if client.enrolled_on and died_on < client.enrolled_on:
+        on = client.enrolled_on
+        note += " That is before the enrolment date, so the exit is dated at enrolment: check the dates."
+    outreach_services.client_exit(client=client, by=by, on=on, reason=ExitReason.DECEASED, note=note)
 
 
 def response_log(

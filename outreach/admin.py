@@ -5,7 +5,17 @@ from django.db import models
 from pghistory.admin import EventsAdmin
 
 from accounts import access, roles
-from outreach.models import Client, Contact, Goal, Neighborhood, Partner, Referral, SecondaryPeacekeeper
+from outreach.models import (
+    Client,
+    ClientTransfer,
+    Contact,
+    EnrolmentPeriod,
+    Goal,
+    Neighborhood,
+    Partner,
+    Referral,
+    SecondaryPeacekeeper,
+)
 
 
 def _client_field(model) -> str | None:
@@ -134,6 +144,39 @@ class ClientAdmin(ClientViewLoggingAdmin):
     autocomplete_fields = ["neighborhood"]
     date_hierarchy = "referred_on"
     inlines = [SecondaryPeacekeeperInline, GoalInline, ReferralInline]
+
+
+class ReadOnlyAdmin(ClientViewLoggingAdmin):
+    """Shown, not edited here: exits, re-enrolments and transfers are actions on the client's page,
+    which keep the client's own enrolment dates in step."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(EnrolmentPeriod)
+class EnrolmentPeriodAdmin(ReadOnlyAdmin):
+    list_display = ["client", "enrolled_on", "exited_on", "exit_reason"]
+    list_filter = ["exit_reason"]
+    search_fields = ["client__code"]
+    list_select_related = ["client"]
+    raw_id_fields = ["client"]
+    readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(ClientTransfer)
+class ClientTransferAdmin(ReadOnlyAdmin):
+    list_display = ["client", "from_peacekeeper", "to_peacekeeper", "transferred_by", "created_at"]
+    search_fields = ["client__code"]
+    list_select_related = ["client", "from_peacekeeper", "to_peacekeeper", "transferred_by"]
+    raw_id_fields = ["client"]
+    readonly_fields = ["created_at", "updated_at"]
 
 
 @admin.register(Contact)

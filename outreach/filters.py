@@ -6,7 +6,11 @@ from core.forms import LongSelect
 from core.lists import label_date_range
 from core.parameters import BoundedDateRangeFilter
 from outreach.forms import peacekeeper_options
-from outreach.models import Client, ClientStatus, Neighborhood, RiskLevel
+from outreach.models import CURRENT_STATUSES, Client, ClientStatus, Neighborhood, RiskLevel
+
+ALL_STATUSES = "all"
+# The list opens on current cases (referred or active); exited and inactive clients are one choice away.
+STATUS_CHOICES = [(ALL_STATUSES, "All clients, any status"), *ClientStatus.choices]
 
 
 class ClientFilter(django_filters.FilterSet):
@@ -17,7 +21,9 @@ class ClientFilter(django_filters.FilterSet):
         label="Peacekeeper", choices=peacekeeper_options, method="by_peacekeeper", widget=LongSelect
     )
     neighborhood = django_filters.ModelChoiceFilter(queryset=Neighborhood.objects.all(), widget=LongSelect)
-    status = django_filters.ChoiceFilter(choices=ClientStatus.choices, empty_label="Any status")
+    status = django_filters.ChoiceFilter(
+        choices=STATUS_CHOICES, empty_label="Open cases (referred or active)", method="by_status"
+    )
     risk_level = django_filters.ChoiceFilter(label="Risk level", choices=RiskLevel.choices, empty_label="Any risk")
     overdue = django_filters.BooleanFilter(
         label="Past contact standard", method="filter_overdue", widget=django_filters.widgets.BooleanWidget()
@@ -48,6 +54,15 @@ class ClientFilter(django_filters.FilterSet):
                 | Q(code__icontains=word)
             )
         return queryset
+
+    def filter_queryset(self, queryset):
+        # No status chosen: open cases only (a method filter is not called for an empty value).
+        if not self.form.cleaned_data.get("status"):
+            queryset = queryset.filter(status__in=CURRENT_STATUSES)
+        return super().filter_queryset(queryset)
+
+    def by_status(self, queryset, name, value):
+        return queryset if value == ALL_STATUSES else queryset.filter(status=value)
 
     def by_peacekeeper(self, queryset, name, value):
         return queryset.on_caseload_of(int(value))
