@@ -27,7 +27,7 @@ from incidents.models import (
     Response,
 )
 from outreach import services as outreach_services
-from outreach.models import ClientStatus, ExitReason
+from outreach.models import Client, ClientStatus, ExitReason
 
 # What a caller may set on each record, and what its form edits (the incident, its author and the
 # one-time key are set here).
@@ -74,16 +74,19 @@ def involvement_create(
         involvement = model_save(
             Involvement(incident=incident, form_key=form_key), data=data, fields=INVOLVEMENT_FIELDS, by=by
         )
-        if involvement.outcome == InvolvementOutcome.KILLED:
-            _exit_as_deceased(involvement, by=by)
+        involvement_follow_outcome(involvement=involvement, by=by)
         return involvement
 
 
-def _exit_as_deceased(involvement: Involvement, *, by: User | None) -> None:
-    """Exit the client as deceased on the incident's local date, unless they have already left. A
-    client enrolled after that date (a record entered late) exits on their enrolment date, and the
-    closing note says why."""
-    client, incident = involvement.client, involvement.incident
+@transaction.atomic
+def involvement_follow_outcome(*, involvement: Involvement, by: User | None) -> None:
+    """A client recorded as killed is exited as deceased on the incident's local date, unless they
+    have already left. A client enrolled after that date (a record entered late) exits on their
+    enrolment date, and the closing note says why."""
+    if involvement.outcome != InvolvementOutcome.KILLED:
+        return
+    incident = involvement.incident
+    client = Client.objects.select_for_update().get(pk=involvement.client_id)  # as it is now, not as the form read it
     if client.status == ClientStatus.EXITED:
         return
     died_on = timezone.localdate(incident.occurred_at)

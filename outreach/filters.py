@@ -55,11 +55,16 @@ class ClientFilter(django_filters.FilterSet):
             )
         return queryset
 
-    def filter_queryset(self, queryset):
-        # No status chosen: open cases only (a method filter is not called for an empty value).
-        if not self.form.cleaned_data.get("status"):
-            queryset = queryset.filter(status__in=CURRENT_STATUSES)
-        return super().filter_queryset(queryset)
+    @property
+    def qs(self):
+        # No status chosen (or no filter at all): open cases only. A method filter is not called for
+        # an empty value, and an unfiltered list is not filtered at all, hence here.
+        if not hasattr(self, "_open_qs"):
+            qs = super().qs
+            if not self.is_bound or not self.form.is_valid() or not self.form.cleaned_data.get("status"):
+                qs = qs.filter(status__in=CURRENT_STATUSES)
+            self._open_qs = qs
+        return self._open_qs
 
     def by_status(self, queryset, name, value):
         return queryset if value == ALL_STATUSES else queryset.filter(status=value)

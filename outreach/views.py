@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import CreateView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -189,10 +189,11 @@ def client_exit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 def client_exit_undo(request: HttpRequest, pk: int) -> HttpResponse:
     """A mistaken exit: the client's latest enrolment runs again."""
-    client = managed_client(request, pk)
+    client = managed_client(request, pk)  # scope first: a GET out of scope answers 404 too
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         services.client_exit_undo(client=client, by=request.user)
     except ValidationError as error:
