@@ -134,6 +134,33 @@ class ReferralInline(admin.TabularInline):
     autocomplete_fields = ["partner"]
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Shown, not edited here: exits, re-enrolments and transfers are actions on the client's page,
+    which keep the client's own enrolment dates in step."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class EnrolmentPeriodInline(ReadOnlyInline):
+    model = EnrolmentPeriod
+    fields = ["enrolled_on", "exited_on", "exit_reason", "closing_note"]
+    readonly_fields = fields
+
+
+class ClientTransferInline(ReadOnlyInline):
+    model = ClientTransfer
+    fk_name = "client"
+    fields = ["created_at", "from_peacekeeper", "to_peacekeeper", "transferred_by", "note"]
+    readonly_fields = fields
+
+
 @admin.register(Client)
 class ClientAdmin(ClientViewLoggingAdmin):
     list_display = ["code", "last_name", "first_name", "nickname", "risk_level", "status", "primary_peacekeeper"]
@@ -143,40 +170,7 @@ class ClientAdmin(ClientViewLoggingAdmin):
     readonly_fields = ["code", "created_at", "updated_at"]
     autocomplete_fields = ["neighborhood"]
     date_hierarchy = "referred_on"
-    inlines = [SecondaryPeacekeeperInline, GoalInline, ReferralInline]
-
-
-class ReadOnlyAdmin(ClientViewLoggingAdmin):
-    """Shown, not edited here: exits, re-enrolments and transfers are actions on the client's page,
-    which keep the client's own enrolment dates in step."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(EnrolmentPeriod)
-class EnrolmentPeriodAdmin(ReadOnlyAdmin):
-    list_display = ["client", "enrolled_on", "exited_on", "exit_reason"]
-    list_filter = ["exit_reason"]
-    search_fields = ["client__code"]
-    list_select_related = ["client"]
-    raw_id_fields = ["client"]
-    readonly_fields = ["created_at", "updated_at"]
-
-
-@admin.register(ClientTransfer)
-class ClientTransferAdmin(ReadOnlyAdmin):
-    list_display = ["client", "from_peacekeeper", "to_peacekeeper", "transferred_by", "created_at"]
-    search_fields = ["client__code"]
-    list_select_related = ["client", "from_peacekeeper", "to_peacekeeper", "transferred_by"]
-    raw_id_fields = ["client"]
-    readonly_fields = ["created_at", "updated_at"]
+    inlines = [SecondaryPeacekeeperInline, EnrolmentPeriodInline, ClientTransferInline, GoalInline, ReferralInline]
 
 
 @admin.register(Contact)

@@ -1,3 +1,4 @@
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import User
@@ -14,7 +15,7 @@ from django_tables2 import SingleTableMixin
 from accounts import access, roles
 from core import history
 from core.form_keys import SubmitOnceMixin, submit_once
-from core.forms import add_service_errors
+from core.forms import add_service_errors, form_helper
 from core.lists import FilteredListMixin
 from core.people import display_name
 from core.views import ServiceFormMixin
@@ -189,11 +190,24 @@ def client_exit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 def client_exit_undo(request: HttpRequest, pk: int) -> HttpResponse:
-    """A mistaken exit: the client's latest enrolment runs again."""
-    client = managed_client(request, pk)  # scope first: a GET out of scope answers 404 too
+    """A mistaken exit: the client's latest enrolment runs again (GET asks to confirm)."""
+    client = managed_client(request, pk)
     if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+        explanation = (
+            f"{client.full_name} is recorded as exited on {client.exited_on:%-d %B %Y} "
+            f"({client.get_exit_reason_display()}). Undoing the exit puts them back on the caseload and the "
+            "worklists, in the same enrolment period; the history keeps the exit that was undone. To record a "
+            "new enrolment after a real exit, use Re-enrol instead."
+            if client.exited_on
+            else "This client has not exited: there is no exit to undo."
+        )
+        form = forms.Form()
+        form.helper = form_helper()
+        return _action_page(
+            request, client, form, title="Undo the exit", button="Undo the exit", explanation=explanation
+        )
     try:
         services.client_exit_undo(client=client, by=request.user)
     except ValidationError as error:

@@ -299,10 +299,12 @@ def test_a_manager_re_enrols_once_however_often_the_form_is_sent(client, manager
     assert page.count("Enrolled ") >= 2 and "· current" in page
 
 
-def test_undo_is_a_post(client, manager, jamal):
+def test_undo_asks_first_and_undoes_on_post(client, manager, jamal):
     _exit(jamal)
     client.force_login(manager)
-    assert client.get(_url("client_exit_undo", jamal)).status_code == 405
+    assert "Undoing the exit puts them back" in client.get(_url("client_exit_undo", jamal)).content.decode()
+    jamal.refresh_from_db()
+    assert jamal.status == ClientStatus.EXITED
     assert client.post(_url("client_exit_undo", jamal)).status_code == 302
     jamal.refresh_from_db()
     assert jamal.status == ClientStatus.ACTIVE
