@@ -423,3 +423,18 @@ def test_other_users_are_not_peacekeepers_for_transfer(jamal, manager):
     outsider = UserFactory(username="outsider")
     with pytest.raises(ValidationError):
         services.client_transfer(client=jamal, by=manager, to=outsider)
+
+
+# The audit trail ------------------------------------------------------------------------------
+
+
+def test_an_exit_and_a_transfer_through_the_web_are_audited_with_who(client, manager, jamal, other_peacekeeper):
+    client.force_login(manager)
+    client.post(_url("client_transfer", jamal), {"to_peacekeeper": other_peacekeeper.pk, "note": ""})
+    client.post(_url("client_exit", jamal), {"exited_on": TODAY.isoformat(), "exit_reason": "moved"})
+    period_events = EnrolmentPeriod.pgh_event_model.objects.filter(pgh_obj_id__in=jamal.periods.values("pk"))
+    assert period_events.filter(pgh_label="update", exited_on=TODAY).get().pgh_context.metadata["user"] == manager.pk
+    transfer = ClientTransfer.pgh_event_model.objects.get(client=jamal, pgh_label="insert")
+    assert transfer.pgh_context.metadata["user"] == manager.pk
+    client_events = Client.pgh_event_model.objects.filter(pgh_obj_id=jamal.pk, pgh_label="update").order_by("pgh_id")
+    assert [e.status for e in client_events][-1] == "exited"
