@@ -253,7 +253,13 @@ class Involvement(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="involvements")
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="involvements")
     role = models.CharField(max_length=20, choices=InvolvementRole)
-    outcome = models.CharField(max_length=20, choices=InvolvementOutcome, default=InvolvementOutcome.UNHARMED)
+    # A database default too: bulk loads (generate_data's COPY, analysts' tools) that name no outcome.
+    outcome = models.CharField(
+        max_length=20,
+        choices=InvolvementOutcome,
+        default=InvolvementOutcome.UNHARMED,
+        db_default=InvolvementOutcome.UNHARMED,
+    )
     form_key = form_key_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -36,15 +36,27 @@ CASELOAD_RULE = (
 )
 
 
-def overdue_clients(peacekeeper, *, today: datetime.date | None = None) -> QuerySet:
-    """The one overdue rule: active clients on the peacekeeper's caseload (primary or secondary)
-    past their contact standard. `peacekeeper` is a user, or OuterRef("pk") in a query over users."""
-    return Client.objects.on_caseload_of(peacekeeper).with_activity().overdue(today or local_today())
+def _overdue(clients: QuerySet, today: datetime.date) -> QuerySet:
+    """The one overdue rule: active clients past their contact standard."""
+    return clients.with_activity().overdue(today)
 
 
-def active_clients(peacekeeper) -> QuerySet:
-    """Active clients on the peacekeeper's caseload (primary or secondary), as overdue_clients counts them."""
-    return Client.objects.on_caseload_of(peacekeeper).active()
+def _active(clients: QuerySet, today: datetime.date) -> QuerySet:
+    return clients.active()
+
+
+def overdue_clients(peacekeeper: User, *, today: datetime.date | None = None) -> QuerySet:
+    """Active clients on the peacekeeper's caseload (primary or secondary) past their contact standard."""
+    return _overdue(Client.objects.on_caseload_of(peacekeeper), today or local_today())
+
+
+def _count_on_each_caseload(rule, today: datetime.date):
+    """COUNT(rule(caseload)) for each peacekeeper of a query over users, as primary + secondary
+    (one client is never both): the same clients as on_caseload_of, each count using its index."""
+    mine = OuterRef("pk")
+    primary = rule(Client.objects.primary_of(mine), today).values("pk")
+    secondary = rule(Client.objects.secondary_of(mine), today).values("pk")
+    return SubqueryCount(primary) + SubqueryCount(secondary)
 
 
 def peacekeeper_worklist(user: User, *, today: datetime.date | None = None) -> Worklist:
@@ -97,8 +109,8 @@ def caseload_summary(*, today: datetime.date | None = None) -> QuerySet:
     return (
         roles.active_peacekeepers()
         .annotate(
-            active_clients=SubqueryCount(active_clients(OuterRef("pk")).values("pk")),
-            overdue_clients=SubqueryCount(overdue_clients(OuterRef("pk"), today=today).values("pk")),
+            active_clients=_count_on_each_caseload(_active, today),
+            overdue_clients=_count_on_each_caseload(_overdue, today),
             contacts_30d=SubqueryCount(contacts.values("pk")),
             minutes_30d=SubquerySum(contacts.values("duration_minutes")),
             goals_achieved_quarter=SubqueryCount(goals.values("pk")),

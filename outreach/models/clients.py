@@ -92,11 +92,18 @@ class ClientQuerySet(models.QuerySet):
     def on_caseload_of(self, user) -> "ClientQuerySet":
         """A peacekeeper's caseload: the clients they are primary or secondary peacekeeper for.
 
-        The one definition of a caseload (lists, worklists and the managers' counts use it).
-        `user` may be `OuterRef("pk")` in a subquery over users (the managers' caseload table)."""
-        inner = OuterRef(user) if isinstance(user, OuterRef) else user
-        secondary = Client.secondary_peacekeepers.through.objects.filter(user=inner).values("client_id")
+        The one definition of a caseload (lists and worklists use it; the managers' table counts
+        the same clients as primary_of + secondary_of, which never overlap: see client_save)."""
+        secondary = Client.secondary_peacekeepers.through.objects.filter(user=user).values("client_id")
         return self.filter(Q(primary_peacekeeper=user) | Q(pk__in=secondary))
+
+    def primary_of(self, user) -> "ClientQuerySet":
+        """The clients `user` is primary peacekeeper for (`user` may be an OuterRef)."""
+        return self.filter(primary_peacekeeper=user)
+
+    def secondary_of(self, user) -> "ClientQuerySet":
+        """The clients `user` is a secondary peacekeeper for (`user` may be an OuterRef)."""
+        return self.filter(secondary_peacekeepers=user)
 
     def similar_to(
         self, *, first_name: str, last_name: str, date_of_birth: datetime.date | None, phone: str
