@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -140,7 +140,8 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _periods(client: Client) -> list[EnrolmentPeriod]:
     """The client's enrolment periods, newest first; one from the client's own dates for a record
     loaded without them (generated data)."""
-    periods = list(client.periods.all())
+    # A period that was never enrolled (left while referred) is the oldest, not the newest.
+    periods = list(client.periods.order_by(F("enrolled_on").desc(nulls_last=True), "-pk"))
     if not periods and (client.enrolled_on or client.exited_on):
         periods = [EnrolmentPeriod(client=client, enrolled_on=client.enrolled_on, exited_on=client.exited_on)]
         periods[0].exit_reason = client.exit_reason

@@ -438,3 +438,14 @@ def test_an_exit_and_a_transfer_through_the_web_are_audited_with_who(client, man
     assert transfer.pgh_context.metadata["user"] == manager.pk
     client_events = Client.pgh_event_model.objects.filter(pgh_obj_id=jamal.pk, pgh_label="update").order_by("pgh_id")
     assert [e.status for e in client_events][-1] == "exited"
+
+
+def test_a_client_who_left_before_enrolling_and_came_back_lists_the_periods_in_order(client, manager, peacekeeper):
+    kim = ClientFactory(primary_peacekeeper=peacekeeper, status="referred", enrolled_on=None)
+    kim.referred_on = TODAY - datetime.timedelta(days=30)
+    kim.save()
+    _exit(kim, on=TODAY - datetime.timedelta(days=20), reason="declined")
+    services.client_reenrol(client=kim, by=manager, on=TODAY)
+    client.force_login(manager)
+    page = client.get(kim.get_absolute_url()).content.decode()
+    assert page.index("· current") < page.index("Never enrolled")
