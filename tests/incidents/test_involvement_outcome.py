@@ -208,3 +208,13 @@ def test_a_referred_client_killed_before_enrolling_is_exited_too(peacekeeper):
     _link(IncidentFactory(), kim, peacekeeper)
     kim.refresh_from_db()
     assert kim.status == ClientStatus.EXITED and kim.periods.get().enrolled_on is None
+
+
+def test_recording_a_death_in_the_admin_exits_the_client_too(client, admin_user, jamal):
+    homicide = IncidentFactory()
+    client.force_login(admin_user)
+    url = reverse("admin:incidents_involvement_add")
+    response = client.post(url, {"incident": homicide.pk, "client": jamal.pk, "role": "victim", "outcome": "killed"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    jamal.refresh_from_db()
+    assert jamal.exit_reason == "deceased"
