@@ -1,9 +1,11 @@
 from django.contrib import admin
 
+from incidents import services
 from incidents.models import (
     Incident,
     IncidentImport,
     Involvement,
+    InvolvementOutcome,
     Mediation,
     MediationClient,
     MediationPeacekeeper,
@@ -33,13 +35,23 @@ class IncidentAdmin(ClientViewLoggingAdmin):
     readonly_fields = ["logged_by", "created_at", "updated_at"]
     inlines = [InvolvementInline, ResponseInline]
 
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        # A client recorded as killed here is exited as deceased, as through the app.
+        for involvement in form.instance.involvements.filter(outcome=InvolvementOutcome.KILLED):
+            services.involvement_follow_outcome(involvement=involvement, by=request.user)
+
 
 @admin.register(Involvement)
 class InvolvementAdmin(ClientViewLoggingAdmin):
-    list_display = ["incident", "client", "role"]
-    list_filter = ["role"]
+    list_display = ["incident", "client", "role", "outcome"]
+    list_filter = ["role", "outcome"]
     search_fields = ["incident__case_number", "client__code", "client__last_name"]
     raw_id_fields = ["incident", "client"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        services.involvement_follow_outcome(involvement=obj, by=request.user)
 
 
 @admin.register(Response)

@@ -10,7 +10,16 @@ from accounts import roles
 from core.form_keys import FormKeyMixin
 from core.forms import DateInput, DateTimeInput, LongSelect, StaleEditMixin, form_helper, row
 from incidents import services
-from incidents.models import MAX_VICTIMS, Incident, Involvement, Mediation, Response, too_many_victims_message
+from incidents.models import (
+    MAX_VICTIMS,
+    Incident,
+    Involvement,
+    InvolvementOutcome,
+    InvolvementRole,
+    Mediation,
+    Response,
+    too_many_victims_message,
+)
 from outreach.forms import PeacekeeperChoiceField, PeacekeeperMultipleChoiceField, peacekeeper_choices
 from outreach.models import Client, Neighborhood
 
@@ -91,6 +100,13 @@ class InvolvementForm(FormKeyMixin, forms.ModelForm):
     """Link a client to an incident; only clients the user may see are offered."""
 
     client = ClientChoiceField(queryset=Client.objects.none())
+    # Asked every time, answered for every victim: a victim left "unharmed" by default would hide a death.
+    outcome = forms.ChoiceField(
+        label="Killed, wounded or unharmed?",
+        choices=[("", "Choose (required for a victim)"), *InvolvementOutcome.choices],
+        required=False,
+        help_text="A client recorded as killed is exited from the program as deceased on the incident's date.",
+    )
 
     class Meta:
         model = Involvement
@@ -100,7 +116,15 @@ class InvolvementForm(FormKeyMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = Client.objects.visible_to(user).open_cases()
         self.helper = form_helper()
-        self.helper.layout = Layout(row("client", "role", cols="col-sm"))
+        self.helper.layout = Layout(row("client", "role", "outcome", cols="col-sm"))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("outcome"):
+            if data.get("role") == InvolvementRole.VICTIM:
+                self.add_error("outcome", "Say whether the victim was killed, wounded or unharmed.")
+            data["outcome"] = InvolvementOutcome.UNHARMED
+        return data
 
 
 class MediationForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts import roles
 from accounts.audit import audited
 from core.form_keys import form_key_field
-from outreach.models import Client, Neighborhood
+from outreach.models import Client, ClientStatus, ExitReason, Neighborhood
 
 
 class IncidentKind(models.TextChoices):
@@ -224,25 +224,96 @@ class InvolvementRole(models.TextChoices):
     ASSOCIATE = "associate", "Associate"
 
 
+class InvolvementOutcome(models.TextChoices):
+    KILLED = "killed", "Killed"
+    WOUNDED = "wounded", "Wounded"
+    UNHARMED = "unharmed", "Unharmed"
+
+
+# Only a victim or a suspect can be among an incident's killed or injured (a witness who was shot
+# is a victim of it).
+HARMED_ROLES = (InvolvementRole.VICTIM, InvolvementRole.SUSPECT)
+# How long the dashboards tell the client's peacekeepers and the managers of a client recorded as killed.
+DEATH_NOTICE_DAYS = 30
+
+
+class InvolvementQuerySet(models.QuerySet):
+    def death_notices(self, *, clients, days: int = DEATH_NOTICE_DAYS) -> "InvolvementQuerySet":
+        """Clients (of the queryset `clients`) recorded as killed in the last `days` days and still
+        exited as deceased (a manager who undid the exit has dealt with it): the dashboards' notices."""
+        since = timezone.now() - datetime.timedelta(days=days)
+        return (
+            self.filter(outcome=InvolvementOutcome.KILLED, created_at__gte=since, client__in=clients)
+            .filter(client__status=ClientStatus.EXITED, client__exit_reason=ExitReason.DECEASED)
+            .select_related("client", "incident")
+            .order_by("-created_at")
+        )
+
+
 @audited()
 class Involvement(models.Model):
-    """A program client involved in an incident, and how."""
+    """A program client involved in an incident, how, and whether they were killed or wounded."""
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="involvements")
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="involvements")
     role = models.CharField(max_length=20, choices=InvolvementRole)
+    # A database default too: bulk loads (generate_data's COPY, analysts' tools) that name no outcome.
+    outcome = models.CharField(
+        max_length=20,
+        choices=InvolvementOutcome,
+        default=InvolvementOutcome.UNHARMED,
+        db_default=InvolvementOutcome.UNHARMED,
+    )
     form_key = form_key_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = InvolvementQuerySet.as_manager()
 
     class Meta:
         ordering = ["incident", "role"]
         constraints = [
             models.UniqueConstraint(fields=["incident", "client", "role"], name="involvement_unique_role"),
+            models.CheckConstraint(
+                condition=Q(outcome=InvolvementOutcome.UNHARMED) | Q(role__in=HARMED_ROLES),
+                name="involvement_harmed_is_victim_or_suspect",
+            ),
+            # A person dies once.
+            models.UniqueConstraint(
+                fields=["client"], condition=Q(outcome=InvolvementOutcome.KILLED), name="involvement_killed_once"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.client.code} ({self.get_role_display()}) in {self.incident.case_number}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.outcome != InvolvementOutcome.UNHARMED and self.role not in HARMED_ROLES:
+            errors["outcome"] = "Only a victim or a suspect can be killed or wounded."
+        elif self.incident_id and self.outcome in (InvolvementOutcome.KILLED, InvolvementOutcome.WOUNDED):
+            errors.update(self._count_errors())
+        if self.outcome == InvolvementOutcome.KILLED and self.client_id:
+            earlier = Involvement.objects.filter(client=self.client_id, outcome=InvolvementOutcome.KILLED)
+            if earlier := earlier.exclude(pk=self.pk).select_related("incident").first():
+                errors["outcome"] = f"This client is already recorded as killed in {earlier.incident.case_number}."
+        raise_errors(errors)
+
+    def _count_errors(self) -> dict[str, str]:
+        """No more clients killed (wounded) than the incident's killed (injured) count."""
+        if self.outcome == InvolvementOutcome.KILLED:
+            limit, noun = self.incident.killed, "killed"
+        else:
+            limit, noun = self.incident.injured, "injured"
+        others = Involvement.objects.filter(incident=self.incident_id, outcome=self.outcome)
+        others = others.exclude(pk=self.pk).exclude(client=self.client_id).count()
+        if others + 1 > limit:
+            return {
+                "outcome": f"This incident records {limit} {noun}"
+                + (f" and {others} client{'s' if others != 1 else ''} already recorded so." if others else ".")
+                + " Correct the incident's figures first."
+            }
+        return {}
 
 
 class ResponseKind(models.TextChoices):

@@ -19,8 +19,18 @@ from django.utils import timezone
 from accounts import roles
 from core.services import audited_by, model_save
 from incidents import tasks
-from incidents.models import ImportStatus, Incident, IncidentImport, IncidentStatus, Involvement, Mediation, Response
-from outreach.models import Client, Neighborhood
+from incidents.models import (
+    ImportStatus,
+    Incident,
+    IncidentImport,
+    IncidentStatus,
+    Involvement,
+    InvolvementOutcome,
+    Mediation,
+    Response,
+)
+from outreach import services as outreach_services
+from outreach.models import Client, ClientStatus, ExitReason, Neighborhood
 
 # What a caller may set on each record, and what its form edits (the incident, its author and the
 # one-time key are set here).
@@ -42,7 +52,7 @@ INCIDENT_FIELDS = (
     "description",
 )
 RESPONSE_FIELDS = ("kind", "responded_at", "notes")
-INVOLVEMENT_FIELDS = ("client", "role")
+INVOLVEMENT_FIELDS = ("client", "role", "outcome")
 MEDIATION_FIELDS = ("occurred_on", "neighborhood", "parties", "outcome", "incident", "notes")
 MEDIATION_PEOPLE = ("peacekeepers", "clients")
 
@@ -60,8 +70,35 @@ def incident_update(*, incident: Incident, by: User, data: Mapping[str, Any]) ->
 def involvement_create(
     *, incident: Incident, by: User, data: Mapping[str, Any], form_key: uuid.UUID | None = None
 ) -> Involvement:
-    """Link a client to an incident in a role (victim, suspect, witness, associate)."""
-    return model_save(Involvement(incident=incident, form_key=form_key), data=data, fields=INVOLVEMENT_FIELDS, by=by)
+    """Link a client to an incident in a role (victim, suspect, witness, associate) with what happened
+    to them; a client recorded as killed is exited from the program as deceased, in the same
+    transaction."""
+    with transaction.atomic():
+        involvement = model_save(
+            Involvement(incident=incident, form_key=form_key), data=data, fields=INVOLVEMENT_FIELDS, by=by
+        )
+        involvement_follow_outcome(involvement=involvement, by=by)
+        return involvement
+
+
+@transaction.atomic
+def involvement_follow_outcome(*, involvement: Involvement, by: User | None) -> None:
+    """A client recorded as killed is exited as deceased on the incident's local date, unless they
+    have already left. A client enrolled after that date (a record entered late) exits on their
+    enrolment date, and the closing note says why."""
+    if involvement.outcome != InvolvementOutcome.KILLED:
+        return
+    incident = involvement.incident
+    client = Client.objects.select_for_update().get(pk=involvement.client_id)  # as it is now, not as the form read it
+    if client.status == ClientStatus.EXITED:
+        return
+    died_on = timezone.localdate(incident.occurred_at)
+    note = f"Recorded as killed in incident {incident.case_number} on {died_on:%-d %B %Y}."
+    on = died_on
+    if client.enrolled_on and died_on < client.enrolled_on:
+        on = client.enrolled_on
+        note += " That is before the enrolment date, so the exit is dated at enrolment: check the dates."
+    outreach_services.client_exit(client=client, by=by, on=on, reason=ExitReason.DECEASED, note=note)
 
 
 @transaction.atomic

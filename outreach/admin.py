@@ -8,7 +8,17 @@ from phonenumber_field.modelfields import PhoneNumberField
 from accounts import access, roles
 from core.forms import PhoneField, PhoneInput
 from core.phones import phone_number
-from outreach.models import Client, Contact, Goal, Neighborhood, Partner, Referral, SecondaryPeacekeeper
+from outreach.models import (
+    Client,
+    ClientTransfer,
+    Contact,
+    EnrolmentPeriod,
+    Goal,
+    Neighborhood,
+    Partner,
+    Referral,
+    SecondaryPeacekeeper,
+)
 
 
 def _client_field(model) -> str | None:
@@ -127,6 +137,33 @@ class ReferralInline(admin.TabularInline):
     autocomplete_fields = ["partner"]
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Shown, not edited here: exits, re-enrolments and transfers are actions on the client's page,
+    which keep the client's own enrolment dates in step."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class EnrolmentPeriodInline(ReadOnlyInline):
+    model = EnrolmentPeriod
+    fields = ["enrolled_on", "exited_on", "exit_reason", "closing_note"]
+    readonly_fields = fields
+
+
+class ClientTransferInline(ReadOnlyInline):
+    model = ClientTransfer
+    fk_name = "client"
+    fields = ["created_at", "from_peacekeeper", "to_peacekeeper", "transferred_by", "note"]
+    readonly_fields = fields
+
+
 @admin.register(Client)
 class ClientAdmin(ClientViewLoggingAdmin):
     list_display = ["code", "last_name", "first_name", "nickname", "risk_level", "status", "primary_peacekeeper"]
@@ -139,7 +176,7 @@ class ClientAdmin(ClientViewLoggingAdmin):
     formfield_overrides = {PhoneNumberField: {"form_class": PhoneField, "widget": PhoneInput}}
     autocomplete_fields = ["neighborhood"]
     date_hierarchy = "referred_on"
-    inlines = [SecondaryPeacekeeperInline, GoalInline, ReferralInline]
+    inlines = [SecondaryPeacekeeperInline, EnrolmentPeriodInline, ClientTransferInline, GoalInline, ReferralInline]
 
     def get_search_results(self, request, queryset, search_term):
         """A phone number typed as people write it finds the number stored in E.164 too."""

@@ -11,9 +11,10 @@ from django.utils import timezone
 from accounts import roles
 from core.expressions import SubqueryCount, SubquerySum
 from core.quarters import Quarter
-from outreach.models import Client, Contact, Goal, GoalStatus, local_today
+from outreach.models import Client, Contact, Goal, GoalStatus, ReferralStatus, local_today
 
 WORKLIST_LIMIT = 20
+OPEN_REFERRAL_STATUSES = (ReferralStatus.PENDING, ReferralStatus.CONNECTED)
 FLAG_WINDOW_DAYS = 7
 ACTIVITY_WINDOW_DAYS = 30
 
@@ -29,16 +30,48 @@ class Worklist:
     flagged_contacts: list[Contact]
 
 
+# Said on both pages that show the count (the peacekeeper's dashboard and the managers' table).
+CASELOAD_RULE = (
+    "Counts the active clients {who} primary or secondary peacekeeper for; exited and inactive clients are not counted."
+)
+
+
+def _overdue(clients: QuerySet, today: datetime.date) -> QuerySet:
+    """The one overdue rule: active clients past their contact standard."""
+    return clients.with_activity().overdue(today)
+
+
+def _active(clients: QuerySet, today: datetime.date) -> QuerySet:
+    return clients.active()
+
+
+def overdue_clients(peacekeeper: User, *, today: datetime.date | None = None) -> QuerySet:
+    """Active clients on the peacekeeper's caseload (primary or secondary) past their contact standard."""
+    return _overdue(Client.objects.on_caseload_of(peacekeeper), today or local_today())
+
+
+def _count_on_each_caseload(rule, today: datetime.date):
+    """COUNT(rule(caseload)) for each peacekeeper of a query over users, as primary + secondary
+    (one client is never both): the same clients as on_caseload_of, each count using its index."""
+    mine = OuterRef("pk")
+    primary = rule(Client.objects.primary_of(mine), today).values("pk")
+    secondary = rule(Client.objects.secondary_of(mine), today).values("pk")
+    return SubqueryCount(primary) + SubqueryCount(secondary)
+
+
 def peacekeeper_worklist(user: User, *, today: datetime.date | None = None) -> Worklist:
     today = today or local_today()
     caseload = Client.objects.on_caseload_of(user).with_activity()
     due = caseload.follow_up_due(today).order_by("next_follow_up_on", "last_name")
-    overdue = caseload.overdue(today).order_by("contact_due_on", "last_name")
+    overdue = overdue_clients(user, today=today).order_by("contact_due_on", "last_name")
     since = timezone.now() - datetime.timedelta(days=FLAG_WINDOW_DAYS)
     flagged = (
-        # Only clients still on the caseload: a reassigned client's name must not show here.
+        # Only current clients still on the caseload: a reassigned or exited client is not work here.
         Contact.objects.filter(
-            peacekeeper=user, conflict_risk=True, occurred_at__gte=since, client__in=Client.objects.on_caseload_of(user)
+            peacekeeper=user,
+            conflict_risk=True,
+            occurred_at__gte=since,
+            client__in=Client.objects.on_caseload_of(user).current(),
         )
         .select_related("client")
         .order_by("-occurred_at")
@@ -63,10 +96,10 @@ def _head_and_count(queryset: QuerySet) -> tuple[list, int]:
 
 
 def caseload_summary(*, today: datetime.date | None = None) -> QuerySet:
-    """Every active peacekeeper with their caseload figures, in one query."""
+    """Every active peacekeeper with their caseload figures, in one query (active and overdue
+    clients by the same rule as the peacekeeper's own dashboard)."""
     today = today or local_today()
     since = timezone.now() - datetime.timedelta(days=ACTIVITY_WINDOW_DAYS)
-    mine = Client.objects.filter(primary_peacekeeper=OuterRef("pk"))
     contacts = Contact.objects.filter(peacekeeper=OuterRef("pk"), occurred_at__gte=since)
     goals = Goal.objects.filter(
         client__primary_peacekeeper=OuterRef("pk"),
@@ -76,8 +109,8 @@ def caseload_summary(*, today: datetime.date | None = None) -> QuerySet:
     return (
         roles.active_peacekeepers()
         .annotate(
-            active_clients=SubqueryCount(mine.active().values("pk")),
-            overdue_clients=SubqueryCount(mine.with_activity().overdue(today).values("pk")),
+            active_clients=_count_on_each_caseload(_active, today),
+            overdue_clients=_count_on_each_caseload(_overdue, today),
             contacts_30d=SubqueryCount(contacts.values("pk")),
             minutes_30d=SubquerySum(contacts.values("duration_minutes")),
             goals_achieved_quarter=SubqueryCount(goals.values("pk")),
@@ -90,3 +123,22 @@ def caseload_summary(*, today: datetime.date | None = None) -> QuerySet:
 
 def caseload_cap() -> int:
     return settings.CASELOAD_CAP
+
+
+@dataclass
+class CaseInHand:
+    """What goes with a case when it is transferred: it stays with the client."""
+
+    open_goals: int
+    open_referrals: int
+    follow_up_on: datetime.date | None
+
+
+def case_in_hand(client: Client) -> CaseInHand:
+    """The open goals, open referrals (pending or connected) and the next follow-up of a client."""
+    latest = client.contacts.order_by("-occurred_at", "-pk").values_list("follow_up_on", flat=True).first()
+    return CaseInHand(
+        open_goals=client.goals.filter(status__in=Goal.OPEN_STATUSES).count(),
+        open_referrals=client.referrals.filter(status__in=OPEN_REFERRAL_STATUSES).count(),
+        follow_up_on=latest,
+    )

@@ -6,7 +6,11 @@ from core.forms import LongSelect
 from core.lists import label_date_range
 from core.parameters import BoundedDateRangeFilter
 from outreach.forms import peacekeeper_options
-from outreach.models import Client, ClientStatus, Neighborhood, RiskLevel
+from outreach.models import CURRENT_STATUSES, Client, ClientStatus, Neighborhood, RiskLevel
+
+ALL_STATUSES = "all"
+# The list opens on current cases (referred or active); exited and inactive clients are one choice away.
+STATUS_CHOICES = [(ALL_STATUSES, "All clients, any status"), *ClientStatus.choices]
 
 
 class ClientFilter(django_filters.FilterSet):
@@ -23,7 +27,9 @@ class ClientFilter(django_filters.FilterSet):
     neighborhood = django_filters.ModelChoiceFilter(
         queryset=Neighborhood.objects.all(), widget=LongSelect, empty_label="Any neighborhood"
     )
-    status = django_filters.ChoiceFilter(choices=ClientStatus.choices, empty_label="Any status")
+    status = django_filters.ChoiceFilter(
+        choices=STATUS_CHOICES, empty_label="Open cases (referred or active)", method="by_status"
+    )
     risk_level = django_filters.ChoiceFilter(
         label="Risk level", choices=RiskLevel.choices, empty_label="Any risk level"
     )
@@ -56,6 +62,20 @@ class ClientFilter(django_filters.FilterSet):
                 | Q(code__icontains=word)
             )
         return queryset
+
+    @property
+    def qs(self):
+        # No status chosen (or no filter at all): open cases only. A method filter is not called for
+        # an empty value, and an unfiltered list is not filtered at all, hence here.
+        if not hasattr(self, "_open_qs"):
+            qs = super().qs
+            if not self.is_bound or not self.form.is_valid() or not self.form.cleaned_data.get("status"):
+                qs = qs.filter(status__in=CURRENT_STATUSES)
+            self._open_qs = qs
+        return self._open_qs
+
+    def by_status(self, queryset, name, value):
+        return queryset if value == ALL_STATUSES else queryset.filter(status=value)
 
     def by_peacekeeper(self, queryset, name, value):
         return queryset.on_caseload_of(int(value))

@@ -9,7 +9,19 @@ from core.form_keys import FormKeyMixin
 from core.forms import DateInput, DateTimeInput, LongSelect, PhoneField, StaleEditMixin, form_helper, row
 from core.people import display_name
 from outreach import services
-from outreach.models import CONTACT_MAX_MINUTES, Client, Contact, Goal, Referral, Topic
+from outreach.models import (
+    CLOSING_NOTE_MAX,
+    CONTACT_MAX_MINUTES,
+    Client,
+    ClientStatus,
+    Contact,
+    EnrolmentPeriod,
+    ExitReason,
+    Goal,
+    Referral,
+    Topic,
+    local_today,
+)
 from outreach.models.contacts import CONTACT_DURATION_MESSAGE, CONTACT_DURATION_RANGE
 
 
@@ -36,7 +48,10 @@ class PeacekeeperMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 PERSON_FIELDS = ["first_name", "last_name", "nickname", "date_of_birth", "gender", "phone", "address", "neighborhood"]
 CASE_FIELDS = ["risk_level", "referral_source", "referred_on", "consent_signed_on"]
-MANAGER_FIELDS = ["status", "enrolled_on", "exited_on", "exit_reason", "primary_peacekeeper", "secondary_peacekeepers"]
+# Exiting, undoing an exit and re-enrolling are actions of their own (one way to do each): the form
+# edits the status only between referred, active and inactive, and not at all once a client has exited.
+MANAGER_FIELDS = ["status", "enrolled_on", "primary_peacekeeper", "secondary_peacekeepers"]
+EDITABLE_STATUSES = [(value, label) for value, label in ClientStatus.choices if value != ClientStatus.EXITED]
 
 
 class ClientForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
@@ -79,6 +94,12 @@ class ClientForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
                 "again, or leave it empty.",
                 self.instance.phone_before_check,
             )
+        exited = self.instance.status == ClientStatus.EXITED and self.instance.pk
+        if manages and exited:
+            del self.fields["status"], self.fields["enrolled_on"]
+        elif manages:
+            self.fields["status"].choices = EDITABLE_STATUSES
+            self.fields["status"].help_text = "To end the enrolment, use “Exit from the program” on the client's page."
         self.helper = form_helper()
         layout = [
             Fieldset("Person", row("first_name", "last_name", "nickname"), row("date_of_birth", "gender", "phone")),
@@ -89,8 +110,7 @@ class ClientForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
             layout.append(
                 Fieldset(
                     "Enrolment and team",
-                    row("status", "enrolled_on"),
-                    row("exited_on", "exit_reason"),
+                    *([] if exited else [row("status", "enrolled_on")]),
                     row("primary_peacekeeper"),
                     Field("secondary_peacekeepers"),
                 )
@@ -178,3 +198,65 @@ class ReferralForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
             row("partner", "service", cols="col-sm"),
             row("referred_on", "status", "completed_on", cols="col-sm"),
         )
+
+
+class ClientExitForm(forms.Form):
+    """Exit from the program: when, why, and a closing note."""
+
+    exited_on = forms.DateField(label="Exit date", widget=DateInput())
+    exit_reason = forms.ChoiceField(label="Reason", choices=[("", "Choose a reason"), *ExitReason.choices])
+    closing_note = forms.CharField(
+        label="Closing note",
+        required=False,
+        max_length=CLOSING_NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What was achieved, what is left open, who else is involved.",
+    )
+
+    def __init__(self, *args, client: Client, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if client.status == ClientStatus.EXITED:
+            self.initial.update(exited_on=client.exited_on, exit_reason=client.exit_reason)
+            period = client.periods.order_by("-exited_on").first()
+            self.initial["closing_note"] = period.closing_note if period else ""
+        else:
+            self.initial["exited_on"] = local_today()
+        self.fields["exited_on"].widget.attrs["max"] = local_today().isoformat()
+        self.helper = form_helper()
+        self.helper.layout = Layout(row("exited_on", "exit_reason", cols="col-sm"), Field("closing_note"))
+
+
+class ClientReenrolForm(FormKeyMixin, forms.ModelForm):
+    """Re-enrol an exited client: a new enrolment period from this date."""
+
+    class Meta:
+        model = EnrolmentPeriod
+        fields = ["enrolled_on"]
+        labels = {"enrolled_on": "Enrolled again on"}
+        widgets = {"enrolled_on": DateInput()}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["enrolled_on"].required = True
+        self.initial.setdefault("enrolled_on", local_today())
+        self.helper = form_helper()
+        self.helper.layout = Layout(Field("enrolled_on"))
+
+
+class ClientTransferForm(forms.Form):
+    """Transfer a case to another primary peacekeeper."""
+
+    to_peacekeeper = PeacekeeperChoiceField(label="New primary peacekeeper", queryset=User.objects.none())
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=CLOSING_NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why, and anything the new peacekeeper should know first.",
+    )
+
+    def __init__(self, *args, client: Client, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_peacekeeper"].queryset = peacekeeper_choices().exclude(pk=client.primary_peacekeeper_id)
+        self.helper = form_helper()
+        self.helper.layout = Layout(Field("to_peacekeeper"), Field("note"))

@@ -1,12 +1,14 @@
-"""Writes that span several rows or record an event in the audit trail: creating, assigning,
-exiting and merging clients (assignment, transfer and exit are fields of `client_save`), logging
-their contacts, goals and referrals.
+"""Writes that span several rows or record an event in the audit trail: creating, assigning and
+merging clients, ending and reopening their enrolment (`client_exit`, `client_exit_undo`,
+`client_reenrol`), transferring their case (`client_transfer`), logging their contacts, goals and
+referrals.
 
 Each is a keyword-only function `<thing>_<action>` under one transaction that validates the rows
 it saves with `full_clean()`; `by` is who acts, recorded in the audit trail. Views parse a form,
 call one of these, and put a ValidationError back on the form.
 """
 
+import datetime
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -21,7 +23,25 @@ from pghistory.models import Event
 from accounts import roles
 from core.people import display_name
 from core.services import audited_by, model_save
-from outreach.models import Client, ClientCodeSequence, Contact, Goal, PossibleDuplicate, Referral, SecondaryPeacekeeper
+from outreach.models import (
+    Client,
+    ClientCodeSequence,
+    ClientStatus,
+    ClientTransfer,
+    Contact,
+    EnrolmentPeriod,
+    ExitReason,
+    Goal,
+    PossibleDuplicate,
+    Referral,
+    SecondaryPeacekeeper,
+)
+
+EXIT_FIELDS = ("status", "exited_on", "exit_reason")
+USE_THE_EXIT_ACTION = (
+    "Exiting a client, or undoing an exit, is done with the actions on the client's page "
+    "(Exit from the program, Undo the exit, Re-enrol), not by editing the record."
+)
 
 # What a caller may set on each record, and what its form edits (the client, its author and the
 # one-time key are set here).
@@ -87,15 +107,173 @@ def client_save(
             secondary_peacekeepers = list(client.secondary_peacekeepers.all()) if client.pk else []
         _check_team(primary=client.primary_peacekeeper, secondary=secondary_peacekeepers)
         is_new = not client.code
+        before = None if is_new else Client.objects.select_for_update().get(pk=client.pk)
+        if before is not None and any(getattr(before, f) != getattr(client, f) for f in EXIT_FIELDS):
+            if ClientStatus.EXITED in (before.status, client.status):
+                raise ValidationError({"status": USE_THE_EXIT_ACTION})
         client.full_clean(exclude=["code"] if is_new else None)
         if is_new:
             client.code = client_code_next(year=(client.enrolled_on or client.referred_on).year)
         client.save()
+        _period_follow(client)
         client.secondary_peacekeepers.set(secondary_peacekeepers)
         if is_new and possible_duplicate_of:
             review = PossibleDuplicate.objects.create(client=client, client_code=client.code, created_by=by)
             review.matches.set(possible_duplicate_of)
         return client
+
+
+def _latest_period(client: Client) -> EnrolmentPeriod | None:
+    """The client's latest enrolment period. A client saved without one (generated data, a bulk
+    load) gets it from their own dates, so every write below has a period to work on."""
+    period = client.periods.order_by("-exited_on", "-enrolled_on", "-pk").first()
+    period = client.periods.filter(exited_on__isnull=True).first() or period
+    if period is None and (client.enrolled_on or client.exited_on):
+        period = EnrolmentPeriod.objects.create(
+            client=client, enrolled_on=client.enrolled_on, exited_on=client.exited_on, exit_reason=client.exit_reason
+        )
+    return period
+
+
+def _period_follow(client: Client) -> None:
+    """Keep the latest period in step with a client saved from their record (enrolment dates)."""
+    period = _latest_period(client)
+    enrolled = client.status in (ClientStatus.ACTIVE, ClientStatus.INACTIVE)
+    if period is None or (enrolled and not period.is_open):
+        if enrolled:
+            _check_after_earlier_periods(client, client.enrolled_on)
+            EnrolmentPeriod.objects.create(client=client, enrolled_on=client.enrolled_on)
+        return
+    if period.is_open and client.status == ClientStatus.REFERRED:
+        raise ValidationError({"status": "An enrolled client cannot go back to Referred: exit them instead."})
+    if period.enrolled_on != client.enrolled_on:
+        _check_after_earlier_periods(client, client.enrolled_on, but=period)
+        period.enrolled_on = client.enrolled_on
+        period.full_clean()
+        period.save()
+
+
+def _check_after_earlier_periods(client: Client, on: datetime.date | None, *, but=None) -> None:
+    earlier = client.periods.exclude(pk=getattr(but, "pk", None)).filter(exited_on__isnull=False)
+    last = earlier.order_by("-exited_on").first()
+    if on and last and on < last.exited_on:
+        raise ValidationError(
+            {"enrolled_on": f"The client left an earlier enrolment on {last.exited_on:%-d %B %Y}: start after it."}
+        )
+
+
+def _mirror(client: Client, period: EnrolmentPeriod | None) -> None:
+    """The client's contract fields (enrolled on, exited on, exit reason) from their latest period."""
+    if period is not None:
+        client.enrolled_on, client.exited_on = period.enrolled_on, period.exited_on
+        client.exit_reason = period.exit_reason
+
+
+@transaction.atomic
+def client_exit(*, client: Client, by: User | None, on: datetime.date, reason: str, note: str = "") -> Client:
+    """End a client's enrolment: exited on `on` for `reason`, with a closing note. For a client
+    already exited this corrects the exit (date, reason, note)."""
+    with audited_by(by):
+        client = Client.objects.select_for_update().get(pk=client.pk)
+        period = _latest_period(client)
+        if period is None:  # still referred: the exit is kept in a period of its own
+            period = EnrolmentPeriod(client=client, enrolled_on=None)
+        elif period.is_open is False and client.status != ClientStatus.EXITED:
+            period = EnrolmentPeriod(client=client, enrolled_on=client.enrolled_on)
+        period.exited_on, period.exit_reason, period.closing_note = on, reason, note
+        try:
+            period.full_clean()
+        except ValidationError as error:
+            raise ValidationError(_on_exit_fields(error)) from None
+        period.save()
+        client.status = ClientStatus.EXITED
+        _mirror(client, period)
+        client.full_clean()
+        client.save()
+        return client
+
+
+def _on_exit_fields(error: ValidationError) -> ValidationError | dict:
+    """A period's refusal, on the exit's fields (the form's names are the period's)."""
+    return error.message_dict if hasattr(error, "error_dict") else {"exited_on": error.messages}
+
+
+@transaction.atomic
+def client_exit_undo(*, client: Client, by: User) -> Client:
+    """A mistaken exit: the latest period runs again and the client is back on the caseload (the
+    audit trail keeps the exit that was undone)."""
+    with audited_by(by):
+        client = Client.objects.select_for_update().get(pk=client.pk)
+        if client.status != ClientStatus.EXITED:
+            raise ValidationError("This client has not exited: there is no exit to undo.")
+        period = _latest_period(client)
+        if period is None or period.enrolled_on is None:
+            if period is not None:
+                period.delete()
+            client.status, client.exited_on, client.exit_reason = ClientStatus.REFERRED, None, ""
+        else:
+            period.exited_on, period.exit_reason, period.closing_note = None, "", ""
+            period.full_clean()
+            period.save()
+            client.status = ClientStatus.ACTIVE
+            _mirror(client, period)
+        client.full_clean()
+        client.save()
+        return client
+
+
+@transaction.atomic
+def client_reenrol(
+    *, client: Client, by: User, on: datetime.date, form_key: uuid.UUID | None = None
+) -> EnrolmentPeriod:
+    """Enrol an exited client again: a new enrolment period from `on`; the earlier ones stay."""
+    with audited_by(by):
+        client = Client.objects.select_for_update().get(pk=client.pk)
+        if client.status != ClientStatus.EXITED:
+            raise ValidationError("Only a client who has exited can be re-enrolled.")
+        if client.exit_reason == ExitReason.DECEASED:
+            raise ValidationError("This client is recorded as deceased. If that was a mistake, undo the exit instead.")
+        last = _latest_period(client)
+        if last is not None and last.exited_on and on < last.exited_on:
+            raise ValidationError(
+                {"enrolled_on": f"The client left on {last.exited_on:%-d %B %Y}: re-enrol on or after it."}
+            )
+        period = EnrolmentPeriod(client=client, enrolled_on=on, form_key=form_key)
+        try:
+            period.full_clean()
+        except ValidationError as error:
+            raise ValidationError({"enrolled_on": error.messages}) from None
+        period.save()
+        client.status = ClientStatus.ACTIVE
+        _mirror(client, period)
+        client.full_clean()
+        client.save()
+        return period
+
+
+@transaction.atomic
+def client_transfer(*, client: Client, by: User, to: User, note: str = "") -> ClientTransfer:
+    """Hand a case to another primary peacekeeper. The client's goals, referrals and follow-ups stay
+    with the client (so they appear on the new peacekeeper's worklist); the previous primary is off
+    the case, and the new one is no longer listed as secondary."""
+    with audited_by(by):
+        client = Client.objects.select_for_update().get(pk=client.pk)
+        if client.status == ClientStatus.EXITED:
+            raise ValidationError("This client has exited: re-enrol them before transferring the case.")
+        if not roles.is_peacekeeper(to):
+            raise ValidationError({"to_peacekeeper": "Only members of the Peacekeeper group can take a case."})
+        if client.primary_peacekeeper_id == to.pk:
+            raise ValidationError({"to_peacekeeper": f"{display_name(to)} is already the primary peacekeeper."})
+        transfer = ClientTransfer(
+            client=client, from_peacekeeper=client.primary_peacekeeper, to_peacekeeper=to, transferred_by=by, note=note
+        )
+        transfer.full_clean()
+        transfer.save()
+        SecondaryPeacekeeper.objects.filter(client=client, user=to).delete()
+        client.primary_peacekeeper = to
+        client.full_clean()
+        client.save()
+        return transfer
 
 
 def contact_log(*, client: Client, by: User, data: Mapping[str, Any], form_key: uuid.UUID | None = None) -> Contact:
@@ -150,10 +328,16 @@ def _move_rows(*, duplicate: Client, into: Client) -> None:
         if relation.many_to_many or issubclass(model, Event) or model is PossibleDuplicate:
             continue  # the audit trail stays with the record it describes; reviews are settled below
         rows = model._base_manager.filter(**{field.name: duplicate})
+        for constraint in model._meta.constraints:
+            # Unique per client where a condition holds (one open enrolment period, killed once):
+            # the kept client's row wins.
+            if isinstance(constraint, models.UniqueConstraint) and tuple(constraint.fields) == (field.name,):
+                if constraint.condition and model._base_manager.filter(constraint.condition, **{field.name: into}):
+                    rows.filter(constraint.condition).delete()
         uniques = [set(u) for u in model._meta.unique_together] + [
             set(c.fields) for c in model._meta.constraints if isinstance(c, models.UniqueConstraint) and c.fields
         ]
-        for unique in (u for u in uniques if field.name in u):
+        for unique in (u for u in uniques if field.name in u and len(u) > 1):
             others = sorted(unique - {field.name})
             kept = model._base_manager.filter(**{field.name: into}).values_list(*others)
             for values in kept:

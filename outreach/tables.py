@@ -21,6 +21,9 @@ STATUS_BADGES = {
 }
 
 
+WOUNDED_BADGE = "Wounded — hospital visit due"
+
+
 def badge(css: str, label: str) -> str:
     return format_html('<span class="badge {}">{}</span>', css, label)
 
@@ -88,19 +91,22 @@ class ClientTable(PaginatedTable):
         return display_name(value)
 
     def render_days_since(self, record: Client):
-        if record.status == ClientStatus.EXITED:
-            return "Exited"
+        if record.has_left:
+            return record.get_status_display()
+        wounded = getattr(record, "hospital_visit_due", False)
         days = (local_today() - record.last_touch_on).days
         label = f"{days} day{'s' if days != 1 else ''}"
         if record.last_contact_on is None:
             label += " (no contact yet)"
         if record.is_overdue:
-            return format_html('{} <span class="badge badge-overdue">Overdue</span>', label)
+            label = format_html('{} <span class="badge badge-overdue">Overdue</span>', label)
+        if wounded:
+            label = format_html('{} <span class="badge badge-wounded">{}</span>', label, WOUNDED_BADGE)
         return label
 
     def render_next_follow_up_on(self, record: Client, value):
-        # An exited client's last plan is history, not a task.
-        if value is None or record.status == ClientStatus.EXITED:
+        # A client who has left: their last plan is history, not a task.
+        if value is None or record.has_left:
             return "—"
         return date_format(value, "SHORT_DATE_FORMAT")
 

@@ -1,9 +1,10 @@
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,13 +15,31 @@ from django_tables2 import SingleTableMixin
 from accounts import access, roles
 from core import history
 from core.form_keys import SubmitOnceMixin, submit_once
-from core.forms import add_service_errors
+from core.forms import add_service_errors, form_helper
 from core.lists import FilteredListMixin
+from core.people import display_name
 from core.views import ServiceFormMixin
-from outreach import services
+from outreach import caseloads, services
 from outreach.filters import ClientFilter
-from outreach.forms import ClientForm, ContactForm, GoalForm, ReferralForm
-from outreach.models import PHONE_MATCH_MIN_DIGITS, Client, Contact, Goal, PossibleDuplicate, Referral
+from outreach.forms import (
+    ClientExitForm,
+    ClientForm,
+    ClientReenrolForm,
+    ClientTransferForm,
+    ContactForm,
+    GoalForm,
+    ReferralForm,
+)
+from outreach.models import (
+    PHONE_MATCH_MIN_DIGITS,
+    Client,
+    ClientStatus,
+    Contact,
+    EnrolmentPeriod,
+    Goal,
+    PossibleDuplicate,
+    Referral,
+)
 from outreach.tables import RISK_BADGES, STATUS_BADGES, ClientTable
 
 TIMELINE_PER_PAGE = 25
@@ -55,6 +74,7 @@ class ClientListView(ClientPagesMixin, FilteredListMixin, access.LoggedExportMix
         return (
             Client.objects.visible_to(self.request.user)
             .with_activity()
+            .with_wounded()
             .prefetch_related(
                 Prefetch("primary_peacekeeper", User.objects.only("username", "first_name", "last_name")),
                 "neighborhood",
@@ -86,6 +106,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(
         Client.objects.visible_to(request.user)
         .with_activity()
+        .with_wounded()
         .select_related("primary_peacekeeper", "neighborhood")
         .prefetch_related("secondary_peacekeepers"),
         pk=pk,
@@ -113,7 +134,150 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "involvements": client.involvements.select_related("incident").order_by("-incident__occurred_at"),
             "mediations": client.mediations.order_by("-occurred_on"),
             "manages": roles.can_see_all_clients(request.user),
+            "periods": _periods(client),
+            "transfers": client.transfers.select_related("from_peacekeeper", "to_peacekeeper", "transferred_by"),
         },
+    )
+
+
+def _periods(client: Client) -> list[EnrolmentPeriod]:
+    """The client's enrolment periods, newest first; one from the client's own dates for a record
+    loaded without them (generated data)."""
+    # A period that was never enrolled (left while referred) is the oldest, not the newest.
+    periods = list(client.periods.order_by(F("enrolled_on").desc(nulls_last=True), "-pk"))
+    if not periods and (client.enrolled_on or client.exited_on):
+        periods = [EnrolmentPeriod(client=client, enrolled_on=client.enrolled_on, exited_on=client.exited_on)]
+        periods[0].exit_reason = client.exit_reason
+    return periods
+
+
+def managed_client(request: HttpRequest, pk: int) -> Client:
+    """A client for a case-ending action: managers and admins close, reopen and transfer cases
+    (SPEC: managers close cases); 404 for anyone else, GET or POST, as for a client out of scope."""
+    if not roles.can_see_all_clients(request.user):
+        raise Http404
+    return visible_client(request, pk)
+
+
+def _action_page(request: HttpRequest, client: Client, form, *, title: str, button: str, **extra) -> HttpResponse:
+    access.client_viewed(request, client.code, title.lower())
+    context = {"client": client, "form": form, "title": title, "button": button, **extra}
+    return render(request, "outreach/client_action_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def client_exit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Exit from the program (or correct the exit of a client who has left): date, reason, note."""
+    client = managed_client(request, pk)
+    form = ClientExitForm(request.POST or None, client=client)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            on, reason, note = data["exited_on"], data["exit_reason"], data["closing_note"]
+            services.client_exit(client=client, by=request.user, on=on, reason=reason, note=note)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{client.code} exited from the program.")
+            return redirect(client)
+    correcting = client.status == ClientStatus.EXITED
+    return _action_page(
+        request,
+        client,
+        form,
+        title="Correct the exit" if correcting else "Exit from the program",
+        button="Save the exit" if correcting else "Exit from the program",
+        explanation=(
+            "The client leaves the default client list and every worklist; their record, contacts, goals and "
+            "referrals stay. A manager can undo the exit or re-enrol the client later."
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def client_exit_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    """A mistaken exit: the client's latest enrolment runs again (GET asks to confirm)."""
+    client = managed_client(request, pk)
+    if request.method != "POST":
+        explanation = (
+            f"{client.full_name} is recorded as exited on {client.exited_on:%-d %B %Y} "
+            f"({client.get_exit_reason_display()}). Undoing the exit puts them back on the caseload and the "
+            "worklists, in the same enrolment period; the history keeps the exit that was undone. To record a "
+            "new enrolment after a real exit, use Re-enrol instead."
+            if client.exited_on
+            else "This client has not exited: there is no exit to undo."
+        )
+        form = forms.Form()
+        form.helper = form_helper()
+        return _action_page(
+            request, client, form, title="Undo the exit", button="Undo the exit", explanation=explanation
+        )
+    try:
+        services.client_exit_undo(client=client, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"The exit of {client.code} was undone: the client is back on the caseload.")
+    return redirect(client)
+
+
+@require_http_methods(["GET", "POST"])
+@submit_once(
+    EnrolmentPeriod,
+    visible=lambda request: EnrolmentPeriod.objects.filter(client__in=Client.objects.visible_to(request.user)),
+)
+def client_reenrol(request: HttpRequest, pk: int) -> HttpResponse:
+    """Re-enrol an exited client: a new enrolment period; the earlier ones stay in the history."""
+    client = managed_client(request, pk)
+    form = ClientReenrolForm(request.POST or None, instance=EnrolmentPeriod(client=client))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.client_reenrol(client=client, by=request.user, on=data["enrolled_on"], form_key=data["form_key"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{client.code} re-enrolled: a new enrolment period has started.")
+            return redirect(client)
+    return _action_page(
+        request,
+        client,
+        form,
+        title="Re-enrol",
+        button="Re-enrol",
+        explanation=(
+            f"{client.full_name} left the program on {client.exited_on:%-d %B %Y} "
+            f"({client.get_exit_reason_display()}). Re-enrolling starts a new enrolment period; the earlier "
+            "periods stay in the client's history."
+            if client.exited_on
+            else ""
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def client_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hand the case to another primary peacekeeper, saying what goes with it."""
+    client = managed_client(request, pk)
+    form = ClientTransferForm(request.POST or None, client=client)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            transfer = services.client_transfer(
+                client=client, by=request.user, to=data["to_peacekeeper"], note=data["note"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{client.code} transferred to {display_name(transfer.to_peacekeeper)}.")
+            return redirect(client)
+    return _action_page(
+        request,
+        client,
+        form,
+        title="Transfer the case",
+        button="Transfer",
+        in_hand=caseloads.case_in_hand(client),
     )
 
 

@@ -14,15 +14,16 @@ from core.exports import csv_writer
 from core.quarters import Quarter
 from core.routers import replica_reads
 from incidents import counting
-from incidents.models import Incident
+from incidents.models import Incident, Involvement
 from outreach import caseloads
-from outreach.models import PossibleDuplicate
+from outreach.models import Client, PossibleDuplicate
 from reports import exports, periods, publication, quarterly
 from reports.forms import QuarterPickerForm
 
 RESPONSE_GAP_DAYS = 30
 RESPONSE_GAP_LIMIT = 20
 DUPLICATE_REVIEWS_LISTED = 20
+DEATH_NOTICES_LISTED = 20
 TREND_YEARS_DEFAULT, TREND_YEARS_MAX = 5, 30
 TREND_HEADER = ["year", "homicides", "nonfatal_shooting_victims", "homicides_ytd", "nonfatal_shooting_victims_ytd"]
 INDEX_TREND_YEARS = 10
@@ -35,7 +36,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context: dict = {"dashboard_role": role}
     if role == "peacekeeper":
         context["worklist"] = caseloads.peacekeeper_worklist(request.user)
+        context["caseload_rule"] = caseloads.CASELOAD_RULE.format(who="you are")
+    if role in ("peacekeeper", "manager", "admin"):
+        # A client's peacekeepers and the managers are told of a client recorded as killed.
+        notices = Involvement.objects.death_notices(clients=Client.objects.visible_to(request.user))
+        context["death_notices"] = list(notices[:DEATH_NOTICES_LISTED])
     if role in ("manager", "admin"):
+        context["caseload_rule"] = caseloads.CASELOAD_RULE.format(who="each peacekeeper is")
         context["caseloads"] = caseloads.caseload_summary()
         context["caseload_cap"] = caseloads.caseload_cap()
         since = timezone.now() - datetime.timedelta(days=RESPONSE_GAP_DAYS)

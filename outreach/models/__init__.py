@@ -1,6 +1,7 @@
 """The outreach app's models, a module per sub-domain; every name is importable from here."""
 
 from outreach.models.clients import (
+    CURRENT_STATUSES,
     PHONE_MATCH_MIN_DIGITS,
     Client,
     ClientCodeSequence,
@@ -23,10 +24,15 @@ from outreach.models.contacts import (
     last_contact_trigger,
 )
 from outreach.models.duplicates import PossibleDuplicate, PossibleDuplicateQuerySet
+from outreach.models.endings import CLOSING_NOTE_MAX, ClientTransfer, EnrolmentPeriod
 from outreach.models.neighborhoods import Neighborhood
 from outreach.models.plans import Goal, GoalDomain, GoalStatus, Partner, Referral, ReferralStatus
 
 __all__ = [
+    "CLOSING_NOTE_MAX",
+    "CURRENT_STATUSES",
+    "ClientTransfer",
+    "EnrolmentPeriod",
     "CONTACT_MAX_MINUTES",
     "LAST_CONTACT_SQL",
     "PHONE_MATCH_MIN_DIGITS",

@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import ExpressionWrapper, F, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower, TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -60,6 +60,12 @@ class Gender(models.TextChoices):
     NOT_STATED = "not_stated", "Prefers not to say"
 
 
+# Who is on the default client list and the worklists.
+CURRENT_STATUSES = (ClientStatus.REFERRED, ClientStatus.ACTIVE)
+# The stored value of incidents.InvolvementOutcome.WOUNDED (that app is above this one).
+WOUNDED = "wounded"
+
+
 def contact_standard_days(risk_level: str) -> int:
     """How many days may pass between contacts for a client at this risk level."""
     if risk_level == RiskLevel.HIGH:
@@ -86,8 +92,20 @@ class ClientQuerySet(models.QuerySet):
         return self.none()
 
     def on_caseload_of(self, user) -> "ClientQuerySet":
+        """A peacekeeper's caseload: the clients they are primary or secondary peacekeeper for.
+
+        The one definition of a caseload (lists and worklists use it; the managers' table counts
+        the same clients as primary_of + secondary_of, which never overlap: see client_save)."""
         secondary = Client.secondary_peacekeepers.through.objects.filter(user=user).values("client_id")
         return self.filter(Q(primary_peacekeeper=user) | Q(pk__in=secondary))
+
+    def primary_of(self, user) -> "ClientQuerySet":
+        """The clients `user` is primary peacekeeper for (`user` may be an OuterRef)."""
+        return self.filter(primary_peacekeeper=user)
+
+    def secondary_of(self, user) -> "ClientQuerySet":
+        """The clients `user` is a secondary peacekeeper for (`user` may be an OuterRef)."""
+        return self.filter(secondary_peacekeepers=user)
 
     def similar_to(
         self, *, first_name: str, last_name: str, date_of_birth: datetime.date | None, phone: str
@@ -109,8 +127,32 @@ class ClientQuerySet(models.QuerySet):
         return self.filter(status=ClientStatus.ACTIVE)
 
     def open_cases(self) -> "ClientQuerySet":
-        """Clients still being worked with (referred, active or inactive)."""
+        """Clients who have not left the program (referred, active or inactive)."""
         return self.exclude(status=ClientStatus.EXITED)
+
+    def current(self) -> "ClientQuerySet":
+        """Clients being worked with now (referred or active): the default list and every worklist.
+        Inactive and exited clients are off them (a status filter still reaches them)."""
+        return self.filter(status__in=CURRENT_STATUSES)
+
+    def with_wounded(self) -> "ClientQuerySet":
+        """Annotate `hospital_visit_due`: recorded as wounded in an incident with no hospital-visit
+        contact logged since that incident (and not exited)."""
+        # Involvements are the incidents app's (above this one): reached through the reverse relation.
+        from outreach.models.contacts import Contact, ContactKind
+
+        involvement = Client._meta.get_field("involvements").related_model
+        visited = Contact.objects.filter(
+            client=OuterRef(OuterRef("pk")),
+            kind=ContactKind.HOSPITAL_VISIT,
+            occurred_at__gte=OuterRef("incident__occurred_at"),
+        )
+        wounded = involvement.objects.filter(client=OuterRef("pk"), outcome=WOUNDED).exclude(Exists(visited))
+        return self.annotate(
+            hospital_visit_due=ExpressionWrapper(
+                Exists(wounded) & ~Q(status=ClientStatus.EXITED), output_field=models.BooleanField()
+            )
+        )
 
     def with_activity(self) -> "ClientQuerySet":
         """Annotate last contact, next follow-up, open goals and when the next contact is due.
@@ -142,8 +184,8 @@ class ClientQuerySet(models.QuerySet):
         return self.active().filter(contact_due_on__lt=today or local_today())
 
     def follow_up_due(self, today: datetime.date | None = None) -> "ClientQuerySet":
-        """Open cases whose latest contact set a follow-up date that has come (needs with_activity())."""
-        return self.open_cases().filter(next_follow_up_on__lte=today or local_today())
+        """Current cases whose latest contact set a follow-up date that has come (needs with_activity())."""
+        return self.current().filter(next_follow_up_on__lte=today or local_today())
 
 
 @audited(exclude=("last_contact_at",))
@@ -243,6 +285,11 @@ class Client(models.Model):
     @property
     def contact_standard_days(self) -> int:
         return contact_standard_days(self.risk_level)
+
+    @property
+    def has_left(self) -> bool:
+        """Exited or inactive: off the worklists, and the page says so."""
+        return self.status in (ClientStatus.EXITED, ClientStatus.INACTIVE)
 
     @property
     def is_overdue(self) -> bool:

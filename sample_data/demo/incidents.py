@@ -18,6 +18,7 @@ from incidents.models import (
     IncidentKind,
     IncidentStatus,
     Involvement,
+    InvolvementOutcome,
     InvolvementRole,
     Mediation,
     MediationOutcome,
@@ -26,7 +27,8 @@ from incidents.models import (
     RetaliationRisk,
     Weapon,
 )
-from outreach.models import Client, Neighborhood
+from incidents.services import involvement_follow_outcome
+from outreach.models import Client, Contact, Neighborhood
 
 # Homicide victims per year, whole year. 2018: 31 in January-September (the story), more after.
 STORY_HOMICIDES = {2012: 71, 2013: 32, 2014: 49, 2015: 49, 2016: 49, 2017: 55}
@@ -155,12 +157,7 @@ def _responses_and_people(rng, today: datetime.date) -> None:
                 )
             )
     Response.objects.bulk_create(responses)
-    involvements = []
-    for item in rng.sample(recent, min(len(recent), 15)) if clients else []:
-        involvements.append(
-            Involvement(incident=item, client=rng.choice(clients), role=rng.choice(InvolvementRole.values))
-        )
-    Involvement.objects.bulk_create(involvements, ignore_conflicts=True)
+    _involvements(rng, recent, clients)
     for item in rng.sample(recent, min(len(recent), 12)):
         mediation = Mediation.objects.create(
             occurred_on=min(today, timezone.localdate(item.occurred_at) + datetime.timedelta(days=rng.randint(1, 5))),
@@ -172,3 +169,27 @@ def _responses_and_people(rng, today: datetime.date) -> None:
         mediation.peacekeepers.set(rng.sample(peacekeepers, min(2, len(peacekeepers))))
         if clients:
             mediation.clients.set(rng.sample(clients, 2))
+
+
+def _involvements(rng, recent: list[Incident], clients: list[Client]) -> None:
+    """Clients in recent incidents, with what happened to them: a victim of an incident with someone
+    killed was killed (and is exited as deceased by the same service as in the app, their contacts
+    after that day removed), a victim of one with someone injured was wounded."""
+    killed: set[int] = set()
+    for item in rng.sample(recent, min(len(recent), 15)) if clients else []:
+        day = timezone.localdate(item.occurred_at)
+        client = rng.choice(
+            [c for c in clients if c.pk not in killed and (c.enrolled_on or c.referred_on) <= day] or clients
+        )
+        role = rng.choice(InvolvementRole.values)
+        outcome = InvolvementOutcome.UNHARMED
+        if role == InvolvementRole.VICTIM and item.killed and client.pk not in killed:
+            outcome = InvolvementOutcome.KILLED
+            killed.add(client.pk)
+        elif role == InvolvementRole.VICTIM and item.injured:
+            outcome = InvolvementOutcome.WOUNDED
+        involvement = Involvement(incident=item, client=client, role=role, outcome=outcome)
+        involvement.save()
+        if outcome == InvolvementOutcome.KILLED:
+            Contact.objects.filter(client=client, occurred_at__gt=item.occurred_at).delete()
+            involvement_follow_outcome(involvement=involvement, by=None)

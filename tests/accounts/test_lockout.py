@@ -265,9 +265,9 @@ class TestTheDashboardPanel:
         client.force_login(admin_user)
         client.get("/health/")  # steady state: the session was touched on sign-in
         # session, user, savepoint and release, the manager panels (gaps, first year, trend, quarter,
-        # caseload summary), the possible duplicates to review, then the lockouts and the attempts
-        # that tell whether each still holds
-        with django_assert_max_num_queries(12):
+        # caseload summary), the possible duplicates to review, the death notices, then the lockouts
+        # and the attempts that tell whether each still holds
+        with django_assert_max_num_queries(13):
             page = client.get("/").content.decode()
         assert f"user{size - 1}" in page
 

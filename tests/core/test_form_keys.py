@@ -102,7 +102,7 @@ def test_two_keys_make_two_rows(client, peacekeeper, jamal, form):
     if model is Incident:
         data["case_number"] = "SPD-901"
     if model is Involvement:
-        data["role"] = "victim"
+        data["role"], data["outcome"] = "victim", "unharmed"
     assert client.post(url, keyed(data)).status_code == 302
     assert model.objects.count() == before + 2
 

@@ -100,9 +100,9 @@ def test_a_peacekeeper_links_only_their_own_clients(client, peacekeeper, jamal, 
     incident = IncidentFactory()
     client.force_login(peacekeeper)
     url = reverse("incidents:involvement_create", args=[incident.pk])
-    response = client.post(url, keyed({"client": andre.pk, "role": "victim"}))
+    response = client.post(url, keyed({"client": andre.pk, "role": "victim", "outcome": "unharmed"}))
     assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
-    assert client.post(url, keyed({"client": jamal.pk, "role": "victim"})).status_code == 302
+    assert client.post(url, keyed({"client": jamal.pk, "role": "victim", "outcome": "unharmed"})).status_code == 302
     assert incident.involvements.get().client == jamal
 
 
@@ -110,8 +110,8 @@ def test_linking_a_client_twice_in_one_role_says_so_on_the_form(client, peacekee
     incident = IncidentFactory()
     client.force_login(peacekeeper)
     url = reverse("incidents:involvement_create", args=[incident.pk])
-    assert client.post(url, keyed({"client": jamal.pk, "role": "victim"})).status_code == 302
-    again = client.post(url, keyed({"client": jamal.pk, "role": "victim"}))
+    assert client.post(url, keyed({"client": jamal.pk, "role": "victim", "outcome": "unharmed"})).status_code == 302
+    again = client.post(url, keyed({"client": jamal.pk, "role": "victim", "outcome": "unharmed"}))
     assert again.status_code == 200 and "already exists" in again.content.decode()
     assert incident.involvements.count() == 1
 

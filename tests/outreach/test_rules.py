@@ -53,8 +53,8 @@ def test_the_database_refuses_an_exit_without_reason_too(jamal):
 def test_an_exited_client_keeps_all_history(jamal):
     ContactFactory(client=jamal)
     GoalFactory(client=jamal)
-    jamal.status, jamal.exited_on, jamal.exit_reason = ClientStatus.EXITED, TODAY, "completed"
-    services.client_save(client=jamal)
+    jamal = services.client_exit(client=jamal, by=None, on=TODAY, reason="completed")
+    assert jamal.status == ClientStatus.EXITED
     assert jamal.contacts.count() == 1 and jamal.goals.count() == 1
 
 

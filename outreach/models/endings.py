@@ -1,0 +1,115 @@
+"""How a case goes on and ends: a client's enrolment periods (each with its exit) and the
+transfers of a case from one primary peacekeeper to another."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from accounts.audit import audited
+from core.form_keys import form_key_field
+from outreach.models.clients import Client, ExitReason, local_today
+
+CLOSING_NOTE_MAX = 2000
+
+
+@audited()
+class EnrolmentPeriod(models.Model):
+    """One stretch of a client's time on the program, from enrolment to exit (open while it runs).
+
+    The client's `enrolled_on`, `exited_on` and `exit_reason` mirror the latest period; re-enrolment
+    starts a new one, so earlier periods stay in the history."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="periods")
+    # None for a client who left while still referred (never enrolled): the exit is kept all the same.
+    enrolled_on = models.DateField(null=True, blank=True)
+    exited_on = models.DateField(null=True, blank=True)
+    exit_reason = models.CharField(max_length=20, choices=ExitReason, blank=True)
+    closing_note = models.TextField(blank=True, max_length=CLOSING_NOTE_MAX)
+    form_key = form_key_field()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["client", "-enrolled_on", "-pk"]
+        verbose_name = "enrolment period"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(exited_on__isnull=True, exit_reason="") | (Q(exited_on__isnull=False) & ~Q(exit_reason="")),
+                name="period_exit_date_and_reason_together",
+            ),
+            models.CheckConstraint(
+                condition=Q(exited_on__isnull=True) | Q(exited_on__gte=F("enrolled_on")),
+                name="period_exit_not_before_enrolment",
+            ),
+            models.CheckConstraint(
+                condition=Q(enrolled_on__isnull=False) | Q(exited_on__isnull=False), name="period_has_a_date"
+            ),
+            models.UniqueConstraint(fields=["client"], condition=Q(exited_on__isnull=True), name="period_one_open"),
+        ]
+
+    def __str__(self) -> str:
+        start = f"{self.enrolled_on:%Y-%m-%d}" if self.enrolled_on else "never enrolled"
+        end = f"{self.exited_on:%Y-%m-%d}" if self.exited_on else "now"
+        return f"{self.client.code}: {start} to {end}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("outreach:client_detail", args=[self.client_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.exited_on is None
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.exited_on and not self.exit_reason:
+            errors["exit_reason"] = "Give the reason the client left the program."
+        if self.exit_reason and not self.exited_on:
+            errors["exited_on"] = "Give the date the client left the program."
+        if self.exited_on and self.enrolled_on and self.exited_on < self.enrolled_on:
+            errors["exited_on"] = "The exit date cannot be before the enrolment date."
+        if not self.enrolled_on and not self.exited_on:
+            errors["enrolled_on"] = "Give the date the client enrolled."
+        if len(self.closing_note or "") > CLOSING_NOTE_MAX:
+            errors["closing_note"] = f"Keep the closing note under {CLOSING_NOTE_MAX} characters."
+        today = local_today()
+        for field in ("enrolled_on", "exited_on"):
+            value = getattr(self, field)
+            if value and value > today:
+                errors.setdefault(field, "This date is in the future.")
+        if errors:
+            raise ValidationError(errors)
+
+
+@audited()
+class ClientTransfer(models.Model):
+    """A case handed from one primary peacekeeper to another, with why."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="transfers")
+    from_peacekeeper = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_peacekeeper = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    transferred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True, max_length=CLOSING_NOTE_MAX)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["client", "-created_at", "-pk"]
+        verbose_name = "case transfer"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(from_peacekeeper__isnull=True) | ~Q(from_peacekeeper=F("to_peacekeeper")),
+                name="transfer_to_someone_else",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client.code} to {self.to_peacekeeper}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("outreach:client_detail", args=[self.client_id])
