@@ -174,7 +174,28 @@ class Incident(models.Model):
         return reverse("incidents:incident_detail", args=[self.pk])
 
     def clean(self) -> None:
-        raise_errors(incident_errors(self))
+        raise_errors(incident_errors(self) | self._involvement_count_errors())
+
+    def _involvement_count_errors(self) -> dict[str, str]:
+        """An edit may not leave fewer killed (wounded) than the clients recorded as killed (wounded) in it."""
+        if self._state.adding or not self.pk:
+            return {}
+        recorded = dict(
+            self.involvements.exclude(outcome=InvolvementOutcome.UNHARMED)
+            .values_list("outcome")
+            .annotate(n=models.Count("pk"))
+        )
+        errors = {}
+        for field, outcome, word in (
+            ("killed", InvolvementOutcome.KILLED, "killed"),
+            ("injured", InvolvementOutcome.WOUNDED, "wounded"),
+        ):
+            if recorded.get(outcome, 0) > (getattr(self, field) or 0):
+                errors[field] = (
+                    f"{recorded[outcome]} client(s) are recorded as {word} in this incident: "
+                    f"it cannot have fewer. Correct the people involved first."
+                )
+        return errors
 
 
 def incident_errors(incident: Incident) -> dict[str, str]:

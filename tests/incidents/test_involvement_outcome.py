@@ -218,3 +218,23 @@ def test_recording_a_death_in_the_admin_exits_the_client_too(client, admin_user,
     assert response.status_code == 302, response.content.decode()[:2000]
     jamal.refresh_from_db()
     assert jamal.exit_reason == "deceased"
+
+
+def test_an_edit_cannot_leave_fewer_killed_or_wounded_than_the_clients_recorded(manager, jamal):
+    homicide = IncidentFactory(kind="homicide", killed=1, injured=1, weapon="firearm")
+    _link(homicide, jamal, manager)
+    wounded = ClientFactory()
+    _link(homicide, wounded, manager, outcome="wounded")
+    homicide.refresh_from_db()
+    homicide.kind, homicide.killed = "shots_fired", 0
+    with pytest.raises(ValidationError) as error:
+        homicide.full_clean()
+    assert "1 client(s) are recorded as killed" in error.value.message_dict["killed"][0]
+    homicide.refresh_from_db()
+    homicide.injured = 0
+    with pytest.raises(ValidationError) as error:
+        homicide.full_clean()
+    assert "recorded as wounded" in error.value.message_dict["injured"][0]
+    homicide.refresh_from_db()
+    homicide.killed, homicide.injured = 2, 3  # more is fine: not every victim is a client
+    homicide.full_clean()

@@ -406,6 +406,18 @@ def test_the_command_writes_both_formats(story, tmp_path):
         )
 
 
+@pytest.mark.parametrize(("year", "quarter"), [(1900, 1), (2013, 4), (2099, 1)])
+def test_the_command_refuses_a_quarter_without_a_report(story, tmp_path, year, quarter):
+    """The story's first incident is in Q1 2014: a quarter before it, or one not begun, has no report."""
+    with pytest.raises(CommandError, match="There is no report for"):
+        call_command(
+            "export_report",
+            *("--year", str(year), "--quarter", str(quarter), "--format", "csv"),
+            *("--output", str(tmp_path / "r.csv")),
+        )
+    assert not (tmp_path / "r.csv").exists()
+
+
 class TestTheAdmin:
     def test_the_reports_are_reachable_from_the_admin_index(self, client, admin_user):
         client.force_login(admin_user)
@@ -413,6 +425,15 @@ class TestTheAdmin:
         assert "Reports" in page and reverse("admin:reports_index") in page
         quarter = Quarter.containing(timezone.localdate())
         assert f"Quarterly report {quarter.label}" in page
+
+    def test_the_admin_index_links_only_quarters_that_have_a_report(self, client, admin_user):
+        """A new install whose first incident is this quarter: no link to last quarter's 404."""
+        IncidentFactory(occurred_at=timezone.now() - datetime.timedelta(minutes=5))
+        client.force_login(admin_user)
+        page = client.get(reverse("admin:index")).content.decode()
+        running = Quarter.containing(timezone.localdate())
+        assert f"Quarterly report {running.label}" in page
+        assert f"Quarterly report {running.previous().label}" not in page
 
     def test_the_report_renders_in_the_admin_look(self, client, admin_user, story):
         client.force_login(admin_user)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts import access
 from core.quarters import Quarter
 from core.routers import replica_reads
-from reports import exports, quarterly
+from reports import exports, periods, quarterly
 
 
 class Command(BaseCommand):
@@ -24,6 +24,12 @@ class Command(BaseCommand):
         started = time.monotonic()
         try:
             q = Quarter(year, quarter)
+            first = periods.first_quarter()
+            if not periods.in_range(q, first):
+                raise CommandError(
+                    f"There is no report for {q.label}: reports run from {first.label} "
+                    f"(the first quarter on record) to {periods.running_quarter().label}."
+                )
             with replica_reads():
                 report = quarterly.build(q)
         except ValueError as error:
