@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts import roles
 from accounts.audit import audited
@@ -415,7 +416,7 @@ class Mediation(models.Model):
         ordering = ["-occurred_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"Mediation on {self.occurred_on} ({self.get_outcome_display()})"
+        return f"Mediation on {date_format(self.occurred_on)} ({self.get_outcome_display()})"
 
     def get_absolute_url(self) -> str:
         return reverse("incidents:mediation_detail", args=[self.pk])

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import CreateView, UpdateView
 from django_filters.views import FilterView
@@ -317,7 +318,7 @@ def mediation_history(request: HttpRequest, pk: int) -> HttpResponse:
     if not roles.can_see_all_clients(request.user):
         raise Http404
     mediation = get_object_or_404(_visible_mediations(request), pk=pk)
-    return history.history_page(request, mediation, label=f"mediation of {mediation.occurred_on:%Y-%m-%d}")
+    return history.history_page(request, mediation, label=f"the mediation of {date_format(mediation.occurred_on)}")
 
 
 def _require_importer(request: HttpRequest) -> None:

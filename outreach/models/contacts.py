@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts import roles
 from accounts.audit import audited
@@ -128,7 +129,9 @@ class Contact(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} with {self.client.code} on {timezone.localdate(self.occurred_at)}"
+        return (
+            f"{self.get_kind_display()} with {self.client.code} on {date_format(timezone.localdate(self.occurred_at))}"
+        )
 
     CORRECTION_DAYS = 7
 

@@ -6,9 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from accounts.audit import audited
 from core.form_keys import form_key_field
+from core.people import display_name
 from outreach.models.clients import Client, ExitReason, local_today
 
 CLOSING_NOTE_MAX = 2000
@@ -50,8 +52,8 @@ class EnrolmentPeriod(models.Model):
         ]
 
     def __str__(self) -> str:
-        start = f"{self.enrolled_on:%Y-%m-%d}" if self.enrolled_on else "never enrolled"
-        end = f"{self.exited_on:%Y-%m-%d}" if self.exited_on else "now"
+        start = date_format(self.enrolled_on) if self.enrolled_on else "never enrolled"
+        end = date_format(self.exited_on) if self.exited_on else "now"
         return f"{self.client.code}: {start} to {end}"
 
     def get_absolute_url(self) -> str:
@@ -109,7 +111,7 @@ class ClientTransfer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.client.code} to {self.to_peacekeeper}"
+        return f"{self.client.code} to {display_name(self.to_peacekeeper)}"
 
     def get_absolute_url(self) -> str:
         return reverse("outreach:client_detail", args=[self.client_id])

@@ -28,6 +28,7 @@ from outreach.models import (
     Client,
     ClientStatus,
     Contact,
+    EnrolmentPeriod,
     ExitReason,
     Gender,
     Goal,
@@ -112,7 +113,16 @@ def _past_clients(rng, peacekeepers, neighborhoods, end: datetime.date) -> list[
                     primary_peacekeeper=peacekeepers[(i + year) % len(peacekeepers)],
                 )
             )
-    return Client.objects.bulk_create(clients, batch_size=1000)
+    created = Client.objects.bulk_create(clients, batch_size=1000)
+    # Each past client's one stretch on the program, as the exit service would have kept it.
+    EnrolmentPeriod.objects.bulk_create(
+        [
+            EnrolmentPeriod(client=c, enrolled_on=c.enrolled_on, exited_on=c.exited_on, exit_reason=c.exit_reason)
+            for c in created
+        ],
+        batch_size=1000,
+    )
+    return created
 
 
 def _past_services(rng, clients: list[Client], partners: list[Partner]) -> None:

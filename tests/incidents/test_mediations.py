@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import AccessLog
 from accounts.roles import Role
 from core.history import last_change_by
+from core.people import display_name
 from incidents import services
 from incidents.models import Mediation, MediationClient, MediationPeacekeeper
 from tests.factories import ClientFactory, IncidentFactory, MediationFactory, UserFactory
@@ -176,7 +177,9 @@ class TestEditing:
         assert events.filter(user=other_peacekeeper, pgh_label="insert").exists()
         assert MediationClient.pgh_event_model.objects.filter(client=jamal, pgh_label="delete").exists()
         history = client.get(reverse("incidents:mediation_history", args=[mediation.pk])).content.decode()
-        assert "Mediation peacekeeper" in history
+        assert f"{display_name(peacekeeper)} removed (mediation peacekeeper)" in history
+        assert f"{display_name(other_peacekeeper)} added (mediation peacekeeper)" in history
+        assert f"{jamal.code} removed (mediation client)" in history
 
     def test_the_incident_link_is_shown_and_can_be_changed_or_removed(self, client, manager, mediation):
         other = IncidentFactory(case_number="SPD-5000")
