@@ -25,6 +25,10 @@ record is captured without a network, store it with the record in IndexedDB, and
 replaying the same record twice, or replaying a record whose first post did reach the server
 before the connection dropped, answers with the row the first post made: a redirect (302) to
 its page, like a first save.
+
+Create and edit forms carry `autocomplete="off"`: Back after a save otherwise lets the browser
+refill the form's fields on a freshly loaded page, under a new key, and a second Save would make a
+second row (tests/browser/test_form_keys.py).
 """
 
 import functools

@@ -52,7 +52,10 @@ class IncidentStatus(models.TextChoices):
 
 RESPONSE_WINDOW = datetime.timedelta(hours=24)
 # Implausible values are refused, not stored (a typo'd year, a count with a digit too many).
-EARLIEST_INCIDENT = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
+# The earliest year, in the program's local time (a report's quarters start in 1900). The database's
+# own backstop is two days looser, so it holds for a program in any time zone.
+EARLIEST_YEAR = 1900
+EARLIEST_STORED = datetime.datetime(EARLIEST_YEAR - 1, 12, 30, tzinfo=datetime.UTC)
 MAX_VICTIMS = 100
 
 # The counting rules' conditions (SPEC sections 4 and 6), written once: the queryset methods below
@@ -150,7 +153,7 @@ class Incident(models.Model):
             models.CheckConstraint(
                 condition=Q(killed__lte=MAX_VICTIMS, injured__lte=MAX_VICTIMS), name="incident_victims_plausible"
             ),
-            models.CheckConstraint(condition=Q(occurred_at__gte=EARLIEST_INCIDENT), name="incident_after_1900"),
+            models.CheckConstraint(condition=Q(occurred_at__gte=EARLIEST_STORED), name="incident_after_1900"),
             models.CheckConstraint(
                 condition=~Q(kind=IncidentKind.HOMICIDE) | Q(killed__gte=1), name="incident_homicide_has_killed"
             ),
@@ -214,8 +217,8 @@ def incident_errors(incident: Incident) -> dict[str, str]:
             errors["weapon"] = "A non-fatal shooting is with a firearm."
     if incident.occurred_at and incident.occurred_at > timezone.now():
         errors["occurred_at"] = "The incident cannot be in the future."
-    elif incident.occurred_at and incident.occurred_at < EARLIEST_INCIDENT:
-        errors["occurred_at"] = "The incident cannot be before 1900."
+    elif incident.occurred_at and timezone.localtime(incident.occurred_at).year < EARLIEST_YEAR:
+        errors["occurred_at"] = f"The incident cannot be before {EARLIEST_YEAR}."
     for name in ("killed", "injured"):
         if (getattr(incident, name) or 0) > MAX_VICTIMS:
             errors.setdefault(name, too_many_victims_message(name))

@@ -51,7 +51,10 @@ def first_quarter() -> Quarter:
     first = Incident.objects.order_by("occurred_at").values_list("occurred_at", flat=True).first()
     if first is None:
         return Quarter(max(settings.PROGRAM_START_YEAR, 1900), 1)
-    return Quarter.containing(timezone.localdate(first))
+    day = timezone.localdate(first)
+    # The model refuses incidents before 1900 in local time; a row written around it (an old row, a
+    # time zone changed since) must not take every report page down.
+    return Quarter.containing(day) if day.year >= 1900 else Quarter(1900, 1)
 
 
 def running_quarter() -> Quarter:

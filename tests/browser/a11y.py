@@ -169,6 +169,15 @@ def sample_mediation(people: Mapping[str, User], path: Mapping[str, str]) -> int
     return mediation.pk
 
 
+def sample_report_year(people: Mapping[str, User], path: Mapping[str, str]) -> int:
+    """Last year, with an incident in its fourth quarter (so its report exists)."""
+    year = timezone.localdate().year - 1
+    when = datetime.datetime(year, 11, 15, 21, 30, tzinfo=timezone.get_current_timezone())
+    if not Incident.objects.filter(occurred_at__lte=when).exists():
+        IncidentFactory(occurred_at=when, kind="shots_fired", killed=0, injured=0)
+    return year
+
+
 SAMPLE_IDS: dict[str, SampleHook] = {
     "/clients/": sample_client,
     "/clients/<int:pk>/goals/": sample_goal,
@@ -176,8 +185,9 @@ SAMPLE_IDS: dict[str, SampleHook] = {
     "/incidents/": sample_incident,
     "/mediations/": sample_mediation,
     # The quarterly report: a closed quarter (the sample incident above is recent, so the
-    # current year's figures are not empty either).
-    "year": lambda people, path: timezone.localdate().year - 1,
+    # current year's figures are not empty either), with an incident in it: reports start at the
+    # first quarter on record.
+    "year": sample_report_year,
     "quarter": lambda people, path: 4,
 }
 

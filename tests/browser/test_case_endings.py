@@ -25,7 +25,7 @@ def test_a_client_killed_in_a_shooting_leaves_the_worklists_and_shows_as_decease
     page.set_viewport_size(PHONE)
     sign_in(peacekeeper)
     overdue = page.get_by_role("region", name="Past contact standard (1)")
-    expect(overdue.get_by_role("link", name="Jamal Johnson")).to_be_visible()
+    expect(overdue.get_by_role("link", name="Jamal Johnson", exact=True)).to_be_visible()
 
     page.goto(f"{live_server.url}{homicide.get_absolute_url()}")
     page.get_by_text("Link a client").click()
@@ -49,7 +49,7 @@ def test_a_client_killed_in_a_shooting_leaves_the_worklists_and_shows_as_decease
     expect(notices).to_be_visible()
 
     page.goto(f"{live_server.url}/clients/")
-    expect(page.get_by_role("link", name="Jamal Johnson")).to_have_count(0)
+    expect(page.get_by_role("link", name="Jamal Johnson", exact=True)).to_have_count(0)
     page.goto(f"{live_server.url}{jamal.get_absolute_url()}")
     banner = page.get_by_role("region", name="Deceased: exited from the program")
     expect(banner).to_contain_text("Deceased")
@@ -81,11 +81,11 @@ def test_a_manager_exits_and_re_enrols_a_client(page, sign_in, live_server, mana
     expect(page.get_by_role("link", name="Log a late contact")).to_be_visible()
 
     page.goto(f"{live_server.url}/clients/")
-    expect(page.get_by_role("link", name="Jamal Johnson")).to_have_count(0)
+    expect(page.get_by_role("link", name="Jamal Johnson", exact=True)).to_have_count(0)
     page.get_by_text("Filter clients").click()
     page.get_by_label("Status").select_option(label="Exited")
     page.get_by_role("button", name="Apply filters").click()
-    page.get_by_role("link", name="Jamal Johnson").click()
+    page.get_by_role("link", name="Jamal Johnson", exact=True).click()
 
     page.get_by_role("link", name="Re-enrol").click()
     page.get_by_label("Enrolled again on").fill(local_today().isoformat())
@@ -128,4 +128,4 @@ def test_a_manager_transfers_a_case_and_sees_what_goes_with_it(
     page.context.clear_cookies()
     sign_in(other_peacekeeper)
     page.get_by_role("link", name="My caseload").click()
-    expect(page.get_by_role("link", name="Jamal Johnson")).to_be_visible()
+    expect(page.get_by_role("link", name="Jamal Johnson", exact=True)).to_be_visible()

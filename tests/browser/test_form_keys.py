@@ -48,3 +48,24 @@ def test_a_double_tap_on_save_on_a_slow_phone_makes_one_contact(page, sign_in, l
         held[0][0].abort()
     except PlaywrightError:
         pass  # the browser dropped the first navigation when the second began
+
+
+def test_back_after_saving_a_contact_then_save_again_makes_one_contact(page, sign_in, live_server, jamal):
+    """A peacekeeper unsure it saved presses Back and Save again (a new user did, twice): the form
+    must not come back filled in under a fresh one-time key, which would save the contact twice."""
+    page.set_viewport_size(PHONE)
+    sign_in(jamal.primary_peacekeeper)
+    page.goto(f"{live_server.url}/clients/{jamal.pk}/contacts/new/")
+    page.get_by_label("Duration (minutes)").fill("30")
+    page.get_by_label("Notes").fill("Walked him to the GED class.")
+    page.get_by_role("button", name="Save contact").click()
+    expect(page.get_by_role("region", name="Contacts (1)")).to_be_visible()
+
+    page.go_back()
+    expect(page.get_by_role("heading", name=re.compile("^New contact"), level=1)).to_be_visible()
+    notes = page.get_by_label("Notes")
+    if notes.input_value():
+        # Whatever the browser kept, a second Save is the same contact, not another one.
+        page.get_by_role("button", name="Save contact").click()
+        page.wait_for_load_state()
+    assert Contact.objects.filter(client=jamal).count() == 1

@@ -1,6 +1,7 @@
 """Implausible incidents are refused by the model's rules (form, admin, imports) and constraints."""
 
 import datetime
+import zoneinfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -25,10 +26,20 @@ def test_more_than_100_killed_or_injured_is_refused(db):
 
 
 def test_an_incident_before_1900_is_refused(db):
-    early = datetime.datetime(1899, 12, 31, tzinfo=datetime.UTC)
+    early = datetime.datetime(1899, 12, 29, tzinfo=datetime.UTC)
     assert _errors(occurred_at=early)["occurred_at"] == ["The incident cannot be before 1900."]
     with pytest.raises(IntegrityError), transaction.atomic():
         IncidentFactory(occurred_at=early)
+
+
+def test_before_1900_is_in_the_programs_local_time(db, settings):
+    """31 December 1899 at 23:59 in Los Angeles is already 1900 in UTC: still refused (it took every
+    report page down, as the first quarter on record would be Q4 1899)."""
+    settings.TIME_ZONE = "America/Los_Angeles"
+    late_1899 = datetime.datetime(1899, 12, 31, 23, 59, tzinfo=zoneinfo.ZoneInfo("America/Los_Angeles"))
+    assert _errors(occurred_at=late_1899)["occurred_at"] == ["The incident cannot be before 1900."]
+    first_1900 = datetime.datetime(1900, 1, 1, 0, 1, tzinfo=zoneinfo.ZoneInfo("America/Los_Angeles"))
+    IncidentFactory.build(neighborhood=None, occurred_at=first_1900).full_clean()
 
 
 def test_case_numbers_that_differ_only_in_letter_case_are_one_incident(db):
