@@ -25,6 +25,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from core.limits import LONG_TEXT_MAX
 from incidents.models import Incident, IncidentKind, Weapon, incident_errors
 from outreach.models import Neighborhood
 
@@ -53,7 +54,7 @@ BATCH_SIZE = 2000
 KINDS, WEAPONS = IncidentKind.values, Weapon.values
 MAX_TEXT = {"case_number": 50, "address": 200, "neighborhood": 100}
 # Longer than any real description: most often a quote left open that swallowed the lines after it.
-MAX_DESCRIPTION = 10_000
+MAX_DESCRIPTION = LONG_TEXT_MAX
 # pg_advisory_xact_lock key: one import writes at a time (two files must not both create a case).
 IMPORT_LOCK = 4_861_207
 # Placeholder id of a neighborhood a dry run would create: never equal to a real one.

@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from accounts import roles
 from accounts.audit import audited
 from core.form_keys import form_key_field
+from core.limits import LONG_TEXT_MAX
 from outreach.models import Client, ClientStatus, ExitReason, Neighborhood
 
 
@@ -118,7 +119,7 @@ class Incident(models.Model):
     source = models.CharField(max_length=20, choices=IncidentSource, default=IncidentSource.POLICE)
     retaliation_risk = models.CharField(max_length=10, choices=RetaliationRisk, default=RetaliationRisk.LOW)
     status = models.CharField(max_length=20, choices=IncidentStatus, default=IncidentStatus.OPEN)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -322,6 +323,12 @@ class Involvement(models.Model):
             earlier = Involvement.objects.filter(client=self.client_id, outcome=InvolvementOutcome.KILLED)
             if earlier := earlier.exclude(pk=self.pk).select_related("incident").first():
                 errors["outcome"] = f"This client is already recorded as killed in {earlier.incident.case_number}."
+            elif self.incident_id and (died := timezone.localdate(self.incident.occurred_at)) < self.client.referred_on:
+                errors["outcome"] = (
+                    f"This incident was on {date_format(died)}, before the client was referred "
+                    f"({date_format(self.client.referred_on)}): they cannot have been killed in it. "
+                    "Check the client and the incident."
+                )
         raise_errors(errors)
 
     def _count_errors(self) -> dict[str, str]:
@@ -333,10 +340,11 @@ class Involvement(models.Model):
         others = Involvement.objects.filter(incident=self.incident_id, outcome=self.outcome)
         others = others.exclude(pk=self.pk).exclude(client=self.client_id).count()
         if others + 1 > limit:
+            # Not how many others: the clients recorded may be on caseloads this user may not see.
             return {
-                "outcome": f"This incident records {limit} {noun}"
-                + (f" and {others} client{'s' if others != 1 else ''} already recorded so." if others else ".")
-                + " Correct the incident's figures first."
+                "outcome": f"This incident records {limit} {noun}, and no more clients can be recorded as "
+                f"{'killed' if noun == 'killed' else 'wounded'} in it. Correct the incident's figures first, "
+                "or ask a manager."
             }
         return {}
 
@@ -357,7 +365,7 @@ class Response(models.Model):
     peacekeeper = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     responded_at = models.DateTimeField(default=timezone.now)
     kind = models.CharField(max_length=20, choices=ResponseKind)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
     form_key = form_key_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -402,10 +410,12 @@ class Mediation(models.Model):
         settings.AUTH_USER_MODEL, related_name="mediations", through="MediationPeacekeeper"
     )
     clients = models.ManyToManyField(Client, blank=True, related_name="mediations", through="MediationClient")
-    parties = models.TextField("parties involved", help_text="Who was in conflict (no names needed).")
+    parties = models.TextField(
+        "parties involved", help_text="Who was in conflict (no names needed).", max_length=LONG_TEXT_MAX
+    )
     outcome = models.CharField(max_length=30, choices=MediationOutcome)
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, null=True, blank=True, related_name="mediations")
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -131,11 +131,12 @@ def response_log(
 
 @transaction.atomic
 def incident_set_status(*, incident: Incident, by: User, status: str) -> Incident:
-    """Close an incident, or reopen it (as responded when it has responses, else open)."""
+    """Close an incident, or reopen it (as responded when it has responses, else open). Only these
+    two: "responded" follows from a response, never from a click."""
     if status == "reopen":
         status = IncidentStatus.RESPONDED if incident.responses.exists() else IncidentStatus.OPEN
-    if status not in IncidentStatus.values:
-        raise ValidationError({"status": "Choose open, responded or closed."})
+    elif status != IncidentStatus.CLOSED:
+        raise ValidationError({"status": "Choose to close the incident or to reopen it."})
     return model_save(incident, data={"status": status}, fields=("status",), by=by)
 
 

@@ -310,6 +310,8 @@ class Client(models.Model):
             errors["enrolled_on"] = "An active or inactive client needs the date they enrolled."
         if self.exited_on and self.enrolled_on and self.exited_on < self.enrolled_on:
             errors["exited_on"] = "The exit date cannot be before the enrolment date."
+        elif self.exited_on and self.referred_on and self.exited_on < self.referred_on:
+            errors["exited_on"] = "The exit date cannot be before the referral date."
         if self.enrolled_on and self.referred_on and self.enrolled_on < self.referred_on:
             errors["enrolled_on"] = "The enrolment date cannot be before the referral date."
         today = local_today()

@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from accounts import roles
 from accounts.audit import audited
 from core.form_keys import form_key_field
+from core.limits import LONG_TEXT_MAX
 from outreach.models.clients import Client
 
 
@@ -96,9 +97,9 @@ class Contact(models.Model):
     kind = models.CharField(max_length=20, choices=ContactKind, default=ContactKind.IN_PERSON)
     location = models.CharField(max_length=200, blank=True)
     topics = ArrayField(models.CharField(max_length=30, choices=Topic), default=list, blank=True)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
     conflict_risk = models.BooleanField("conflict or retaliation risk", default=False)
-    next_steps = models.TextField(blank=True)
+    next_steps = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
     follow_up_on = models.DateField(null=True, blank=True)
     form_key = form_key_field()
     created_at = models.DateTimeField(auto_now_add=True)

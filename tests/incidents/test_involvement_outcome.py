@@ -64,7 +64,22 @@ def test_no_more_clients_killed_than_the_incident_counts(jamal, andre):
     homicide = IncidentFactory(killed=1)
     InvolvementFactory(incident=homicide, client=andre, role="victim", outcome="killed")
     errors = _errors(Involvement(incident=homicide, client=jamal, role="victim", outcome="killed"))
-    assert "1 client already recorded so" in errors["outcome"][0]
+    assert "no more clients can be recorded as killed" in errors["outcome"][0]
+    # Not how many: the other client may be on a caseload this user cannot see.
+    assert "1 client" not in errors["outcome"][0]
+
+
+def test_a_client_cannot_be_killed_in_an_incident_before_they_were_referred(manager):
+    """An attacker linked a client referred in February as killed in December before: the exit was
+    re-dated to the enrolment and the link could not be undone."""
+    client = ClientFactory(referred_on=TODAY - datetime.timedelta(days=30))
+    earlier = IncidentFactory(killed=1, occurred_at=NOW - datetime.timedelta(days=60))
+    errors = _errors(Involvement(incident=earlier, client=client, role="victim", outcome="killed"))
+    assert "before the client was referred" in errors["outcome"][0]
+    with pytest.raises(ValidationError):
+        _link(earlier, client, manager)
+    client.refresh_from_db()
+    assert client.status != ClientStatus.EXITED
 
 
 def test_a_witness_is_not_killed_or_wounded(jamal):
@@ -116,6 +131,9 @@ def test_a_client_already_exited_is_left_as_they_are(peacekeeper, jamal):
 
 
 def test_a_death_before_the_enrolment_date_exits_at_enrolment_and_says_so(peacekeeper, jamal):
+    # Referred, then killed before the enrolment date on record (a late-recorded enrolment).
+    jamal.referred_on = jamal.enrolled_on - datetime.timedelta(days=30)
+    jamal.save()
     old = IncidentFactory(
         occurred_at=timezone.make_aware(datetime.datetime.combine(jamal.enrolled_on, datetime.time(12)))
         - datetime.timedelta(days=20)

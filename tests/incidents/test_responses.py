@@ -230,3 +230,13 @@ class TestClosingAndReopening:
         data["loaded_version"] = form["loaded_version"].initial
         assert client.post(reverse("incidents:incident_edit", args=[incident.pk]), data).status_code == 302
         assert Incident.objects.get(pk=incident.pk).status == "closed"
+
+
+def test_the_status_action_cannot_mark_responded_without_a_response(client, analyst, manager):
+    """Only Close and Reopen: "responded" comes from a response (an attacker set it with a POST)."""
+    incident = _incident()
+    for user in (analyst, manager):
+        client.force_login(user)
+        client.post(reverse("incidents:incident_status", args=[incident.pk]), {"status": "responded"})
+        client.post(reverse("incidents:incident_status", args=[incident.pk]), {"status": "open"})
+        assert Incident.objects.get(pk=incident.pk).status == "open"

@@ -54,6 +54,22 @@ def test_an_exit_before_the_enrolment_is_refused_on_the_date(jamal):
     assert jamal.status == ClientStatus.ACTIVE and not jamal.periods.filter(exited_on__isnull=False).exists()
 
 
+@pytest.mark.parametrize("on", [datetime.date(1, 1, 1), TODAY - datetime.timedelta(days=400)])
+def test_a_never_enrolled_clients_exit_is_not_before_the_referral(peacekeeper, on):
+    """An attacker exited a client referred this year on 1 January of year 1."""
+    kim = ClientFactory(
+        primary_peacekeeper=peacekeeper,
+        status="referred",
+        enrolled_on=None,
+        referred_on=TODAY - datetime.timedelta(days=30),
+    )
+    with pytest.raises(ValidationError) as error:
+        _exit(kim, on=on, reason="declined")
+    assert "before the referral date" in str(error.value.message_dict["exited_on"])
+    kim.refresh_from_db()
+    assert kim.status == ClientStatus.REFERRED
+
+
 def test_an_exit_in_the_future_is_refused(jamal):
     with pytest.raises(ValidationError) as error:
         _exit(jamal, on=TODAY + datetime.timedelta(days=1))
