@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.utils import flatatt
 from django.utils import formats, timezone
 from django.utils.html import format_html
@@ -38,28 +39,51 @@ class StaleEditMixin(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not self.instance.pk:
-            return cleaned
-        current = (
-            type(self.instance)
-            ._default_manager.select_for_update()
-            .filter(pk=self.instance.pk)
-            .values_list("updated_at", flat=True)
-            .first()
-        )
-        if current is not None and cleaned.get("loaded_version") != current.isoformat():
-            when = formats.date_format(timezone.localtime(current), "DATETIME_FORMAT")
-            user = last_change_by(self.instance) if hasattr(self.instance, "events") else None
-            who = display_name(user) or "Someone else"
-            self.data = self.data.copy()
-            self.data[self.add_prefix("loaded_version")] = current.isoformat()
-            raise forms.ValidationError(
-                f"{who} saved this record at {when}, after you opened this form. Your changes are "
-                "below but not saved: open the record in another tab to see theirs, then save again to "
-                "replace it with yours.",
-                code="stale",
-            )
+        if self.instance.pk:
+            refuse_if_stale(self, self.instance, cleaned.get("loaded_version"))
         return cleaned
+
+
+class StaleActionMixin(forms.Form):
+    """StaleEditMixin for a plain form that acts on a record (an exit, a transfer): the subclass
+    passes the record as `versioned=` to this __init__."""
+
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, versioned: models.Model, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.versioned = versioned
+        self.fields["loaded_version"].initial = versioned.updated_at.isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        refuse_if_stale(self, self.versioned, cleaned.get("loaded_version"))
+        return cleaned
+
+
+def refuse_if_stale(form: forms.BaseForm, record: models.Model, loaded: str | None) -> None:
+    """Lock the record's row (same transaction as the write) and refuse, naming who, when it was
+    saved since `loaded`; the form then carries the new stamp, so a second save is deliberate."""
+    current = (
+        type(record)
+        ._default_manager.select_for_update()
+        .filter(pk=record.pk)
+        .values_list("updated_at", flat=True)
+        .first()
+    )
+    if current is None or loaded == current.isoformat():
+        return
+    when = formats.date_format(timezone.localtime(current), "DATETIME_FORMAT")
+    user = last_change_by(record) if hasattr(record, "events") else None
+    who = display_name(user) or "Someone else"
+    form.data = form.data.copy()
+    form.data[form.add_prefix("loaded_version")] = current.isoformat()
+    raise forms.ValidationError(
+        f"{who} saved this record at {when}, after you opened this form. Your changes are "
+        "below but not saved: open the record in another tab to see theirs, then save again to "
+        "replace it with yours.",
+        code="stale",
+    )
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:

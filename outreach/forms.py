@@ -6,7 +6,16 @@ from django.utils.html import format_html
 
 from accounts import roles
 from core.form_keys import FormKeyMixin
-from core.forms import DateInput, DateTimeInput, LongSelect, PhoneField, StaleEditMixin, form_helper, row
+from core.forms import (
+    DateInput,
+    DateTimeInput,
+    LongSelect,
+    PhoneField,
+    StaleActionMixin,
+    StaleEditMixin,
+    form_helper,
+    row,
+)
 from core.people import display_name
 from outreach import services
 from outreach.models import (
@@ -200,7 +209,7 @@ class ReferralForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
         )
 
 
-class ClientExitForm(forms.Form):
+class ClientExitForm(StaleActionMixin, forms.Form):
     """Exit from the program: when, why, and a closing note."""
 
     exited_on = forms.DateField(label="Exit date", widget=DateInput())
@@ -214,7 +223,7 @@ class ClientExitForm(forms.Form):
     )
 
     def __init__(self, *args, client: Client, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, versioned=client, **kwargs)
         if client.status == ClientStatus.EXITED:
             self.initial.update(exited_on=client.exited_on, exit_reason=client.exit_reason)
             period = client.periods.order_by("-exited_on").first()
@@ -243,7 +252,7 @@ class ClientReenrolForm(FormKeyMixin, forms.ModelForm):
         self.helper.layout = Layout(Field("enrolled_on"))
 
 
-class ClientTransferForm(forms.Form):
+class ClientTransferForm(StaleActionMixin, forms.Form):
     """Transfer a case to another primary peacekeeper."""
 
     to_peacekeeper = PeacekeeperChoiceField(label="New primary peacekeeper", queryset=User.objects.none())
@@ -256,7 +265,7 @@ class ClientTransferForm(forms.Form):
     )
 
     def __init__(self, *args, client: Client, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, versioned=client, **kwargs)
         self.fields["to_peacekeeper"].queryset = peacekeeper_choices().exclude(pk=client.primary_peacekeeper_id)
         self.helper = form_helper()
         self.helper.layout = Layout(Field("to_peacekeeper"), Field("note"))

@@ -23,6 +23,12 @@ def _exit(client, on=TODAY, reason="completed", note=""):
     return services.client_exit(client=client, by=None, on=on, reason=reason, note=note)
 
 
+def _fresh(record) -> dict:
+    """The version stamp an action form carries when opened now (the stale-action check)."""
+    record.refresh_from_db()
+    return {"loaded_version": record.updated_at.isoformat()}
+
+
 def _url(name, client):
     return reverse(f"outreach:{name}", args=[client.pk])
 
@@ -241,7 +247,8 @@ def test_a_manager_exits_a_client_from_the_page(client, manager, jamal):
     page = client.get(jamal.get_absolute_url()).content.decode()
     assert _url("client_exit", jamal) in page
     response = client.post(
-        _url("client_exit", jamal), {"exited_on": TODAY.isoformat(), "exit_reason": "completed", "closing_note": "GED."}
+        _url("client_exit", jamal),
+        _fresh(jamal) | {"exited_on": TODAY.isoformat(), "exit_reason": "completed", "closing_note": "GED."},
     )
     assert response.status_code == 302 and response["Location"] == jamal.get_absolute_url()
     jamal.refresh_from_db()
@@ -250,10 +257,10 @@ def test_a_manager_exits_a_client_from_the_page(client, manager, jamal):
 
 def test_the_exit_form_says_what_is_missing(client, manager, jamal):
     client.force_login(manager)
-    response = client.post(_url("client_exit", jamal), {"exited_on": "", "exit_reason": ""})
+    response = client.post(_url("client_exit", jamal), _fresh(jamal) | {"exited_on": "", "exit_reason": ""})
     assert response.status_code == 200 and "This field is required." in response.content.decode()
     early = (jamal.enrolled_on - datetime.timedelta(days=1)).isoformat()
-    response = client.post(_url("client_exit", jamal), {"exited_on": early, "exit_reason": "moved"})
+    response = client.post(_url("client_exit", jamal), _fresh(jamal) | {"exited_on": early, "exit_reason": "moved"})
     assert "before the enrolment date" in response.content.decode()
     jamal.refresh_from_db()
     assert jamal.status == ClientStatus.ACTIVE
@@ -272,7 +279,8 @@ def test_the_exit_form_says_what_is_missing(client, manager, jamal):
 def test_the_closing_note_takes_hostile_input_safely(client, manager, jamal, note, saved):
     client.force_login(manager)
     response = client.post(
-        _url("client_exit", jamal), {"exited_on": TODAY.isoformat(), "exit_reason": "moved", "closing_note": note}
+        _url("client_exit", jamal),
+        _fresh(jamal) | {"exited_on": TODAY.isoformat(), "exit_reason": "moved", "closing_note": note},
     )
     jamal.refresh_from_db()
     assert (jamal.status == ClientStatus.EXITED) is saved
@@ -288,10 +296,14 @@ def test_the_transfer_note_takes_hostile_input_safely(client, manager, jamal, ot
     client.force_login(manager)
     url = _url("client_transfer", jamal)
     for bad in ("x" * 10_000, "a\x00b"):
-        assert client.post(url, {"to_peacekeeper": other_peacekeeper.pk, "note": bad}).status_code == 200
-    assert client.post(url, {"to_peacekeeper": "<script>", "note": ""}).status_code == 200
+        assert (
+            client.post(url, _fresh(jamal) | {"to_peacekeeper": other_peacekeeper.pk, "note": bad}).status_code == 200
+        )
+    assert client.post(url, _fresh(jamal) | {"to_peacekeeper": "<script>", "note": ""}).status_code == 200
     assert not ClientTransfer.objects.exists()
-    client.post(url, {"to_peacekeeper": other_peacekeeper.pk, "note": "<script>alert(1)</script> 🚸 =1+1"})
+    client.post(
+        url, _fresh(jamal) | {"to_peacekeeper": other_peacekeeper.pk, "note": "<script>alert(1)</script> 🚸 =1+1"}
+    )
     page = client.get(jamal.get_absolute_url()).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt; 🚸 =1+1" in page
 
@@ -336,7 +348,9 @@ def test_the_transfer_page_says_what_goes_with_the_case(client, manager, jamal, 
     page = client.get(_url("client_transfer", jamal)).content.decode()
     assert "2 open goals" in page and "1 open referral " in page and "The follow-up due" in page
     assert "moves to the new peacekeeper" in page
-    response = client.post(_url("client_transfer", jamal), {"to_peacekeeper": other_peacekeeper.pk, "note": "Leave."})
+    response = client.post(
+        _url("client_transfer", jamal), _fresh(jamal) | {"to_peacekeeper": other_peacekeeper.pk, "note": "Leave."}
+    )
     assert response.status_code == 302
     jamal.refresh_from_db()
     assert jamal.primary_peacekeeper == other_peacekeeper
@@ -446,8 +460,8 @@ def test_other_users_are_not_peacekeepers_for_transfer(jamal, manager):
 
 def test_an_exit_and_a_transfer_through_the_web_are_audited_with_who(client, manager, jamal, other_peacekeeper):
     client.force_login(manager)
-    client.post(_url("client_transfer", jamal), {"to_peacekeeper": other_peacekeeper.pk, "note": ""})
-    client.post(_url("client_exit", jamal), {"exited_on": TODAY.isoformat(), "exit_reason": "moved"})
+    client.post(_url("client_transfer", jamal), _fresh(jamal) | {"to_peacekeeper": other_peacekeeper.pk, "note": ""})
+    client.post(_url("client_exit", jamal), _fresh(jamal) | {"exited_on": TODAY.isoformat(), "exit_reason": "moved"})
     period_events = EnrolmentPeriod.pgh_event_model.objects.filter(pgh_obj_id__in=jamal.periods.values("pk"))
     assert period_events.filter(pgh_label="update", exited_on=TODAY).get().pgh_context.metadata["user"] == manager.pk
     transfer = ClientTransfer.pgh_event_model.objects.get(client=jamal, pgh_label="insert")
@@ -465,3 +479,23 @@ def test_a_client_who_left_before_enrolling_and_came_back_lists_the_periods_in_o
     client.force_login(manager)
     page = client.get(kim.get_absolute_url()).content.decode()
     assert page.index("· current") < page.index("Never enrolled")
+
+
+@pytest.mark.parametrize("action", ["client_exit", "client_transfer"])
+def test_an_exit_or_transfer_from_a_stale_page_is_refused(
+    client, manager, admin_user, jamal, other_peacekeeper, action
+):
+    """An attacker's finding: a manager's exit page opened before an admin exited the client
+    silently overwrote the admin's reason and note; a transfer page, the admin's transfer."""
+    opened = _fresh(jamal)
+    _exit(jamal, reason="incarcerated", note="Arrested, see PO.")
+    client.force_login(manager)
+    data = {"exited_on": TODAY.isoformat(), "exit_reason": "completed", "closing_note": "Graduated."}
+    if action == "client_transfer":
+        data = {"to_peacekeeper": other_peacekeeper.pk, "note": ""}
+    response = client.post(_url(action, jamal), opened | data)
+    assert response.status_code == 200 and "after you opened this form" in response.content.decode()
+    jamal.refresh_from_db()
+    assert (jamal.exit_reason, jamal.primary_peacekeeper) == ("incarcerated", jamal.primary_peacekeeper)
+    assert jamal.periods.get(exited_on=TODAY).closing_note == "Arrested, see PO."
+    assert not ClientTransfer.objects.exists()
