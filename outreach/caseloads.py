@@ -28,6 +28,9 @@ class Worklist:
     overdue: list[Client]
     overdue_count: int
     flagged_contacts: list[Contact]
+    hospital_visits_due: list[Client]
+    hospital_visits_due_count: int
+    active_count: int
 
 
 # Said on both pages that show the count (the peacekeeper's dashboard and the managers' table).
@@ -78,12 +81,24 @@ def peacekeeper_worklist(user: User, *, today: datetime.date | None = None) -> W
     )
     due_list, due_count = _head_and_count(due)
     overdue_list, overdue_count = _head_and_count(overdue)
+    wounded_list, wounded_count = hospital_visits_due(Client.objects.on_caseload_of(user))
     return Worklist(
         follow_ups_due=due_list,
         follow_ups_due_count=due_count,
         overdue=overdue_list,
         overdue_count=overdue_count,
         flagged_contacts=list(flagged[:WORKLIST_LIMIT]),
+        hospital_visits_due=wounded_list,
+        hospital_visits_due_count=wounded_count,
+        active_count=Client.objects.on_caseload_of(user).active().count(),
+    )
+
+
+def hospital_visits_due(clients: QuerySet) -> tuple[list[Client], int]:
+    """The clients (of those given) with a hospital visit due, by the caseload badge's rule:
+    the first WORKLIST_LIMIT by name and how many there are."""
+    return _head_and_count(
+        clients.hospital_visit_due().select_related("primary_peacekeeper").order_by("last_name", "first_name")
     )
 
 
