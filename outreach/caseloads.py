@@ -149,11 +149,15 @@ class CaseInHand:
     follow_up_on: datetime.date | None
 
 
+def pending_follow_up(client: Client) -> datetime.date | None:
+    """The client's next follow-up: the follow-up date of the latest contact (None when it set none)."""
+    return client.contacts.order_by("-occurred_at", "-pk").values_list("follow_up_on", flat=True).first()
+
+
 def case_in_hand(client: Client) -> CaseInHand:
     """The open goals, open referrals (pending or connected) and the next follow-up of a client."""
-    latest = client.contacts.order_by("-occurred_at", "-pk").values_list("follow_up_on", flat=True).first()
     return CaseInHand(
         open_goals=client.goals.filter(status__in=Goal.OPEN_STATUSES).count(),
         open_referrals=client.referrals.filter(status__in=OPEN_REFERRAL_STATUSES).count(),
-        follow_up_on=latest,
+        follow_up_on=pending_follow_up(client),
     )
