@@ -75,6 +75,7 @@ def _headline_figures() -> dict:
         "headline": sentence,
         "trend": rows,
         "trend_chart": _trend_chart(rows, today),
+        "trend_through": today,  # the running year's "whole year" is the year so far (as the report says)
     }
 
 

@@ -105,3 +105,30 @@ def test_the_manager_dashboard_query_count_stays_flat_with_wounded_clients(
     with django_assert_max_num_queries(15):
         page = client.get("/").content.decode()
     assert f"Hospital visit due ({size})" in page
+
+
+def test_the_death_notice_says_when_it_was_recorded_and_when_the_incident_was(client, peacekeeper, jamal):
+    from incidents import services as incident_services
+    from outreach.models import local_today
+
+    homicide = IncidentFactory(
+        kind="homicide", killed=1, weapon="firearm", occurred_at=NOW - datetime.timedelta(days=90)
+    )
+    incident_services.involvement_create(
+        incident=homicide, by=peacekeeper, data={"client": jamal, "role": "victim", "outcome": "killed"}
+    )
+    client.force_login(peacekeeper)
+    page = client.get("/").content.decode()
+    assert "Clients recorded as killed: recorded in the last 30 days" in page
+    recorded, occurred = local_today(), timezone.localtime(homicide.occurred_at).date()
+    assert (
+        f"on {recorded:%b} {recorded.day}, {recorded.year} (the incident was on {occurred:%b} {occurred.day}," in page
+    )
+
+
+def test_the_dashboard_trend_footnotes_the_running_year_as_year_to_date(client, manager):
+    client.force_login(manager)
+    page = client.get("/").content.decode()
+    today = timezone.localdate()
+    assert f'{today.year}<sup class="trend-mark">*</sup>' in page
+    assert f"{today.year} is the year so far: its whole-year figures are year to date" in page
