@@ -28,6 +28,9 @@ class Worklist:
     overdue: list[Client]
     overdue_count: int
     flagged_contacts: list[Contact]
+    hospital_visits_due: list[Client]
+    hospital_visits_due_count: int
+    active_count: int
 
 
 # Said on both pages that show the count (the peacekeeper's dashboard and the managers' table).
@@ -78,12 +81,24 @@ def peacekeeper_worklist(user: User, *, today: datetime.date | None = None) -> W
     )
     due_list, due_count = _head_and_count(due)
     overdue_list, overdue_count = _head_and_count(overdue)
+    wounded_list, wounded_count = hospital_visits_due(Client.objects.on_caseload_of(user))
     return Worklist(
         follow_ups_due=due_list,
         follow_ups_due_count=due_count,
         overdue=overdue_list,
         overdue_count=overdue_count,
         flagged_contacts=list(flagged[:WORKLIST_LIMIT]),
+        hospital_visits_due=wounded_list,
+        hospital_visits_due_count=wounded_count,
+        active_count=Client.objects.on_caseload_of(user).active().count(),
+    )
+
+
+def hospital_visits_due(clients: QuerySet) -> tuple[list[Client], int]:
+    """The clients (of those given) with a hospital visit due, by the caseload badge's rule:
+    the first WORKLIST_LIMIT by name and how many there are."""
+    return _head_and_count(
+        clients.hospital_visit_due().select_related("primary_peacekeeper").order_by("last_name", "first_name")
     )
 
 
@@ -134,11 +149,15 @@ class CaseInHand:
     follow_up_on: datetime.date | None
 
 
+def pending_follow_up(client: Client) -> datetime.date | None:
+    """The client's next follow-up: the follow-up date of the latest contact (None when it set none)."""
+    return client.contacts.order_by("-occurred_at", "-pk").values_list("follow_up_on", flat=True).first()
+
+
 def case_in_hand(client: Client) -> CaseInHand:
     """The open goals, open referrals (pending or connected) and the next follow-up of a client."""
-    latest = client.contacts.order_by("-occurred_at", "-pk").values_list("follow_up_on", flat=True).first()
     return CaseInHand(
         open_goals=client.goals.filter(status__in=Goal.OPEN_STATUSES).count(),
         open_referrals=client.referrals.filter(status__in=OPEN_REFERRAL_STATUSES).count(),
-        follow_up_on=latest,
+        follow_up_on=pending_follow_up(client),
     )

@@ -16,7 +16,11 @@ STATUS_CHOICES = [(ALL_STATUSES, "All clients, any status"), *ClientStatus.choic
 class ClientFilter(django_filters.FilterSet):
     """The filter bar of the client list. Works on a queryset already scoped to the user."""
 
-    q = django_filters.CharFilter(label="Search", method="search", help_text="Name, nickname or code")
+    q = django_filters.CharFilter(
+        label="Search",
+        method="search",
+        help_text="Name, nickname or code. Searches every status (exited and inactive too) unless you choose one.",
+    )
     peacekeeper = django_filters.ChoiceFilter(
         label="Peacekeeper",
         choices=peacekeeper_options,
@@ -66,10 +70,13 @@ class ClientFilter(django_filters.FilterSet):
     @property
     def qs(self):
         # No status chosen (or no filter at all): open cases only. A method filter is not called for
-        # an empty value, and an unfiltered list is not filtered at all, hence here.
+        # an empty value, and an unfiltered list is not filtered at all, hence here. A name searched
+        # for with no status chosen is looked for in every status: a returning client is found
+        # before a duplicate is made.
         if not hasattr(self, "_open_qs"):
             qs = super().qs
-            if not self.is_bound or not self.form.is_valid() or not self.form.cleaned_data.get("status"):
+            valid = self.is_bound and self.form.is_valid()
+            if not valid or not (self.form.cleaned_data.get("status") or self.form.cleaned_data.get("q", "").strip()):
                 qs = qs.filter(status__in=CURRENT_STATUSES)
             self._open_qs = qs
         return self._open_qs

@@ -1,7 +1,10 @@
+import datetime
+
 from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from accounts import roles
@@ -161,11 +164,18 @@ class ContactForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
             "next_steps": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, pending_follow_up: datetime.date | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound and not self.instance.pk:
             self.initial["occurred_at"] = timezone.localtime().replace(second=0, microsecond=0)
             self.initial["duration_minutes"] = self.initial.get("duration_minutes") or 30
+        # A new contact's follow-up date replaces the client's pending one (the next follow-up is the
+        # latest contact's): offer the pending one, still to come, so that leaving it alone keeps it.
+        if not self.instance.pk and pending_follow_up and pending_follow_up >= timezone.localdate():
+            if not self.is_bound:
+                self.initial["follow_up_on"] = pending_follow_up
+            when = date_format(pending_follow_up, "DATE_FORMAT")
+            self.fields["follow_up_on"].help_text = f"The follow-up set on {when} stays unless you change or clear it."
         self.helper = form_helper()
         self.helper.layout = Layout(
             row("occurred_at", "duration_minutes", cols="col-sm"),
@@ -247,9 +257,19 @@ class ClientReenrolForm(FormKeyMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["enrolled_on"].required = True
-        self.initial.setdefault("enrolled_on", local_today())
+        self.fields["enrolled_on"].error_messages["required"] = "Give the date the client enrolled again."
+        # The new period's instance has no date (initial None): today, the usual case, is offered.
+        if not self.initial.get("enrolled_on"):
+            self.initial["enrolled_on"] = local_today()
         self.helper = form_helper()
         self.helper.layout = Layout(Field("enrolled_on"))
+
+    def _post_clean(self) -> None:
+        # One message per field: a date the form could not read (or none) is not checked again by
+        # the model, whose clean() would add "Give the date the client enrolled." to the form's own.
+        if "enrolled_on" in self._errors:
+            return
+        super()._post_clean()
 
 
 class ClientTransferForm(StaleActionMixin, forms.Form):

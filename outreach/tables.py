@@ -45,7 +45,8 @@ class ClientTable(PaginatedTable):
     days_since = tables.Column(
         verbose_name="Days since contact", accessor="last_touch_on", order_by=("-last_touch_on",), empty_values=()
     )
-    next_follow_up_on = DateColumn(verbose_name="Next follow-up", attrs=visible_from("xs", nowrap=True))
+    # The date may wrap on a phone: with a "Wounded" badge beside it, a one-line date pushed Log off screen.
+    next_follow_up_on = DateColumn(verbose_name="Next follow-up", attrs=visible_from("xs", extra="nowrap-from-sm"))
     open_goal_count = tables.Column(verbose_name="Open goals", attrs=visible_from("md", extra="text-end"))
     # Straight to the contact form from the list, on a phone too (exited clients have no next contact).
     log_contact = tables.Column(

@@ -96,6 +96,7 @@ class ClientListView(ClientPagesMixin, FilteredListMixin, access.LoggedExportMix
         context["manages"] = roles.can_see_all_clients(self.request.user)
         context["standard_high"] = settings.CONTACT_STANDARD_HIGH_DAYS
         context["standard_other"] = settings.CONTACT_STANDARD_OTHER_DAYS
+        context["searching"] = bool(self.request.GET.get("q", "").strip())  # every status (ClientFilter.qs)
         return context
 
 
@@ -191,6 +192,7 @@ def client_exit(request: HttpRequest, pk: int) -> HttpResponse:
             "The client leaves the default client list and every worklist; their record, contacts, goals and "
             "referrals stay. A manager can undo the exit or re-enrol the client later."
         ),
+        left_open=None if correcting else caseloads.case_in_hand(client),
     )
 
 
@@ -445,6 +447,11 @@ class ContactCreateView(ClientRecordCreateMixin, CreateView):
 
     def new_instance(self):
         return Contact(client=self.client, peacekeeper=self.request.user)
+
+    def get_form_kwargs(self):
+        # The next follow-up is the latest contact's: the form offers the pending one, so a contact
+        # logged without a date does not silently clear it.
+        return {**super().get_form_kwargs(), "pending_follow_up": caseloads.pending_follow_up(self.client)}
 
     def save(self, form) -> Contact:
         data = form.cleaned_data

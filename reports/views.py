@@ -49,6 +49,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         gaps = Incident.objects.response_gaps().filter(occurred_at__gte=since).select_related("neighborhood")
         context["response_gaps"] = list(gaps[:RESPONSE_GAP_LIMIT])
         context["response_gap_days"] = RESPONSE_GAP_DAYS
+        context["hospital_visits_due"], context["hospital_visits_due_count"] = caseloads.hospital_visits_due(
+            Client.objects.visible_to(request.user)
+        )
         context["duplicate_reviews"] = PossibleDuplicate.objects.waiting()[:DUPLICATE_REVIEWS_LISTED]
     if role in ("manager", "analyst", "admin"):
         context.update(_headline_figures())
@@ -72,6 +75,7 @@ def _headline_figures() -> dict:
         "headline": sentence,
         "trend": rows,
         "trend_chart": _trend_chart(rows, today),
+        "trend_through": today,  # the running year's "whole year" is the year so far (as the report says)
     }
 
 

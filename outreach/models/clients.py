@@ -154,6 +154,11 @@ class ClientQuerySet(models.QuerySet):
             )
         )
 
+    def hospital_visit_due(self) -> "ClientQuerySet":
+        """Clients with a hospital visit due: the rule of the caseload's "Wounded" badge
+        (with_wounded), for the worklists. Annotates `hospital_visit_due` like with_wounded."""
+        return self.with_wounded().filter(hospital_visit_due=True)
+
     def with_activity(self) -> "ClientQuerySet":
         """Annotate last contact, next follow-up, open goals and when the next contact is due.
 

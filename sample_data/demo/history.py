@@ -41,6 +41,7 @@ from outreach.models import (
     RiskLevel,
     local_today,
 )
+from sample_data.demo.incidents import statuses_from_responses
 from sample_data.demo.outreach import FIRST_NAMES, GOALS, LAST_NAMES, _demo_contact
 
 HISTORY_FIRST_YEAR = 2012
@@ -79,6 +80,7 @@ def seed_program_history(*, seed: int = 2012) -> int:
     clients = _past_clients(rng, peacekeepers, list(Neighborhood.objects.order_by("name")), end)
     _past_services(rng, clients, list(Partner.objects.order_by("name")))
     _past_responses_and_mediations(rng, peacekeepers, clients)
+    statuses_from_responses()
     return len(clients)
 
 

@@ -10,6 +10,7 @@ import datetime
 import random
 from typing import NamedTuple
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts import roles
@@ -157,6 +158,7 @@ def _responses_and_people(rng, today: datetime.date) -> None:
                 )
             )
     Response.objects.bulk_create(responses)
+    statuses_from_responses()
     _involvements(rng, recent, clients)
     for item in rng.sample(recent, min(len(recent), 12)):
         mediation = Mediation.objects.create(
@@ -169,6 +171,16 @@ def _responses_and_people(rng, today: datetime.date) -> None:
         mediation.peacekeepers.set(rng.sample(peacekeepers, min(2, len(peacekeepers))))
         if clients:
             mediation.clients.set(rng.sample(clients, 2))
+
+
+def statuses_from_responses() -> None:
+    """Incident statuses as the web leaves them (incidents.services): an incident with a response is
+    responded, one without is open; a closed one stays closed. The demo's responses are
+    bulk-created, so no service has moved the statuses."""
+    answered = Exists(Response.objects.filter(incident=OuterRef("pk")))
+    open_ones = Incident.objects.exclude(status=IncidentStatus.CLOSED)
+    open_ones.filter(answered).exclude(status=IncidentStatus.RESPONDED).update(status=IncidentStatus.RESPONDED)
+    open_ones.exclude(answered).exclude(status=IncidentStatus.OPEN).update(status=IncidentStatus.OPEN)
 
 
 def _involvements(rng, recent: list[Incident], clients: list[Client]) -> None:

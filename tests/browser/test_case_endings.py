@@ -40,7 +40,7 @@ def test_a_client_killed_in_a_shooting_leaves_the_worklists_and_shows_as_decease
     page.goto(f"{live_server.url}/")
     expect(page.get_by_role("region", name="Past contact standard (0)")).to_be_visible()
     expect(page.get_by_role("region", name="Follow-ups due (0)")).to_be_visible()
-    notices = page.get_by_role("region", name="Clients recorded as killed (last 30 days)")
+    notices = page.get_by_role("region", name="Clients recorded as killed: recorded in the last 30 days")
     expect(notices).to_contain_text(
         f"Jamal Johnson ({jamal.code}) was recorded as killed in incident {homicide.case_number}"
     )
@@ -59,7 +59,9 @@ def test_a_client_killed_in_a_shooting_leaves_the_worklists_and_shows_as_decease
 
     page.context.clear_cookies()  # signed out (the menu is folded at this width)
     sign_in(manager)
-    expect(page.get_by_role("region", name="Clients recorded as killed (last 30 days)")).to_contain_text(jamal.code)
+    expect(page.get_by_role("region", name="Clients recorded as killed: recorded in the last 30 days")).to_contain_text(
+        jamal.code
+    )
 
 
 def test_a_manager_exits_and_re_enrols_a_client(page, sign_in, live_server, manager, jamal):

@@ -68,8 +68,9 @@ def test_the_peacekeeper_dashboard_query_count_stays_flat(client, peacekeeper, d
         ContactFactory(client=record, conflict_risk=True)
     client.force_login(peacekeeper)
     client.get("/health/")  # steady state: the session was touched on sign-in
-    # session, user, roles, due, overdue, flagged (+ a COUNT each past 20 rows), death notices
-    with django_assert_max_num_queries(9):
+    # session, user, roles, due, overdue, flagged, hospital visits due, active clients
+    # (+ a COUNT each past 20 rows), death notices
+    with django_assert_max_num_queries(11):
         page = client.get("/").content.decode()
     assert "Follow-ups due" in page
 
@@ -86,8 +87,8 @@ def test_the_manager_dashboard_query_count_stays_flat(
     client.force_login(manager)
     client.get("/health/")  # steady state: the session was touched on sign-in
     # session, user, roles, the summary query, response gaps, first year on record, trend, quarter,
-    # possible duplicates to review and their matches, death notices
-    with django_assert_max_num_queries(13):
+    # possible duplicates to review and their matches, death notices, hospital visits due
+    with django_assert_max_num_queries(14):
         page = client.get("/").content.decode()
     assert "Grover Crump" in page and "Maria Lopez" in page
 
