@@ -21,12 +21,13 @@ from decimal import Decimal, InvalidOperation
 import pghistory
 from django.core.management.base import OutputWrapper
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from core.limits import LONG_TEXT_MAX
-from incidents.models import Incident, IncidentKind, Weapon, incident_errors
+from incidents.models import Incident, IncidentKind, Involvement, InvolvementOutcome, Weapon, incident_errors
 from outreach.models import Neighborhood
 
 COLUMNS = [
@@ -427,6 +428,7 @@ def _write(
     neighborhoods = known.ids
     keys = [v["case_number"].lower() for _, v, _ in batch]
     existing = {i.case_number.lower(): i for i in Incident.objects.alias(ci=Lower("case_number")).filter(ci__in=keys)}
+    recorded = _recorded_harm(existing.values())
     to_create, to_update = [], []
     for line, values, incident in batch:
         values = dict(values)
@@ -444,6 +446,8 @@ def _write(
                     f"{current.case_number} already recorded: spell it the same way",
                 )
             )
+        elif problem := _fewer_than_recorded(values, recorded.get(current.pk, {})):
+            report.errors.append(LineError(line, problem))
         elif any(getattr(current, f) != values[f] for f in FIELDS):
             if len(report.changes) < CHANGES_KEPT:
                 report.changes.append(_changes(line, current, values, known, name))
@@ -460,6 +464,32 @@ def _write(
     if write and report.ok:
         Incident.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
         Incident.objects.bulk_update(to_update, [*FIELDS, "updated_at"], batch_size=BATCH_SIZE)
+
+
+def _recorded_harm(incidents: Iterable[Incident]) -> dict[int, dict[str, int]]:
+    """For the batch's stored incidents, how many clients are recorded as killed and as wounded (one query)."""
+    rows = (
+        Involvement.objects.filter(incident__in=[i.pk for i in incidents])
+        .exclude(outcome=InvolvementOutcome.UNHARMED)
+        .values_list("incident", "outcome")
+        .annotate(n=Count("pk"))
+    )
+    recorded: dict[int, dict[str, int]] = {}
+    for incident_id, outcome, n in rows:
+        recorded.setdefault(incident_id, {})[outcome] = n
+    return recorded
+
+
+def _fewer_than_recorded(values: dict, recorded: dict[str, int]) -> str:
+    """The file may not give an incident fewer killed (injured) than the clients recorded so in the app."""
+    for column, outcome in (("killed", InvolvementOutcome.KILLED), ("injured", InvolvementOutcome.WOUNDED)):
+        if (values[column] or 0) < recorded.get(outcome, 0):
+            return (
+                f"{column} {values[column]} is fewer than the {recorded[outcome]} program client(s) recorded as "
+                f"{outcome.label.lower()} in incident {values['case_number']}: correct the people involved in the "
+                "app first, or the file"
+            )
+    return ""
 
 
 def _changes(line: int, current: Incident, values: dict, known: _Neighborhoods, name_in_file: str) -> dict:

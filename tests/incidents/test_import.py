@@ -271,3 +271,25 @@ def test_other_users_can_log_incidents_while_a_file_is_checked_or_imported(trans
     assert waits and waits[0] < 1
     assert Incident.objects.filter(case_number="OTHER-1").exists()
     assert Incident.objects.count() == (1 if dry_run else 39)
+
+
+def test_a_reimport_cannot_leave_fewer_killed_than_the_clients_recorded_as_killed(db):
+    """An attacker's finding: a re-import set a homicide to shots fired with 0 killed while a
+    client stayed "killed" in it (the edit form already refused this; the import did not)."""
+    from tests.factories import ClientFactory, InvolvementFactory
+
+    import_incidents(_lines(GOOD[0]), dry_run=False)
+    homicide = Incident.objects.get(case_number="SPD-1")
+    InvolvementFactory(incident=homicide, client=ClientFactory(), role="victim", outcome="killed")
+    report = import_incidents(
+        _lines("SPD-1,2018-12-31T23:30,shots_fired,Downtown,100 Main St,,,0,0,firearm,Nobody hit"), dry_run=False
+    )
+    assert not report.ok and not report.applied
+    [error] = report.errors
+    assert error.line == 2 and "fewer than the 1 program client(s) recorded as killed" in error.message
+    homicide.refresh_from_db()
+    assert (homicide.kind, homicide.killed) == ("homicide", 1)
+    # More than recorded is fine: not every victim is a client.
+    assert import_incidents(
+        _lines("SPD-1,2018-12-31T23:30,homicide,Downtown,100 Main St,,,2,0,firearm,Two killed"), dry_run=False
+    ).ok
