@@ -230,7 +230,13 @@ class MediationListView(IncidentPagesMixin, FilteredListMixin, SingleTableMixin,
         return {} if roles.can_see_clients(self.request.user) else {"exclude": ("parties",)}
 
     def get_queryset(self):
-        clients = Mediation.clients.through.objects.filter(mediation=OuterRef("pk")).values("pk")
+        clients = Mediation.clients.through.objects.filter(mediation=OuterRef("pk"))
+        user = self.request.user
+        if roles.can_see_clients(user) and not roles.can_see_all_clients(user):
+            # A peacekeeper counts their own caseload's clients only, as the mediation's page names
+            # them: how many others a mediation involved is not theirs to know.
+            clients = clients.filter(client__in=Client.objects.visible_to(user))
+        clients = clients.values("pk")
         return (
             Mediation.objects.visible_to(self.request.user)
             .select_related("neighborhood", "incident")

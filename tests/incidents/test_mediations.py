@@ -228,3 +228,16 @@ class TestEditing:
         assert gone in choices and peacekeeper in choices
         assert client.post(_edit(mediation), _form_data(client, mediation)).status_code == 302
         assert gone in mediation.peacekeepers.all()
+
+
+def test_the_list_counts_only_a_peacekeepers_own_clients(client, other_peacekeeper, manager, analyst, mediation):
+    """The attacker's finding: the list told a peacekeeper a mediation had a client, whose page then
+    said none of theirs were in it. Managers and analysts keep the whole count."""
+    list_url = reverse("incidents:mediation_list")
+    client.force_login(other_peacekeeper)  # Maria: Andre is hers, Jamal is Grover's
+    [row] = client.get(list_url).context["table"].page.object_list
+    assert row.record.client_count == 1
+    for user in (manager, analyst):
+        client.force_login(user)
+        [row] = client.get(list_url).context["table"].page.object_list
+        assert row.record.client_count == 2
