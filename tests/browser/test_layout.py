@@ -55,7 +55,7 @@ SMALL_TARGETS_JS = """min => {
   const inline = el => {
     if (el.tagName !== 'A' || el.classList.contains('btn')) return false;
     return [...el.parentElement.childNodes].some(
-      node => node.nodeType === Node.TEXT_NODE && /[\w.,:;]/.test(node.textContent));
+      node => node.nodeType === Node.TEXT_NODE && /[\\w.,:;]/.test(node.textContent));
   };
   const small = [];
   const targets = document.querySelectorAll(

@@ -73,4 +73,5 @@ def test_a_manager_picks_2018_q3_then_steps_to_the_next_and_previous_quarter(sig
     expect(page).to_have_url(re.compile(r"/reports/quarterly/2018/3/$"))
     # A quarter before the first incident is refused with a message, not an error page.
     page.goto(f"{live_server.url}/reports/?year=2011&quarter=4")
-    expect(page.get_by_text(re.compile("Reports exist for the years 2012 to"))).to_be_visible()
+    # Said in the page's error summary (focused, for screen readers) and beside the field.
+    expect(page.locator("#error-summary")).to_contain_text("Reports exist for the years 2012 to")
