@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -7,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import F, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import CreateView, UpdateView
 from django_filters.views import FilterView
@@ -424,6 +427,9 @@ class ClientRecordCreateMixin(ClientRecordMixin, SubmitOnceMixin):
         return row.client.get_absolute_url()
 
 
+JUST_SAVED = datetime.timedelta(minutes=15)
+
+
 def contact_on_timeline_url(contact: Contact) -> str:
     """The client page at the timeline page holding this contact, scrolled to it (#contact-<id>)."""
     newer = contact.client.contacts.filter(
@@ -452,6 +458,17 @@ class ContactCreateView(ClientRecordCreateMixin, CreateView):
         # The next follow-up is the latest contact's: the form offers the pending one, so a contact
         # logged without a date does not silently clear it.
         return {**super().get_form_kwargs(), "pending_follow_up": caseloads.pending_follow_up(self.client)}
+
+    def get_context_data(self, **kwargs):
+        # Back after a save shows an empty form (a fresh one-time key): say the contact is saved, so
+        # a peacekeeper who wonders does not save a second one.
+        since = timezone.now() - JUST_SAVED
+        just_saved = (
+            self.client.contacts.filter(peacekeeper=self.request.user, created_at__gte=since)
+            .order_by("-created_at")
+            .first()
+        )
+        return {**super().get_context_data(**kwargs), "just_saved": just_saved}
 
     def save(self, form) -> Contact:
         data = form.cleaned_data

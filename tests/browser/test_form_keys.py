@@ -63,6 +63,8 @@ def test_back_after_saving_a_contact_then_save_again_makes_one_contact(page, sig
 
     page.go_back()
     expect(page.get_by_role("heading", name=re.compile("^New contact"), level=1)).to_be_visible()
+    # The form comes back empty, under a fresh key: it says the contact is saved, and where.
+    expect(page.locator(".just-saved")).to_contain_text("You saved a contact with Jamal Johnson")
     notes = page.get_by_label("Notes")
     if notes.input_value():
         # Whatever the browser kept, a second Save is the same contact, not another one.

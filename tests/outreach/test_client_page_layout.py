@@ -106,3 +106,17 @@ def test_the_peacekeepers_worklist_offers_log_contact(client, peacekeeper, jamal
     client.force_login(peacekeeper)
     page = client.get(reverse("dashboard")).content.decode()
     assert f'href="{reverse("outreach:contact_create", args=[jamal.pk])}"' in page
+
+
+def test_the_contact_form_says_a_contact_was_just_saved(client, peacekeeper, other_peacekeeper, jamal):
+    """Back after a save reloads an empty form: it says the contact is saved, with a link to it."""
+    url = reverse("outreach:contact_create", args=[jamal.pk])
+    client.force_login(peacekeeper)
+    assert "just-saved" not in client.get(url).content.decode()
+    old = ContactFactory(client=jamal, peacekeeper=peacekeeper)
+    Contact.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=16))
+    ContactFactory(client=jamal, peacekeeper=other_peacekeeper)  # someone else's: not "you saved"
+    assert "just-saved" not in client.get(url).content.decode()
+    fresh = ContactFactory(client=jamal, peacekeeper=peacekeeper)
+    page = client.get(url).content.decode()
+    assert "You saved a contact with Jamal Johnson" in page and f"#contact-{fresh.pk}" in page
