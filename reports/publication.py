@@ -3,7 +3,8 @@ small counts hidden (reports.suppression) consistently across the year's copies;
 and the trend chart drawn from what is shown. A copy holds only the report's aggregate figures,
 never a name. The file formats (reports.exports) and the HTML page render what this gives."""
 
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 
 from core.routers import replica_reads
 from reports.quarterly import Report, Table, build
@@ -46,6 +47,54 @@ def _public_copy(report: Report) -> tuple[list[tuple[str, list[Table]]], list[Su
     notes += _hide_repeats_in_trend(sections, report.quarter.year)
     copies = {table.key: [*earlier.get(table.key, []), table] for _, tables in sections for table in tables}
     return sections, notes, copies
+
+
+@dataclass(frozen=True)
+class Released:
+    """A public copy already published, as its reader holds it: the tables exactly as released."""
+
+    label: str  # "2018 Q3, version 1", for the audit's findings
+    year: int
+    quarter: int
+    preliminary: bool
+    sections: list[tuple[str, list[Table]]]
+
+
+@dataclass
+class PublicCopy:
+    """A public copy ready to freeze: its tables with cells hidden, the list of hidden cells, the
+    headline it may state, and the audit (JSON: each hidden count's interval; managers only)."""
+
+    sections: list[tuple[str, list[Table]]]
+    notes: list[Suppressed]
+    headline: str
+    audit: dict = field(default_factory=dict)
+
+
+Progress = Callable[[int, int, str], None]  # (done, total, what is being done)
+
+
+def prepare(report: Report, released: Sequence[Released], *, progress: Progress | None = None) -> PublicCopy:
+    """The public copy of `report`, suppressed consistently with every copy already released."""
+    earlier: dict[str, list[Table]] = {}
+    latest = {}
+    for copy in released:
+        if copy.year == report.quarter.year and copy.quarter < report.quarter.number:
+            latest[copy.quarter] = copy  # released oldest first: the last of a quarter is its latest
+    for number in sorted(latest):
+        for _, tables in latest[number].sections:
+            for table in tables:
+                earlier.setdefault(table.key, []).append(table)
+    sections, notes = [], []
+    for section in report.sections:
+        tables = []
+        for table in section.tables:
+            table, hidden = suppress(table, earlier.get(table.key, []))
+            notes += hidden
+            tables.append(table)
+        sections.append((section.title, tables))
+    notes += _hide_repeats_in_trend(sections, report.quarter.year)
+    return PublicCopy(sections, notes, headline(report, sections, public=True))
 
 
 # The trend table's current-year row repeats the summary's year-to-date figures (and, while the
