@@ -4,11 +4,11 @@ and the trend chart drawn from what is shown. A copy holds only the report's agg
 never a name. The file formats (reports.exports) and the HTML page render what this gives."""
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-from core.routers import replica_reads
-from reports.quarterly import Report, Table, build
-from reports.suppression import COMPLEMENTARY, SAME_AS_SUMMARY, Suppressed, suppress
+from reports import audit, suppression
+from reports.quarterly import ALL_PLACES, Report, Table
+from reports.suppression import Suppressed
 
 # What a public copy tells its reader about the cells it hides.
 PUBLIC_NOTICE = (
@@ -18,35 +18,12 @@ PUBLIC_NOTICE = (
 
 
 def published_tables(report: Report, *, public: bool) -> tuple[list[tuple[str, list[Table]]], list[Suppressed]]:
-    """The report's tables by section, suppressed for a public copy.
-
-    A public copy is suppressed in step with the public copies of the year's earlier quarters
-    (see reports.suppression), so those are built too: up to three more reports, for Q4.
-    """
+    """The report's tables by section; for a public copy, as `prepare` would release it with nothing
+    released before (published copies are served from their records, reports.models)."""
     if not public:
         return [(section.title, list(section.tables)) for section in report.sections], []
-    sections, notes, _ = _public_copy(report)
-    return sections, notes
-
-
-def _public_copy(report: Report) -> tuple[list[tuple[str, list[Table]]], list[Suppressed], dict[str, list[Table]]]:
-    """The public tables, the cells hidden, and each table's public copies this year so far."""
-    earlier: dict[str, list[Table]] = {}
-    if report.quarter.number > 1:
-        with replica_reads():
-            before = build(report.quarter.previous(), now=report.computed_at)
-        _, _, earlier = _public_copy(before)
-    sections, notes = [], []
-    for section in report.sections:
-        tables = []
-        for table in section.tables:
-            table, hidden = suppress(table, earlier.get(table.key, []))
-            notes += hidden
-            tables.append(table)
-        sections.append((section.title, tables))
-    notes += _hide_repeats_in_trend(sections, report.quarter.year)
-    copies = {table.key: [*earlier.get(table.key, []), table] for _, tables in sections for table in tables}
-    return sections, notes, copies
+    copy = prepare(report, [])
+    return copy.sections, copy.notes
 
 
 @dataclass(frozen=True)
@@ -58,6 +35,9 @@ class Released:
     quarter: int
     preliminary: bool
     sections: list[tuple[str, list[Table]]]
+    # Known only to the program (PublicCopy.small_suppressed, kept with the record): the cells shown
+    # "suppressed" that hold 1 to 4, as (table key, row, column).
+    small_suppressed: frozenset = frozenset()
 
 
 @dataclass
@@ -69,62 +49,263 @@ class PublicCopy:
     notes: list[Suppressed]
     headline: str
     audit: dict = field(default_factory=dict)
+    # (table key, row, column) of the cells shown "suppressed" that hold 1 to 4: never published, kept
+    # with the record for the next audits (Released.small_suppressed).
+    small_suppressed: list[tuple[str, int, int]] = field(default_factory=list)
 
 
 Progress = Callable[[int, int, str], None]  # (done, total, what is being done)
 
 
+class Unprotectable(Exception):
+    """No more cells of this copy can be hidden, and a small count can still be narrowed."""
+
+
 def prepare(report: Report, released: Sequence[Released], *, progress: Progress | None = None) -> PublicCopy:
-    """The public copy of `report`, suppressed consistently with every copy already released."""
-    earlier: dict[str, list[Table]] = {}
+    """The public copy of `report`, released only when, together with every copy already released, no
+    small count it hides (or they hid) can be narrowed: each table's own rules first
+    (reports.suppression), then the audit (reports.audit), hiding one more cell of this copy at a time
+    until it finds nothing. Where showing "<5" would itself give a count away (1 + 1 in two quarters and
+    "<5" for the year so far), that cell is shown as "suppressed" instead."""
+    tables = [table for section in report.sections for table in section.tables]
+    earlier = _earlier_this_year(report, released)
+    hidden = [suppression.first_pass(table, earlier.get(table.key, [])) for table in tables]
+    _hide_same_figures(tables, hidden)
+    copies = [_copy(c) for c in released]
+    candidate = _Candidate(f"{report.quarter.label} (this copy)", report.quarter.year, tables)
+    solver = audit.Solver()
+    known = {f.cell for f in audit.audit(copies, solver=solver).leaks()} if copies else set()
+    rounds = 0
+    current = len(copies)
+    family = audit.consistent_system([*copies, candidate.copy(hidden)], solver)
+    while True:
+        system = family.variant(current, candidate.copy(hidden))
+        leak = _first_leak(system, solver, known)
+        rounds += 1
+        if progress:
+            progress(rounds, rounds + (1 if leak else 0), f"Choosing the cells to hide: round {rounds}.")
+        if leak is None:
+            break
+        hidden = _hide_next(system, solver, candidate, hidden, leak)
+    for table, cells in zip(tables, hidden, strict=True):
+        suppression.hide_shares(table, cells)
+    final = family.variant(current, candidate.copy(hidden))
+    copies = final.copies
+    result = audit.audit(copies, solver=solver, progress=progress, system=final)
+    values = {audit.Cell(current, t, r, c): tables[t].rows[r][1][c] for t, cells in enumerate(hidden) for r, c in cells}
+    published, notes, n = [], [], 0
+    for section in report.sections:
+        shown = []
+        for table in section.tables:
+            table, table_notes = suppression.published(table, hidden[n])
+            shown.append(table)
+            notes += table_notes
+            n += 1
+        published.append((section.title, shown))
+    return PublicCopy(
+        published,
+        notes,
+        headline(report, published, public=True),
+        audit.describe(copies, result, values=values),
+        small_suppressed=[(tables[t].key, r, c) for t, r, c in sorted(candidate.small_suppressed(hidden))],
+    )
+
+
+def audit_released(released: Sequence[Released], *, progress: Progress | None = None) -> dict:
+    """The audit of every released copy together (manage.py audit_public_copies), as JSON."""
+    copies = [_copy(c) for c in released]
+    return audit.describe(copies, audit.audit(copies, progress=progress))
+
+
+def _copy(released: Released) -> audit.Copy:
+    tables = [t for _, ts in released.sections for t in ts]
+    index = {t.key: i for i, t in enumerate(tables)}
+    small = frozenset((index[key], r, c) for key, r, c in released.small_suppressed if key in index)
+    return audit.Copy(released.label, released.year, tables, small)
+
+
+@dataclass
+class _Candidate:
+    """The copy being prepared: its tables with their true figures."""
+
+    label: str
+    year: int
+    tables: list[Table]
+
+    def copy(self, hidden: list[dict]) -> audit.Copy:
+        shown = [suppression.published(t, h)[0] for t, h in zip(self.tables, hidden, strict=True)]
+        return audit.Copy(self.label, self.year, shown, frozenset(self.small_suppressed(hidden)))
+
+    def small_suppressed(self, hidden: list[dict]) -> set[tuple[int, int, int]]:
+        return {
+            (t, r, c)
+            for t, cells in enumerate(hidden)
+            for (r, c), reason in cells.items()
+            if suppression.mark(reason) == suppression.COMPLEMENTARY
+            and suppression.is_small(self.tables[t].rows[r][1][c])
+        }
+
+
+def _earlier_this_year(report: Report, released: Sequence[Released]) -> dict[str, list[Table]]:
+    """Each table's latest released copy for each earlier quarter of the report's year, oldest first."""
     latest = {}
-    for copy in released:
-        if copy.year == report.quarter.year and copy.quarter < report.quarter.number:
-            latest[copy.quarter] = copy  # released oldest first: the last of a quarter is its latest
+    for copy in released:  # oldest first: the last one of a quarter is its latest version
+        if copy.year == report.quarter.year and copy.quarter < report.quarter.number and not copy.preliminary:
+            latest[copy.quarter] = copy
+    earlier: dict[str, list[Table]] = {}
     for number in sorted(latest):
         for _, tables in latest[number].sections:
             for table in tables:
                 earlier.setdefault(table.key, []).append(table)
-    sections, notes = [], []
-    for section in report.sections:
-        tables = []
-        for table in section.tables:
-            table, hidden = suppress(table, earlier.get(table.key, []))
-            notes += hidden
-            tables.append(table)
-        sections.append((section.title, tables))
-    notes += _hide_repeats_in_trend(sections, report.quarter.year)
-    return PublicCopy(sections, notes, headline(report, sections, public=True))
+    return earlier
 
 
-# The trend table's current-year row repeats the summary's year-to-date figures (and, while the
-# year runs, its "whole year" is the same year so far): hidden in one, hidden in the other.
-REPEATS = (("Homicides", 0, 1), ("Non-fatal shooting victims", 2, 3))
+def _shown(table: Table, hidden: dict) -> Table:
+    return suppression.published(table, hidden)[0]
 
 
-def _hide_repeats_in_trend(sections: list[tuple[str, list[Table]]], year: int) -> list[Suppressed]:
-    tables = {table.key: (tables, i) for _, tables in sections for i, table in enumerate(tables)}
-    if "violence_summary" not in tables or "violence_trend" not in tables:
-        return []
-    summary_list, s = tables["violence_summary"]
-    trend_list, t = tables["violence_trend"]
-    summary, trend = dict(summary_list[s].rows), trend_list[t]
-    rows = [(label, list(values)) for label, values in trend.rows]
-    hidden = dict(trend.hidden)
-    notes = []
-    for label, values in rows:
-        if label != str(year):
+def _figure_key(table: Table, r: int, c: int):
+    """What identifies a figure within a copy: the same measure, place and days (and, for counts of
+    distinct people, the same kind of window) are the same number wherever they are printed."""
+    figure = table.figures[r][c] if table.figures else None
+    if figure is None or r in table.measure_rows:
+        return None
+    days = (figure.period.first, figure.period.last)
+    return (figure.measure, figure.place, figure.period.window if r in table.distinct_rows else "", *days)
+
+
+def _hide_same_figures(tables: list[Table], hidden: list[dict]) -> None:
+    """A figure hidden in one table is hidden, and shown the same way, wherever the copy prints it (the
+    summary's year to date is the neighborhood table's total and this year's row of the trend)."""
+    marks: dict = {}
+    for t, cells in enumerate(hidden):
+        for (r, c), reason in cells.items():
+            key = _figure_key(tables[t], r, c)
+            if key is not None and reason is not suppression.SHARE_OF_HIDDEN:
+                mark = suppression.mark(reason)
+                marks[key] = suppression.COMPLEMENTARY if marks.get(key) == suppression.COMPLEMENTARY else mark
+    for t, table in enumerate(tables):
+        for r, (_, values) in enumerate(table.rows):
+            for c, value in enumerate(values):
+                mark = marks.get(_figure_key(table, r, c))
+                if mark is None or value is None:
+                    continue
+                reason = hidden[t].get((r, c))
+                if mark == suppression.SMALL and reason is None:
+                    hidden[t][(r, c)] = suppression.FEWER_THAN_5
+                elif mark == suppression.COMPLEMENTARY and (reason is None or reason is suppression.FEWER_THAN_5):
+                    hidden[t][(r, c)] = suppression.SAME_FIGURE
+
+
+def _first_leak(system: audit.System, solver: audit.Solver, known: set) -> audit.Finding | None:
+    """A small count (of this copy, or of a released copy that this copy would now narrow) a reader can
+    narrow; this copy's own cells first. Leaks the released copies had without this one (`known`) are
+    not this copy's to stop."""
+    current = len(system.copies) - 1
+    part_of = system.parts[0]
+    touched = {part_of[v] for cell in system.count_cells(current) for v in system.cell_expression(cell)}
+    cells = [
+        cell
+        for cell, shown in audit.hidden_cells(system.copies)
+        if shown == audit.SMALL or (cell.table, cell.row, cell.column) in system.copies[cell.copy].small_suppressed
+    ]
+    cells.sort(key=lambda cell: cell.copy != current)
+    for cell in cells:
+        if cell in known:
             continue
-        for summary_label, ytd, whole in REPEATS:
-            if not isinstance(summary.get(summary_label, [None, None])[1], str):
-                continue
-            for column in (ytd, whole):
-                if not isinstance(values[column], str):
-                    values[column] = COMPLEMENTARY
-                    hidden[(rows.index((label, values)), column)] = SAME_AS_SUMMARY
-                    notes.append(Suppressed(trend.title, label, trend.columns[column], SAME_AS_SUMMARY.text))
-    trend_list[t] = replace(trend, rows=rows, hidden=hidden)
-    return notes
+        if cell.copy != current and part_of[next(iter(system.cell_expression(cell)))] not in touched:
+            continue
+        finding = _finding(system, solver, cell)
+        if not finding.protected:
+            return finding
+    return None
+
+
+TRIED_PER_LEAK = 8  # the nearest candidates tried one by one before settling for the nearest
+
+
+def _hide_next(system, solver, candidate: _Candidate, hidden: list[dict], leak: audit.Finding) -> list[dict]:
+    """`hidden` with one more cell of this copy hidden: the first of the nearest candidates that stops the
+    leak, else the nearest (the next round goes on from there)."""
+    ranked = _candidates(system, candidate.tables, hidden, leak)
+    if not ranked:
+        raise Unprotectable(
+            f"A small count ({_describe(system, leak.cell)}) can be narrowed to {leak.low}-{leak.high} and no "
+            "other cell of this copy can be hidden to stop it."
+        )
+    trials = []
+    for t, cell in ranked[:TRIED_PER_LEAK]:
+        trial = [dict(cells) for cells in hidden]
+        trial[t][cell] = suppression.WORKED_OUT
+        _hide_same_figures(candidate.tables, trial)
+        trials.append(trial)
+        tried = system.variant(len(system.copies) - 1, candidate.copy(trial))
+        if _finding(tried, solver, leak.cell).protected:
+            return trial
+    return trials[0]
+
+
+def _finding(system: audit.System, solver: audit.Solver, cell: audit.Cell) -> audit.Finding:
+    """What a reader of the system's copies can work out about one hidden cell."""
+    copy = system.copies[cell.copy]
+    shown = copy.tables[cell.table].rows[cell.row][1][cell.column]
+    low, high = solver.interval(system, system.parts, system.cell_expression(cell))
+    return audit.Finding(cell, shown, low, high, (cell.table, cell.row, cell.column) in copy.small_suppressed)
+
+
+def _candidates(system: audit.System, tables: list[Table], hidden: list[dict], leak: audit.Finding):
+    """The cells of this copy that could be hidden next: published counts (then shown as "suppressed")
+    before any "<5" (then shown as "suppressed" too: it no longer says it is under 5; the leaked cell
+    itself last), each nearest the leaked cell first, never the citywide homicide count while another
+    will do, then the smallest."""
+    current = len(system.copies) - 1
+    part_of, constraints = system.parts
+    start = system.cell_expression(leak.cell)
+    distance = _distances(system, constraints.get(part_of[next(iter(start))], []), set(start))
+    ranked = []
+    for t, table in enumerate(tables):
+        for r, (_, values) in enumerate(table.rows):
+            for c, value in enumerate(values):
+                reason = hidden[t].get((r, c))
+                small = reason is suppression.FEWER_THAN_5
+                if _figure_key(table, r, c) is None or not (small or (reason is None and suppression.hidable(value))):
+                    continue
+                expression = system.cell_expression(audit.Cell(current, t, r, c))
+                near = min((distance[v] for v in expression if v in distance), default=None)
+                if near is None:
+                    continue
+                figure = table.figures[r][c]
+                headline_count = figure.measure == "Homicides" and figure.place == ALL_PLACES
+                itself = leak.cell == audit.Cell(current, t, r, c)
+                ranked.append(((small, itself, near, headline_count, value), t, (r, c)))
+    ranked.sort(key=lambda entry: entry[0])
+    return [(t, cell) for _, t, cell in ranked]
+
+
+def _distances(system: audit.System, rows: list[int], start: set[int]) -> dict[int, int]:
+    """How many relations apart each unknown of the part is from the leaked cell's."""
+    touching: dict[int, list[int]] = {}
+    for i in rows:
+        for v in system.constraints[i][0]:
+            touching.setdefault(v, []).append(i)
+    distance = dict.fromkeys(start, 0)
+    frontier = list(start)
+    while frontier:
+        following = []
+        for v in frontier:
+            for i in touching.get(v, []):
+                for w in system.constraints[i][0]:
+                    if w not in distance:
+                        distance[w] = distance[v] + 1
+                        following.append(w)
+        frontier = following
+    return distance
+
+
+def _describe(system: audit.System, cell: audit.Cell) -> str:
+    copy = system.copies[cell.copy]
+    table = copy.tables[cell.table]
+    return f"{copy.label}, {table.title}, {table.rows[cell.row][0]}, {table.columns[cell.column]}"
 
 
 def headline(report: Report, sections: list[tuple[str, list[Table]]], *, public: bool) -> str:

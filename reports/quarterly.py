@@ -45,6 +45,12 @@ class Table:
     row_notes: list[str] = field(default_factory=list)
     # In a public copy, why each hidden cell is hidden: {(row, column): reports.suppression.Reason}.
     hidden: dict = field(default_factory=dict)
+    # What a reader knows besides the sums (reports.audit): rows counting distinct people over the column's
+    # days, which do not add up over days (clients active, clients contacted)...
+    distinct_rows: set[int] = field(default_factory=set)
+    # ...and (smaller, larger) pairs of rows, in every column, and of columns, in every counted row.
+    at_most_rows: tuple[tuple[int, int], ...] = ()
+    at_most_columns: tuple[tuple[int, int], ...] = ()
 
     @property
     def display_rows(self) -> list[tuple[str, str, list[tuple[object, str]]]]:
@@ -72,6 +78,12 @@ class Figure:
 
 
 ALL_PLACES = "all"
+
+# Figures of one place and the same days, across tables: the first is at most the second (reports.audit).
+AT_MOST_MEASURES = (
+    ("Shootings with someone killed or wounded", "Shooting incidents"),
+    ("With a peacekeeper response within 24 hours", "Shootings with someone killed or wounded"),
+)
 
 
 def _figures(rows, periods: list[Period], *, measures=None, places=None) -> list[list[Figure | None]]:
@@ -437,6 +449,7 @@ def _program_summary(quarter: Quarter, periods: tuple[Period, Period], through: 
         measure_rows={3, 4, 6},
         running=((0, 1),),  # rows without a year-to-date figure are left out
         figures=figures,
+        distinct_rows={0, 5},
     )
 
 
@@ -473,6 +486,7 @@ def _response_table(quarter: Quarter, periods: tuple[Period, Period]) -> Table:
         shares={2: (1, 0)},
         running=((0, 1),),
         figures=_figures(rows, list(periods)),
+        at_most_rows=((1, 0),),
     )
 
 
@@ -521,4 +535,7 @@ def _outcome_table(quarter: Quarter, through: datetime.date) -> Table:
         measure_rows={2},
         shares={2: (1, 0)},
         figures=_figures(rows, list(periods)),
+        distinct_rows={0, 1},
+        at_most_rows=((1, 0),),
+        at_most_columns=((0, 1),),
     )

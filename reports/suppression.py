@@ -11,10 +11,9 @@ denominator is hidden (`Table.shares`). Each hidden cell says why (`Table.hidden
 Successive public copies must not undo each other. Where a table's year-to-date column is the
 previous quarter's year to date plus this quarter (`Table.running`), the three figures of a row
 (last quarter's published year to date, this quarter, this year to date) are treated like two
-cells and their total: never exactly one of them hidden. So a "<5" this quarter is not recovered
-as "year to date minus last quarter's year to date", nor last quarter's "<5" as "year to date
-minus this quarter". The year's earlier copies are passed in, already suppressed, to know what
-they hid; a last check solves all of them together (see `_small_counts_determined`).
+cells and their total: never exactly one of them hidden. These rules are the first pass, table by
+table; reports.publication then audits the whole copy with every copy already published
+(reports.audit) and hides more cells until no small count can be narrowed.
 """
 
 from dataclasses import dataclass, replace
@@ -35,10 +34,12 @@ class Reason:
 
 
 FEWER_THAN_5 = Reason("fewer_than_5", "*", "fewer than 5 people or incidents")
-WORKED_OUT = Reason("complementary", "†", "hidden so that a small count cannot be worked out from the total")
+WORKED_OUT = Reason(
+    "complementary", "†", "hidden so that a small count cannot be worked out from other published figures"
+)
 SHARE_OF_HIDDEN = Reason("share_of_hidden_count", "‡", "hidden because the share would give a hidden count back")
-SAME_AS_SUMMARY = Reason("same_as_summary", "§", "hidden because the same figure is hidden in the summary table")
-REASONS = (FEWER_THAN_5, WORKED_OUT, SHARE_OF_HIDDEN, SAME_AS_SUMMARY)
+SAME_FIGURE = Reason("same_figure", "§", "hidden because the same figure is hidden in another table of this copy")
+REASONS = (FEWER_THAN_5, WORKED_OUT, SHARE_OF_HIDDEN, SAME_FIGURE)
 
 
 @dataclass(frozen=True)
@@ -50,18 +51,29 @@ class Suppressed:
 
 
 def suppress(table: Table, earlier: list[Table] | tuple = ()) -> tuple[Table, list[Suppressed]]:
-    """A copy of the table safe to publish, and the list of cells hidden in it.
+    """A copy of the table with this table's own rules applied, and the list of cells hidden in it.
 
     `earlier`: the public copies of the same table for this year's earlier quarters, oldest first.
+    A public copy is then checked with every other copy by reports.publication (reports.audit).
     """
-    rows = [list(values) for _, values in table.rows]
-    hidden: dict[tuple[int, int], str] = {}
-    for r, values in enumerate(rows):
+    hidden = first_pass(table, earlier)
+    hide_shares(table, hidden)
+    return published(table, hidden)
+
+
+def first_pass(table: Table, earlier: list[Table] | tuple = ()) -> dict[tuple[int, int], Reason]:
+    """The cells this table's own rules hide: every count from 1 to 4, then the cells that the usual
+    ways of subtracting would give back (a column and its total; last quarter's year to date, this
+    quarter and this year to date). Zeros are never hidden, so a reader knows a "suppressed" cell is
+    5 or more, as reports.audit assumes."""
+    hidden: dict[tuple[int, int], Reason] = {}
+    for r, (_, values) in enumerate(table.rows):
         if r in table.measure_rows:
             continue
         for c, value in enumerate(values):
-            if isinstance(value, int) and 1 <= value <= 4:
-                hidden[(r, c)] = SMALL
+            if is_small(value):
+                hidden[(r, c)] = FEWER_THAN_5
+    rows = [list(values) for _, values in table.rows]
     hidden_before = _hidden_in(earlier[-1] if earlier else None, table)
     while True:  # each rule can hide a cell another must then answer for
         count = len(hidden)
@@ -69,26 +81,41 @@ def suppress(table: Table, earlier: list[Table] | tuple = ()) -> tuple[Table, li
         if table.total:
             _complementary(table, rows, hidden)
         if len(hidden) == count:
-            leaks = _small_counts_determined(table, rows, hidden, earlier)
-            cell = _next_to_hide(table, rows, hidden, leaks, current=len(earlier)) if leaks else None
-            if cell is not None:
-                hidden[cell] = COMPLEMENTARY
-        if len(hidden) == count:
-            break
-    reasons = {cell: FEWER_THAN_5 if mark == SMALL else WORKED_OUT for cell, mark in hidden.items()}
-    # A share is hidden only when it would give a hidden count back: its numerator or its
-    # denominator is hidden. Hours, contacts and referrals (the other measure rows) never are.
+            return hidden
+
+
+def is_small(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 4
+
+
+def hidable(value) -> bool:
+    """A published count that may be hidden as "suppressed": 5 or more (zeros stay, 1-4 are "<5")."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 5
+
+
+def hide_shares(table: Table, hidden: dict[tuple[int, int], Reason]) -> None:
+    """A share is hidden only when it would give a hidden count back: its numerator or its
+    denominator is hidden. Hours, contacts and referrals (the other measure rows) never are."""
     for r, (numerator, denominator) in table.shares.items():
-        for c in range(len(rows[r])):
-            if rows[r][c] is not None and ((numerator, c) in hidden or (denominator, c) in hidden):
-                hidden[(r, c)] = COMPLEMENTARY
-                reasons[(r, c)] = SHARE_OF_HIDDEN
+        for c, value in enumerate(table.rows[r][1]):
+            if value is not None and ((numerator, c) in hidden or (denominator, c) in hidden):
+                hidden[(r, c)] = SHARE_OF_HIDDEN
+
+
+def mark(reason: Reason) -> str:
+    """What a hidden cell shows."""
+    return SMALL if reason is FEWER_THAN_5 else COMPLEMENTARY
+
+
+def published(table: Table, hidden: dict[tuple[int, int], Reason]) -> tuple[Table, list[Suppressed]]:
+    """The table as published, with `hidden` cells marked, and the list of them."""
+    rows = [list(values) for _, values in table.rows]
     notes = []
-    for (r, c), mark in sorted(hidden.items()):
-        rows[r][c] = mark
-        notes.append(Suppressed(table.title, table.rows[r][0], table.columns[c], reasons[(r, c)].text))
-    published = [(label, values) for (label, _), values in zip(table.rows, rows, strict=True)]
-    return replace(table, rows=published, hidden={**table.hidden, **reasons}), notes
+    for (r, c), reason in sorted(hidden.items()):
+        rows[r][c] = mark(reason)
+        notes.append(Suppressed(table.title, table.rows[r][0], table.columns[c], reason.text))
+    shown = [(label, values) for (label, _), values in zip(table.rows, rows, strict=True)]
+    return replace(table, rows=shown, hidden={**table.hidden, **hidden}), notes
 
 
 def _complementary(table: Table, rows: list[list], hidden: dict) -> None:
@@ -101,12 +128,12 @@ def _complementary(table: Table, rows: list[list], hidden: dict) -> None:
             total_hidden = (total_row, c) in hidden
             if len(in_body) + total_hidden != 1:
                 break
-            candidates = [r for r in body if (r, c) not in hidden and isinstance(rows[r][c], int) and rows[r][c] > 0]
+            candidates = [r for r in body if (r, c) not in hidden and hidable(rows[r][c])]
             if candidates:
                 smallest = min(candidates, key=lambda r: rows[r][c])
-                hidden[(smallest, c)] = COMPLEMENTARY
-            elif not total_hidden:
-                hidden[(total_row, c)] = COMPLEMENTARY
+                hidden[(smallest, c)] = WORKED_OUT
+            elif not total_hidden and hidable(rows[total_row][c]):
+                hidden[(total_row, c)] = WORKED_OUT
             else:
                 break  # a hidden total over zeros: it can only be zero, and zeros are not hidden
 
@@ -136,111 +163,8 @@ def _across_quarters(table: Table, rows: list[list], hidden: dict, hidden_before
             if q_hidden + ytd_hidden + ((r, ytd) in hidden_before) != 1:
                 continue
             # Alone, a hidden figure is the difference of the other two. Hide this quarter's
-            # count, or, when that is the hidden one, the year to date.
-            hidden[(r, ytd) if q_hidden else (r, quarter)] = COMPLEMENTARY
-
-
-# The last word: the year's public copies of a table, this one included, are a system of linear
-# equations (each column sums to its total; this year to date = last quarter's + this quarter).
-# The rules above answer the usual ways of solving it; this checks that no hidden count from 1 to
-# 4, in this copy or an earlier one, is still exactly determined by all of them together (chains
-# through several quarters, say). Ranks are worked out modulo a large prime: an equation that
-# determines a cell over the rationals does so modulo the prime too, so nothing is missed.
-PRIME = 2**61 - 1
-
-
-def _small_counts_determined(table: Table, rows: list[list], hidden: dict, earlier) -> set[tuple[int, str, int]]:
-    """(copy, row label, column) of every hidden small count the copies together determine."""
-    if not (table.total or table.running):
-        return set()
-    measures = {table.rows[r][0] for r in table.measure_rows}
-    current = [
-        (label, [(hidden[(r, c)] if (r, c) in hidden else v) for c, v in enumerate(rows[r])])
-        for r, (label, _) in enumerate(table.rows)
-    ]
-    copies = [list(t.rows) for t in earlier] + [current]
-    unknowns: dict[tuple[int, str, int], int] = {}
-    equations = []
-    for k, copy in enumerate(copies):
-        counts = [(label, values) for label, values in copy if label not in measures]
-        if table.total:
-            body, (total_label, _) = counts[:-1], counts[-1]
-            for c in range(len(table.columns)):
-                terms = [(k, label, c, 1) for label, _ in body] + [(k, total_label, c, -1)]
-                equations.append(_equation(unknowns, copies, terms))
-        for quarter, ytd in table.running:
-            for label, _ in counts:
-                terms = [(k, label, ytd, 1), (k, label, quarter, -1), (k - 1, label, ytd, -1)]
-                equations.append(_equation(unknowns, copies, terms))
-    determined = _determined(unknowns, [e for e in equations if e])
-    return {key for key in determined if _value(copies, *key) == SMALL}
-
-
-def _next_to_hide(table: Table, rows: list[list], hidden: dict, leaks, *, current: int) -> tuple[int, int] | None:
-    """A published count of this copy to hide next: first those sharing a column, then a row,
-    with a leaked cell (totals first, then the smallest), then any."""
-    by_label = {label: r for r, (label, _) in enumerate(table.rows)}
-    published = [
-        (r, c)
-        for r, values in enumerate(rows)
-        if r not in table.measure_rows
-        for c, value in enumerate(values)
-        if isinstance(value, int) and (r, c) not in hidden
-    ]
-    total_row = len(rows) - 1 if table.total else None
-    columns = {c for k, _, c in leaks if k == current}
-    labels = {by_label[label] for _, label, _ in leaks if label in by_label}
-    for wanted in (lambda r, c: c in columns, lambda r, c: r in labels, lambda r, c: True):
-        cells = [(r, c) for r, c in published if wanted(r, c)]
-        if cells:
-            return min(cells, key=lambda cell: (cell[0] != total_row, rows[cell[0]][cell[1]]))
-    return None
-
-
-def _value(copies, k: int, label: str, c: int):
-    if k < 0:
-        return 0
-    values = dict(copies[k]).get(label)
-    return 0 if values is None else values[c]  # a row missing from a copy counted nothing
-
-
-def _equation(unknowns: dict, copies, terms) -> dict[int, int]:
-    """The hidden terms of an equation, as {variable: coefficient}: published figures drop out
-    (they move to the other side); a figure that does not apply (None) means no equation."""
-    equation: dict[int, int] = {}
-    for k, label, c, coefficient in terms:
-        value = _value(copies, k, label, c)
-        if value is None:
-            return {}
-        if isinstance(value, str):
-            index = unknowns.setdefault((k, label, c), len(unknowns))
-            equation[index] = (equation.get(index, 0) + coefficient) % PRIME
-    return equation
-
-
-def _determined(unknowns: dict, equations: list[dict[int, int]]) -> set:
-    """The unknowns whose value the equations fix (reduced row echelon form, modulo PRIME)."""
-    pivots: dict[int, dict[int, int]] = {}  # pivot variable -> its row, normalised to 1 there
-    for equation in equations:
-        row = dict(equation)
-        for variable, pivot_row in pivots.items():
-            if row.get(variable):
-                factor = row[variable]
-                for v, coefficient in pivot_row.items():
-                    row[v] = (row.get(v, 0) - factor * coefficient) % PRIME
-        row = {v: c for v, c in row.items() if c}
-        if not row:
-            continue
-        variable = min(row)
-        inverse = pow(row[variable], PRIME - 2, PRIME)
-        row = {v: c * inverse % PRIME for v, c in row.items()}
-        for other in pivots.values():  # keep every pivot column zero in the other rows
-            if other.get(variable):
-                factor = other[variable]
-                for v, coefficient in row.items():
-                    other[v] = (other.get(v, 0) - factor * coefficient) % PRIME
-                for v in [v for v, c in other.items() if not c]:
-                    del other[v]
-        pivots[variable] = row
-    names = {index: key for key, index in unknowns.items()}
-    return {names[variable] for variable, row in pivots.items() if len(row) == 1}
+            # count, or, when that is the hidden one, the year to date (never a zero: the audit
+            # then finds another cell).
+            cell = (r, ytd) if q_hidden else (r, quarter)
+            if hidable(rows[cell[0]][cell[1]]):
+                hidden[cell] = WORKED_OUT

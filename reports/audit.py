@@ -1,0 +1,496 @@
+"""The public copies' audit: what a reader holding every published copy can work out about a hidden
+count, found the way an attacker would find it — by integer programming.
+
+A reader knows, besides each published figure:
+- each hidden count's bounds: a cell shown as "<5" holds 1 to 4; one shown as "suppressed" holds 5
+  or more — a reader may well assume so, since zeros are shown and 1 to 4 show as "<5" — except the
+  few small counts shown as "suppressed" because "<5" alone would give them away (reports.publication):
+  those hold 1 or more, and the audit, knowing which they are, gives each cell its true kind of bound;
+- that counts are whole numbers, never negative;
+- how figures add up: a table's total row is the sum of the rows above; a count of events over some
+  days is the sum of its counts over any split of those days (this year to date = last quarter's
+  year to date + this quarter; a whole year = its four quarters; a preliminary copy's days are part
+  of the final copy's), the same figure wherever it is printed (the summary's total and the
+  neighborhood table's; this year's row of the trend); a neighborhood missing from a copy's table
+  had no incident that year to date; and a few "at most" facts (clients involved are at most the
+  clients active, shootings answered within 24 hours at most the shootings).
+
+Every copy becomes part of one system. A count of events over days, for one measure and place, is
+split into "atoms" (the finest pieces of days any published figure of it starts or ends at): every
+figure is the sum of its atoms, so all relations between periods hold without being written out.
+Counts of distinct people (clients active, clients contacted) do not add over days and are each an
+unknown of their own (`Table.distinct_rows`). For each hidden cell the smallest and the largest value
+consistent with everything is found with SciPy's `milp` (HiGHS), one small problem per connected part
+of the system (the unknowns tied by some relation), so a year of copies solves in seconds.
+
+A hidden count from 1 to 4 is **protected** when a reader can still not narrow it to fewer than four
+possible values (`Finding.protected`): a "<5" keeps the whole of 1 to 4; a small count shown as
+"suppressed" (where "<5" alone would have given it or another away) keeps a range as wide, such as 2 to
+5 or 1 or more. Other "suppressed" cells hold 5 or more and need no protection of their own; their
+intervals are reported for information.
+
+When published copies disagree (data corrected after a copy went out made two copies' figures of one
+measure and place contradict each other), no value satisfies all of them: the audit then reads each
+copy's figures of that measure and place on their own, and says so (`Audit.split`).
+"""
+
+import copy as _copy
+import datetime
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import csr_array
+
+from reports.quarterly import AT_MOST_MEASURES, Figure, Table
+from reports.suppression import COMPLEMENTARY, SMALL
+
+SMALL_LOW, SMALL_HIGH = 1, 4  # what "<5" says, and what the reader must still not be able to narrow
+NOT_SMALL = 5  # a "suppressed" cell holds this much or more, unless it is one of the few holding 1 to 4
+PROTECTED_WIDTH = SMALL_HIGH - SMALL_LOW  # a hidden small count keeps at least four possible values
+SOLVER_SECONDS = 20  # per problem; a problem this small solves in milliseconds
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class Copy:
+    """One public copy as its reader has it: the tables with "<5" and "suppressed" in hidden cells; and,
+    known only to the program, which "suppressed" cells hold 1 to 4 ((table, row, column) indexes)."""
+
+    label: str
+    year: int
+    tables: list[Table]
+    small_suppressed: frozenset = frozenset()
+
+
+@dataclass(frozen=True)
+class Cell:
+    copy: int  # index in the audited copies
+    table: int  # index in the copy's tables
+    row: int
+    column: int
+
+
+@dataclass
+class Finding:
+    """A hidden cell and what a reader can work out about it."""
+
+    cell: Cell
+    shown: str  # SMALL or COMPLEMENTARY
+    low: int
+    high: int | None  # None: no upper limit
+    small: bool = False  # a "suppressed" cell that holds 1 to 4
+
+    @property
+    def protected(self) -> bool:
+        """A hidden count from 1 to 4 — every "<5", and the few small counts shown as "suppressed" — must keep
+        at least four possible values for a reader (a "<5" all of 1 to 4). Other "suppressed" cells hold 5 or
+        more and need no protection of their own."""
+        if self.shown != SMALL and not self.small:
+            return True
+        return self.high is None or self.high - self.low >= PROTECTED_WIDTH
+
+    @property
+    def width(self) -> float:
+        return float("inf") if self.high is None else self.high - self.low
+
+
+@dataclass
+class Audit:
+    findings: list[Finding]
+    split: set = field(default_factory=set)  # (measure, place) read copy by copy: the copies disagree
+
+    def leaks(self) -> list[Finding]:
+        return [f for f in self.findings if not f.protected]
+
+
+# An unknown: ("atom", measure, place, first ordinal, last ordinal[, copy]) or ("distinct", measure, place,
+# window, first, last[, copy]). An expression: {unknown index: coefficient}.
+Expression = dict[int, int]
+
+
+class Contradiction(Exception):
+    """A copy's own figures contradict each other: no count could make them all true."""
+
+
+class System:
+    """The relations a reader knows between the figures of the copies, as linear constraints."""
+
+    def __init__(self, copies: Sequence[Copy], split: set = frozenset()):
+        self.copies = list(copies)
+        self.split = set(split)
+        self.unknowns: dict[tuple, int] = {}
+        self.constraints: list[tuple[Expression, float, float]] = []
+        self.cell_constraint: dict[Cell, int] = {}  # the constraint saying what a cell shows
+        self.family = object()  # systems that differ only in what cells show share it (`variant`)
+        self._cuts = self._cut_points()
+        self._relate()
+        self.parts = self.components()
+
+    def variant(self, k: int, copy: Copy) -> "System":
+        """The same system with copy k shown differently (other cells hidden): the same unknowns and
+        relations, only the bounds that cells of copy k set are new."""
+        other = _copy.copy(self)
+        other.copies = [*self.copies[:k], copy, *self.copies[k + 1 :]]
+        other.constraints = list(self.constraints)
+        for cell, i in self.cell_constraint.items():
+            if cell.copy == k:
+                value = copy.tables[cell.table].rows[cell.row][1][cell.column]
+                small = (cell.table, cell.row, cell.column) in copy.small_suppressed
+                other.constraints[i] = (self.constraints[i][0], *_bounds(value, small))
+        return other
+
+    # -- which unknowns a figure is made of -----------------------------------------------------------
+    def _group(self, copy: int, measure: str, place: str) -> tuple:
+        group = (measure, place)
+        return (*group, copy) if group in self.split else group
+
+    def _figures(self):
+        """(copy, table, row, column, figure) of every count cell of every copy."""
+        for k, copy in enumerate(self.copies):
+            for t, table in enumerate(copy.tables):
+                for r, (_, values) in enumerate(table.rows):
+                    if r in table.measure_rows:
+                        continue
+                    for c, value in enumerate(values):
+                        figure = table.figures[r][c] if table.figures else None
+                        if value is not None and figure is not None:
+                            yield k, t, r, c, figure
+
+    def _absent_places(self):
+        """(copy, figure) that must be zero: a place listed in a copy of the same table that year, but not in
+        this copy (the table lists every place with an incident that year to date)."""
+        seen: dict[tuple[int, str], set[str]] = {}
+        for copy in self.copies:
+            for table in copy.tables:
+                if _by_place(table):
+                    places = {row[0].place for row in table.figures[:-1] if row and row[0]}
+                    seen.setdefault((copy.year, table.key), set()).update(places)
+        for k, copy in enumerate(self.copies):
+            for table in copy.tables:
+                if not _by_place(table):
+                    continue
+                listed = {row[0].place for row in table.figures[:-1] if row and row[0]}
+                for place in seen[(copy.year, table.key)] - listed:
+                    for figure in table.figures[-1]:
+                        if figure is not None:
+                            yield k, Figure(figure.measure, place, figure.period)
+
+    def _cut_points(self) -> dict[tuple, list[int]]:
+        cuts: dict[tuple, set[int]] = {}
+        figures = [(k, self.copies[k].tables[t], r, f) for k, t, r, _, f in self._figures()]
+        figures += [(k, None, None, f) for k, f in self._absent_places()]
+        for k, table, r, figure in figures:
+            if table is not None and r in table.distinct_rows:
+                continue
+            first, last = _days(figure)
+            cuts.setdefault(self._group(k, figure.measure, figure.place), set()).update((first, last + 1))
+        return {group: sorted(points) for group, points in cuts.items()}
+
+    def _unknown(self, key: tuple) -> int:
+        return self.unknowns.setdefault(key, len(self.unknowns))
+
+    def expression(self, k: int, table: Table | None, r: int | None, figure: Figure) -> Expression:
+        if table is not None and r in table.distinct_rows:
+            p = figure.period
+            key = ("distinct", figure.measure, figure.place, p.window, p.first, p.last)
+            if (figure.measure, figure.place) in self.split:
+                key = (*key, k)
+            return {self._unknown(key): 1}
+        group = self._group(k, figure.measure, figure.place)
+        first, last = _days(figure)
+        cuts = self._cuts[group]
+        start, end = cuts.index(first), cuts.index(last + 1)
+        return {self._unknown(("atom", *group, cuts[i], cuts[i + 1] - 1)): 1 for i in range(start, end)}
+
+    def count_cells(self, k: int) -> list[Cell]:
+        """Every count cell of copy k, published or hidden."""
+        return [Cell(copy, t, r, c) for copy, t, r, c, _ in self._figures() if copy == k]
+
+    def cell_expression(self, cell: Cell) -> Expression:
+        table = self.copies[cell.copy].tables[cell.table]
+        return self.expression(cell.copy, table, cell.row, table.figures[cell.row][cell.column])
+
+    # -- the relations ---------------------------------------------------------------------------------
+    def _add(self, expression: Expression, low: float, high: float) -> None:
+        expression = {v: c for v, c in expression.items() if c}
+        if expression:
+            self.constraints.append((expression, low, high))
+
+    def _relate(self) -> None:
+        figure_keys: dict[tuple, Expression] = {}
+        for k, t, r, c, figure in self._figures():
+            table = self.copies[k].tables[t]
+            value = table.rows[r][1][c]
+            expression = self.expression(k, table, r, figure)
+            if r not in table.distinct_rows:
+                figure_keys[(figure.measure, figure.place, *_days(figure), k)] = expression
+            bounds = _bounds(value, (t, r, c) in self.copies[k].small_suppressed)
+            if bounds is not None:
+                self.cell_constraint[Cell(k, t, r, c)] = len(self.constraints)
+                self.constraints.append((expression, *bounds))
+        for k, figure in self._absent_places():
+            self._add(self.expression(k, None, None, figure), 0, 0)
+        for k, copy in enumerate(self.copies):
+            for table in copy.tables:
+                self._relate_table(k, table)
+        for (measure, place, first, last, k), expression in figure_keys.items():
+            for smaller, larger in AT_MOST_MEASURES:
+                if measure == smaller and (larger, place, first, last, k) in figure_keys:
+                    self._add(_minus(expression, figure_keys[(larger, place, first, last, k)]), -np.inf, 0)
+
+    def _relate_table(self, k: int, table: Table) -> None:
+        counted = [r for r in range(len(table.rows)) if r not in table.measure_rows]
+
+        def term(r: int, c: int) -> Expression | None:
+            figure = table.figures[r][c] if table.figures else None
+            if table.rows[r][1][c] is None or figure is None:
+                return None
+            return self.expression(k, table, r, figure)
+
+        for c in range(len(table.columns)):
+            if table.total:  # the last row is the sum of the rows above
+                terms = [term(r, c) for r in counted[:-1]]
+                total = term(counted[-1], c)
+                if total is not None and all(t is not None for t in terms):
+                    self._add(_minus(_sum(terms), total), 0, 0)
+            for smaller, larger in table.at_most_rows:
+                a, b = term(smaller, c), term(larger, c)
+                if a is not None and b is not None:
+                    self._add(_minus(a, b), -np.inf, 0)
+        for smaller, larger in table.at_most_columns:
+            for r in counted:
+                a, b = term(r, smaller), term(r, larger)
+                if a is not None and b is not None:
+                    self._add(_minus(a, b), -np.inf, 0)
+
+    # -- solving -----------------------------------------------------------------------------------------
+    def components(self) -> tuple[list[int], dict[int, list[int]]]:
+        """The connected parts: each unknown's part, and each part's constraints (by index)."""
+        parent = list(range(len(self.unknowns)))
+
+        def find(v: int) -> int:
+            while parent[v] != v:
+                parent[v] = parent[parent[v]]
+                v = parent[v]
+            return v
+
+        for expression, _, _ in self.constraints:
+            first, *others = expression
+            for other in others:
+                a, b = find(first), find(other)
+                if a != b:
+                    parent[b] = a
+        part = [find(v) for v in range(len(self.unknowns))]
+        constraints: dict[int, list[int]] = {}
+        for i, (expression, _, _) in enumerate(self.constraints):
+            constraints.setdefault(part[next(iter(expression))], []).append(i)
+        return part, constraints
+
+
+class Solver:
+    """Smallest and largest values of expressions over one system, part by part, remembered: the same part
+    of systems of one family (`System.variant`) with the same bounds is solved once."""
+
+    def __init__(self, cache: dict | None = None):
+        self.cache = {} if cache is None else cache
+        self.solved = 0
+
+    def interval(self, system: System, parts, expression: Expression, *, rows=None) -> tuple[int, int | None] | None:
+        """(low, high), high None when unbounded; None when the relations contradict each other. With an
+        empty expression and a part's `rows`: () when they have a solution, None when not."""
+        part_of, constraints = parts
+        if rows is None:
+            rows = constraints.get(part_of[next(iter(expression))], [])
+        part = part_of[next(iter(system.constraints[rows[0]][0]))] if rows else None
+        signature = (
+            system.family,
+            part,
+            tuple(system.constraints[i][1:] for i in rows),
+            tuple(sorted(expression.items())),
+        )
+        if signature not in self.cache:
+            self.cache[signature] = self._solve(system, rows, expression)
+        return self.cache[signature]
+
+    def _solve(self, system: System, rows: list[int], expression: Expression):
+        variables = sorted({v for i in rows for v in system.constraints[i][0]} | set(expression))
+        column = {v: j for j, v in enumerate(variables)}
+        data, row_index, col_index, low, high = [], [], [], [], []
+        for n, i in enumerate(rows):
+            terms, lo, hi = system.constraints[i]
+            for v, coefficient in terms.items():
+                data.append(coefficient)
+                row_index.append(n)
+                col_index.append(column[v])
+            low.append(lo)
+            high.append(hi)
+        size = len(variables)
+        constraints = []
+        if rows:
+            matrix = csr_array((data, (row_index, col_index)), shape=(len(rows), size))
+            constraints = [LinearConstraint(matrix, low, high)]
+        objective = np.zeros(size)
+        for v, coefficient in expression.items():
+            objective[column[v]] = coefficient
+
+        def solve(direction):
+            self.solved += 1
+            return milp(
+                direction,
+                constraints=constraints,
+                integrality=np.ones(size),
+                bounds=Bounds(0, np.inf),
+                options={"time_limit": SOLVER_SECONDS},
+            )
+
+        if not expression:  # is there any solution at all?
+            return () if solve(objective).status in (0, 3) else None
+        lowest = solve(objective)  # an expression of counts is at least 0: never unbounded below
+        if lowest.status == 2 or (lowest.status == 4 and solve(np.zeros(size)).status == 2):
+            return None  # infeasible: the copies contradict each other
+        if lowest.status != 0:  # time limit without an answer: assume the reader narrows it (hide more)
+            return SMALL_HIGH, SMALL_HIGH
+        highest = solve(-objective)
+        if highest.status in (3, 4):  # feasible (the lowest exists), so "unbounded or infeasible" is unbounded
+            return round(lowest.fun), None
+        if highest.status != 0:
+            return round(lowest.fun), round(lowest.fun)
+        return round(lowest.fun), round(-highest.fun)
+
+
+def hidden_cells(copies: Sequence[Copy], only: set[int] | None = None):
+    """(cell, shown) for every hidden count of the copies (of `only` the copies with those indexes)."""
+    for k, copy in enumerate(copies):
+        if only is not None and k not in only:
+            continue
+        for t, table in enumerate(copy.tables):
+            for r, (_, values) in enumerate(table.rows):
+                if r in table.measure_rows or not table.figures:
+                    continue
+                for c, value in enumerate(values):
+                    if value in (SMALL, COMPLEMENTARY) and table.figures[r][c] is not None:
+                        yield Cell(k, t, r, c), value
+
+
+def consistent_system(copies: Sequence[Copy], solver: Solver) -> System:
+    """The system of the copies; measures whose copies contradict each other are read copy by copy."""
+    split: set = set()
+    while True:
+        system = System(copies, split)
+        contradicting = set()
+        for rows in system.parts[1].values():
+            if solver.interval(system, system.parts, {}, rows=rows) is None:
+                names = {i: key for key, i in system.unknowns.items()}
+                contradicting |= {(names[v][1], names[v][2]) for i in rows for v in system.constraints[i][0]}
+        if not contradicting:
+            return system
+        if not contradicting - split:  # even copy by copy: a copy contradicts itself
+            raise Contradiction(sorted(f"{measure} ({place})" for measure, place in contradicting))
+        split |= contradicting
+
+
+def audit(
+    copies: Sequence[Copy],
+    *,
+    solver: Solver | None = None,
+    only: set[int] | None = None,
+    progress: Progress | None = None,
+    system: System | None = None,
+) -> Audit:
+    """Every hidden count's interval, given everything the copies publish together (`system`: theirs, when
+    already built)."""
+    solver = solver or Solver()
+    system = system or consistent_system(copies, solver)
+    cells = list(hidden_cells(copies, only))
+    findings = []
+    started = time.monotonic()
+    for n, (cell, shown) in enumerate(cells, start=1):
+        low, high = solver.interval(system, system.parts, system.cell_expression(cell))
+        small = (cell.table, cell.row, cell.column) in copies[cell.copy].small_suppressed
+        findings.append(Finding(cell, shown, low, high, small))
+        if progress and (n == len(cells) or n % 25 == 0):
+            progress(n, len(cells), _eta("Checked", n, len(cells), started))
+    return Audit(findings, system.split)
+
+
+def _eta(what: str, done: int, total: int, started: float) -> str:
+    elapsed = time.monotonic() - started
+    left = elapsed / done * (total - done) if done else 0
+    return f"{what} {done:,} of {total:,} hidden cells; about {left:.0f} s left."
+
+
+def describe(copies: Sequence[Copy], result: Audit, *, values: dict[Cell, int] | None = None) -> dict:
+    """The audit as JSON for the published copy's record (managers only): each hidden cell's interval."""
+    values = values or {}
+    cells = []
+    for finding in result.findings:
+        copy = copies[finding.cell.copy]
+        table = copy.tables[finding.cell.table]
+        entry = {
+            "copy": copy.label,
+            "table": table.title,
+            "row": table.rows[finding.cell.row][0],
+            "column": table.columns[finding.cell.column],
+            "shown": finding.shown,
+            "low": finding.low,
+            "high": finding.high,
+            "protected": finding.protected,
+        }
+        if finding.cell in values:
+            entry["value"] = values[finding.cell]
+        cells.append(entry)
+    small = [c for c, f in zip(cells, result.findings, strict=True) if f.shown == SMALL]
+    narrowest = min(small, key=lambda c: float("inf") if c["high"] is None else c["high"] - c["low"], default=None)
+    unprotected = sum(not c["protected"] for c in cells)
+    summary = f"{len(cells):,} hidden cells in {len(copies):,} copies checked together; " + (
+        f"{unprotected:,} small counts can be narrowed." if unprotected else "every small count is protected."
+    )
+    return {
+        "protection": f"A cell shown as <5 must stay anywhere from {SMALL_LOW} to {SMALL_HIGH} for a reader.",
+        "summary": summary,
+        "cells": cells,
+        "narrowest": narrowest,
+        "split": sorted(f"{measure} ({place})" for measure, place, *_ in result.split),
+        "checked_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+    }
+
+
+def _bounds(value, small: bool) -> tuple[float, float] | None:
+    """What a cell tells a reader about its count: "<5" 1 to 4; "suppressed" 5 or more (1 or more for the
+    few holding 1 to 4, see the module's docstring); a number itself."""
+    if value == SMALL:
+        return SMALL_LOW, SMALL_HIGH
+    if value == COMPLEMENTARY:
+        return (SMALL_LOW if small else NOT_SMALL), np.inf
+    if isinstance(value, int):
+        return value, value
+    return None
+
+
+def _by_place(table: Table) -> bool:
+    """A table with a total whose rows are places (the neighborhood table)."""
+    if not (table.total and table.figures and len(table.figures) > 1):
+        return False
+    first = next((f for f in table.figures[0] if f is not None), None)
+    last = next((f for f in table.figures[-1] if f is not None), None)
+    return first is not None and last is not None and first.place != last.place
+
+
+def _days(figure: Figure) -> tuple[int, int]:
+    return figure.period.first.toordinal(), figure.period.last.toordinal()
+
+
+def _sum(expressions: list[Expression]) -> Expression:
+    total: Expression = {}
+    for expression in expressions:
+        for v, c in expression.items():
+            total[v] = total.get(v, 0) + c
+    return total
+
+
+def _minus(a: Expression, b: Expression) -> Expression:
+    return _sum([a, {v: -c for v, c in b.items()}])

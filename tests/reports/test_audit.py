@@ -1,0 +1,215 @@
+"""The public copy's audit (reports.audit) and the cells it makes a copy hide (reports.publication.prepare),
+on hand-made copies: each leak a reader found by integer programming, and that it is now closed.
+
+These tests need no database: a report is a list of tables, and a released copy is its tables as shown.
+"""
+
+import datetime
+
+import pytest
+
+from core.quarters import Quarter
+from reports import audit, publication
+from reports.periods import FULL_YEAR, QUARTER, YTD, Period
+from reports.quarterly import ALL_PLACES, Figure, Report, Section, Table
+from reports.suppression import COMPLEMENTARY, SMALL
+
+
+def quarter_periods(year: int, number: int) -> tuple[Period, Period]:
+    q = Quarter(year, number)
+    return Period(QUARTER, q.first, q.last), Period(YTD, datetime.date(year, 1, 1), q.last)
+
+
+def places_table(year: int, number: int, rows: list[tuple[str, list[int]]], *, measure="Homicides") -> Table:
+    """A neighborhood table: rows of (place, [this quarter, year to date]) and a total row last."""
+    q, ytd = quarter_periods(year, number)
+    places = [label for label, _ in rows[:-1]] + [ALL_PLACES]
+    return Table(
+        "by_place",
+        "By neighborhood",
+        ["Quarter", "Year to date"],
+        rows,
+        total=True,
+        running=((0, 1),),
+        figures=[[Figure(measure, place, q), Figure(measure, place, ytd)] for place in places],
+    )
+
+
+def summary_table(year: int, number: int, values: list[int]) -> Table:
+    q, ytd = quarter_periods(year, number)
+    return Table(
+        "summary",
+        "This quarter and year to date",
+        ["Quarter", "Year to date"],
+        [("Homicides", values)],
+        running=((0, 1),),
+        figures=[[Figure("Homicides", ALL_PLACES, q), Figure("Homicides", ALL_PLACES, ytd)]],
+    )
+
+
+def trend_table(through: datetime.date, years: dict[int, tuple[int, int]]) -> Table:
+    """Each year's same days (1 January to `through`'s day) and whole year."""
+    rows, figures = [], []
+    for year, (same_days, whole) in years.items():
+        last = datetime.date(year, through.month, through.day)
+        rows.append((str(year), [same_days, whole]))
+        whole_last = min(datetime.date(year, 12, 31), through)
+        figures.append(
+            [
+                Figure("Homicides", ALL_PLACES, Period(YTD, datetime.date(year, 1, 1), last)),
+                Figure("Homicides", ALL_PLACES, Period(FULL_YEAR, datetime.date(year, 1, 1), whole_last)),
+            ]
+        )
+    return Table("trend", "Earlier years", ["Same days", "Whole year"], rows, figures=figures)
+
+
+def report(year: int, number: int, *tables: Table) -> Report:
+    q = Quarter(year, number)
+    return Report(
+        q, q.last, datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC), False, "", [], [Section("s", "S", list(tables))]
+    )
+
+
+def release(copy: publication.PublicCopy, year: int, number: int) -> publication.Released:
+    return publication.Released(f"{year} Q{number}", year, number, False, copy.sections)
+
+
+def shown(copy: publication.PublicCopy, key: str) -> dict[str, list]:
+    return next(dict(t.rows) for _, tables in copy.sections for t in tables if t.key == key)
+
+
+def assert_protected(copy: publication.PublicCopy, *, hides=True) -> None:
+    cells = copy.audit["cells"]
+    assert cells or not hides, "nothing was hidden"
+    assert all(cell["protected"] for cell in cells), [c for c in cells if not c["protected"]]
+    for cell in cells:
+        if cell["shown"] == SMALL:
+            assert (cell["low"], cell["high"]) == (1, 4), cell
+
+
+class TestTheAuditFindsWhatAReaderFinds:
+    """The audit alone, on copies as they would have been published before: it narrows what a reader narrows."""
+
+    def audited(self, *tables: Table, year=2018) -> dict[tuple[str, str], tuple]:
+        result = audit.audit([audit.Copy("copy", year, list(tables))])
+        return {
+            (tables[f.cell.table].rows[f.cell.row][0], tables[f.cell.table].columns[f.cell.column]): (f.low, f.high)
+            for f in result.findings
+        }
+
+    def test_five_small_cells_with_a_total_of_five_are_each_one(self):
+        rows = [(name, [SMALL, SMALL]) for name in "ABCDE"] + [("F", [0, 0]), ("Total", [5, 5])]
+        found = self.audited(places_table(2018, 2, rows))
+        assert found[("A", "Quarter")] == (1, 1)
+
+    def test_a_suppressed_and_a_small_cell_adding_to_six_are_five_and_one(self):
+        rows = [("A", [10, 10]), ("B", [5, 5]), ("C", [COMPLEMENTARY] * 2), ("D", [SMALL] * 2), ("Total", [21, 21])]
+        found = self.audited(places_table(2018, 2, rows))
+        assert found[("D", "Quarter")] == (1, 1) and found[("C", "Quarter")] == (5, 5)
+
+    def test_two_small_cells_adding_to_a_shown_eight_are_each_four(self):
+        rows = [("A", [SMALL, 9]), ("B", [SMALL, 9]), ("C", [0, 0]), ("Total", [8, 18])]
+        assert self.audited(places_table(2018, 2, rows))[("A", "Quarter")] == (4, 4)
+
+    def test_a_hidden_total_printed_in_another_table_gives_the_cells_back(self):
+        rows = [("A", [SMALL, SMALL]), ("B", [COMPLEMENTARY, COMPLEMENTARY]), ("Total", [COMPLEMENTARY] * 2)]
+        found = self.audited(places_table(2018, 2, rows), summary_table(2018, 2, [7, 7]))
+        assert found[("A", "Quarter")] == (1, 2)  # B is 5 or more, A + B = 7
+
+    def test_the_same_days_of_two_years_copies_give_a_quarter_back(self):
+        q3 = places_table(2018, 3, [("A", [9, 20]), ("Total", [9, 20])])
+        q4 = places_table(2018, 4, [("A", [SMALL, COMPLEMENTARY]), ("Total", [SMALL, COMPLEMENTARY])])
+        next_year = trend_table(datetime.date(2019, 3, 31), {2018: (6, 22), 2019: (5, 5)})
+        copies = [audit.Copy("Q3", 2018, [q3]), audit.Copy("Q4", 2018, [q4]), audit.Copy("2019 Q1", 2019, [next_year])]
+        small = [f for f in audit.audit(copies).findings if f.shown == SMALL]
+        assert small and all((f.low, f.high) == (2, 2) for f in small)  # 22 - 20
+
+    def test_a_copy_alone_with_wide_intervals_is_protected(self):
+        rows = [("A", [SMALL, SMALL]), ("B", [COMPLEMENTARY, COMPLEMENTARY]), ("Total", [COMPLEMENTARY] * 2)]
+        result = audit.audit([audit.Copy("copy", 2018, [places_table(2018, 2, rows)])])
+        assert not result.leaks()
+        assert {(f.low, f.high) for f in result.findings if f.shown == SMALL} == {(1, 4)}
+
+    def test_contradicting_copies_are_read_one_by_one_and_say_so(self):
+        first = places_table(2018, 1, [("A", [6, 6]), ("Total", [6, 6])])
+        corrected = places_table(2018, 1, [("A", [7, 7]), ("Total", [7, 7])])
+        result = audit.audit([audit.Copy("v1", 2018, [first]), audit.Copy("v2", 2018, [corrected])])
+        assert ("Homicides", "A") in result.split
+
+
+class TestPrepareClosesEachLeak:
+    """prepare() hides more cells of the new copy until the audit finds nothing to narrow."""
+
+    def test_five_small_cells_with_a_total_of_five(self):
+        rows = [(name, [1, 1]) for name in "ABCDE"] + [("F", [0, 0]), ("Total", [5, 5])]
+        copy = publication.prepare(report(2018, 2, places_table(2018, 2, rows)), [])
+        assert shown(copy, "by_place")["Total"] == [COMPLEMENTARY, COMPLEMENTARY]
+        assert_protected(copy)
+
+    def test_the_complement_pair(self):
+        rows = [("A", [10, 10]), ("B", [5, 5]), ("C", [5, 5]), ("D", [1, 1]), ("Total", [21, 21])]
+        copy = publication.prepare(report(2018, 2, places_table(2018, 2, rows)), [])
+        assert shown(copy, "by_place")["D"] == [SMALL, SMALL]
+        assert_protected(copy)
+
+    def test_two_small_cells_adding_to_eight(self):
+        rows = [("A", [4, 4]), ("B", [4, 4]), ("C", [0, 7]), ("Total", [8, 15])]
+        copy = publication.prepare(report(2018, 2, places_table(2018, 2, rows)), [])
+        assert_protected(copy)
+
+    def test_the_total_hidden_in_one_table_is_hidden_in_the_other(self):
+        rows = [("A", [2, 2]), ("B", [5, 5]), ("Total", [7, 7])]
+        copy = publication.prepare(report(2018, 2, places_table(2018, 2, rows), summary_table(2018, 2, [7, 7])), [])
+        assert shown(copy, "summary")["Homicides"] == shown(copy, "by_place")["Total"]
+        assert_protected(copy)
+
+    def test_the_whole_year_of_next_years_copy_does_not_give_last_quarter_back(self):
+        released = []
+        for number, rows in (
+            (3, [("A", [9, 20]), ("Total", [9, 20])]),
+            (4, [("A", [2, 22]), ("Total", [2, 22])]),
+        ):
+            copy = publication.prepare(report(2018, number, places_table(2018, number, rows)), released)
+            assert_protected(copy, hides=number == 4)
+            released.append(release(copy, 2018, number))
+        trend = trend_table(datetime.date(2019, 3, 31), {2017: (8, 30), 2018: (6, 22), 2019: (5, 5)})
+        copy = publication.prepare(report(2019, 1, trend), released)
+        assert shown(copy, "trend")["2018"][1] == COMPLEMENTARY  # else 22 - 20 = 2, Q4's "<5"
+        assert shown(copy, "trend")["2017"] == [8, 30]  # what gives nothing away stays
+        assert_protected(copy)
+
+    def test_a_chain_through_three_quarters_copies(self):
+        # Q1 gives B + C = 5; B and C do not change after; Q3's total year to date is 8, so A = 3.
+        quarters = [
+            [("A", [0, 0]), ("B", [3, 3]), ("C", [2, 2]), ("Total", [5, 5])],
+            [("A", [1, 1]), ("B", [0, 3]), ("C", [0, 2]), ("Total", [1, 6])],
+            [("A", [2, 3]), ("B", [0, 3]), ("C", [0, 2]), ("Total", [2, 8])],
+        ]
+        released = []
+        for number, rows in enumerate(quarters, start=1):
+            copy = publication.prepare(report(2018, number, places_table(2018, number, rows)), released)
+            assert_protected(copy)
+            released.append(release(copy, 2018, number))
+
+    def test_zeros_are_never_hidden(self):
+        rows = [("A", [1, 1]), ("B", [0, 0]), ("C", [0, 0]), ("Total", [1, 1])]
+        copy = publication.prepare(report(2018, 2, places_table(2018, 2, rows)), [])
+        assert shown(copy, "by_place")["B"] == [0, 0]
+
+    def test_a_copy_that_cannot_be_protected_is_refused(self):
+        # Released before: the year to date of Q1 and of Q2 both 5 in the one place, so Q2 was 0 ... and a
+        # corrected Q2 copy now says the quarter had 3 with the year to date still shown by the total's 8.
+        released = [
+            release(publication.prepare(report(2018, 1, summary_table(2018, 1, [5, 5])), []), 2018, 1),
+        ]
+        copy = publication.prepare(report(2018, 2, summary_table(2018, 2, [3, 8])), released)
+        assert shown(copy, "summary")["Homicides"] == [SMALL, COMPLEMENTARY]  # 8 - 5 would give the 3
+        assert_protected(copy)
+
+
+@pytest.mark.parametrize("small", [1, 2, 3, 4])
+def test_a_lone_small_quarter_after_a_published_year_to_date(small):
+    released = [release(publication.prepare(report(2018, 1, summary_table(2018, 1, [12, 12])), []), 2018, 1)]
+    copy = publication.prepare(report(2018, 2, summary_table(2018, 2, [small, 12 + small])), released)
+    assert shown(copy, "summary")["Homicides"] == [SMALL, COMPLEMENTARY]
+    assert_protected(copy)
