@@ -33,7 +33,7 @@ def to_csv(report: Report, *, public: bool) -> str:
     measure: what is counted or summed; place: a neighborhood's name or "all"; period_start and
     period_end: the first and last day covered (ISO dates, both included); window: quarter, ytd,
     full_year, day or 30_days; value: a number, or empty when a public copy hides it, and then
-    suppressed says why (fewer_than_5, complementary, share_of_hidden_count, same_as_summary).
+    suppressed says why (fewer_than_5, complementary, share_of_hidden_count, same_figure).
     """
     out = io.StringIO()
     writer = csv_writer(out, lineterminator="\n")

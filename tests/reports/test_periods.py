@@ -298,7 +298,7 @@ class TestTheTidyCsv:
             "fewer_than_5",
             "complementary",
             "share_of_hidden_count",
-            "same_as_summary",
+            "same_figure",
         }
         assert all(r["value"] != "" for r in rows if not r["suppressed"])
 
