@@ -44,9 +44,11 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_array
 
+from reports.periods import YTD, Period, span_text
 from reports.quarterly import AT_MOST_MEASURES, Figure, Table
 from reports.suppression import COMPLEMENTARY, SMALL
 
+BETWEEN = "between copies"  # what a Between "shows": nothing, it is worked out
 SMALL_LOW, SMALL_HIGH = 1, 4  # what "<5" says, and what the reader must still not be able to narrow
 NOT_SMALL = 5  # a "suppressed" cell holds this much or more, unless it is one of the few holding 1 to 4
 PROTECTED_WIDTH = SMALL_HIGH - SMALL_LOW  # a hidden small count keeps at least four possible values
@@ -58,12 +60,40 @@ Progress = Callable[[int, int, str], None]
 @dataclass(frozen=True)
 class Copy:
     """One public copy as its reader has it: the tables with "<5" and "suppressed" in hidden cells; and,
-    known only to the program, which "suppressed" cells hold 1 to 4 ((table, row, column) indexes)."""
+    known only to the program, the hidden cells' true values ({(table, row, column) indexes: value})."""
 
     label: str
     year: int
     tables: list[Table]
-    small_suppressed: frozenset = frozenset()
+    values: dict = field(default_factory=dict)
+    preliminary: bool = False
+
+    @property
+    def small_suppressed(self) -> set[tuple[int, int, int]]:
+        """The cells shown "suppressed" that hold 1 to 4."""
+        return {
+            (t, r, c)
+            for (t, r, c), value in self.values.items()
+            if 1 <= value <= 4 and self.tables[t].rows[r][1][c] == COMPLEMENTARY
+        }
+
+    def true_value(self, t: int, r: int, c: int) -> int | None:
+        shown = self.tables[t].rows[r][1][c]
+        return shown if isinstance(shown, int) else self.values.get((t, r, c))
+
+
+@dataclass(frozen=True)
+class Between:
+    """The count of the days between two copies' figures of one measure and place with the same first day
+    (a preliminary copy to 15 November and the final one to 31 December give 16 November to 31 December):
+    a reader can work it out, so it is protected like a hidden cell when it is from 1 to 4."""
+
+    measure: str
+    place: str
+    first: datetime.date
+    last: datetime.date
+    copies: tuple[int, int]  # the earlier-ending figure's copy, the later-ending one's
+    value: int
 
 
 @dataclass(frozen=True)
@@ -78,8 +108,8 @@ class Cell:
 class Finding:
     """A hidden cell and what a reader can work out about it."""
 
-    cell: Cell
-    shown: str  # SMALL or COMPLEMENTARY
+    cell: "Cell | Between"
+    shown: str  # SMALL or COMPLEMENTARY, or BETWEEN
     low: int
     high: int | None  # None: no upper limit
     small: bool = False  # a "suppressed" cell that holds 1 to 4
@@ -89,7 +119,7 @@ class Finding:
         """A hidden count from 1 to 4 — every "<5", and the few small counts shown as "suppressed" — must keep
         at least four possible values for a reader (a "<5" all of 1 to 4). Other "suppressed" cells hold 5 or
         more and need no protection of their own."""
-        if self.shown != SMALL and not self.small:
+        if self.shown == COMPLEMENTARY and not self.small:
             return True
         return self.high is None or self.high - self.low >= PROTECTED_WIDTH
 
@@ -210,7 +240,10 @@ class System:
         """Every count cell of copy k, published or hidden."""
         return [Cell(copy, t, r, c) for copy, t, r, c, _ in self._figures() if copy == k]
 
-    def cell_expression(self, cell: Cell) -> Expression:
+    def cell_expression(self, cell: "Cell | Between") -> Expression:
+        if isinstance(cell, Between):
+            figure = Figure(cell.measure, cell.place, Period(YTD, cell.first, cell.last))
+            return self.expression(cell.copies[1], None, None, figure)
         table = self.copies[cell.copy].tables[cell.table]
         return self.expression(cell.copy, table, cell.row, table.figures[cell.row][cell.column])
 
@@ -376,6 +409,37 @@ def hidden_cells(copies: Sequence[Copy], only: set[int] | None = None):
                         yield Cell(k, t, r, c), value
 
 
+def between_cells(copies: Sequence[Copy], only: set[int] | None = None) -> list[Between]:
+    """The counts from 1 to 4 a reader works out as the difference of a preliminary copy's figure and
+    another copy's figure of the same measure, place and first day (`only`: pairs with one of those copies)."""
+    figures: dict[tuple, list[tuple[int, int, int | None]]] = {}
+    for k, copy in enumerate(copies):
+        for t, table in enumerate(copy.tables):
+            for r, (_, values) in enumerate(table.rows):
+                if r in table.measure_rows or r in table.distinct_rows or not table.figures:
+                    continue
+                for c, value in enumerate(values):
+                    figure = table.figures[r][c]
+                    if value is not None and figure is not None:
+                        key = (figure.measure, figure.place, figure.period.first)
+                        figures.setdefault(key, []).append((figure.period.last, k, copy.true_value(t, r, c)))
+    found = {}
+    for (measure, place, _), ends in figures.items():
+        for last_a, a, value_a in ends:
+            for last_b, b, value_b in ends:
+                if not (last_a < last_b and (copies[a].preliminary or copies[b].preliminary)):
+                    continue
+                if only is not None and a not in only and b not in only:
+                    continue
+                if value_a is None or value_b is None or not 1 <= value_b - value_a <= 4:
+                    continue
+                start = last_a + datetime.timedelta(days=1)
+                found.setdefault(
+                    (measure, place, start, last_b), Between(measure, place, start, last_b, (a, b), value_b - value_a)
+                )
+    return list(found.values())
+
+
 def consistent_system(copies: Sequence[Copy], solver: Solver) -> System:
     """The system of the copies; measures whose copies contradict each other are read copy by copy."""
     split: set = set()
@@ -405,12 +469,12 @@ def audit(
     already built)."""
     solver = solver or Solver()
     system = system or consistent_system(copies, solver)
-    cells = list(hidden_cells(copies, only))
+    cells = list(hidden_cells(copies, only)) + [(b, BETWEEN) for b in between_cells(copies, only)]
     findings = []
     started = time.monotonic()
     for n, (cell, shown) in enumerate(cells, start=1):
         low, high = solver.interval(system, system.parts, system.cell_expression(cell))
-        small = (cell.table, cell.row, cell.column) in copies[cell.copy].small_suppressed
+        small = shown == BETWEEN or (cell.table, cell.row, cell.column) in copies[cell.copy].small_suppressed
         findings.append(Finding(cell, shown, low, high, small))
         if progress and (n == len(cells) or n % 25 == 0):
             progress(n, len(cells), _eta("Checked", n, len(cells), started))
@@ -423,27 +487,35 @@ def _eta(what: str, done: int, total: int, started: float) -> str:
     return f"{what} {done:,} of {total:,} hidden cells; about {left:.0f} s left."
 
 
-def describe(copies: Sequence[Copy], result: Audit, *, values: dict[Cell, int] | None = None) -> dict:
-    """The audit as JSON for the published copy's record (managers only): each hidden cell's interval."""
-    values = values or {}
+def describe(copies: Sequence[Copy], result: Audit) -> dict:
+    """The audit as JSON for the published copy's record (managers only): each hidden cell's interval, and
+    its true value where the program knows it."""
     cells = []
     for finding in result.findings:
-        copy = copies[finding.cell.copy]
-        table = copy.tables[finding.cell.table]
-        entry = {
-            "copy": copy.label,
-            "table": table.title,
-            "row": table.rows[finding.cell.row][0],
-            "column": table.columns[finding.cell.column],
-            "shown": finding.shown,
-            "low": finding.low,
-            "high": finding.high,
-            "protected": finding.protected,
-        }
-        if finding.cell in values:
-            entry["value"] = values[finding.cell]
+        if isinstance(finding.cell, Between):
+            between = finding.cell
+            entry = {
+                "copy": " and ".join(copies[k].label for k in between.copies),
+                "table": "Worked out between the two copies",
+                "row": f"{between.measure} ({between.place})",
+                "column": span_text(between.first, between.last),
+                "value": between.value,
+            }
+        else:
+            copy = copies[finding.cell.copy]
+            table = copy.tables[finding.cell.table]
+            entry = {
+                "copy": copy.label,
+                "table": table.title,
+                "row": table.rows[finding.cell.row][0],
+                "column": table.columns[finding.cell.column],
+            }
+            cell = finding.cell
+            if (cell.table, cell.row, cell.column) in copy.values:
+                entry["value"] = copy.values[(cell.table, cell.row, cell.column)]
+        entry.update(shown=finding.shown, low=finding.low, high=finding.high, protected=finding.protected)
         cells.append(entry)
-    small = [c for c, f in zip(cells, result.findings, strict=True) if f.shown == SMALL]
+    small = [c for c, f in zip(cells, result.findings, strict=True) if f.shown == SMALL or f.small]
     narrowest = min(small, key=lambda c: float("inf") if c["high"] is None else c["high"] - c["low"], default=None)
     unprotected = sum(not c["protected"] for c in cells)
     summary = f"{len(cells):,} hidden cells in {len(copies):,} copies checked together; " + (

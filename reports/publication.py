@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from reports import audit, suppression
+from reports.periods import span_text
 from reports.quarterly import ALL_PLACES, Report, Table
 from reports.suppression import Suppressed
 
@@ -35,9 +36,9 @@ class Released:
     quarter: int
     preliminary: bool
     sections: list[tuple[str, list[Table]]]
-    # Known only to the program (PublicCopy.small_suppressed, kept with the record): the cells shown
-    # "suppressed" that hold 1 to 4, as (table key, row, column).
-    small_suppressed: frozenset = frozenset()
+    # Known only to the program (PublicCopy.hidden_values, kept with the record, never published): the
+    # hidden cells' true values, as (table key, row, column, value).
+    hidden_values: tuple = ()
 
 
 @dataclass
@@ -49,9 +50,9 @@ class PublicCopy:
     notes: list[Suppressed]
     headline: str
     audit: dict = field(default_factory=dict)
-    # (table key, row, column) of the cells shown "suppressed" that hold 1 to 4: never published, kept
-    # with the record for the next audits (Released.small_suppressed).
-    small_suppressed: list[tuple[str, int, int]] = field(default_factory=list)
+    # (table key, row, column, value) of every hidden cell: never published, kept with the record for
+    # the next audits (Released.hidden_values).
+    hidden_values: list[tuple[str, int, int, int]] = field(default_factory=list)
 
 
 Progress = Callable[[int, int, str], None]  # (done, total, what is being done)
@@ -72,7 +73,7 @@ def prepare(report: Report, released: Sequence[Released], *, progress: Progress 
     hidden = [suppression.first_pass(table, earlier.get(table.key, [])) for table in tables]
     _hide_same_figures(tables, hidden)
     copies = [_copy(c) for c in released]
-    candidate = _Candidate(f"{report.quarter.label} (this copy)", report.quarter.year, tables)
+    candidate = _Candidate(f"{report.quarter.label} (this copy)", report.quarter.year, tables, report.preliminary)
     solver = audit.Solver()
     known = {f.cell for f in audit.audit(copies, solver=solver).leaks()} if copies else set()
     rounds = 0
@@ -92,7 +93,6 @@ def prepare(report: Report, released: Sequence[Released], *, progress: Progress 
     final = family.variant(current, candidate.copy(hidden))
     copies = final.copies
     result = audit.audit(copies, solver=solver, progress=progress, system=final)
-    values = {audit.Cell(current, t, r, c): tables[t].rows[r][1][c] for t, cells in enumerate(hidden) for r, c in cells}
     published, notes, n = [], [], 0
     for section in report.sections:
         shown = []
@@ -106,8 +106,8 @@ def prepare(report: Report, released: Sequence[Released], *, progress: Progress 
         published,
         notes,
         headline(report, published, public=True),
-        audit.describe(copies, result, values=values),
-        small_suppressed=[(tables[t].key, r, c) for t, r, c in sorted(candidate.small_suppressed(hidden))],
+        audit.describe(copies, result),
+        hidden_values=[(tables[t].key, r, c, v) for (t, r, c), v in sorted(candidate.values(hidden).items())],
     )
 
 
@@ -120,8 +120,8 @@ def audit_released(released: Sequence[Released], *, progress: Progress | None = 
 def _copy(released: Released) -> audit.Copy:
     tables = [t for _, ts in released.sections for t in ts]
     index = {t.key: i for i, t in enumerate(tables)}
-    small = frozenset((index[key], r, c) for key, r, c in released.small_suppressed if key in index)
-    return audit.Copy(released.label, released.year, tables, small)
+    values = {(index[key], r, c): value for key, r, c, value in released.hidden_values if key in index}
+    return audit.Copy(released.label, released.year, tables, values, released.preliminary)
 
 
 @dataclass
@@ -132,17 +132,19 @@ class _Candidate:
     year: int
     tables: list[Table]
 
+    preliminary: bool
+
     def copy(self, hidden: list[dict]) -> audit.Copy:
         shown = [suppression.published(t, h)[0] for t, h in zip(self.tables, hidden, strict=True)]
-        return audit.Copy(self.label, self.year, shown, frozenset(self.small_suppressed(hidden)))
+        return audit.Copy(self.label, self.year, shown, self.values(hidden), self.preliminary)
 
-    def small_suppressed(self, hidden: list[dict]) -> set[tuple[int, int, int]]:
+    def values(self, hidden: list[dict]) -> dict[tuple[int, int, int], int]:
+        """The true values of the hidden count cells (not the shares: they are not counts)."""
         return {
-            (t, r, c)
+            (t, r, c): self.tables[t].rows[r][1][c]
             for t, cells in enumerate(hidden)
             for (r, c), reason in cells.items()
-            if suppression.mark(reason) == suppression.COMPLEMENTARY
-            and suppression.is_small(self.tables[t].rows[r][1][c])
+            if reason is not suppression.SHARE_OF_HIDDEN
         }
 
 
@@ -210,10 +212,12 @@ def _first_leak(system: audit.System, solver: audit.Solver, known: set) -> audit
         if shown == audit.SMALL or (cell.table, cell.row, cell.column) in system.copies[cell.copy].small_suppressed
     ]
     cells.sort(key=lambda cell: cell.copy != current)
+    cells += audit.between_cells(system.copies, {current})
     for cell in cells:
         if cell in known:
             continue
-        if cell.copy != current and part_of[next(iter(system.cell_expression(cell)))] not in touched:
+        mine = isinstance(cell, audit.Between) or cell.copy == current
+        if not mine and part_of[next(iter(system.cell_expression(cell)))] not in touched:
             continue
         finding = _finding(system, solver, cell)
         if not finding.protected:
@@ -247,9 +251,11 @@ def _hide_next(system, solver, candidate: _Candidate, hidden: list[dict], leak: 
 
 def _finding(system: audit.System, solver: audit.Solver, cell: audit.Cell) -> audit.Finding:
     """What a reader of the system's copies can work out about one hidden cell."""
+    low, high = solver.interval(system, system.parts, system.cell_expression(cell))
+    if isinstance(cell, audit.Between):
+        return audit.Finding(cell, audit.BETWEEN, low, high, True)
     copy = system.copies[cell.copy]
     shown = copy.tables[cell.table].rows[cell.row][1][cell.column]
-    low, high = solver.interval(system, system.parts, system.cell_expression(cell))
     return audit.Finding(cell, shown, low, high, (cell.table, cell.row, cell.column) in copy.small_suppressed)
 
 
@@ -302,7 +308,9 @@ def _distances(system: audit.System, rows: list[int], start: set[int]) -> dict[i
     return distance
 
 
-def _describe(system: audit.System, cell: audit.Cell) -> str:
+def _describe(system: audit.System, cell) -> str:
+    if isinstance(cell, audit.Between):
+        return f"{cell.measure} ({cell.place}), {span_text(cell.first, cell.last)}, worked out between two copies"
     copy = system.copies[cell.copy]
     table = copy.tables[cell.table]
     return f"{copy.label}, {table.title}, {table.rows[cell.row][0]}, {table.columns[cell.column]}"

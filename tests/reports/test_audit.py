@@ -15,9 +15,10 @@ from reports.quarterly import ALL_PLACES, Figure, Report, Section, Table
 from reports.suppression import COMPLEMENTARY, SMALL
 
 
-def quarter_periods(year: int, number: int) -> tuple[Period, Period]:
+def quarter_periods(year: int, number: int, through: datetime.date | None = None) -> tuple[Period, Period]:
     q = Quarter(year, number)
-    return Period(QUARTER, q.first, q.last), Period(YTD, datetime.date(year, 1, 1), q.last)
+    last = through or q.last
+    return Period(QUARTER, q.first, last), Period(YTD, datetime.date(year, 1, 1), last)
 
 
 def places_table(year: int, number: int, rows: list[tuple[str, list[int]]], *, measure="Homicides") -> Table:
@@ -35,8 +36,8 @@ def places_table(year: int, number: int, rows: list[tuple[str, list[int]]], *, m
     )
 
 
-def summary_table(year: int, number: int, values: list[int]) -> Table:
-    q, ytd = quarter_periods(year, number)
+def summary_table(year: int, number: int, values: list[int], through: datetime.date | None = None) -> Table:
+    q, ytd = quarter_periods(year, number, through)
     return Table(
         "summary",
         "This quarter and year to date",
@@ -63,15 +64,20 @@ def trend_table(through: datetime.date, years: dict[int, tuple[int, int]]) -> Ta
     return Table("trend", "Earlier years", ["Same days", "Whole year"], rows, figures=figures)
 
 
-def report(year: int, number: int, *tables: Table) -> Report:
+def report(year: int, number: int, *tables: Table, through: datetime.date | None = None) -> Report:
     q = Quarter(year, number)
+    if through:
+        now = datetime.datetime(through.year, through.month, through.day, 12, tzinfo=datetime.UTC)
+        return Report(q, through, now, True, "", [], [Section("s", "S", list(tables))])
     return Report(
         q, q.last, datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC), False, "", [], [Section("s", "S", list(tables))]
     )
 
 
-def release(copy: publication.PublicCopy, year: int, number: int) -> publication.Released:
-    return publication.Released(f"{year} Q{number}", year, number, False, copy.sections)
+def release(copy: publication.PublicCopy, year: int, number: int, *, preliminary=False) -> publication.Released:
+    return publication.Released(
+        f"{year} Q{number}", year, number, preliminary, copy.sections, tuple(copy.hidden_values)
+    )
 
 
 def shown(copy: publication.PublicCopy, key: str) -> dict[str, list]:
@@ -85,6 +91,8 @@ def assert_protected(copy: publication.PublicCopy, *, hides=True) -> None:
     for cell in cells:
         if cell["shown"] == SMALL:
             assert (cell["low"], cell["high"]) == (1, 4), cell
+        elif cell.get("value", 5) < 5:  # a small count shown as "suppressed", or worked out between copies
+            assert cell["high"] is None or cell["high"] - cell["low"] >= 3, cell
 
 
 class TestTheAuditFindsWhatAReaderFinds:
@@ -205,6 +213,27 @@ class TestPrepareClosesEachLeak:
         copy = publication.prepare(report(2018, 2, summary_table(2018, 2, [3, 8])), released)
         assert shown(copy, "summary")["Homicides"] == [SMALL, COMPLEMENTARY]  # 8 - 5 would give the 3
         assert_protected(copy)
+
+
+class TestPreliminaryCopies:
+    def test_the_days_between_a_preliminary_and_the_final_copy_are_protected(self):
+        # To 15 November: 10 this quarter, 30 this year. The final copy: 12 and 32, so 2 after 15 November.
+        through = datetime.date(2018, 11, 15)
+        early = publication.prepare(report(2018, 4, summary_table(2018, 4, [10, 30], through), through=through), [])
+        released = [release(early, 2018, 4, preliminary=True)]
+        final = publication.prepare(report(2018, 4, summary_table(2018, 4, [12, 32])), released)
+        assert shown(final, "summary")["Homicides"] == [COMPLEMENTARY, COMPLEMENTARY]  # 12 - 10, 32 - 30
+        between = [c for c in final.audit["cells"] if c["shown"] == audit.BETWEEN]
+        assert between and between[0]["value"] == 2 and between[0]["high"] is None
+        assert_protected(final)
+
+    def test_a_large_difference_gives_nothing_away(self):
+        through = datetime.date(2018, 11, 15)
+        early = publication.prepare(report(2018, 4, summary_table(2018, 4, [10, 30], through), through=through), [])
+        final = publication.prepare(
+            report(2018, 4, summary_table(2018, 4, [19, 39])), [release(early, 2018, 4, preliminary=True)]
+        )
+        assert shown(final, "summary")["Homicides"] == [19, 39]
 
 
 @pytest.mark.parametrize("small", [1, 2, 3, 4])
