@@ -75,13 +75,14 @@ def prepare(report: Report, released: Sequence[Released], *, progress: Progress 
     copies = [_copy(c) for c in released]
     candidate = _Candidate(f"{report.quarter.label} (this copy)", report.quarter.year, tables, report.preliminary)
     solver = audit.Solver()
-    known = {f.cell for f in audit.audit(copies, solver=solver).leaks()} if copies else set()
+    before = _Before(copies, solver)
+    checked: set = set()  # cells found protected: hiding more only widens what a reader can say
     rounds = 0
     current = len(copies)
     family = audit.consistent_system([*copies, candidate.copy(hidden)], solver)
     while True:
         system = family.variant(current, candidate.copy(hidden))
-        leak = _first_leak(system, solver, known)
+        leak = _first_leak(system, solver, before, checked)
         rounds += 1
         if progress:
             progress(rounds, rounds + (1 if leak else 0), f"Choosing the cells to hide: round {rounds}.")
@@ -199,10 +200,23 @@ def _hide_same_figures(tables: list[Table], hidden: list[dict]) -> None:
                     hidden[t][(r, c)] = suppression.SAME_FIGURE
 
 
-def _first_leak(system: audit.System, solver: audit.Solver, known: set) -> audit.Finding | None:
+class _Before:
+    """The released copies without this one, solved only if a released cell leaks: a leak they had already
+    is not this copy's to stop."""
+
+    def __init__(self, copies: list[audit.Copy], solver: audit.Solver):
+        self.copies, self.solver, self.system = copies, solver, None
+
+    def leaked(self, cell: audit.Cell) -> bool:
+        if self.system is None:
+            self.system = audit.consistent_system(self.copies, self.solver)
+        return not _finding(self.system, self.solver, cell).protected
+
+
+def _first_leak(system: audit.System, solver: audit.Solver, before: _Before, checked: set) -> audit.Finding | None:
     """A small count (of this copy, or of a released copy that this copy would now narrow) a reader can
-    narrow; this copy's own cells first. Leaks the released copies had without this one (`known`) are
-    not this copy's to stop."""
+    narrow; this copy's own cells first. A cell once found protected stays so (`checked`): each round
+    only hides more."""
     current = len(system.copies) - 1
     part_of = system.parts[0]
     touched = {part_of[v] for cell in system.count_cells(current) for v in system.cell_expression(cell)}
@@ -214,13 +228,15 @@ def _first_leak(system: audit.System, solver: audit.Solver, known: set) -> audit
     cells.sort(key=lambda cell: cell.copy != current)
     cells += audit.between_cells(system.copies, {current})
     for cell in cells:
-        if cell in known:
+        if cell in checked:
             continue
         mine = isinstance(cell, audit.Between) or cell.copy == current
         if not mine and part_of[next(iter(system.cell_expression(cell)))] not in touched:
             continue
         finding = _finding(system, solver, cell)
-        if not finding.protected:
+        if finding.protected or (not mine and before.leaked(cell)):
+            checked.add(cell)
+        else:
             return finding
     return None
 
