@@ -6,7 +6,10 @@ These tests need no database: a report is a list of tables, and a released copy 
 
 import datetime
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.quarters import Quarter
 from reports import audit, publication
@@ -242,3 +245,67 @@ def test_a_lone_small_quarter_after_a_published_year_to_date(small):
     copy = publication.prepare(report(2018, 2, summary_table(2018, 2, [small, 12 + small])), released)
     assert shown(copy, "summary")["Homicides"] == [SMALL, COMPLEMENTARY]
     assert_protected(copy)
+
+
+class TestAgainstAnOracle:
+    """The audit against brute force: every whole-number filling of a small table consistent with its public
+    copy, enumerated. The audit's interval of each hidden cell must be exactly the oracle's, and every hidden
+    small count must keep four possible values — whatever prepare() chose to hide."""
+
+    CAP = 21  # each unknown's range: above every finite bound below (a published sum is at most 20)
+
+    def oracle(self, table: Table, small_suppressed: set) -> dict[tuple[int, int], tuple[int, int]]:
+        """{(row, column): (lowest, highest)} of each hidden cell of a two-row Q2 table, over every filling of
+        its four unknowns (each row's first and second quarter) from 0 to CAP; a highest of CAP or more means
+        unbounded."""
+        q1a, q2a, q1b, q2b = np.meshgrid(*[np.arange(self.CAP + 1)] * 4, indexing="ij")
+        grid = [[q2a, q1a + q2a], [q2b, q1b + q2b], [q2a + q2b, q1a + q2a + q1b + q2b]]
+        possible = np.ones(q1a.shape, dtype=bool)
+        for r in range(3):
+            for c in range(2):
+                possible &= self.consistent(table.rows[r][1][c], grid[r][c], (r, c) in small_suppressed)
+        return {
+            (r, c): (int(grid[r][c][possible].min()), int(grid[r][c][possible].max()))
+            for r in range(3)
+            for c in range(2)
+            if isinstance(table.rows[r][1][c], str)
+        }
+
+    @staticmethod
+    def consistent(shown, value, small: bool):
+        if shown == SMALL:
+            return (value >= 1) & (value <= 4)
+        if shown == COMPLEMENTARY:
+            return value >= (1 if small else 5)
+        return value == shown
+
+    @given(
+        q1=st.lists(st.integers(0, 5), min_size=2, max_size=2),
+        q2=st.lists(st.integers(0, 5), min_size=2, max_size=2),
+    )
+    @settings(max_examples=60, deadline=None)
+    def test_the_audit_matches_brute_force_and_every_small_count_keeps_four_values(self, q1, q2):
+        rows = [(name, [q2[i], q1[i] + q2[i]]) for i, name in enumerate("AB")]
+        rows.append(("Total", [sum(q2), sum(q1) + sum(q2)]))
+        copy = publication.prepare(report(2018, 2, places_table(2018, 2, rows)), [])
+        table = shown_table = next(t for _, ts in copy.sections for t in ts)
+        truth = {(r, c): v for key, r, c, v in copy.hidden_values if key == table.key}
+        small_suppressed = {
+            cell for cell, v in truth.items() if 1 <= v <= 4 and shown_table.rows[cell[0]][1][cell[1]] == COMPLEMENTARY
+        }
+        expected = self.oracle(shown_table, small_suppressed)
+        audited = {
+            (row, column): (cell["low"], cell["high"])
+            for cell in copy.audit["cells"]
+            for row, column in [self.position(shown_table, cell)]
+        }
+        for cell, (low, high) in expected.items():
+            assert audited[cell][0] == low, (rows, cell)
+            assert audited[cell][1] == (None if high >= self.CAP else high), (rows, cell)
+            if 1 <= truth[cell] <= 4:
+                assert high - low >= 3, (rows, cell, low, high)
+
+    @staticmethod
+    def position(table: Table, cell: dict) -> tuple[int, int]:
+        row = [label for label, _ in table.rows].index(cell["row"])
+        return row, table.columns.index(cell["column"])
