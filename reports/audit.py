@@ -36,6 +36,7 @@ copy's figures of that measure and place on their own, and says so (`Audit.split
 
 import copy as _copy
 import datetime
+import functools
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -68,7 +69,7 @@ class Copy:
     values: dict = field(default_factory=dict)
     preliminary: bool = False
 
-    @property
+    @functools.cached_property
     def small_suppressed(self) -> set[tuple[int, int, int]]:
         """The cells shown "suppressed" that hold 1 to 4."""
         return {
@@ -464,12 +465,24 @@ def audit(
     only: set[int] | None = None,
     progress: Progress | None = None,
     system: System | None = None,
+    touching: int | None = None,
 ) -> Audit:
     """Every hidden count's interval, given everything the copies publish together (`system`: theirs, when
-    already built)."""
+    already built). `touching`: only copy k's cells and the other copies' cells it is tied to (the rest
+    are as the last audit found them)."""
     solver = solver or Solver()
     system = system or consistent_system(copies, solver)
     cells = list(hidden_cells(copies, only)) + [(b, BETWEEN) for b in between_cells(copies, only)]
+    if touching is not None:
+        part_of = system.parts[0]
+        parts = {part_of[v] for cell in system.count_cells(touching) for v in system.cell_expression(cell)}
+        cells = [
+            (cell, shown)
+            for cell, shown in cells
+            if isinstance(cell, Between)
+            or cell.copy == touching
+            or part_of[next(iter(system.cell_expression(cell)))] in parts
+        ]
     findings = []
     started = time.monotonic()
     for n, (cell, shown) in enumerate(cells, start=1):
@@ -518,7 +531,7 @@ def describe(copies: Sequence[Copy], result: Audit) -> dict:
     small = [c for c, f in zip(cells, result.findings, strict=True) if f.shown == SMALL or f.small]
     narrowest = min(small, key=lambda c: float("inf") if c["high"] is None else c["high"] - c["low"], default=None)
     unprotected = sum(not c["protected"] for c in cells)
-    summary = f"{len(cells):,} hidden cells in {len(copies):,} copies checked together; " + (
+    summary = f"{len(cells):,} hidden cells checked against everything in {len(copies):,} copies; " + (
         f"{unprotected:,} small counts can be narrowed." if unprotected else "every small count is protected."
     )
     return {

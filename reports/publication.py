@@ -93,7 +93,7 @@ def prepare(report: Report, released: Sequence[Released], *, progress: Progress 
         suppression.hide_shares(table, cells)
     final = family.variant(current, candidate.copy(hidden))
     copies = final.copies
-    result = audit.audit(copies, solver=solver, progress=progress, system=final)
+    result = audit.audit(copies, solver=solver, progress=progress, system=final, touching=current)
     published, notes, n = [], [], 0
     for section in report.sections:
         shown = []
