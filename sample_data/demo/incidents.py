@@ -127,7 +127,8 @@ def _year_of_incidents(rng, window: Window, neighborhoods, today: datetime.date)
     for _ in range(round(homicides * SHOOTINGS_PER_HOMICIDE)):
         made.append(incident(IncidentKind.NONFATAL_SHOOTING, 0, rng.choice([1, 1, 1, 2]), Weapon.FIREARM))
     for _ in range(round(homicides * SHOTS_FIRED_PER_HOMICIDE)):
-        made.append(incident(IncidentKind.SHOTS_FIRED, 0, 0, Weapon.FIREARM))
+        # A shooting whatever the weapon recorded: often nobody saw the gun.
+        made.append(incident(IncidentKind.SHOTS_FIRED, 0, 0, rng.choices([Weapon.FIREARM, Weapon.UNKNOWN], [7, 3])[0]))
     # Case numbers must be unique; the random part makes clashes vanishingly rare, but be sure.
     seen = set()
     for item in made:
