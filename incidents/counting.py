@@ -21,6 +21,12 @@
   first incident's year when it is not set): "on record since", "the fewest in N years" and the
   list of reports start there. An incident dated before it still counts in its own year's
   figures (a trend row, a whole-year total), but no comparison reaches back to it;
+- clients (outreach.models.endings: active_on, active_during, exited_during, and
+  Involvement.objects.during_enrolment): read from the enrolment periods, which answer for a past
+  day (a client who exited and enrolled again counts for each stretch). Active: in a period on
+  the day (a client exiting on a day is no longer active on it), and not inactive (the status's
+  history is not recorded: inactive today is active on no day). An exit ends a period that began
+  with an enrolment. Involved as victim or suspect: only in incidents on a day of a period;
 - rounding: every figure a report rounds (contact hours, shares) rounds a half up, as published
   statistics do (57.25 hours shows 57.3, a share of 12.25 % shows 12.3), from the exact quotient
   (`half_up`), never Python's round() on a float (which rounds a half to even, and 0.15 is

@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower, TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,7 @@ from accounts import roles
 from accounts.audit import audited
 from core.form_keys import form_key_field
 from core.limits import LONG_TEXT_MAX
-from outreach.models import Client, ClientStatus, ExitReason, Neighborhood
+from outreach.models import Client, ClientStatus, EnrolmentPeriod, ExitReason, Neighborhood
 
 
 class IncidentKind(models.TextChoices):
@@ -299,14 +299,13 @@ DEATH_NOTICE_DAYS = 30
 
 class InvolvementQuerySet(models.QuerySet):
     def during_enrolment(self) -> "InvolvementQuerySet":
-        """Involvements in incidents on a day of the client's enrolment (local days): from the day
-        they enrolled to the day they exited, both included, or to now. An incident before they
-        were referred or after they left is not an outcome of the program (issue #15)."""
+        """Involvements in incidents on a day of one of the client's enrolment periods (local days,
+        from the day they enrolled to the day they exited, both included). An incident before they
+        were referred, after they left or between two enrolments is not an outcome of the program
+        (issue #15)."""
         day = TruncDate("incident__occurred_at", tzinfo=timezone.get_current_timezone())
-        return self.alias(incident_day=day).filter(
-            Q(incident_day__gte=F("client__enrolled_on"))
-            & (Q(client__exited_on__isnull=True) | Q(incident_day__lte=F("client__exited_on")))
-        )
+        periods = EnrolmentPeriod.objects.covering(OuterRef("incident_day")).filter(client=OuterRef("client"))
+        return self.annotate(incident_day=day).filter(Exists(periods))
 
     def death_notices(self, *, clients, days: int = DEATH_NOTICE_DAYS) -> "InvolvementQuerySet":
         """Clients (of the queryset `clients`) recorded as killed in the last `days` days and still

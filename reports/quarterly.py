@@ -15,8 +15,20 @@ from django.utils import timezone
 from core.quarters import Quarter
 from incidents import counting
 from incidents.models import Incident, Involvement, InvolvementRole, Mediation, MediationOutcome
-from outreach.models import Client, Contact, ExitReason, Goal, GoalDomain, GoalStatus, Referral, ReferralStatus
-from outreach.models.clients import active_during, active_on, exited_during
+from outreach.models import (
+    Client,
+    Contact,
+    EnrolmentPeriod,
+    ExitReason,
+    Goal,
+    GoalDomain,
+    GoalStatus,
+    Referral,
+    ReferralStatus,
+    active_during,
+    active_on,
+    exited_during,
+)
 from reports.periods import DAY, DAYS_30, FULL_YEAR, QUARTER, YTD, Period, span_text
 
 HISTORY_YEARS = 5
@@ -330,7 +342,7 @@ def _program_tables(quarter: Quarter, through: datetime.date) -> list[Table]:
         _program_summary(quarter, periods, through),
         _grouped(
             ("exits_by_reason", "Clients exited, by reason", "Clients exited"),
-            Client.objects.exited_during(ytd_first, through),
+            EnrolmentPeriod.objects.exits_during(ytd_first, through),
             "exit_reason",
             "exited_on",
             ExitReason,
@@ -433,8 +445,9 @@ def _program_summary(quarter: Quarter, periods: tuple[Period, Period], through: 
         _columns(quarter, periods),
         rows,
         definition=(
-            "Active: enrolled on or before the date, not exited by it, and not inactive. Exited: clients who had "
-            "enrolled and left the program. Contact hours are the sum of contact durations, a half rounded up."
+            "Active: in an enrolment on the date (enrolled on or before it, not exited by it), and not inactive. "
+            "Exited: clients who left the program after enrolling. Contact hours are the sum of contact durations, "
+            "a half rounded up."
         ),
         # Contacts, hours and referrals are services given, not counts of people: never suppressed.
         measure_rows={3, 4, 6},
@@ -493,7 +506,7 @@ def _outcome_table(quarter: Quarter, through: datetime.date) -> Table:
         incident__occurred_at__lt=end,
     ).during_enrolment()
     in_quarter = active_during(quarter.first, through)
-    figures = Client.objects.active_during(datetime.date(quarter.year, 1, 1), through).aggregate(
+    figures = Client.objects.filter(active_during(datetime.date(quarter.year, 1, 1), through)).aggregate(
         active_q=Count("pk", filter=in_quarter),
         involved_q=Count("pk", filter=in_quarter & Q(Exists(involved.filter(incident__occurred_at__gte=q_start)))),
         active_ytd=Count("pk"),
@@ -516,8 +529,8 @@ def _outcome_table(quarter: Quarter, through: datetime.date) -> Table:
         _columns(quarter, periods),
         rows,
         definition=(
-            "Active during the period: enrolled by its end, not exited before its start, and not inactive. A client "
-            "is involved when an incident in the period, during their enrolment, names them as victim or suspect. "
+            "Active during the period: in an enrolment on some day of it, and not inactive. A client is involved "
+            "when an incident in the period, during one of their enrolments, names them as victim or suspect. "
             "Shares round a half up."
         ),
         measure_rows={2},

@@ -81,41 +81,7 @@ def local_today() -> datetime.date:
 PHONE_MATCH_MIN_DIGITS = 7
 
 
-# The report's counting of clients (issue #15), written once: reports.quarterly filters on these.
-# The dates are the client's own (enrolled_on, exited_on: the latest enrolment period's); the
-# status's history is not recorded, so a client whose status is inactive today is counted active
-# on no day. An exit is an exit of the program only for a client who had enrolled: a referral that
-# never enrolled and is closed is not one.
-def active_on(day: datetime.date) -> Q:
-    """Clients active on a day: enrolled on or before it, not exited by it, and not inactive."""
-    return active_during(day, day) & (Q(exited_on__isnull=True) | Q(exited_on__gt=day))
-
-
-def active_during(first: datetime.date, last: datetime.date) -> Q:
-    """Clients active on some day from first to last: enrolled by last, not exited before first,
-    and not inactive."""
-    return (
-        Q(enrolled_on__lte=last)
-        & (Q(exited_on__isnull=True) | Q(exited_on__gte=first))
-        & ~Q(status=ClientStatus.INACTIVE)
-    )
-
-
-def exited_during(first: datetime.date, last: datetime.date) -> Q:
-    """Clients who left the program from first to last, having enrolled before."""
-    return Q(exited_on__gte=first, exited_on__lte=last, enrolled_on__isnull=False)
-
-
 class ClientQuerySet(models.QuerySet):
-    def active_on(self, day: datetime.date) -> "ClientQuerySet":
-        return self.filter(active_on(day))
-
-    def active_during(self, first: datetime.date, last: datetime.date) -> "ClientQuerySet":
-        return self.filter(active_during(first, last))
-
-    def exited_during(self, first: datetime.date, last: datetime.date) -> "ClientQuerySet":
-        return self.filter(exited_during(first, last))
-
     def visible_to(self, user) -> "ClientQuerySet":
         """The clients a user may see: everyone for managers and admins, the caseload for a
         peacekeeper (primary or secondary), nobody for anyone else. Every view uses this."""

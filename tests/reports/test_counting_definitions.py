@@ -160,3 +160,32 @@ class TestClientsActiveExitsAndInvolvement:
         outcomes = dict(_tables(quarterly.build(Quarter(2018, 3)))["outcomes"].rows)
         assert outcomes["Clients active during the period"] == [3, 3]
         assert outcomes["Involved as victim or suspect"] == [1, 1]  # only the one on the day they exited
+
+    def test_a_re_enrolled_client_is_counted_from_their_enrolment_periods(self, db, peacekeeper):
+        """Enrolled in January, exited in March, enrolled again in August: the client's own dates now
+        say August, but in Q1 they were active, exited, and involved in a February incident; in Q2,
+        between the two enrolments, they were neither active nor involved."""
+        client = ClientFactory(
+            primary_peacekeeper=peacekeeper,
+            referred_on=datetime.date(2018, 1, 2),
+            enrolled_on=datetime.date(2018, 8, 1),
+            periods=[
+                (datetime.date(2018, 1, 5), datetime.date(2018, 3, 10), "moved"),
+                (datetime.date(2018, 8, 1), None, ""),
+            ],
+        )
+        february = IncidentFactory(kind="nonfatal_shooting", killed=0, injured=1, occurred_at=at(2018, 2, 1, 12))
+        may = IncidentFactory(kind="nonfatal_shooting", killed=0, injured=1, occurred_at=at(2018, 5, 1, 12))
+        InvolvementFactory(incident=february, client=client, role="victim")
+        InvolvementFactory(incident=may, client=client, role="victim")
+        q1 = _tables(quarterly.build(Quarter(2018, 1)))
+        assert dict(q1["program_summary"].rows)["Clients exited"] == [1, 1]
+        assert dict(q1["exits_by_reason"].rows)["Moved away"] == [1, 1]
+        assert dict(q1["outcomes"].rows)["Clients active during the period"] == [1, 1]
+        assert dict(q1["outcomes"].rows)["Involved as victim or suspect"] == [1, 1]
+        q2 = _tables(quarterly.build(Quarter(2018, 2)))
+        assert dict(q2["program_summary"].rows)["Clients active on 30 June 2018"] == [0, None]
+        assert dict(q2["outcomes"].rows)["Clients active during the period"] == [0, 1]
+        assert dict(q2["outcomes"].rows)["Involved as victim or suspect"] == [0, 1]
+        q3 = _tables(quarterly.build(Quarter(2018, 3)))
+        assert dict(q3["program_summary"].rows)["Clients active on 30 September 2018"] == [1, None]
