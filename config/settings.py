@@ -179,6 +179,11 @@ CASELOAD_CAP = env_int("CASELOAD_CAP", 20)
 # The first year the program worked with clients. A client's code carries the year of their
 # enrolment (or referral), so a date before it is a typo (1925 for 2025) and is refused.
 PROGRAM_START_YEAR = env_int("PROGRAM_START_YEAR", 2000)
+# The first year of incident data on record (reports.periods, incidents.counting): the reports and
+# "on record since" start there, not at one stray incident dated the year before. Not the same as
+# PROGRAM_START_YEAR: a program usually loads police incident history from years before it began
+# working with clients, to compare with. Unset (0): the year of the first incident on record.
+DATA_FIRST_YEAR = env_int("DATA_FIRST_YEAR", 0) or None
 
 # Background work runs in `manage.py db_worker` (make run and make serve start it beside the web
 # server), queued in the database. Tests use the immediate backend where a job should just run.

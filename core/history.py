@@ -24,6 +24,7 @@ from django.utils.text import capfirst
 from pghistory.models import MiddlewareEvents
 from phonenumber_field.phonenumber import PhoneNumber
 
+from core import parameters
 from core.people import display_name
 from core.phones import phone_display
 
@@ -361,7 +362,7 @@ def history_page(request: HttpRequest, record: Model, *, label: str) -> HttpResp
     """The page of a record's audit trail (includes/history_page.html): the caller has checked that
     the user may see it."""
     context = {
-        "events": events_for(record, page=request.GET.get("page")),
+        "events": events_for(record, page=parameters.page_number(request.GET.get("page"))),
         "label": label,
         "back_url": record.get_absolute_url(),
     }

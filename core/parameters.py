@@ -45,6 +45,14 @@ def parse_whole_number(text: str, *, name: str, low: int, high: int) -> int:
     return int(text)
 
 
+def page_number(text: str | None) -> str | None:
+    """A ?page= value as the paginators may read it: ASCII digits (or "last"), else None, which they
+    show as the first page (as for any page that is not a number). Python's int() reads "２" as 2."""
+    if text is None or text == "last" or _WHOLE_NUMBER.fullmatch(text):
+        return text
+    return None
+
+
 class BoundedDateField(forms.DateField):
     """A date field (the browser's date input sends YYYY-MM-DD) refusing dates outside the sane range."""
 

@@ -40,6 +40,8 @@ from django.utils.timezone import template_localtime
 from django_tables2.rows import BoundRow
 from django_tables2.utils import AttributeDict, signature
 
+from core import parameters
+
 DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 500
 FAST_TEMPLATE = "django_tables2/peacekeeper_fast.html"
@@ -103,6 +105,16 @@ class PaginatedTable(FastTable):
 
     def paginate(self, paginator_class=tables.paginators.Paginator, per_page=None, page=1, *args, **kwargs):
         # RequestConfig passes ?per_page= straight through: bound it so nobody can ask for a million rows.
+        # RequestConfig reads ?page= and ?per_page= with int(), which takes "２" for 2: a number in
+        # other digits is no number (core.parameters), so the first page, at the default size.
+        query = getattr(getattr(self, "request", None), "GET", {})
+        if self.prefixed_page_field in query and parameters.page_number(query[self.prefixed_page_field]) is None:
+            page = 1
+        if (
+            self.prefixed_per_page_field in query
+            and parameters.page_number(query[self.prefixed_per_page_field]) is None
+        ):
+            per_page = None
         per_page = max(1, min(per_page or DEFAULT_PER_PAGE, MAX_PER_PAGE))
         return super().paginate(paginator_class, per_page, page, *args, **kwargs)
 

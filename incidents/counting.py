@@ -1,41 +1,80 @@
-"""The counting rules of SPEC section 4, written once. Reports and tests use exactly these.
+"""The counting rules of SPEC section 4 and issue #15, written once. Reports and tests use exactly these.
 
-- homicides: the sum of `killed` over incidents in the window (victims, not incidents);
-- non-fatal shooting victims: the sum of `injured` over incidents with weapon firearm;
-- shooting incidents: incidents with weapon firearm, whether or not anyone was hit
+- homicides: the sum of `killed` over incidents in the window (victims, not incidents). An
+  incident with anyone killed is a homicide: only the kinds in incidents.models.HOMICIDE_KINDS
+  may record people killed (the model, the import and a database constraint refuse an
+  "aggravated assault" with one killed), and a kind outside the homicide count would have to be
+  named in KILLED_NOT_HOMICIDE_KINDS (none is);
+- shooting incidents: incidents with weapon firearm, or of a shooting kind (non-fatal shooting,
+  shots fired) whatever the weapon recorded, whether or not anyone was hit
   (`Incident.objects.shootings()`); the shooting-response share is over shootings with someone
   killed or wounded (`Incident.objects.shootings_with_victims()`). A knife homicide is a
   homicide, never a shooting;
+- non-fatal shooting victims: the sum of `injured` over shooting incidents, so someone wounded in
+  shots fired recorded with the weapon "unknown" is one (a non-fatal shooting is always recorded
+  with a firearm);
 - windows are in the program's local time zone (settings.TIME_ZONE): an incident at 23:30 on
   31 December local time belongs to that year even though it is 1 January in UTC;
 - year to date through D, for year Y: 1 January Y through the month/day of D in Y, inclusive;
-  29 February maps to 28 February in a non-leap year.
+  29 February maps to 28 February in a non-leap year;
+- the record starts at the program's first year of incident data (settings.DATA_FIRST_YEAR; the
+  first incident's year when it is not set): "on record since", "the fewest in N years" and the
+  list of reports start there. An incident dated before it still counts in its own year's
+  figures (a trend row, a whole-year total), but no comparison reaches back to it;
+- clients (outreach.models.endings: active_on, active_during, exited_during, and
+  Involvement.objects.during_enrolment): read from the enrolment periods, which answer for a past
+  day (a client who exited and enrolled again counts for each stretch). Active: in a period on
+  the day (a client exiting on a day is no longer active on it), and not inactive (the status's
+  history is not recorded: inactive today is active on no day). An exit ends a period that began
+  with an enrolment. Involved as victim or suspect: only in incidents on a day of a period;
+- rounding: every figure a report rounds (contact hours, shares) rounds a half up, as published
+  statistics do (57.25 hours shows 57.3, a share of 12.25 % shows 12.3), from the exact quotient
+  (`half_up`), never Python's round() on a float (which rounds a half to even, and 0.15 is
+  0.1499... as a float).
 """
 
 import calendar
 import datetime
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from incidents.models import COUNTED, SHOOTING, Incident
+from incidents.models import COUNTED, HOMICIDE, SHOOTING, Incident
+
+
+def half_up(numerator: int | Decimal, denominator: int = 1, *, places: int = 1) -> float:
+    """numerator / denominator to `places` decimals, a half rounded up, computed exactly (Decimal)."""
+    exact = Decimal(numerator) / Decimal(denominator)
+    return float(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def first_year_of_data() -> int | None:
+    """The first year on record: settings.DATA_FIRST_YEAR, else the local year of the first incident
+    (one query), else None with no incident at all."""
+    if settings.DATA_FIRST_YEAR is not None:
+        return settings.DATA_FIRST_YEAR
+    first = Incident.objects.order_by("occurred_at").values_list("occurred_at", flat=True).first()
+    return timezone.localdate(first).year if first else None
 
 
 def homicides(within: Q | None = None) -> Coalesce:
-    """The aggregate: victims killed (not incidents), over the rows `within` selects (all by default)."""
-    return Coalesce(Sum("killed", filter=within), 0)
+    """The aggregate: victims killed (not incidents) in the homicide kinds, over the rows `within`
+    selects (all by default)."""
+    return Coalesce(Sum("killed", filter=HOMICIDE & (within or Q())), 0)
 
 
 def nonfatal_shooting_victims(within: Q | None = None) -> Coalesce:
-    """The aggregate: people wounded by a firearm who survived."""
+    """The aggregate: people wounded in a shooting incident who survived."""
     return Coalesce(Sum("injured", filter=SHOOTING & (within or Q())), 0)
 
 
 def shooting_incidents(within: Q | None = None) -> Count:
-    """The aggregate: incidents with a firearm, whether or not anyone was hit."""
+    """The aggregate: shooting incidents (a firearm, or a shooting kind), whether or not anyone was hit."""
     return Count("pk", filter=SHOOTING & (within or Q()))
 
 

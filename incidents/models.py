@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -14,7 +14,7 @@ from accounts import roles
 from accounts.audit import audited
 from core.form_keys import form_key_field
 from core.limits import LONG_TEXT_MAX
-from outreach.models import Client, ClientStatus, ExitReason, Neighborhood
+from outreach.models import Client, ClientStatus, EnrolmentPeriod, ExitReason, Neighborhood
 
 
 class IncidentKind(models.TextChoices):
@@ -59,9 +59,31 @@ EARLIEST_YEAR = 1900
 EARLIEST_STORED = datetime.datetime(EARLIEST_YEAR - 1, 12, 30, tzinfo=datetime.UTC)
 MAX_VICTIMS = 100
 
+# What each kind says about the people killed in it (issue #15): an incident with anyone killed is
+# a homicide. Only the kinds in HOMICIDE_KINDS may record people killed, and their killed are the
+# homicides count. A kind the program adds whose dead are not homicides (police use of force, say)
+# goes in KILLED_NOT_HOMICIDE_KINDS, and "How we count" (templates/reports/_report_body.html and
+# incidents.counting) must say so: its killed are then recorded but not counted as homicides.
+HOMICIDE_KINDS = frozenset({IncidentKind.HOMICIDE})
+KILLED_NOT_HOMICIDE_KINDS: frozenset[str] = frozenset()
+# The kinds that are shootings by what they are, whatever weapon was recorded ("unknown" is common
+# for shots fired: nobody saw the gun).
+SHOOTING_KINDS = frozenset({IncidentKind.NONFATAL_SHOOTING, IncidentKind.SHOTS_FIRED})
+
+
+def may_record_killed(kind: str) -> bool:
+    """Whether an incident of this kind may have anyone killed (a homicide, or a kind outside the count)."""
+    return kind in HOMICIDE_KINDS or kind in KILLED_NOT_HOMICIDE_KINDS
+
+
 # The counting rules' conditions (SPEC sections 4 and 6), written once: the queryset methods below
 # and the sums in incidents.counting are built on them.
-SHOOTING = Q(weapon=Weapon.FIREARM)  # a shooting is an incident with a firearm, whether or not anyone was hit
+# A shooting is an incident with a firearm, or of a shooting kind whatever the weapon recorded,
+# whether or not anyone was hit.
+SHOOTING = Q(weapon=Weapon.FIREARM) | Q(kind__in=sorted(SHOOTING_KINDS))
+# The incidents whose killed are homicides (the constraint "incident_killed_is_homicide" keeps
+# everyone killed in these kinds).
+HOMICIDE = Q(kind__in=sorted(HOMICIDE_KINDS))
 WITH_VICTIMS = Q(killed__gt=0) | Q(injured__gt=0)
 # The only incidents that add to homicides or non-fatal shooting victims (also the partial index
 # "incident_victims" below, so the counts read it instead of every incident).
@@ -139,7 +161,7 @@ class Incident(models.Model):
             # index-only scan over these instead of every incident.
             models.Index(
                 fields=["occurred_at"],
-                include=["killed", "injured", "weapon"],
+                include=["killed", "injured", "weapon", "kind"],
                 condition=COUNTED,
                 name="incident_victims",
             ),
@@ -157,6 +179,12 @@ class Incident(models.Model):
             models.CheckConstraint(condition=Q(occurred_at__gte=EARLIEST_STORED), name="incident_after_1900"),
             models.CheckConstraint(
                 condition=~Q(kind=IncidentKind.HOMICIDE) | Q(killed__gte=1), name="incident_homicide_has_killed"
+            ),
+            # The backstop of may_record_killed(): anyone killed makes the incident a homicide.
+            models.CheckConstraint(
+                condition=Q(killed=0) | Q(kind__in=sorted(HOMICIDE_KINDS | KILLED_NOT_HOMICIDE_KINDS)),
+                name="incident_killed_is_homicide",
+                violation_error_message="Someone was killed: record the incident as a homicide.",
             ),
             models.CheckConstraint(
                 condition=~Q(kind=IncidentKind.NONFATAL_SHOOTING) | Q(killed=0, injured__gte=1, weapon=Weapon.FIREARM),
@@ -209,9 +237,9 @@ def incident_errors(incident: Incident) -> dict[str, str]:
     errors: dict[str, str] = {}
     if incident.kind == IncidentKind.HOMICIDE and (incident.killed or 0) < 1:
         errors["killed"] = "A homicide has at least one person killed."
+    if (incident.killed or 0) >= 1 and incident.kind and not may_record_killed(incident.kind):
+        errors["killed"] = killed_kind_message(incident.kind)
     if incident.kind == IncidentKind.NONFATAL_SHOOTING:
-        if incident.killed:
-            errors["killed"] = "A non-fatal shooting has nobody killed: record it as a homicide."
         if (incident.injured or 0) < 1:
             errors["injured"] = "A non-fatal shooting has at least one person injured."
         if incident.weapon != Weapon.FIREARM:
@@ -231,6 +259,12 @@ def incident_errors(incident: Incident) -> dict[str, str]:
     if lng is not None and not Decimal(-180) <= Decimal(lng) <= Decimal(180):
         errors["longitude"] = "Longitude is between -180 and 180."
     return errors
+
+
+def killed_kind_message(kind: str) -> str:
+    """The one message of the rule that anyone killed makes a homicide (model, form, admin, import)."""
+    label = IncidentKind(kind).label.lower() if kind in IncidentKind.values else kind
+    return f"Someone was killed: record the incident as a homicide, not as {label}."
 
 
 def too_many_victims_message(name: str) -> str:
@@ -264,6 +298,15 @@ DEATH_NOTICE_DAYS = 30
 
 
 class InvolvementQuerySet(models.QuerySet):
+    def during_enrolment(self) -> "InvolvementQuerySet":
+        """Involvements in incidents on a day of one of the client's enrolment periods (local days,
+        from the day they enrolled to the day they exited, both included). An incident before they
+        were referred, after they left or between two enrolments is not an outcome of the program
+        (issue #15)."""
+        day = TruncDate("incident__occurred_at", tzinfo=timezone.get_current_timezone())
+        periods = EnrolmentPeriod.objects.covering(OuterRef("incident_day")).filter(client=OuterRef("client"))
+        return self.annotate(incident_day=day).filter(Exists(periods))
+
     def death_notices(self, *, clients, days: int = DEATH_NOTICE_DAYS) -> "InvolvementQuerySet":
         """Clients (of the queryset `clients`) recorded as killed in the last `days` days and still
         exited as deceased (a manager who undid the exit has dealt with it): the dashboards' notices."""

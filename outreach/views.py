@@ -16,7 +16,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from accounts import access, roles
-from core import history
+from core import history, parameters
 from core.form_keys import SubmitOnceMixin, submit_once
 from core.forms import add_service_errors, form_helper
 from core.lists import FilteredListMixin
@@ -119,7 +119,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseNotAllowed(["GET", "HEAD"])
     access.client_viewed(request, client.code, "record")
     contacts = Paginator(client.contacts.select_related("peacekeeper"), TIMELINE_PER_PAGE).get_page(
-        request.GET.get("page")
+        parameters.page_number(request.GET.get("page"))
     )
     for contact in contacts:
         contact.correctable = contact.may_be_corrected_by(request.user)

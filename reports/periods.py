@@ -1,7 +1,9 @@
 """Which quarters have a report, and how a report names the days it covers.
 
-A report exists for every quarter from the first incident's quarter (or, with no incident on
-record, the first quarter of settings.PROGRAM_START_YEAR) to the running quarter. Every heading,
+A report exists for every quarter from the first quarter of the first year on record
+(incidents.counting.first_year_of_data: settings.DATA_FIRST_YEAR, else the first incident's
+quarter; with no incident on record, the first quarter of settings.PROGRAM_START_YEAR) to the
+running quarter. Every heading,
 file and sentence names its window by its first and last day ("1 July to 30 September 2018";
 a running quarter's "1 October to 1 December 2026"), written here once.
 """
@@ -48,6 +50,8 @@ class Period:
 
 def first_quarter() -> Quarter:
     """The earliest quarter with a report (one query)."""
+    if settings.DATA_FIRST_YEAR is not None:
+        return Quarter(max(settings.DATA_FIRST_YEAR, 1900), 1)
     first = Incident.objects.order_by("occurred_at").values_list("occurred_at", flat=True).first()
     if first is None:
         return Quarter(max(settings.PROGRAM_START_YEAR, 1900), 1)

@@ -15,7 +15,20 @@ from django.utils import timezone
 from core.quarters import Quarter
 from incidents import counting
 from incidents.models import Incident, Involvement, InvolvementRole, Mediation, MediationOutcome
-from outreach.models import Client, Contact, ExitReason, Goal, GoalDomain, GoalStatus, Referral, ReferralStatus
+from outreach.models import (
+    Client,
+    Contact,
+    EnrolmentPeriod,
+    ExitReason,
+    Goal,
+    GoalDomain,
+    GoalStatus,
+    Referral,
+    ReferralStatus,
+    active_during,
+    active_on,
+    exited_during,
+)
 from reports.periods import DAY, DAYS_30, FULL_YEAR, QUARTER, YTD, Period, span_text
 
 HISTORY_YEARS = 5
@@ -161,8 +174,9 @@ def _through(row: counting.YearRow, through: datetime.date) -> counting.YearRow:
 
 
 def first_year_on_record(year: int) -> int:
-    first = Incident.objects.order_by("occurred_at").values_list("occurred_at", flat=True).first()
-    first_year = timezone.localdate(first).year if first else year
+    """The first year the headline compares with: the first year of data (incidents.counting), at
+    most 30 years back."""
+    first_year = counting.first_year_of_data() or year
     return max(min(first_year, year), year - 30)
 
 
@@ -224,9 +238,10 @@ def _violence_tables(quarter: Quarter, through: datetime.date, trend: list[count
         _columns(quarter, periods),
         rows,
         definition=(
-            "Homicides count victims killed, not incidents. Non-fatal shooting victims count people wounded by a "
-            "firearm who survived. Shooting incidents count incidents with a firearm. Dates are in the program's "
-            "local time."
+            "Homicides count victims killed, not incidents; an incident with anyone killed is a homicide. Non-fatal "
+            "shooting victims count people wounded in a shooting incident who survived. Shooting incidents count "
+            "incidents with a firearm, and every non-fatal shooting and shots fired whatever the weapon recorded. "
+            "Dates are in the program's local time."
         ),
         running=((0, 1),),
         figures=_figures(rows, list(periods)),
@@ -339,7 +354,7 @@ def _program_tables(quarter: Quarter, through: datetime.date) -> list[Table]:
         _program_summary(quarter, periods, through),
         _grouped(
             ("exits_by_reason", "Clients exited, by reason", "Clients exited"),
-            Client.objects.filter(exited_on__gte=ytd_first, exited_on__lte=through),
+            EnrolmentPeriod.objects.exits_during(ytd_first, through),
             "exit_reason",
             "exited_on",
             ExitReason,
@@ -397,11 +412,11 @@ def _grouped(names, queryset, group_field, date_field, choices, quarter, periods
 def _program_summary(quarter: Quarter, periods: tuple[Period, Period], through: datetime.date) -> Table:
     q_first, ytd_first = periods[0].first, periods[1].first
     clients = Client.objects.aggregate(
-        active=Count("pk", filter=Q(enrolled_on__lte=through) & (Q(exited_on__isnull=True) | Q(exited_on__gt=through))),
+        active=Count("pk", filter=active_on(through)),
         enrolled_q=Count("pk", filter=Q(enrolled_on__gte=q_first, enrolled_on__lte=through)),
         enrolled_ytd=Count("pk", filter=Q(enrolled_on__gte=ytd_first, enrolled_on__lte=through)),
-        exited_q=Count("pk", filter=Q(exited_on__gte=q_first, exited_on__lte=through)),
-        exited_ytd=Count("pk", filter=Q(exited_on__gte=ytd_first, exited_on__lte=through)),
+        exited_q=Count("pk", filter=exited_during(q_first, through)),
+        exited_ytd=Count("pk", filter=exited_during(ytd_first, through)),
     )
     q_start, end = counting.window(q_first, through)
     ytd_start, _ = counting.window(ytd_first, through)
@@ -428,7 +443,7 @@ def _program_summary(quarter: Quarter, periods: tuple[Period, Period], through: 
         ("Clients enrolled", [clients["enrolled_q"], clients["enrolled_ytd"]]),
         ("Clients exited", [clients["exited_q"], clients["exited_ytd"]]),
         ("Contacts (mentoring sessions and other touches)", [contacts["q"], contacts["ytd"]]),
-        ("Contact hours", [round(contacts["minutes_q"] / 60, 1), round(contacts["minutes_ytd"] / 60, 1)]),
+        ("Contact hours", [counting.half_up(contacts["minutes_q"], 60), counting.half_up(contacts["minutes_ytd"], 60)]),
         (f"Clients contacted in the {CONTACT_WINDOW_DAYS} days to {on}", [contacts["recent_clients"], None]),
         ("Referrals completed", [referrals["q"], referrals["ytd"]]),
     ]
@@ -442,8 +457,9 @@ def _program_summary(quarter: Quarter, periods: tuple[Period, Period], through: 
         _columns(quarter, periods),
         rows,
         definition=(
-            "Active: enrolled on or before the date and not exited by it. Contact hours are the sum of contact "
-            "durations."
+            "Active: in an enrolment on the date (enrolled on or before it, not exited by it), and not inactive. "
+            "Exited: clients who left the program after enrolling. Contact hours are the sum of contact durations, "
+            "a half rounded up."
         ),
         # Contacts, hours and referrals are services given, not counts of people: never suppressed.
         measure_rows={3, 4, 6},
@@ -491,7 +507,7 @@ def _response_table(quarter: Quarter, periods: tuple[Period, Period]) -> Table:
 
 
 def _share(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
+    return counting.half_up(100 * part, whole) if whole else None
 
 
 def _outcome_table(quarter: Quarter, through: datetime.date) -> Table:
@@ -502,11 +518,9 @@ def _outcome_table(quarter: Quarter, through: datetime.date) -> Table:
         client=OuterRef("pk"),
         role__in=[InvolvementRole.VICTIM, InvolvementRole.SUSPECT],
         incident__occurred_at__lt=end,
-    )
-    in_quarter = Q(exited_on__isnull=True) | Q(exited_on__gte=quarter.first)
-    figures = Client.objects.filter(
-        Q(enrolled_on__lte=through) & (Q(exited_on__isnull=True) | Q(exited_on__gte=datetime.date(quarter.year, 1, 1)))
-    ).aggregate(
+    ).during_enrolment()
+    in_quarter = active_during(quarter.first, through)
+    figures = Client.objects.filter(active_during(datetime.date(quarter.year, 1, 1), through)).aggregate(
         active_q=Count("pk", filter=in_quarter),
         involved_q=Count("pk", filter=in_quarter & Q(Exists(involved.filter(incident__occurred_at__gte=q_start)))),
         active_ytd=Count("pk"),
@@ -529,8 +543,9 @@ def _outcome_table(quarter: Quarter, through: datetime.date) -> Table:
         _columns(quarter, periods),
         rows,
         definition=(
-            "Active during the period: enrolled by its end and not exited before its start. An incident counts in "
-            "the period it occurred."
+            "Active during the period: in an enrolment on some day of it, and not inactive. A client is involved "
+            "when an incident in the period, during one of their enrolments, names them as victim or suspect. "
+            "Shares round a half up."
         ),
         measure_rows={2},
         shares={2: (1, 0)},

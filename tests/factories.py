@@ -66,6 +66,22 @@ class ClientFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             self.secondary_peacekeepers.set(extracted)
 
+    @factory.post_generation
+    def periods(self, create, extracted, **kwargs):
+        """The client's one enrolment period from their own dates, as the services (and migration
+        0018 for older clients) keep it; periods=False for none, or a list of (enrolled, exited,
+        reason) for a client who enrolled more than once (their own dates are the latest's)."""
+        from outreach.models import EnrolmentPeriod
+
+        if not create or extracted is False:
+            return
+        stretches = extracted or [(self.enrolled_on, self.exited_on, self.exit_reason)]
+        EnrolmentPeriod.objects.bulk_create(
+            EnrolmentPeriod(client=self, enrolled_on=enrolled, exited_on=exited, exit_reason=reason or "")
+            for enrolled, exited, reason in stretches
+            if enrolled or exited
+        )
+
 
 class ContactFactory(factory.django.DjangoModelFactory):
     class Meta:

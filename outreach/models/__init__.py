@@ -24,7 +24,14 @@ from outreach.models.contacts import (
     last_contact_trigger,
 )
 from outreach.models.duplicates import PossibleDuplicate, PossibleDuplicateQuerySet
-from outreach.models.endings import CLOSING_NOTE_MAX, ClientTransfer, EnrolmentPeriod
+from outreach.models.endings import (
+    CLOSING_NOTE_MAX,
+    ClientTransfer,
+    EnrolmentPeriod,
+    active_during,
+    active_on,
+    exited_during,
+)
 from outreach.models.neighborhoods import Neighborhood
 from outreach.models.plans import Goal, GoalDomain, GoalStatus, Partner, Referral, ReferralStatus
 
@@ -57,7 +64,10 @@ __all__ = [
     "RiskLevel",
     "SecondaryPeacekeeper",
     "Topic",
+    "active_during",
+    "active_on",
     "contact_standard_days",
+    "exited_during",
     "last_contact_trigger",
     "local_today",
 ]

@@ -1,19 +1,61 @@
 """How a case goes on and ends: a client's enrolment periods (each with its exit) and the
 transfers of a case from one primary peacekeeper to another."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.formats import date_format
 
 from accounts.audit import audited
 from core.form_keys import form_key_field
 from core.people import display_name
-from outreach.models.clients import Client, ExitReason, local_today
+from outreach.models.clients import Client, ClientStatus, ExitReason, local_today
 
 CLOSING_NOTE_MAX = 2000
+
+
+# The report's counting of clients (issue #15), written once on the enrolment periods, which give
+# the right answer for a past day: a client enrolled in January, exited in March and enrolled
+# again in August was active on 28 February, though their own dates now say August. The status's
+# history is not recorded, so a client whose status is inactive today is counted active on no day.
+# reports.quarterly filters on these (as Q objects, inside its one aggregate per table).
+def _periods_from(first: datetime.date, last: datetime.date) -> "models.QuerySet":
+    """The client's (OuterRef "pk") periods with a day from first to last: enrolled by last, not
+    exited before first."""
+    return EnrolmentPeriod.objects.filter(client=OuterRef("pk"), enrolled_on__lte=last).filter(
+        Q(exited_on__isnull=True) | Q(exited_on__gte=first)
+    )
+
+
+def active_on(day: datetime.date) -> Q:
+    """Clients active on a day: in an enrolment period that began by it and had not ended by it
+    (a client who exits on a day is no longer active on it), and not inactive."""
+    return Q(Exists(_periods_from(day, day).exclude(exited_on=day))) & ~Q(status=ClientStatus.INACTIVE)
+
+
+def active_during(first: datetime.date, last: datetime.date) -> Q:
+    """Clients active on some day from first to last, and not inactive."""
+    return Q(Exists(_periods_from(first, last))) & ~Q(status=ClientStatus.INACTIVE)
+
+
+def exited_during(first: datetime.date, last: datetime.date) -> Q:
+    """Clients who left the program from first to last, from a period they had enrolled in: closing
+    a referral that never enrolled is not an exit of the program."""
+    return Q(Exists(EnrolmentPeriod.objects.exits_during(first, last).filter(client=OuterRef("pk"))))
+
+
+class EnrolmentPeriodQuerySet(models.QuerySet):
+    def exits_during(self, first: datetime.date, last: datetime.date) -> "EnrolmentPeriodQuerySet":
+        """Exits of the program from first to last: periods that began with an enrolment."""
+        return self.filter(exited_on__gte=first, exited_on__lte=last, enrolled_on__isnull=False)
+
+    def covering(self, day) -> "EnrolmentPeriodQuerySet":
+        """Periods that include a day (a date or an expression): from enrolment to exit, both included."""
+        return self.filter(enrolled_on__lte=day).filter(Q(exited_on__isnull=True) | Q(exited_on__gte=day))
 
 
 @audited()
@@ -32,6 +74,8 @@ class EnrolmentPeriod(models.Model):
     form_key = form_key_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EnrolmentPeriodQuerySet.as_manager()
 
     class Meta:
         ordering = ["client", "-enrolled_on", "-pk"]

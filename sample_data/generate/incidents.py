@@ -186,8 +186,8 @@ def _harm(run: Run, kind: str) -> Harm:
         return Harm(rng.choices([1, 2, 3], [92, 7, 1])[0], rng.choices([0, 1, 2], [70, 22, 8])[0], weapon)
     if kind == IncidentKind.NONFATAL_SHOOTING:
         return Harm(0, rng.choices([1, 2, 3], [75, 18, 7])[0], Weapon.FIREARM)
-    if kind == IncidentKind.SHOTS_FIRED:
-        return Harm(0, 0, Weapon.FIREARM)
+    if kind == IncidentKind.SHOTS_FIRED:  # a shooting whatever the weapon recorded: often nobody saw it
+        return Harm(0, 0, rng.choices([Weapon.FIREARM, Weapon.UNKNOWN], [70, 30])[0])
     if kind == IncidentKind.AGGRAVATED_ASSAULT:
         weapon = rng.choices([Weapon.KNIFE, Weapon.OTHER, Weapon.UNKNOWN], [40, 40, 20])[0]
         return Harm(0, rng.choices([0, 1, 2], [40, 50, 10])[0], weapon)

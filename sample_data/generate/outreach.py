@@ -14,6 +14,7 @@ from outreach.models import (
     ClientStatus,
     Contact,
     ContactKind,
+    EnrolmentPeriod,
     ExitReason,
     Gender,
     Goal,
@@ -109,6 +110,16 @@ class ClientRow(NamedTuple):
     created_at: datetime.datetime
     updated_at: datetime.datetime
     phone_before_check: str = ""  # only clients from before phones were validated have one
+
+
+class PeriodRow(NamedTuple):
+    client_id: int
+    enrolled_on: datetime.date | None
+    exited_on: datetime.date | None
+    exit_reason: str
+    closing_note: str
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
 
 
 class SecondaryRow(NamedTuple):
@@ -217,6 +228,13 @@ def clients(run: Run) -> list[ClientPlan]:
             )
         )
     run.load.copy(Client, rows, counted=True)
+    # Each client's one stretch on the program, as the services keep it (the reports count from these).
+    periods = [
+        PeriodRow(r.id, r.enrolled_on, r.exited_on, r.exit_reason, "", r.created_at, r.updated_at)
+        for r in rows
+        if r.enrolled_on or r.exited_on
+    ]
+    run.load.copy(EnrolmentPeriod, periods)
     through: type[Model] = Client.secondary_peacekeepers.through
     run.load.copy(through, [SecondaryRow(c.pk, c.secondary) for c in plans if c.secondary])
     return plans

@@ -181,3 +181,68 @@ def test_the_client_timeline_page_number_never_fails(client, peacekeeper, jamal)
         assert client.get(Client.objects.get().get_absolute_url(), {"page": page}).status_code == 200
 
     sweep()
+
+
+class TestOnlyAsciiDigits:
+    """Issue #15: a number or date written in other digits (full-width １, Arabic-Indic ٣) is refused,
+    never read as the number it looks like."""
+
+    OTHER_DIGITS = ["１", "٣", "３０", "१"]
+
+    @pytest.mark.parametrize("years", OTHER_DIGITS)
+    def test_trend_years_answer_400_with_a_plain_message(self, client, analyst, years):
+        client.force_login(analyst)
+        response = client.get(reverse("reports:violence_trend_csv"), {"years": years})
+        assert response.status_code == 400
+        assert response.content.decode() == "years must be a whole number from 1 to 30."
+
+    @pytest.mark.parametrize("through", ["２０１８-01-01", "2018-0١-01", "２018-01-01"])
+    def test_trend_through_answers_400(self, client, analyst, through):
+        client.force_login(analyst)
+        response = client.get(reverse("reports:violence_trend_csv"), {"through": through})
+        assert response.status_code == 400
+        assert response.content.decode() == "through must be a date written YYYY-MM-DD."
+
+    @pytest.mark.parametrize(
+        ("url", "name"),
+        [
+            ("incidents:incident_list", "occurred_after"),
+            ("incidents:incident_list", "occurred_before"),
+            ("incidents:mediation_list", "occurred_after"),
+            ("outreach:client_list", "enrolled_after"),
+            ("outreach:client_list", "enrolled_before"),
+        ],
+    )
+    def test_list_dates_are_a_form_error(self, client, manager, url, name):
+        client.force_login(manager)
+        response = client.get(reverse(url), {name: "２０１８-01-01"})
+        assert response.status_code == 200
+        assert "must be a date written YYYY-MM-DD" in str(response.context["filter"].errors)
+
+    def test_the_access_log_date_is_a_form_error(self):
+        assert not AccessLogFilter({"at_after": "２０１８-01-01"}).is_valid()
+
+    @pytest.mark.parametrize("text", OTHER_DIGITS)
+    def test_a_page_number_in_other_digits_is_no_page_number(self, text):
+        from core.parameters import page_number
+
+        assert page_number(text) is None
+        assert page_number("2") == "2" and page_number(None) is None and page_number("last") == "last"
+
+    def test_the_client_timeline_does_not_read_a_full_width_page(self, client, peacekeeper, jamal):
+        from tests.factories import ContactFactory
+
+        ContactFactory.create_batch(30, client=jamal, peacekeeper=peacekeeper)
+        client.force_login(peacekeeper)
+        assert client.get(jamal.get_absolute_url(), {"page": "2"}).context["contacts"].number == 2
+        assert client.get(jamal.get_absolute_url(), {"page": "２"}).context["contacts"].number == 1
+
+    def test_a_list_does_not_read_a_full_width_page(self, client, manager):
+        from tests.factories import IncidentFactory
+
+        IncidentFactory.create_batch(30)
+        client.force_login(manager)
+        assert client.get(reverse("incidents:incident_list"), {"page": "2"}).context["table"].page.number == 2
+        assert client.get(reverse("incidents:incident_list"), {"page": "２"}).context["table"].page.number == 1
+        table = client.get(reverse("incidents:incident_list"), {"per_page": "１０"}).context["table"]
+        assert table.paginator.per_page == 25  # not 10

@@ -115,7 +115,11 @@ def test_violence_by_year_agrees_with_the_window_rule_on_every_year(db, through)
         moments += [counting.local_midnight(datetime.date(year, rng.randint(1, 12), rng.randint(1, 28)))]
     for i, moment in enumerate(m for m in moments if m <= timezone.now()):
         IncidentFactory(
-            occurred_at=moment, killed=i % 3, injured=i % 2, kind="other", weapon=rng.choice(["firearm", "knife"])
+            occurred_at=moment,
+            killed=i % 3,
+            injured=i % 2,
+            kind="homicide" if i % 3 else "other",  # anyone killed makes a homicide
+            weapon=rng.choice(["firearm", "knife"]),
         )
     for row in counting.violence_by_year(2017, through):
         whole = counting.violence_between(*counting.year_window(row.year))

@@ -47,7 +47,7 @@ def test_a_user_without_a_role_gets_404(client, no_role_user):
     ("overrides", "field", "message"),
     [
         ({"kind": "homicide", "killed": 0}, "killed", "A homicide has at least one person killed."),
-        ({"killed": 1}, "killed", "A non-fatal shooting has nobody killed"),
+        ({"killed": 1}, "killed", "Someone was killed: record the incident as a homicide, not as non-fatal shooting."),
         ({"injured": 0}, "injured", "A non-fatal shooting has at least one person injured."),
         ({"weapon": "knife"}, "weapon", "A non-fatal shooting is with a firearm."),
         ({"occurred_at": "2999-01-01T10:00"}, "occurred_at", "The incident cannot be in the future."),
