@@ -106,7 +106,9 @@ def index(request: HttpRequest) -> HttpResponse:
         picked = picker.cleaned_data["picked"]
         return redirect("reports:quarterly", picked.year, picked.number)
     today = timezone.localdate()
-    page = Paginator(all_quarters(first), REPORT_INDEX_QUARTERS).get_page(request.GET.get("page"))
+    page = Paginator(all_quarters(first), REPORT_INDEX_QUARTERS).get_page(
+        parameters.page_number(request.GET.get("page"))
+    )
     context = {
         "picker": picker,
         "page": page,

@@ -189,3 +189,13 @@ class TestClientsActiveExitsAndInvolvement:
         assert dict(q2["outcomes"].rows)["Involved as victim or suspect"] == [0, 1]
         q3 = _tables(quarterly.build(Quarter(2018, 3)))
         assert dict(q3["program_summary"].rows)["Clients active on 30 September 2018"] == [1, None]
+
+
+def test_the_report_index_reads_a_full_width_page_number_as_the_first_page(db, client, analyst, settings):
+    """?page=２ is not page 2 (int() would read it so); the index shows the first page, as for any non-number."""
+    settings.TIME_ZONE = "America/Los_Angeles"
+    IncidentFactory(occurred_at=at(2015, 5, 1, 12))
+    client.force_login(analyst)
+    first = client.get(reverse("reports:index")).context["page"].number
+    assert client.get(reverse("reports:index"), {"page": "２"}).context["page"].number == first == 1
+    assert client.get(reverse("reports:index"), {"page": "2"}).context["page"].number == 2
