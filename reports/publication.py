@@ -6,9 +6,11 @@ never a name. The file formats (reports.exports) and the HTML page render what t
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from core.quarters import Quarter
+from core.routers import replica_reads
 from reports import audit, suppression
 from reports.periods import span_text
-from reports.quarterly import ALL_PLACES, Report, Table
+from reports.quarterly import ALL_PLACES, Report, Table, build
 from reports.suppression import Suppressed
 
 # What a public copy tells its reader about the cells it hides.
@@ -23,8 +25,38 @@ def published_tables(report: Report, *, public: bool) -> tuple[list[tuple[str, l
     released before (published copies are served from their records, reports.models)."""
     if not public:
         return [(section.title, list(section.tables)) for section in report.sections], []
-    copy = prepare(report, [])
-    return copy.sections, copy.notes
+    return _first_pass_copy(report)
+
+
+def _first_pass_copy(report: Report) -> tuple[list[tuple[str, list[Table]]], list[Suppressed]]:
+    """A public copy computed on request (until published copies are records): each table's own rules,
+    in step with the year's earlier quarters computed the same way, and the same figure hidden
+    everywhere; the integer-programming audit is `prepare`'s, too slow for a request."""
+    earlier: dict[str, list[Table]] = {}
+    for number in range(1, report.quarter.number):
+        with replica_reads():
+            before = build(Quarter(report.quarter.year, number), now=report.computed_at)
+        for table in _first_pass_tables(before, earlier)[0]:
+            earlier.setdefault(table.key, []).append(table)
+    tables, notes = _first_pass_tables(report, earlier)
+    sections, n = [], 0
+    for section in report.sections:
+        sections.append((section.title, tables[n : n + len(section.tables)]))
+        n += len(section.tables)
+    return sections, notes
+
+
+def _first_pass_tables(report: Report, earlier: dict[str, list[Table]]) -> tuple[list[Table], list[Suppressed]]:
+    tables = [table for section in report.sections for table in section.tables]
+    hidden = [suppression.first_pass(table, earlier.get(table.key, [])) for table in tables]
+    _hide_same_figures(tables, hidden)
+    shown, notes = [], []
+    for table, cells in zip(tables, hidden, strict=True):
+        suppression.hide_shares(table, cells)
+        table, table_notes = suppression.published(table, cells)
+        shown.append(table)
+        notes += table_notes
+    return shown, notes
 
 
 @dataclass(frozen=True)
