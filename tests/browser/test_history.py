@@ -35,9 +35,11 @@ def test_a_manager_reads_a_clients_history_after_an_edit_and_a_reassignment(
     page.get_by_role("link", name="History").click()
     expect(page.get_by_role("heading", name=re.compile("^History of Jamal Johnson"), level=1)).to_be_visible()
     entries = page.locator("ol.history > li")
-    # The reassignment, the edit, and the client's creation (made without a person: the test's data).
-    expect(entries).to_have_count(3)
-    reassignment, edit, creation = entries.nth(0), entries.nth(1), entries.nth(2)
+    # The reassignment, the edit, the client's creation and its enrolment period (both made without a
+    # person: the test's data; the factory gives every client an enrolment period, as the services do).
+    expect(entries).to_have_count(4)
+    reassignment, edit = entries.nth(0), entries.nth(1)
+    creation = entries.filter(has_text="Client created")
 
     expect(reassignment).to_contain_text("Lindsay Brown")
     expect(reassignment).to_contain_text("Grover Crump put on the case (secondary peacekeeper)")
