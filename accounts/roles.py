@@ -78,6 +78,11 @@ def can_record_responses(user: User | AnonymousUser) -> bool:
     return is_admin(user) or is_manager(user) or is_peacekeeper(user)
 
 
+def can_publish_reports(user: User | AnonymousUser) -> bool:
+    """Preparing and publishing public copies of the report, and reading their audits: managers and admins."""
+    return is_admin(user) or is_manager(user)
+
+
 def can_see_reports(user: User | AnonymousUser) -> bool:
     """Reports and aggregate exports: managers, analysts and admins."""
     return is_admin(user) or is_manager(user) or is_analyst(user)

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "outreach",
     "incidents",
     "reports",
+    "publishing",
     "sample_data",
 ]
 

@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("outreach.urls")),
     path("", include("incidents.urls")),
     path("", include("reports.urls")),
+    path("", include("publishing.urls")),
     path("", reports_views.dashboard, name="dashboard"),
 ]

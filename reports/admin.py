@@ -10,7 +10,7 @@ from django.urls import path, reverse
 
 from accounts import access, roles
 from accounts.admin_site import AdminSection
-from reports import periods, quarterly, views
+from reports import periods, publication, quarterly, views
 from reports.forms import QuarterPickerForm
 
 QUARTERS_LISTED = 4
@@ -43,7 +43,7 @@ def _urls(site: admin.AdminSite) -> list:
         access.record(request, access.Action.VIEW_REPORT, f"quarterly {q.label} (admin)")
         context = {
             **site.each_context(request),
-            **views.quarterly_context(report, public=False, first=first),
+            **views.quarterly_context(publication.internal(report), first=first),
             "title": f"Violence and outcome report, {q.label}",
         }
         return TemplateResponse(request, "admin/reports_quarterly.html", context)

@@ -10,7 +10,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from core.exports import csv_writer, xlsx_append
-from reports.publication import PUBLIC_NOTICE, headline, published_tables
+from reports.publication import PUBLIC_NOTICE, Document
 from reports.quarterly import Report
 from reports.suppression import REASONS
 
@@ -27,7 +27,7 @@ CSV_HEADER = [
 ]
 
 
-def to_csv(report: Report, *, public: bool) -> str:
+def to_csv(copy: Document) -> str:
     """Tidy: one row per figure, every row meaning the same thing (the README's "Report exports").
 
     measure: what is counted or summed; place: a neighborhood's name or "all"; period_start and
@@ -38,8 +38,7 @@ def to_csv(report: Report, *, public: bool) -> str:
     out = io.StringIO()
     writer = csv_writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
-    sections, _ = published_tables(report, public=public)
-    for section_title, tables in sections:
+    for section_title, tables in copy.sections:
         for table in tables:
             for r, (_, values) in enumerate(table.rows):
                 for c, value in enumerate(values):
@@ -64,21 +63,23 @@ def to_csv(report: Report, *, public: bool) -> str:
     return out.getvalue()
 
 
-def to_xlsx(report: Report, *, public: bool) -> bytes:
+def to_xlsx(copy: Document) -> bytes:
+    report = copy.report
     workbook = Workbook()
     cover = workbook.active
     cover.title = "Report"
     bold = Font(bold=True)
-    sections, notes = published_tables(report, public=public)
     xlsx_append(cover, [f"Violence and outcome report, {report.quarter.label} ({report.quarter_period.text})"])
     cover["A1"].font = Font(bold=True, size=14)
-    xlsx_append(cover, [headline(report, sections, public=public)])
+    xlsx_append(cover, [copy.headline])
     xlsx_append(cover, [_status(report)])
-    if public:
+    if copy.published:
+        xlsx_append(cover, [copy.published])
+    if copy.public:
         xlsx_append(cover, [PUBLIC_NOTICE])
         for reason in REASONS:  # the marks beside hidden cells
             xlsx_append(cover, [f"{reason.marker} {reason.text[0].upper()}{reason.text[1:]}."])
-    for section_title, tables in sections:
+    for section_title, tables in copy.sections:
         sheet = workbook.create_sheet(section_title)
         xlsx_append(sheet, [f"{section_title}, {report.quarter.label} ({report.quarter_period.text})"])
         sheet["A1"].font = Font(bold=True, size=13)
@@ -102,16 +103,15 @@ def to_xlsx(report: Report, *, public: bool) -> bytes:
     for cell in definitions[1]:
         cell.font = bold
     definitions.freeze_panes = "A2"
-    for section in report.sections:
-        for table in section.tables:
-            xlsx_append(definitions, [table.title, table.definition or ""])
+    for table in copy.tables:
+        xlsx_append(definitions, [table.title, table.definition or ""])
     definitions.column_dimensions["A"].width = 48
     definitions.column_dimensions["B"].width = 120
-    if public:
+    if copy.public:
         hidden = workbook.create_sheet("Suppressed")
         xlsx_append(hidden, ["Table", "Row", "Column", "Why"])
         hidden.freeze_panes = "A2"
-        for note in notes:
+        for note in copy.notes:
             xlsx_append(hidden, [note.table, note.row, note.column, note.reason])
     out = io.BytesIO()
     workbook.save(out)

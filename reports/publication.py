@@ -6,11 +6,9 @@ never a name. The file formats (reports.exports) and the HTML page render what t
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from core.quarters import Quarter
-from core.routers import replica_reads
 from reports import audit, suppression
 from reports.periods import span_text
-from reports.quarterly import ALL_PLACES, Report, Table, build
+from reports.quarterly import ALL_PLACES, Report, Table
 from reports.suppression import Suppressed
 
 # What a public copy tells its reader about the cells it hides.
@@ -20,43 +18,37 @@ PUBLIC_NOTICE = (
 )
 
 
-def published_tables(report: Report, *, public: bool) -> tuple[list[tuple[str, list[Table]]], list[Suppressed]]:
-    """The report's tables by section; for a public copy, as `prepare` would release it with nothing
-    released before (published copies are served from their records, reports.models)."""
-    if not public:
-        return [(section.title, list(section.tables)) for section in report.sections], []
-    return _first_pass_copy(report)
+@dataclass
+class Document:
+    """A copy of the report as a page or a file shows it: the report it is of (quarter, days, when
+    computed, final or preliminary), its tables by section, the sentence at the top and, in a public
+    copy, the cells hidden. A published copy is thawed into one from its record (publishing.frozen)."""
+
+    report: Report
+    sections: list[tuple[str, list[Table]]]
+    headline: str
+    public: bool = False
+    notes: list[Suppressed] = field(default_factory=list)
+    # A published copy's version line ("Version 2, published ... It replaces version 1: ..."), on every format.
+    published: str = ""
+
+    @property
+    def tables(self) -> list[Table]:
+        return [table for _, tables in self.sections for table in tables]
 
 
-def _first_pass_copy(report: Report) -> tuple[list[tuple[str, list[Table]]], list[Suppressed]]:
-    """A public copy computed on request (until published copies are records): each table's own rules,
-    in step with the year's earlier quarters computed the same way, and the same figure hidden
-    everywhere; the integer-programming audit is `prepare`'s, too slow for a request."""
-    earlier: dict[str, list[Table]] = {}
-    for number in range(1, report.quarter.number):
-        with replica_reads():
-            before = build(Quarter(report.quarter.year, number), now=report.computed_at)
-        for table in _first_pass_tables(before, earlier)[0]:
-            earlier.setdefault(table.key, []).append(table)
-    tables, notes = _first_pass_tables(report, earlier)
-    sections, n = [], 0
-    for section in report.sections:
-        sections.append((section.title, tables[n : n + len(section.tables)]))
-        n += len(section.tables)
-    return sections, notes
+def internal(report: Report) -> Document:
+    """The program's own copy: every figure."""
+    return Document(report, [(section.title, list(section.tables)) for section in report.sections], report.headline)
 
 
-def _first_pass_tables(report: Report, earlier: dict[str, list[Table]]) -> tuple[list[Table], list[Suppressed]]:
-    tables = [table for section in report.sections for table in section.tables]
-    hidden = [suppression.first_pass(table, earlier.get(table.key, [])) for table in tables]
-    _hide_same_figures(tables, hidden)
-    shown, notes = [], []
-    for table, cells in zip(tables, hidden, strict=True):
-        suppression.hide_shares(table, cells)
-        table, table_notes = suppression.published(table, cells)
-        shown.append(table)
-        notes += table_notes
-    return shown, notes
+def notes_of(tables: Sequence[Table]) -> list[Suppressed]:
+    """The list of hidden cells, from the tables as published (their `hidden`)."""
+    return [
+        Suppressed(table.title, table.rows[r][0], table.columns[c], reason.text)
+        for table in tables
+        for (r, c), reason in sorted(table.hidden.items())
+    ]
 
 
 @dataclass(frozen=True)
@@ -85,6 +77,9 @@ class PublicCopy:
     # (table key, row, column, value) of every hidden cell: never published, kept with the record for
     # the next audits (Released.hidden_values).
     hidden_values: list[tuple[str, int, int, int]] = field(default_factory=list)
+
+    def document(self, report: Report) -> Document:
+        return Document(report, self.sections, self.headline, public=True, notes=self.notes)
 
 
 Progress = Callable[[int, int, str], None]  # (done, total, what is being done)

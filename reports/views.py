@@ -148,31 +148,30 @@ def quarter_or_404(year: int, quarter: int, *, first: Quarter) -> Quarter:
     return q
 
 
-def _public(request: HttpRequest) -> bool:
-    return request.GET.get("public") in ("1", "true", "yes")
-
-
 @require_GET
 def quarterly_report(request: HttpRequest, year: int, quarter: int) -> HttpResponse:
+    """The program's own copy of the report (every figure). Public copies are records of their own
+    (publishing), served from what was published."""
     _require_reports(request)
     with replica_reads():
         first = periods.first_quarter()
         report = quarterly.build(quarter_or_404(year, quarter, first=first))
-    public = _public(request)
-    access.record(request, access.Action.VIEW_REPORT, f"quarterly {report.quarter.label}{' public' if public else ''}")
-    return render(request, "reports/quarterly.html", quarterly_context(report, public=public, first=first))
+    access.record(request, access.Action.VIEW_REPORT, f"quarterly {report.quarter.label}")
+    return render(request, "reports/quarterly.html", quarterly_context(publication.internal(report), first=first))
 
 
-def quarterly_context(report: quarterly.Report, *, public: bool, first: Quarter) -> dict:
-    """What the HTML report shows (also used by the admin's copy of the page)."""
-    sections, notes = publication.published_tables(report, public=public)
+def quarterly_context(copy: publication.Document, *, first: Quarter) -> dict:
+    """What the HTML report shows, for the program's copy or a published public copy (also used by the
+    admin's copy of the page)."""
+    report = copy.report
     return {
+        "copy": copy,
         "report": report,
-        "headline": publication.headline(report, sections, public=public),
-        "sections": sections,
-        "public": public,
-        "suppressed": notes,
-        "trend_chart": publication.trend_chart(sections, report.through),
+        "headline": copy.headline,
+        "sections": copy.sections,
+        "public": copy.public,
+        "suppressed": copy.notes,
+        "trend_chart": publication.trend_chart(copy.sections, report.through),
         "previous": periods.previous_quarter(report.quarter, first),
         "next": periods.next_quarter(report.quarter),
     }
@@ -184,23 +183,26 @@ EXPORT_FORMATS = {
 }
 
 
-@require_GET
-def quarterly_export(request: HttpRequest, year: int, quarter: int, file_format: str) -> HttpResponse:
-    """The quarterly report as a CSV or XLSX download (recorded in the access log)."""
-    _require_reports(request)
-    with replica_reads():
-        report = quarterly.build(quarter_or_404(year, quarter, first=periods.first_quarter()))
-    public = _public(request)
-    label = f"quarterly {report.quarter.label} {file_format}{' public' if public else ''}"
-    access.record(request, access.Action.EXPORT, label)
+def file_response(copy: publication.Document, file_format: str, filename: str) -> HttpResponse:
+    """A copy of the report as a CSV or XLSX download."""
     render_file, content_type = EXPORT_FORMATS[file_format]
-    response = HttpResponse(render_file(report, public=public), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{_filename(report, public)}.{file_format}"'
+    response = HttpResponse(render_file(copy), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
     return response
 
 
-def _filename(report: quarterly.Report, public: bool) -> str:
-    return f"peacekeeper-{report.quarter.year}-q{report.quarter.number}{'-public' if public else ''}"
+@require_GET
+def quarterly_export(request: HttpRequest, year: int, quarter: int, file_format: str) -> HttpResponse:
+    """The program's copy of the quarterly report as a CSV or XLSX download (recorded in the access log)."""
+    _require_reports(request)
+    with replica_reads():
+        report = quarterly.build(quarter_or_404(year, quarter, first=periods.first_quarter()))
+    access.record(request, access.Action.EXPORT, f"quarterly {report.quarter.label} {file_format}")
+    return file_response(publication.internal(report), file_format, filename(report))
+
+
+def filename(report: quarterly.Report, suffix: str = "") -> str:
+    return f"peacekeeper-{report.quarter.year}-q{report.quarter.number}{suffix}"
 
 
 @require_GET

@@ -178,3 +178,14 @@ class MediationFactory(factory.django.DjangoModelFactory):
     def clients(self, create, extracted, **kwargs):
         if create and extracted:
             self.clients.set(extracted)
+
+
+def publish_copy(year: int, quarter: int, *, by, reason: str = ""):
+    """A public copy prepared here (as the worker would) and published by `by`."""
+    from publishing import services, tasks
+    from publishing.models import PublishedCopy
+
+    copy = PublishedCopy.objects.create(year=year, quarter=quarter, prepared_by=by)
+    tasks.prepare_copy.call(copy.pk)
+    copy.refresh_from_db()
+    return services.copy_publish(copy=copy, by=by, reason=reason)

@@ -15,7 +15,14 @@ from core.quarters import Quarter
 from incidents.models import Incident
 from reports import exports, periods, publication, quarterly
 from reports.periods import span_text
-from tests.factories import ClientFactory, ContactFactory, IncidentFactory, NeighborhoodFactory, ResponseFactory
+from tests.factories import (
+    ClientFactory,
+    ContactFactory,
+    IncidentFactory,
+    NeighborhoodFactory,
+    ResponseFactory,
+    publish_copy,
+)
 
 LA = zoneinfo.ZoneInfo("America/Los_Angeles")
 
@@ -134,8 +141,6 @@ class TestPreviousAndNext:
         page = client.get(reverse("reports:quarterly", args=[2018, 3])).content.decode()
         assert f'rel="prev" href="{reverse("reports:quarterly", args=[2018, 2])}"' in page
         assert f'rel="next" href="{reverse("reports:quarterly", args=[2018, 4])}"' in page
-        public = client.get(reverse("reports:quarterly", args=[2018, 4]), {"public": "1"}).content.decode()
-        assert f'rel="next" href="{reverse("reports:quarterly", args=[2019, 1])}?public=1"' in public
 
     def test_the_first_has_no_previous_and_the_running_no_next(self, client, analyst, since_2012):
         client.force_login(analyst)
@@ -169,8 +174,14 @@ def _tables(report):
     return {t.key: t for s in report.sections for t in s.tables}
 
 
+def _public(report):
+    """The public copy prepare() would publish with nothing published before it."""
+    return publication.prepare(report, []).document(report)
+
+
 def _csv(report, *, public=False):
-    return list(csv.DictReader(io.StringIO(exports.to_csv(report, public=public))))
+    copy = _public(report) if public else publication.internal(report)
+    return list(csv.DictReader(io.StringIO(exports.to_csv(copy))))
 
 
 class TestHeadingsNameTheRealDays:
@@ -263,7 +274,7 @@ class TestTheTidyCsv:
         )
         ContactFactory(client=client_, occurred_at=at(2018, 9, 20, 10), duration_minutes=90)
         report = quarterly.build(Quarter(2018, 3))
-        text = exports.to_csv(report, public=False)
+        text = exports.to_csv(publication.internal(report))
         assert text.splitlines()[0] == ",".join(exports.CSV_HEADER)
         rows = list(csv.DictReader(io.StringIO(text)))
         assert rows and all(len(r) == len(exports.CSV_HEADER) for r in rows)
@@ -324,7 +335,7 @@ class TestWhatAPublicCopyHides:
         return quarterly.build(Quarter(2018, 3))
 
     def test_hours_contacts_and_referrals_are_never_hidden(self, program):
-        sections, _ = publication.published_tables(program, public=True)
+        sections = _public(program).sections
         summary = {t.key: dict(t.rows) for _, ts in sections for t in ts}["program_summary"]
         assert summary["Clients enrolled"] == ["<5", "<5"]
         assert summary["Contact hours"] == [2.5, 2.5]
@@ -332,7 +343,7 @@ class TestWhatAPublicCopyHides:
         assert summary["Referrals completed"] == [0, 0]
 
     def test_a_share_is_hidden_only_when_it_gives_a_hidden_count_back(self, program):
-        sections, _ = publication.published_tables(program, public=True)
+        sections = _public(program).sections
         tables = {t.key: t for _, ts in sections for t in ts}
         responses = dict(tables["shooting_responses"].rows)
         assert responses["Shootings with someone killed or wounded"] == [8, 8]
@@ -356,16 +367,17 @@ class TestWhatAPublicCopyHides:
         published, _ = suppress(table)
         assert dict(published.rows)["Share"] == [85.0, "suppressed"]
 
-    def test_the_page_marks_each_hidden_cell_with_its_reason(self, program, client, analyst):
+    def test_the_page_marks_each_hidden_cell_with_its_reason(self, program, client, analyst, manager):
+        publish_copy(2018, 3, by=manager)
         client.force_login(analyst)
-        page = client.get(reverse("reports:quarterly", args=[2018, 3]), {"public": "1"}).content.decode()
+        page = client.get(reverse("publishing:copy", args=[2018, 3, 1])).content.decode()
         assert '&lt;5<sup class="hidden-mark">*</sup>' in page
         assert "<sup>*</sup> Fewer than 5 people or incidents." in page
         assert '<sup class="hidden-mark">‡</sup>' in page
         assert "<sup>‡</sup> Hidden because the share would give a hidden count back." in page
         internal = client.get(reverse("reports:quarterly", args=[2018, 3])).content.decode()
         assert "hidden-mark" not in internal
-        book = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(program, public=True)))
+        book = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(_public(program))))
         cover = [row[0] for row in book["Report"].iter_rows(values_only=True)]
         assert "* Fewer than 5 people or incidents." in cover
         cells = {row[0]: row[1:] for row in book["Program"].iter_rows(values_only=True) if row and row[0]}

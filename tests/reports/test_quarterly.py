@@ -22,6 +22,7 @@ from tests.factories import (
     MediationFactory,
     NeighborhoodFactory,
     ResponseFactory,
+    publish_copy,
 )
 
 LA = zoneinfo.ZoneInfo("America/Los_Angeles")
@@ -222,24 +223,25 @@ class TestSuppression:
         IncidentFactory(occurred_at=at(2018, 2, 1, 12), killed=10)
         IncidentFactory(occurred_at=at(2018, 5, 1, 12), killed=3)
         report = quarterly.build(Quarter(2018, 2))
-        sections, notes = publication.published_tables(report, public=True)
+        sections = publication.prepare(report, []).sections
         tables = {t.key: dict(t.rows) for _, ts in sections for t in ts}
         assert tables["violence_summary"]["Homicides"] == ["<5", "suppressed"]  # 13 - 10 would give 3
         assert tables["violence_trend"]["2018"][:2] == ["suppressed", "suppressed"]  # the same 13 again
         chart = publication.trend_chart(sections, report.through)
         assert chart["datasets"][0]["data"][-1] is None and chart["labels"][-1] == "2018"
 
-    def test_a_public_headline_never_states_a_small_count(self, client, analyst, settings):
+    def test_a_public_headline_never_states_a_small_count(self, client, analyst, manager, settings):
         settings.TIME_ZONE = "America/Los_Angeles"
         IncidentFactory(occurred_at=at(2017, 5, 1, 12), killed=20)
         IncidentFactory(occurred_at=at(2018, 5, 1, 12), killed=3)
         client.force_login(analyst)
         internal = client.get(reverse("reports:quarterly", args=[2018, 3])).content.decode()
         assert "3 homicides from 1 January to 30 September 2018" in internal
-        public = client.get(reverse("reports:quarterly", args=[2018, 3]), {"public": "1"}).content.decode()
+        publish_copy(2018, 3, by=manager)
+        public = client.get(reverse("publishing:copy", args=[2018, 3, 1])).content.decode()
         assert "3 homicides" not in public and "left out of this public copy" in public
         book = openpyxl.load_workbook(
-            io.BytesIO(client.get(reverse("reports:quarterly_xlsx", args=[2018, 3]), {"public": "1"}).content)
+            io.BytesIO(client.get(reverse("publishing:copy_xlsx", args=[2018, 3, 1])).content)
         )
         assert "3 homicides" not in str(book["Report"]["A2"].value)
 
@@ -277,7 +279,8 @@ class TestThePages:
         assert lines[0] == "section,table,measure,place,period_start,period_end,window,value,suppressed"
         row = "Violence,This quarter and year to date,Non-fatal shooting victims,all,2018-07-01,2018-09-30,quarter"
         assert f"{row},3," in lines
-        public = client.get(reverse("reports:quarterly_csv", args=[2018, 3]), {"public": 1}).content.decode()
+        publish_copy(2018, 3, by=manager)
+        public = client.get(reverse("publishing:copy_csv", args=[2018, 3, 1])).content.decode()
         assert f"{row},,fewer_than_5" in public.splitlines()
 
     def test_the_xlsx_has_a_sheet_per_section_typed_numbers_and_definitions(self, client, manager, story):
@@ -373,14 +376,10 @@ def test_the_command_writes_both_formats(story, tmp_path):
         "xlsx",
         "--output",
         str(tmp_path / "r.xlsx"),
-        "--public",
         stdout=out,
     )
     book = openpyxl.load_workbook(tmp_path / "r.xlsx")
-    assert "Suppressed" in book.sheetnames
-    cover = [row[0] for row in book["Report"].iter_rows(values_only=True)]
-    notice = "Public copy: counts from 1 to 4 of people or incidents are shown as <5"
-    assert any(line and line.startswith(notice) for line in cover)
+    assert book.sheetnames == ["Report", "Violence", "Program", "Outcomes", "Definitions"]  # the program's copy
     with pytest.raises(CommandError, match="does not exist"):
         call_command(
             "export_report",

@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts import access
 from core.quarters import Quarter
 from core.routers import replica_reads
-from reports import exports, periods, quarterly
+from reports import exports, periods, publication, quarterly
 
 
 class Command(BaseCommand):
@@ -18,9 +18,16 @@ class Command(BaseCommand):
         parser.add_argument("--quarter", type=int, required=True, choices=[1, 2, 3, 4])
         parser.add_argument("--format", choices=["csv", "xlsx"], required=True)
         parser.add_argument("--output", required=True, help="File to write (its folder must exist).")
-        parser.add_argument("--public", action="store_true", help="Suppress counts from 1 to 4 for publication.")
+        parser.add_argument(
+            "--public", action="store_true", help="Refused: public copies are published records (export_public_copy)."
+        )
 
     def handle(self, *args, year: int, quarter: int, format: str, output: str, public: bool, **options) -> None:
+        if public:
+            raise CommandError(
+                "A public copy is written from what was published, never computed again: "
+                "use `manage.py export_public_copy --year Y --quarter Q --format F --output PATH`."
+            )
         started = time.monotonic()
         try:
             q = Quarter(year, quarter)
@@ -38,12 +45,10 @@ class Command(BaseCommand):
         if not path.parent.is_dir():
             raise CommandError(f"The folder {path.parent} does not exist.")
         if format == "csv":
-            path.write_text(exports.to_csv(report, public=public), encoding="utf-8")
+            path.write_text(exports.to_csv(publication.internal(report)), encoding="utf-8")
         else:
-            path.write_bytes(exports.to_xlsx(report, public=public))
-        access.record(
-            None, access.Action.EXPORT, f"quarterly {q.label} {format}{' public' if public else ''} to {path}"
-        )
+            path.write_bytes(exports.to_xlsx(publication.internal(report)))
+        access.record(None, access.Action.EXPORT, f"quarterly {q.label} {format} to {path}")
         state = "preliminary" if report.preliminary else "final"
         self.stdout.write(
             f"Wrote {q.label} ({state}, as of {timezone.localtime(report.computed_at):%Y-%m-%d %H:%M}) to {path} "

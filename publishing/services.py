@@ -1,0 +1,88 @@
+"""Public copies of the quarterly report: prepared (a background job, publishing.tasks), published by a
+manager as the quarter's next version, or left unpublished. A published copy is never changed."""
+
+import uuid
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accounts import roles
+from core.quarters import Quarter
+from publishing import tasks
+from publishing.models import CopyStatus, PublishedCopy
+
+REASON_NEEDED = "Say why this version replaces version {version}: what was corrected, or that the quarter is over."
+STALE_BASIS = (
+    "Another public copy has been published since this one was prepared, and this one was not checked against it. "
+    "Prepare it again."
+)
+LOCK_SPACE = 7301  # advisory locks: (LOCK_SPACE, 0) publication, (LOCK_SPACE, year * 10 + quarter) preparation
+NOT_READY = "This copy is not ready to publish: {status}."
+
+
+def copy_prepare(*, quarter: Quarter, by: User, form_key: uuid.UUID | None = None) -> PublishedCopy:
+    """Queue the preparation of a public copy of `quarter`, or give the one already being prepared."""
+    _require_publisher(by)
+    with transaction.atomic():
+        _lock(quarter.year * 10 + quarter.number)  # a second click waits here, then finds the first
+        running = PublishedCopy.objects.of(quarter).in_progress().first()
+        if running is not None:
+            return running
+        copy = PublishedCopy(year=quarter.year, quarter=quarter.number, prepared_by=by, form_key=form_key)
+        copy.full_clean()
+        copy.save()
+        copy.task_id = str(tasks.prepare_copy.enqueue(copy.pk).id)
+        PublishedCopy.objects.filter(pk=copy.pk).exclude(status=CopyStatus.PUBLISHED).update(task_id=copy.task_id)
+    copy.refresh_from_db()
+    return copy
+
+
+@transaction.atomic
+def copy_publish(*, copy: PublishedCopy, by: User, reason: str = "") -> PublishedCopy:
+    """Publish a prepared copy as its quarter's next version: from then on it is the record of what was
+    released. Refused when another copy was published since it was prepared (it was not audited
+    against that one), and for a second version without a reason."""
+    _require_publisher(by)
+    copy = PublishedCopy.objects.select_for_update().get(pk=copy.pk)
+    if copy.status == CopyStatus.PUBLISHED:
+        return copy  # published already (a double submit)
+    if copy.status != CopyStatus.READY:
+        raise ValidationError(NOT_READY.format(status=copy.get_status_display().lower()))
+    _lock(0)  # one publication at a time: the basis check and the version number hold only so
+    current = [c.pk for c in tasks.released_around(copy.year)]
+    if current != copy.basis:
+        raise ValidationError(STALE_BASIS)
+    last = PublishedCopy.objects.of(copy.period).aggregate(last=Max("version"))["last"] or 0
+    reason = reason.strip()
+    if last and not reason:
+        raise ValidationError({"reason": REASON_NEEDED.format(version=last)})
+    copy.status, copy.version, copy.reason = CopyStatus.PUBLISHED, last + 1, reason
+    copy.published_by, copy.published_at = by, timezone.now()
+    copy.full_clean()
+    copy.save()
+    return copy
+
+
+@transaction.atomic
+def copy_discard(*, copy: PublishedCopy, by: User) -> PublishedCopy:
+    """Leave a prepared (or failed) copy unpublished."""
+    _require_publisher(by)
+    copy = PublishedCopy.objects.select_for_update().get(pk=copy.pk)
+    if copy.status in (CopyStatus.READY, CopyStatus.FAILED):
+        copy.status = CopyStatus.DISCARDED
+        copy.save(update_fields=["status"])
+    return copy
+
+
+def _lock(key: int) -> None:
+    """A transaction-scoped advisory lock in this app's own space (the first key of the pair)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_SPACE, key])
+
+
+def _require_publisher(user: User) -> None:
+    if not roles.can_publish_reports(user):
+        raise PermissionDenied("Only managers publish public copies.")

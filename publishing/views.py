@@ -1,0 +1,181 @@
+"""Public copies of the quarterly report: each quarter's versions, the preparation job's page (with its
+progress, then the copy and its audit), publishing, and the published copy as a page, CSV and XLSX.
+
+Published copies are read by everyone who reads reports (managers, analysts, admins); preparing,
+publishing and the audit (which names the hidden cells' true values) are for managers and admins."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts import access, roles
+from core.form_keys import submit_once
+from core.quarters import Quarter
+from publishing import frozen, services
+from publishing.forms import PrepareForm, PublishForm
+from publishing.models import CopyStatus, PublishedCopy
+from reports import periods
+from reports import views as report_views
+
+WORKER_LATE_SECONDS = 15
+STALLED_SECONDS = 120
+
+
+def _require_reports(request: HttpRequest) -> None:
+    if not roles.can_see_reports(request.user):
+        raise Http404
+
+
+def _require_publisher(request: HttpRequest) -> None:
+    if not roles.can_publish_reports(request.user):
+        raise Http404
+
+
+def _quarter(year: int, quarter: int) -> Quarter:
+    return report_views.quarter_or_404(year, quarter, first=periods.first_quarter())
+
+
+def _draft(request: HttpRequest, pk: int) -> PublishedCopy:
+    _require_publisher(request)
+    return get_object_or_404(PublishedCopy.objects.exclude(status=CopyStatus.PUBLISHED), pk=pk)
+
+
+@require_GET
+def copy_list(request: HttpRequest, year: int, quarter: int) -> HttpResponse:
+    """A quarter's published versions and, for managers, the copies being prepared or not published."""
+    _require_reports(request)
+    q = _quarter(year, quarter)
+    copies = PublishedCopy.objects.of(q).select_related("published_by", "prepared_by")
+    publisher = roles.can_publish_reports(request.user)
+    context = {
+        "quarter": q,
+        "published": [c for c in copies if c.status == CopyStatus.PUBLISHED],
+        "drafts": [c for c in copies if c.status != CopyStatus.PUBLISHED] if publisher else [],
+        "publisher": publisher,
+        "form": PrepareForm() if publisher else None,
+    }
+    return render(request, "publishing/copy_list.html", context)
+
+
+@require_POST
+@submit_once(
+    PublishedCopy,
+    visible=lambda request: PublishedCopy.objects.filter(prepared_by=request.user),
+)
+def copy_prepare(request: HttpRequest, year: int, quarter: int) -> HttpResponse:
+    _require_publisher(request)
+    q = _quarter(year, quarter)
+    form = PrepareForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.non_field_errors()))
+        return redirect("publishing:copies", q.year, q.number)
+    copy = services.copy_prepare(quarter=q, by=request.user, form_key=form.cleaned_data["form_key"])
+    return redirect(copy)
+
+
+@require_GET
+def draft(request: HttpRequest, pk: int) -> HttpResponse:
+    """A copy not (yet) published: the job's progress, its failure, or the copy and its audit."""
+    copy = _draft(request, pk)
+    context = {"copy_record": copy, "status": copy_status(copy), "form": PublishForm()}
+    if copy.status in (CopyStatus.READY, CopyStatus.DISCARDED) and copy.content:
+        context |= _document_context(request, frozen.thaw(copy.content), copy)
+        context["last_version"] = PublishedCopy.objects.of(copy.period).published().count()
+    return render(request, "publishing/draft.html", context)
+
+
+@require_GET
+def draft_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """What the preparation page polls."""
+    return JsonResponse(copy_status(_draft(request, pk)))
+
+
+@require_POST
+def draft_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    copy = _draft_or_published(request, pk)
+    form = PublishForm(request.POST)
+    if form.is_valid():
+        try:
+            copy = services.copy_publish(copy=copy, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(copy)
+        messages.success(request, f"Published as version {copy.version} of {copy.period.label}.")
+        return redirect(copy)
+    messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+    return redirect(copy)
+
+
+@require_POST
+def draft_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    copy = services.copy_discard(copy=_draft_or_published(request, pk), by=request.user)
+    if copy.status == CopyStatus.DISCARDED:
+        messages.info(request, "This copy will not be published.")
+    return redirect("publishing:copies", copy.year, copy.quarter)
+
+
+def _draft_or_published(request: HttpRequest, pk: int) -> PublishedCopy:
+    """A publishing action's copy: a second submit finds it published and is answered with it."""
+    _require_publisher(request)
+    return get_object_or_404(PublishedCopy, pk=pk)
+
+
+def _published(request: HttpRequest, year: int, quarter: int, version: int) -> PublishedCopy:
+    _require_reports(request)
+    return get_object_or_404(
+        PublishedCopy.objects.select_related("published_by"),
+        year=year,
+        quarter=quarter,
+        version=version,
+        status=CopyStatus.PUBLISHED,
+    )
+
+
+@require_GET
+def copy_detail(request: HttpRequest, year: int, quarter: int, version: int) -> HttpResponse:
+    """A published public copy, exactly as released."""
+    copy = _published(request, year, quarter, version)
+    access.record(request, access.Action.VIEW_REPORT, f"quarterly {copy.label} public")
+    document = frozen.thaw(copy.content, published=copy.version_line)
+    context = {"copy_record": copy, **_document_context(request, document, copy)}
+    return render(request, "publishing/copy_detail.html", context)
+
+
+@require_GET
+def copy_export(request: HttpRequest, year: int, quarter: int, version: int, file_format: str) -> HttpResponse:
+    """A published public copy as a CSV or XLSX download (in the access log)."""
+    copy = _published(request, year, quarter, version)
+    access.record(request, access.Action.EXPORT, f"quarterly {copy.label} public {file_format}")
+    document = frozen.thaw(copy.content, published=copy.version_line)
+    name = report_views.filename(document.report, f"-public-v{copy.version}")
+    return report_views.file_response(document, file_format, name)
+
+
+def _document_context(request: HttpRequest, document, copy: PublishedCopy) -> dict:
+    """The copy as the report page shows it and, for managers only, its audit (it names true values)."""
+    context = report_views.quarterly_context(document, first=periods.first_quarter())
+    context["audit"] = copy.audit if roles.can_publish_reports(request.user) else None
+    return context
+
+
+def copy_status(copy: PublishedCopy) -> dict:
+    now = timezone.now()
+    last = copy.progress_at or copy.started_at or copy.prepared_at
+    note = ""
+    if copy.status == CopyStatus.WAITING and (now - last).total_seconds() > WORKER_LATE_SECONDS:
+        note = "The background worker has not picked this up yet: it may be busy, or not running."
+    elif copy.status == CopyStatus.PREPARING and (now - last).total_seconds() > STALLED_SECONDS:
+        note = "No progress for over two minutes: the background worker may have stopped."
+    return {
+        "status": copy.status,
+        "label": copy.get_status_display(),
+        "active": copy.active,
+        "done": copy.progress_done,
+        "total": copy.progress_total,
+        "text": copy.progress_text,
+        "note": note,
+        "failure": copy.failure,
+    }

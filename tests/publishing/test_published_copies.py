@@ -1,0 +1,366 @@
+"""Public copies as records: prepared in the background, audited against what is already published,
+published by a manager as a version, frozen; analysts read them, never the audit; nobody changes them."""
+
+import csv
+import datetime
+import io
+import uuid
+import zoneinfo
+
+import openpyxl
+import pgtrigger
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from django.db import InternalError, transaction
+from django.urls import reverse
+
+from core.quarters import Quarter
+from publishing import frozen, services, tasks
+from publishing.models import CopyStatus, PublishedCopy
+from reports import publication, quarterly
+from tests.factories import IncidentFactory, NeighborhoodFactory, publish_copy
+
+LA = zoneinfo.ZoneInfo("America/Los_Angeles")
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+def at(*args):
+    return datetime.datetime(*args, tzinfo=LA)
+
+
+@pytest.fixture
+def story(db, settings):
+    """Two neighborhoods' homicides and shootings over 2017-2018, with small counts to hide."""
+    settings.TIME_ZONE = "America/Los_Angeles"
+    settings.TASKS = IMMEDIATE
+    hill, flats = NeighborhoodFactory(name="Hill"), NeighborhoodFactory(name="Flats")
+    for year in (2017, 2018):
+        IncidentFactory(neighborhood=hill, occurred_at=at(year, 2, 1, 12), killed=12)
+        IncidentFactory(neighborhood=flats, occurred_at=at(year, 5, 1, 12), killed=2)
+        IncidentFactory(neighborhood=hill, occurred_at=at(year, 8, 1, 12), killed=7)
+        IncidentFactory(
+            neighborhood=flats,
+            kind="nonfatal_shooting",
+            killed=0,
+            injured=3,
+            weapon="firearm",
+            occurred_at=at(year, 8, 2, 20),
+        )
+    return hill, flats
+
+
+def _csv(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def _prepare(client, year, quarter, key=None):
+    return client.post(reverse("publishing:prepare", args=[year, quarter]), {"form_key": str(key or uuid.uuid4())})
+
+
+class TestAManagerPublishes:
+    def test_prepare_check_and_publish_then_read_it_as_published(self, client, manager, story):
+        client.force_login(manager)
+        page = client.get(reverse("publishing:copies", args=[2018, 3])).content.decode()
+        assert "No public copy of Q3 2018 has been published yet." in page and "Prepare a public copy" in page
+        response = _prepare(client, 2018, 3)
+        copy = PublishedCopy.objects.get()
+        assert response.url == reverse("publishing:draft", args=[copy.pk])
+        assert copy.status == CopyStatus.READY and copy.prepared_by == manager
+        draft = client.get(response.url).content.decode()
+        assert "Publish version 1" in draft and "The check (managers only)" in draft
+        assert "every small count is protected" in draft
+        response = client.post(reverse("publishing:publish", args=[copy.pk]))
+        copy.refresh_from_db()
+        assert copy.status == CopyStatus.PUBLISHED and copy.version == 1 and copy.published_by == manager
+        assert response.url == reverse("publishing:copy", args=[2018, 3, 1])
+        page = client.get(response.url).content.decode()
+        assert "Public copy, version 1, published" in page and "&lt;5" in page
+        rows = _csv(client.get(reverse("publishing:copy_csv", args=[2018, 3, 1])))
+        flats = [r for r in rows if r["place"] == "Flats" and r["measure"] == "Homicides" and r["window"] == "ytd"]
+        assert flats and all(r["value"] == "" and r["suppressed"] for r in flats)  # 2 homicides: hidden
+        book = openpyxl.load_workbook(
+            io.BytesIO(client.get(reverse("publishing:copy_xlsx", args=[2018, 3, 1])).content)
+        )
+        assert "Suppressed" in book.sheetnames
+        assert any(
+            str(row[0]).startswith("Public copy, version 1") for row in book["Report"].iter_rows(values_only=True)
+        )
+
+    def test_the_copy_is_frozen_a_late_correction_changes_only_the_internal_report(self, client, manager, story):
+        hill, _ = story
+        publish_copy(2018, 3, by=manager)
+        client.force_login(manager)
+        before_csv = client.get(reverse("publishing:copy_csv", args=[2018, 3, 1])).content
+        before_page = client.get(reverse("publishing:copy", args=[2018, 3, 1])).content.decode()
+        IncidentFactory(neighborhood=hill, occurred_at=at(2018, 8, 20, 12), killed=9)  # recorded late
+        internal = client.get(reverse("reports:quarterly_csv", args=[2018, 3])).content.decode()
+        assert "Homicides,Hill,2018-07-01,2018-09-30,quarter,16," in internal  # 7 + 9
+        assert client.get(reverse("publishing:copy_csv", args=[2018, 3, 1])).content == before_csv
+        after_page = client.get(reverse("publishing:copy", args=[2018, 3, 1])).content.decode()
+        assert _body(after_page) == _body(before_page)
+
+    def test_a_corrected_copy_is_a_new_version_that_says_why(self, client, manager, story):
+        hill, _ = story
+        publish_copy(2018, 3, by=manager)
+        IncidentFactory(neighborhood=hill, occurred_at=at(2018, 8, 20, 12), killed=9)
+        client.force_login(manager)
+        _prepare(client, 2018, 3)
+        second = PublishedCopy.objects.get(status=CopyStatus.READY)
+        assert "Publish version 2" in client.get(reverse("publishing:draft", args=[second.pk])).content.decode()
+        client.post(reverse("publishing:publish", args=[second.pk]), {"reason": ""})
+        second.refresh_from_db()
+        assert second.status == CopyStatus.READY  # refused: no reason
+        client.post(
+            reverse("publishing:publish", args=[second.pk]), {"reason": "A homicide on 20 August was recorded late."}
+        )
+        second.refresh_from_db()
+        assert second.version == 2
+        page = client.get(reverse("publishing:copy", args=[2018, 3, 2])).content.decode()
+        assert "It replaces version 1: A homicide on 20 August was recorded late." in page
+        assert client.get(reverse("publishing:copy", args=[2018, 3, 1])).status_code == 200  # still served
+        listing = client.get(reverse("publishing:copies", args=[2018, 3])).content.decode()
+        assert listing.index("Version 2") < listing.index("Version 1")
+
+    def test_the_database_refuses_to_change_or_delete_a_published_copy(self, manager, story):
+        copy = publish_copy(2018, 3, by=manager)
+        with pytest.raises(InternalError), transaction.atomic():
+            PublishedCopy.objects.filter(pk=copy.pk).update(content={})
+        with pytest.raises(InternalError), transaction.atomic():
+            PublishedCopy.objects.filter(pk=copy.pk).delete()
+        with pgtrigger.ignore("publishing.PublishedCopy:published_copy_is_a_record"):
+            assert PublishedCopy.objects.filter(pk=copy.pk).update(reason="x") == 1
+
+    def test_a_copy_prepared_before_another_was_published_must_be_prepared_again(self, manager, story):
+        q2 = PublishedCopy.objects.create(year=2018, quarter=2, prepared_by=manager)
+        q3 = PublishedCopy.objects.create(year=2018, quarter=3, prepared_by=manager)
+        for copy in (q2, q3):
+            tasks.prepare_copy.call(copy.pk)
+            copy.refresh_from_db()
+        services.copy_publish(copy=q2, by=manager)
+        with pytest.raises(ValidationError, match="Prepare it again"):
+            services.copy_publish(copy=q3, by=manager)
+
+    def test_each_copy_is_audited_against_the_copies_published_before(self, manager, story):
+        publish_copy(2018, 2, by=manager)
+        q3 = publish_copy(2018, 3, by=manager)
+        assert q3.basis == [PublishedCopy.objects.get(quarter=2).pk]
+        copies = {cell["copy"] for cell in q3.audit["cells"]}
+        assert "Q2 2018, version 1" in copies and any("this copy" in c for c in copies)
+        assert all(cell["protected"] for cell in q3.audit["cells"])
+
+    def test_a_double_submit_prepares_one_copy_and_publishes_one_version(self, client, manager, story):
+        client.force_login(manager)
+        key = uuid.uuid4()
+        first, second = _prepare(client, 2018, 3, key), _prepare(client, 2018, 3, key)
+        assert PublishedCopy.objects.count() == 1 and first.url == second.url
+        copy = PublishedCopy.objects.get()
+        client.post(reverse("publishing:publish", args=[copy.pk]))
+        again = client.post(reverse("publishing:publish", args=[copy.pk]))
+        assert again.url == reverse("publishing:copy", args=[2018, 3, 1])
+        assert PublishedCopy.objects.filter(status=CopyStatus.PUBLISHED).count() == 1
+
+    def test_a_second_prepare_while_one_runs_gives_the_running_one(self, client, manager, story, settings):
+        settings.TASKS = DUMMY
+        client.force_login(manager)
+        first, second = _prepare(client, 2018, 3), _prepare(client, 2018, 3)
+        assert PublishedCopy.objects.count() == 1 and first.url == second.url
+        page = client.get(first.url).content.decode()
+        assert 'id="copy-progress"' in page and "Waiting for the background worker" in page
+        status = client.get(reverse("publishing:draft_status", args=[PublishedCopy.objects.get().pk])).json()
+        assert status["status"] == "waiting" and status["active"]
+
+    def test_a_copy_that_cannot_be_protected_fails_with_the_reason(self, client, manager, story, monkeypatch):
+        def refuse(report, released, progress=None):
+            raise publication.Unprotectable("A small count (Hill, Homicides) can be narrowed to 2-2 and no other cell")
+
+        monkeypatch.setattr(publication, "prepare", refuse)
+        client.force_login(manager)
+        page = client.get(_prepare(client, 2018, 3).url).content.decode()
+        copy = PublishedCopy.objects.get()
+        assert copy.status == CopyStatus.FAILED and "cannot be protected" in copy.failure
+        assert "Not prepared." in page and "can be narrowed to 2-2" in page
+        with pytest.raises(ValidationError, match="not ready"):
+            services.copy_publish(copy=copy, by=manager)
+
+    def test_the_frozen_copy_thaws_to_exactly_the_tables_prepared(self, story):
+        report = quarterly.build(Quarter(2018, 3))
+        public = publication.prepare(report, [])
+        document = frozen.thaw(frozen.freeze(report, public))
+        assert document.sections == public.sections and document.headline == public.headline
+        assert document.notes == public.notes
+
+
+class TestWhoMay:
+    def test_analysts_read_published_copies_but_never_the_audit_nor_drafts(self, client, analyst, manager, story):
+        copy = publish_copy(2018, 3, by=manager)
+        draft = PublishedCopy.objects.create(year=2018, quarter=2, prepared_by=manager)
+        client.force_login(analyst)
+        page = client.get(reverse("publishing:copy", args=[2018, 3, 1])).content.decode()
+        assert "Public copy, version 1" in page and "The check (managers only)" not in page
+        assert "True value" not in page
+        listing = client.get(reverse("publishing:copies", args=[2018, 3])).content.decode()
+        assert "Version 1" in listing and "Prepare a public copy" not in listing
+        for url in (
+            reverse("publishing:draft", args=[draft.pk]),
+            reverse("publishing:draft_status", args=[draft.pk]),
+        ):
+            assert client.get(url).status_code == 404
+        for url in (
+            reverse("publishing:prepare", args=[2018, 3]),
+            reverse("publishing:publish", args=[draft.pk]),
+            reverse("publishing:discard", args=[draft.pk]),
+        ):
+            assert client.post(url, {"form_key": str(uuid.uuid4())}).status_code == 404
+        assert PublishedCopy.objects.count() == 2 and copy.status == CopyStatus.PUBLISHED
+
+    def test_peacekeepers_get_404_everywhere(self, client, peacekeeper, manager, story):
+        publish_copy(2018, 3, by=manager)
+        client.force_login(peacekeeper)
+        for url in (
+            reverse("publishing:copies", args=[2018, 3]),
+            reverse("publishing:copy", args=[2018, 3, 1]),
+            reverse("publishing:copy_csv", args=[2018, 3, 1]),
+            reverse("publishing:copy_xlsx", args=[2018, 3, 1]),
+        ):
+            assert client.get(url).status_code == 404, url
+        assert _prepare(client, 2018, 3).status_code == 404
+
+    def test_a_published_copy_has_no_draft_page(self, client, manager, story):
+        copy = publish_copy(2018, 3, by=manager)
+        client.force_login(manager)
+        assert client.get(reverse("publishing:draft", args=[copy.pk])).status_code == 404
+        assert client.get(reverse("publishing:draft", args=[999999])).status_code == 404
+
+    @pytest.mark.parametrize(
+        "path",
+        [
+            "/reports/quarterly/2018/3/public/v2/",
+            "/reports/quarterly/2018/3/public/v0/",
+            "/reports/quarterly/2018/3/public/v99999999999/",
+            "/reports/quarterly/2999/1/public/",
+            "/reports/quarterly/1000/1/public/",
+        ],
+    )
+    def test_versions_and_quarters_that_do_not_exist_are_404(self, client, manager, story, path):
+        publish_copy(2018, 3, by=manager)
+        client.force_login(manager)
+        assert client.get(path).status_code == 404
+
+    def test_the_internal_report_links_to_its_public_copies_and_no_longer_computes_one(self, client, manager, story):
+        client.force_login(manager)
+        page = client.get(reverse("reports:quarterly", args=[2018, 3]), {"public": "1"}).content.decode()
+        assert reverse("publishing:copies", args=[2018, 3]) in page
+        assert "Public copy:" not in page  # ?public=1 no longer computes an unaudited copy
+
+
+class TestHostileText:
+    def test_a_reason_is_stored_as_text_escaped_on_the_page_and_neutralised_in_the_file(self, client, manager, story):
+        publish_copy(2018, 3, by=manager)
+        client.force_login(manager)
+        _prepare(client, 2018, 3)
+        copy = PublishedCopy.objects.get(status=CopyStatus.READY)
+        client.post(
+            reverse("publishing:publish", args=[copy.pk]), {"reason": "=cmd|' /C calc'!A0 <script>x</script> 🙂"}
+        )
+        page = client.get(reverse("publishing:copy", args=[2018, 3, 2])).content.decode()
+        assert "<script>x</script>" not in page and "&lt;script&gt;" in page
+        book = openpyxl.load_workbook(
+            io.BytesIO(client.get(reverse("publishing:copy_xlsx", args=[2018, 3, 2])).content)
+        )
+        line = next(row[0] for row in book["Report"].iter_rows(values_only=True) if str(row[0]).startswith("Public"))
+        assert "🙂" in line and not line.startswith("=")
+
+    @pytest.mark.parametrize("reason", ["a\x00b", "x" * 10_000])
+    def test_a_reason_with_nul_or_too_long_is_refused_with_a_message(self, client, manager, story, reason):
+        publish_copy(2018, 3, by=manager)
+        client.force_login(manager)
+        _prepare(client, 2018, 3)
+        copy = PublishedCopy.objects.get(status=CopyStatus.READY)
+        response = client.post(reverse("publishing:publish", args=[copy.pk]), {"reason": reason}, follow=True)
+        copy.refresh_from_db()
+        assert copy.status == CopyStatus.READY
+        page = response.content.decode()
+        assert "Null characters are not allowed." in page or "at most 2000 characters (it has 10000)" in page
+
+
+class TestCommands:
+    def test_audit_public_copies_reports_the_narrowest_range(self, manager, story):
+        publish_copy(2018, 2, by=manager)
+        publish_copy(2018, 3, by=manager)
+        out = io.StringIO()
+        call_command("audit_public_copies", "--year", "2018", stdout=out)
+        text = out.getvalue()
+        assert "every small count is protected" in text and "Narrowest range for a hidden small count: 1 to" in text
+        with pytest.raises(CommandError, match="No public copy of 2016"):
+            call_command("audit_public_copies", "--year", "2016", stdout=io.StringIO())
+
+    def test_export_public_copy_writes_what_was_published(self, client, manager, story, tmp_path):
+        hill, _ = story
+        publish_copy(2018, 3, by=manager)
+        client.force_login(manager)
+        served = client.get(reverse("publishing:copy_csv", args=[2018, 3, 1])).content.decode()
+        IncidentFactory(neighborhood=hill, occurred_at=at(2018, 8, 20, 12), killed=9)
+        call_command(
+            "export_public_copy",
+            "--year",
+            "2018",
+            "--quarter",
+            "3",
+            "--format",
+            "csv",
+            "--output",
+            str(tmp_path / "p.csv"),
+            stdout=io.StringIO(),
+        )
+        assert (tmp_path / "p.csv").read_text() == served
+        with pytest.raises(CommandError, match="No version 4 of public copy"):
+            call_command(
+                "export_public_copy",
+                "--year",
+                "2018",
+                "--quarter",
+                "3",
+                "--copy-version",
+                "4",
+                "--format",
+                "csv",
+                "--output",
+                str(tmp_path / "q.csv"),
+            )
+
+    def test_export_report_public_points_to_the_published_copies(self, story, tmp_path):
+        with pytest.raises(CommandError, match="export_public_copy"):
+            call_command(
+                "export_report",
+                "--year",
+                "2018",
+                "--quarter",
+                "3",
+                "--format",
+                "csv",
+                "--output",
+                str(tmp_path / "r.csv"),
+                "--public",
+            )
+
+
+def test_the_copies_page_does_not_grow_in_queries(client, manager, story, django_assert_max_num_queries):
+    client.force_login(manager)
+    publish_copy(2018, 3, by=manager)
+    with django_assert_max_num_queries(12) as small:
+        client.get(reverse("publishing:copies", args=[2018, 3]))
+    for reason in ("one", "two", "three"):
+        copy = PublishedCopy.objects.create(year=2018, quarter=3, prepared_by=manager)
+        tasks.prepare_copy.call(copy.pk)
+        copy.refresh_from_db()
+        services.copy_publish(copy=copy, by=manager, reason=reason)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(reverse("publishing:copies", args=[2018, 3]))
+
+
+def _body(page: str) -> str:
+    """The page without its per-request parts (CSRF token, CSP nonce)."""
+    start = page.index('<p class="lead report-headline">')
+    return page[start : page.index("</main>")]
