@@ -47,6 +47,8 @@ from django.utils import timezone
 
 from incidents.models import Incident
 from outreach.models import Client, Topic, local_today
+from publishing.models import PublishedCopy
+from publishing.tasks import prepare_copy
 from tests.accounts.test_login_required import _ROUTE_PARAM, _sample_regex
 from tests.browser.conftest import PHONE
 from tests.factories import (
@@ -59,6 +61,7 @@ from tests.factories import (
     PartnerFactory,
     ReferralFactory,
     ResponseFactory,
+    publish_copy,
 )
 
 AXE_JS = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
@@ -178,6 +181,21 @@ def sample_report_year(people: Mapping[str, User], path: Mapping[str, str]) -> i
     return year
 
 
+def sample_published_version(people: Mapping[str, User], path: Mapping[str, str]) -> int:
+    """A published public copy of the sample quarter (its audit shows to managers)."""
+    year, quarter = int(path["year"]), int(path["quarter"])
+    copy = PublishedCopy.objects.published().filter(year=year, quarter=quarter).first()
+    return (copy or publish_copy(year, quarter, by=people["manager"])).version
+
+
+def sample_prepared_copy(people: Mapping[str, User], path: Mapping[str, str]) -> int:
+    """A public copy prepared and not yet published (the managers' page with its check)."""
+    year = sample_report_year(people, path)
+    copy = PublishedCopy.objects.create(year=year, quarter=4, prepared_by=people["manager"])
+    prepare_copy.call(copy.pk)
+    return copy.pk
+
+
 SAMPLE_IDS: dict[str, SampleHook] = {
     "/clients/": sample_client,
     "/clients/<int:pk>/goals/": sample_goal,
@@ -189,6 +207,8 @@ SAMPLE_IDS: dict[str, SampleHook] = {
     # first quarter on record.
     "year": sample_report_year,
     "quarter": lambda people, path: 4,
+    "version": sample_published_version,
+    "/reports/public-copies/": sample_prepared_copy,
 }
 
 

@@ -169,6 +169,9 @@ TAP_PAGES = {
         "/incidents/<int:pk>/",
         "/mediations/new/",
         "/accounts/two-factor/",
+        "/reports/quarterly/<year:year>/<quarter:quarter>/public/",
+        "/reports/public-copies/<int:pk>/",
+        "/reports/quarterly/<year:year>/<quarter:quarter>/public/v<version:version>/",
     ],
     # Django's own admin pages keep their look (not measured); the access log is ours.
     "admin_user": ["/audit/"],
