@@ -177,6 +177,9 @@ STORAGES = {
 CONTACT_STANDARD_HIGH_DAYS = env_int("CONTACT_STANDARD_HIGH_DAYS", 7)
 CONTACT_STANDARD_OTHER_DAYS = env_int("CONTACT_STANDARD_OTHER_DAYS", 14)
 CASELOAD_CAP = env_int("CASELOAD_CAP", 20)
+# After a shooting: how long a response case stays open for follow-up. Network research (Green, Horel and
+# Papachristos, JAMA Internal Medicine 2017) finds a victim's ties at raised risk for about four months.
+RESPONSE_WINDOW_DAYS = env_int("RESPONSE_WINDOW_DAYS", 120)
 # The first year the program worked with clients. A client's code carries the year of their
 # enrolment (or referral), so a date before it is a typo (1925 for 2025) and is refused.
 PROGRAM_START_YEAR = env_int("PROGRAM_START_YEAR", 2000)

@@ -8,11 +8,13 @@ from core.lists import label_date_range
 from core.parameters import BoundedDateRangeFilter
 from incidents import counting
 from incidents.models import (
+    CaseStatus,
     Incident,
     IncidentKind,
     IncidentStatus,
     Mediation,
     MediationOutcome,
+    ResponseCase,
     RetaliationRisk,
     Weapon,
 )
@@ -85,3 +87,15 @@ class MediationFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         label_date_range(self, "occurred", "From", "To")
+
+
+class ResponseCaseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Case number")
+    status = django_filters.ChoiceFilter(choices=CaseStatus.choices, empty_label="Open and closed")
+
+    class Meta:
+        model = ResponseCase
+        fields = ["q", "status"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(incident__case_number__icontains=value.strip()[:50])

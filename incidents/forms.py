@@ -18,6 +18,7 @@ from incidents.models import (
     InvolvementRole,
     Mediation,
     Response,
+    Retaliation,
     too_many_victims_message,
 )
 from outreach.forms import PeacekeeperChoiceField, PeacekeeperMultipleChoiceField, peacekeeper_choices
@@ -26,7 +27,36 @@ from outreach.models import Client, Neighborhood
 MAX_UPLOAD_MB = 20
 
 
+class IncidentByCaseNumber(forms.CharField):
+    """An earlier incident named by its case number (any letter case), or none: a select of every incident
+    would be thousands of options."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(max_length=50, required=False, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Incident):
+            return value.case_number
+        if isinstance(value, int):
+            return Incident.objects.filter(pk=value).values_list("case_number", flat=True).first() or ""
+        return value
+
+    def clean(self, value):
+        text = (super().clean(value) or "").strip()
+        if not text:
+            return None
+        incident = Incident.objects.filter(case_number__iexact=text).first()
+        if incident is None:
+            raise forms.ValidationError(f"No incident has the case number {text}.")
+        return incident
+
+
 class IncidentForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
+    retaliation_for = IncidentByCaseNumber(
+        label="Retaliation for (case number)",
+        help_text="The earlier incident this one is known or believed to answer, if any.",
+    )
+
     class Meta:
         model = Incident
         fields = services.INCIDENT_FIELDS
@@ -56,7 +86,7 @@ class IncidentForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
             Fieldset(
                 "Follow-up",
                 row("source", "retaliation_risk", "status"),
-                Field("group_related"),
+                row("retaliation_for", "group_related"),
                 Field("description"),
             ),
         )
@@ -257,3 +287,25 @@ class NewNeighborhoodsForm(forms.Form):
         return {
             name: None if value == self.CREATE else int(value) for name, value in zip(self.names, picked, strict=True)
         }
+
+
+class TaskAssignForm(forms.Form):
+    peacekeeper = PeacekeeperChoiceField(queryset=User.objects.none(), label="Assign to", required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["peacekeeper"].queryset = peacekeeper_choices()
+
+
+class TaskSetAsideForm(forms.Form):
+    note = forms.CharField(label="Why it is not needed", max_length=2000, widget=forms.TextInput())
+
+
+class CaseCloseForm(forms.Form):
+    retaliation = forms.ChoiceField(label="Retaliation", choices=[("", "Choose…"), *Retaliation.choices])
+    review = forms.CharField(
+        label="Closing review",
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What was done for the people at risk, and what is known of retaliation.",
+    )

@@ -28,6 +28,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from core.limits import LONG_TEXT_MAX
 from incidents.models import Incident, IncidentKind, Involvement, InvolvementOutcome, Weapon, incident_errors
+from incidents.response_cases import response_cases_open
 from outreach.models import Neighborhood
 
 COLUMNS = [
@@ -464,6 +465,10 @@ def _write(
     if write and report.ok:
         Incident.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
         Incident.objects.bulk_update(to_update, [*FIELDS, "updated_at"], batch_size=BATCH_SIZE)
+        # A homicide or non-fatal shooting the file adds (or turns an incident into) opens its response case,
+        # once: a case already open is left as it is.
+        written = [i.pk for i in to_create] + [i.pk for i in to_update]
+        response_cases_open(incidents=Incident.objects.filter(pk__in=written), by=logged_by)
 
 
 def _recorded_harm(incidents: Iterable[Incident]) -> dict[int, dict[str, int]]:

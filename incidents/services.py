@@ -18,8 +18,9 @@ from django.utils import timezone
 
 from accounts import roles
 from core.services import audited_by, model_save
-from incidents import tasks
+from incidents import response_cases, tasks
 from incidents.models import (
+    CaseStatus,
     ImportStatus,
     Incident,
     IncidentImport,
@@ -28,6 +29,8 @@ from incidents.models import (
     InvolvementOutcome,
     Mediation,
     Response,
+    ResponseCase,
+    ResponseTask,
 )
 from outreach import services as outreach_services
 from outreach.models import Client, ClientStatus, ExitReason, Neighborhood
@@ -50,6 +53,7 @@ INCIDENT_FIELDS = (
     "retaliation_risk",
     "status",
     "description",
+    "retaliation_for",
 )
 RESPONSE_FIELDS = ("kind", "responded_at", "notes")
 INVOLVEMENT_FIELDS = ("client", "role", "outcome")
@@ -57,14 +61,21 @@ MEDIATION_FIELDS = ("occurred_on", "neighborhood", "parties", "outcome", "incide
 MEDIATION_PEOPLE = ("peacekeepers", "clients")
 
 
+@transaction.atomic
 def incident_create(*, by: User, data: Mapping[str, Any], form_key: uuid.UUID | None = None) -> Incident:
-    """Log an incident, as logged by `by`."""
-    return model_save(Incident(logged_by=by, form_key=form_key), data=data, fields=INCIDENT_FIELDS, by=by)
+    """Log an incident, as logged by `by`; a homicide or a non-fatal shooting opens its response case."""
+    incident = model_save(Incident(logged_by=by, form_key=form_key), data=data, fields=INCIDENT_FIELDS, by=by)
+    response_cases.response_cases_open(incidents=Incident.objects.filter(pk=incident.pk), by=by)
+    return incident
 
 
+@transaction.atomic
 def incident_update(*, incident: Incident, by: User, data: Mapping[str, Any]) -> Incident:
-    """Change an incident (who logged it stays; the trail records who changed it)."""
-    return model_save(incident, data=data, fields=INCIDENT_FIELDS, by=by)
+    """Change an incident (who logged it stays; the trail records who changed it). One that becomes a
+    homicide or a non-fatal shooting opens its response case; a case already open stays open."""
+    incident = model_save(incident, data=data, fields=INCIDENT_FIELDS, by=by)
+    response_cases.response_cases_open(incidents=Incident.objects.filter(pk=incident.pk), by=by)
+    return incident
 
 
 def involvement_create(
@@ -78,6 +89,9 @@ def involvement_create(
             Involvement(incident=incident, form_key=form_key), data=data, fields=INVOLVEMENT_FIELDS, by=by
         )
         involvement_follow_outcome(involvement=involvement, by=by)
+        case = ResponseCase.objects.filter(incident=incident, status=CaseStatus.OPEN).first()
+        if case is not None:
+            response_cases.response_case_add_people(case=case, by=by)
         return involvement
 
 
@@ -102,11 +116,18 @@ def involvement_follow_outcome(*, involvement: Involvement, by: User | None) -> 
 
 
 @transaction.atomic
+@transaction.atomic
 def response_log(
-    *, incident: Incident, by: User, data: Mapping[str, Any], form_key: uuid.UUID | None = None
+    *,
+    incident: Incident,
+    by: User,
+    data: Mapping[str, Any],
+    form_key: uuid.UUID | None = None,
+    task: ResponseTask | None = None,
 ) -> Response:
     """Record a peacekeeper's response to an incident: `data["peacekeeper"]` when a manager records
-    it for them, else `by` themself. An open incident becomes responded (a closed one stays closed)."""
+    it for them, else `by` themself. An open incident becomes responded (a closed one stays closed).
+    The response does a task of the incident's response case: `task`, or the open one of its kind."""
     peacekeeper = data.get("peacekeeper") or by
     if not roles.can_record_responses(by) or (peacekeeper != by and not roles.can_see_all_clients(by)):
         raise ValidationError("Peacekeepers record their own responses; managers and admins anyone's.")
@@ -126,6 +147,8 @@ def response_log(
         )
     if moved:
         incident.status = IncidentStatus.RESPONDED
+    with audited_by(by):
+        response_cases.task_completed_by(response, task)
     return response
 
 

@@ -1,7 +1,7 @@
 import django_tables2 as tables
 
 from core.tables import DateColumn, DateTimeColumn, PaginatedTable, visible_from
-from incidents.models import Incident, Mediation
+from incidents.models import Incident, Mediation, ResponseCase
 
 
 class IncidentTable(PaginatedTable):
@@ -64,3 +64,32 @@ class MediationTable(PaginatedTable):
 
     def render_incident(self, value: Incident) -> str:
         return value.case_number
+
+
+class ResponseCaseTable(PaginatedTable):
+    """Response cases: the incident, when, how long since, the tasks late and left."""
+
+    incident = tables.Column(verbose_name="Incident", linkify=lambda record: record.get_absolute_url())
+    occurred = DateTimeColumn(accessor="incident__occurred_at", verbose_name="When", attrs=visible_from("sm"))
+    kind = tables.Column(accessor="incident__kind", verbose_name="Kind", attrs=visible_from("md"))
+    neighborhood = tables.Column(
+        accessor="incident__neighborhood__name", verbose_name="Neighborhood", attrs=visible_from("md")
+    )
+    late_count = tables.Column(verbose_name="Late", attrs=visible_from("xs", extra="text-end"))
+    open_count = tables.Column(verbose_name="To do", attrs=visible_from("xs", extra="text-end"))
+    status = tables.Column(verbose_name="Case")
+
+    class Meta:
+        model = ResponseCase
+        fields = []
+        sequence = ("incident", "occurred", "kind", "neighborhood", "late_count", "open_count", "status")
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        empty_text = "No response cases match."
+
+    caption = "Response cases"
+
+    def render_incident(self, value: Incident) -> str:
+        return value.case_number
+
+    def render_kind(self, record: ResponseCase) -> str:
+        return record.incident.get_kind_display()

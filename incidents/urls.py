@@ -1,6 +1,6 @@
 from django.urls import path
 
-from incidents import views
+from incidents import response_views, views
 
 app_name = "incidents"
 
@@ -18,6 +18,13 @@ urlpatterns = [
     path("incidents/<int:pk>/status/", views.incident_status, name="incident_status"),
     path("incidents/<int:pk>/responses/new/", views.response_create, name="response_create"),
     path("incidents/<int:pk>/involvements/new/", views.involvement_create, name="involvement_create"),
+    path("response-cases/", response_views.ResponseCaseListView.as_view(), name="response_case_list"),
+    path("response-cases/<int:pk>/", response_views.response_case_detail, name="response_case_detail"),
+    path("response-cases/<int:pk>/close/", response_views.response_case_close, name="response_case_close"),
+    path("response-tasks/<int:pk>/", response_views.response_task_detail, name="response_task_detail"),
+    path("response-tasks/<int:pk>/take/", response_views.response_task_take, name="response_task_take"),
+    path("response-tasks/<int:pk>/assign/", response_views.response_task_assign, name="response_task_assign"),
+    path("response-tasks/<int:pk>/set-aside/", response_views.response_task_set_aside, name="response_task_set_aside"),
     path("mediations/", views.MediationListView.as_view(), name="mediation_list"),
     path("mediations/new/", views.MediationCreateView.as_view(), name="mediation_create"),
     path("mediations/<int:pk>/", views.mediation_detail, name="mediation_detail"),

@@ -32,7 +32,7 @@ from incidents.forms import (
     NewNeighborhoodsForm,
     ResponseForm,
 )
-from incidents.models import ImportStatus, Incident, IncidentImport, Involvement, Mediation, Response
+from incidents.models import ImportStatus, Incident, IncidentImport, Involvement, Mediation, Response, ResponseCase
 from incidents.tables import IncidentTable, MediationTable
 from outreach.models import Client
 
@@ -133,6 +133,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "counts_every_client": roles.can_see_reports(request.user),
             "responses": incident.responses.select_related("peacekeeper"),
             "mediations": incident.mediations.select_related("neighborhood"),
+            "response_case": ResponseCase.objects.visible_to(request.user).filter(incident=incident).first(),
             "response_form": ResponseForm(user=request.user) if roles.can_record_responses(request.user) else None,
             "may_set_status": roles.can_log_incidents(request.user),
             "manages": roles.can_see_all_clients(request.user),

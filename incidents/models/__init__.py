@@ -12,6 +12,7 @@ from incidents.models.incidents import (
     HOMICIDE_KINDS,
     KILLED_NOT_HOMICIDE_KINDS,
     MAX_VICTIMS,
+    OPENS_RESPONSE_CASE,
     RESPONSE_WINDOW,
     SHOOTING,
     SHOOTING_KINDS,
@@ -42,8 +43,27 @@ from incidents.models.incidents import (
     raise_errors,
     too_many_victims_message,
 )
+from incidents.models.response_cases import (
+    CaseStatus,
+    ResponseCase,
+    ResponseStandard,
+    ResponseTask,
+    Retaliation,
+    StandardWhen,
+    TaskStatus,
+    window_end,
+)
 
 __all__ = [
+    "OPENS_RESPONSE_CASE",
+    "CaseStatus",
+    "ResponseCase",
+    "ResponseStandard",
+    "ResponseTask",
+    "Retaliation",
+    "StandardWhen",
+    "TaskStatus",
+    "window_end",
     "IncidentKind",
     "Weapon",
     "IncidentSource",

@@ -76,6 +76,10 @@ def may_record_killed(kind: str) -> bool:
     return kind in HOMICIDE_KINDS or kind in KILLED_NOT_HOMICIDE_KINDS
 
 
+# A homicide, or a shooting that killed or wounded someone, opens a response case (issue #16): the program
+# races retaliation. A knife homicide opens one too; shots fired that hit nobody do not.
+OPENS_RESPONSE_CASE = Q(kind__in=sorted(HOMICIDE_KINDS)) | Q(kind=IncidentKind.NONFATAL_SHOOTING)
+
 # The counting rules' conditions (SPEC sections 4 and 6), written once: the queryset methods below
 # and the sums in incidents.counting are built on them.
 # A shooting is an incident with a firearm, or of a shooting kind whatever the weapon recorded,
@@ -142,6 +146,15 @@ class Incident(models.Model):
     retaliation_risk = models.CharField(max_length=10, choices=RetaliationRisk, default=RetaliationRisk.LOW)
     status = models.CharField(max_length=20, choices=IncidentStatus, default=IncidentStatus.OPEN)
     description = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
+    # An earlier incident this one answered (the quarterly report counts retaliatory incidents).
+    retaliation_for = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="retaliations",
+        help_text="The earlier incident this one is known or believed to retaliate for.",
+    )
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -251,6 +264,14 @@ def incident_errors(incident: Incident) -> dict[str, str]:
     for name in ("killed", "injured"):
         if (getattr(incident, name) or 0) > MAX_VICTIMS:
             errors.setdefault(name, too_many_victims_message(name))
+    earlier = incident.retaliation_for
+    if earlier is not None and incident.occurred_at:
+        if earlier.pk and earlier.pk == incident.pk:
+            errors["retaliation_for"] = "An incident cannot be retaliation for itself."
+        elif earlier.occurred_at >= incident.occurred_at:
+            errors["retaliation_for"] = (
+                "Retaliation is for an earlier incident: that one happened at the same time or later."
+            )
     lat, lng = incident.latitude, incident.longitude
     if (lat is None) != (lng is None):
         errors["latitude" if lat is None else "longitude"] = "Give both latitude and longitude, or neither."
@@ -398,6 +419,9 @@ class ResponseKind(models.TextChoices):
     FAMILY_SUPPORT = "family_support", "Family support"
     VIGIL = "vigil", "Vigil"
     FOLLOW_UP = "follow_up", "Follow-up"
+    # After a shooting (issue #16): the response case's tasks are completed by responses of these kinds too.
+    CONFLICT_CHECK = "conflict_check", "Conflict check or mediation attempt"
+    AT_RISK_CONTACT = "at_risk_contact", "Contact with a person at risk"
 
 
 @audited()

@@ -1,0 +1,283 @@
+"""The writes of the response to a shooting (issue #16): opening the one response case a homicide or
+non-fatal shooting gets, whatever recorded it (the incident form and edit, the web import, the command
+import), with its tasks from the program standard; adding the people at risk as they are recorded;
+completing a task by a response; assigning, taking, setting aside tasks; closing a case with its review.
+The models are in incidents/models/response_cases.py."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts import roles
+from core.services import audited_by
+from incidents.models import (
+    OPENS_RESPONSE_CASE,
+    CaseStatus,
+    Incident,
+    Involvement,
+    InvolvementOutcome,
+    InvolvementRole,
+    Response,
+    ResponseCase,
+    ResponseKind,
+    ResponseStandard,
+    ResponseTask,
+    TaskStatus,
+    window_end,
+)
+from outreach.models import Client
+
+# The standard task a recorded person takes over (the wounded client to visit in hospital, the family of
+# one killed), rather than a task of their own.
+PERSON_TAKES = {
+    InvolvementOutcome.WOUNDED: ResponseKind.HOSPITAL,
+    InvolvementOutcome.KILLED: ResponseKind.FAMILY_SUPPORT,
+}
+
+
+# The program standard's defaults (migration 0015 wrote the same rows, frozen there): (kind, title, when, hours,
+# one per person at risk). Where they come from: the README, "After a shooting".
+DEFAULT_STANDARD = [
+    (ResponseKind.SCENE, "Scene response", "every", 2, False),
+    (ResponseKind.HOSPITAL, "Hospital bedside visit", "wounded", 24, False),
+    (ResponseKind.FAMILY_SUPPORT, "Family contact", "every", 48, False),
+    (ResponseKind.CONFLICT_CHECK, "Conflict check or mediation attempt", "every", 72, False),
+    (ResponseKind.AT_RISK_CONTACT, "Contact a person at risk", "every", 72, True),
+    (ResponseKind.FOLLOW_UP, "Follow-up at one week", "every", 24 * 7, False),
+    (ResponseKind.FOLLOW_UP, "Follow-up at one month", "every", 24 * 30, False),
+    (ResponseKind.FOLLOW_UP, "Follow-up at four months", "every", 24 * 120, False),
+]
+
+
+def default_standard() -> None:
+    """The default program standard, where there is none (a database emptied by tests, a new demo)."""
+    if not ResponseStandard.objects.exists():
+        ResponseStandard.objects.bulk_create(
+            ResponseStandard(kind=kind, title=title, when=when, due_hours=hours, per_person=per_person, position=n)
+            for n, (kind, title, when, hours, per_person) in enumerate(DEFAULT_STANDARD)
+        )
+
+
+@transaction.atomic
+def response_cases_open(*, incidents: QuerySet[Incident], by: User | None = None) -> int:
+    """Open a case for each of `incidents` that opens one (a homicide or a non-fatal shooting) and has none:
+    its tasks from the active program standard, the people already recorded, and the responses already
+    recorded as the tasks they did. Opening again opens nothing. The number of cases opened."""
+    new = list(incidents.filter(OPENS_RESPONSE_CASE, response_case__isnull=True).order_by("pk"))
+    if not new:
+        return 0
+    now = timezone.now()
+    with audited_by(by):
+        ResponseCase.objects.bulk_create(
+            [ResponseCase(incident=i, opened_at=now, window_ends_at=window_end(i)) for i in new], ignore_conflicts=True
+        )
+        cases = list(ResponseCase.objects.filter(incident__in=new, opened_at=now).select_related("incident"))
+        standards = [s for s in ResponseStandard.objects.filter(active=True) if not s.per_person]
+        ResponseTask.objects.bulk_create(
+            [
+                ResponseTask(
+                    case=case,
+                    standard=standard,
+                    kind=standard.kind,
+                    title=standard.title,
+                    due_at=case.incident.occurred_at + datetime.timedelta(hours=standard.due_hours),
+                )
+                for case in cases
+                for standard in standards
+                if standard.applies_to(case.incident)
+            ],
+            ignore_conflicts=True,
+        )
+    with_people = set(Involvement.objects.filter(incident__in=new).values_list("incident", flat=True))
+    for case in cases:
+        if case.incident_id in with_people:
+            response_case_add_people(case=case, by=by)
+    for response in Response.objects.filter(incident__in=new, task__isnull=True).order_by("responded_at", "pk"):
+        _complete(response, task=None)
+    return len(cases)
+
+
+@transaction.atomic
+def response_case_add_people(*, case: ResponseCase, by: User | None = None) -> None:
+    """The people recorded in the case's incident, each with their task: a wounded client takes the hospital
+    visit, the family of a client killed the family contact, each associate a contact of their own (from
+    the standard's tasks for each person at risk), assigned to the client's primary peacekeeper."""
+    incident = case.incident
+    involvements = Involvement.objects.filter(incident=incident).select_related("client").order_by("pk")
+    per_person = [s for s in ResponseStandard.objects.filter(active=True, per_person=True)]
+    with audited_by(by):
+        for involvement in involvements:
+            client = involvement.client
+            kind = PERSON_TAKES.get(involvement.outcome) if involvement.role == InvolvementRole.VICTIM else None
+            if kind:
+                _person_takes(case, kind, client, reason=f"{involvement.get_outcome_display()} in the incident")
+            elif involvement.role == InvolvementRole.ASSOCIATE:
+                for standard in per_person:
+                    _person_task(case, standard, client, reason="Associate of the people in the incident")
+
+
+def _person_takes(case: ResponseCase, kind: str, client: Client, *, reason: str) -> None:
+    """The case's own task of this kind, still without a person, becomes this client's; else a task of its own."""
+    if ResponseTask.objects.filter(case=case, kind=kind, person=client).exists():
+        return
+    task = ResponseTask.objects.filter(case=case, kind=kind, person__isnull=True, status=TaskStatus.OPEN).first()
+    if task is not None:
+        task.person, task.reason = client, reason
+        task.assigned_to = task.assigned_to or client.primary_peacekeeper
+        task.save(update_fields=["person", "reason", "assigned_to", "updated_at"])
+        return
+    model = ResponseTask.objects.filter(case=case, kind=kind).first()
+    if model is None:
+        return  # the standard has no task of this kind
+    ResponseTask.objects.create(
+        case=case,
+        kind=kind,
+        title=model.title,
+        due_at=model.due_at,
+        person=client,
+        reason=reason,
+        assigned_to=client.primary_peacekeeper,
+    )
+
+
+def _person_task(case: ResponseCase, standard: ResponseStandard, client: Client, *, reason: str) -> None:
+    ResponseTask.objects.get_or_create(
+        case=case,
+        person=client,
+        kind=standard.kind,
+        defaults={
+            "standard": standard,
+            "title": standard.title,
+            "due_at": case.incident.occurred_at + datetime.timedelta(hours=standard.due_hours),
+            "reason": reason[:300],
+            "assigned_to": client.primary_peacekeeper,
+        },
+    )
+
+
+def people_at_risk(*, case: ResponseCase, people: Iterable[tuple[Client, str]], by: User | None = None) -> None:
+    """Add people at risk found elsewhere (a victim's group, the other side of a conflict), each with the
+    standard's tasks for each person at risk."""
+    per_person = list(ResponseStandard.objects.filter(active=True, per_person=True))
+    with audited_by(by):
+        for client, reason in people:
+            for standard in per_person:
+                _person_task(case, standard, client, reason=reason)
+
+
+def task_completed_by(response: Response, task: ResponseTask | None) -> ResponseTask | None:
+    """Record that `response` did `task` (or, with none named, the open task of its kind the response most
+    likely did: the one assigned to its peacekeeper, else the first due). None when no task fits."""
+    return _complete(response, task=task)
+
+
+def _complete(response: Response, *, task: ResponseTask | None) -> ResponseTask | None:
+    tasks = ResponseTask.objects.select_for_update().filter(case__incident=response.incident_id).open()
+    if task is not None:
+        task = tasks.filter(pk=task.pk, kind=response.kind).first()
+        if task is None:
+            raise ValidationError("That task is done already, closed, or of another kind than this response.")
+    else:
+        fitting = tasks.filter(kind=response.kind)
+        task = (
+            fitting.filter(assigned_to=response.peacekeeper_id).first()
+            or fitting.filter(assigned_to__isnull=True).first()
+            or fitting.first()
+        )
+    if task is None:
+        return None
+    task.response, task.status = response, TaskStatus.DONE
+    task.assigned_to = task.assigned_to or response.peacekeeper
+    task.save(update_fields=["response", "status", "assigned_to", "updated_at"])
+    return task
+
+
+@transaction.atomic
+def response_task_take(*, task: ResponseTask, by: User) -> ResponseTask:
+    """A peacekeeper takes an unassigned task."""
+    if not roles.is_peacekeeper(by):
+        raise PermissionDenied("Peacekeepers take tasks; managers assign them.")
+    task = ResponseTask.objects.select_for_update().get(pk=task.pk)
+    if task.assigned_to_id and task.assigned_to_id != by.pk:
+        raise ValidationError("Someone has taken this task already.")
+    if task.status != TaskStatus.OPEN:
+        raise ValidationError("This task is no longer open.")
+    task.assigned_to = by
+    with audited_by(by):
+        task.save(update_fields=["assigned_to", "updated_at"])
+    return task
+
+
+@transaction.atomic
+def response_task_assign(*, task: ResponseTask, to: User | None, by: User) -> ResponseTask:
+    """A manager assigns a task to a peacekeeper (or back to nobody)."""
+    _require_manager(by)
+    if to is not None and not roles.is_peacekeeper(to):
+        raise ValidationError({"to": "Tasks are assigned to active peacekeepers."})
+    task = ResponseTask.objects.select_for_update().get(pk=task.pk)
+    if task.status != TaskStatus.OPEN:
+        raise ValidationError("This task is no longer open.")
+    task.assigned_to = to
+    with audited_by(by):
+        task.save(update_fields=["assigned_to", "updated_at"])
+    return task
+
+
+@transaction.atomic
+def response_task_set_aside(*, task: ResponseTask, note: str, by: User) -> ResponseTask:
+    """A manager marks an open task not needed, saying why."""
+    _require_manager(by)
+    task = ResponseTask.objects.select_for_update().get(pk=task.pk)
+    if task.status != TaskStatus.OPEN:
+        raise ValidationError("This task is no longer open.")
+    task.status, task.note = TaskStatus.NOT_NEEDED, note.strip()
+    with audited_by(by):
+        task.full_clean()
+        task.save(update_fields=["status", "note", "updated_at"])
+    return task
+
+
+@transaction.atomic
+def response_case_close(*, case: ResponseCase, by: User, review: str, retaliation: str) -> ResponseCase:
+    """A manager closes a case with its review: once the risk window is over, or earlier when no task is left
+    open."""
+    _require_manager(by)
+    case = ResponseCase.objects.select_for_update().get(pk=case.pk)
+    if case.status == CaseStatus.CLOSED:
+        return case
+    open_tasks = case.tasks.filter(status=TaskStatus.OPEN).count()
+    if not case.window_over and open_tasks:
+        raise ValidationError(
+            f"The risk window runs to {timezone.localtime(case.window_ends_at):%d %B %Y} and {open_tasks} task"
+            f"{'s are' if open_tasks != 1 else ' is'} still open: do them, or mark them not needed, first."
+        )
+    errors = {}
+    if not review.strip():
+        errors["review"] = "Write the closing review: what was done, and what is known of retaliation."
+    if not retaliation:
+        errors["retaliation"] = "Say whether retaliation is known to have occurred."
+    if errors:
+        raise ValidationError(errors)
+    case.status, case.closed_at, case.closed_by = CaseStatus.CLOSED, timezone.now(), by
+    case.review, case.retaliation = review.strip(), retaliation
+    with audited_by(by):
+        case.full_clean()
+        case.save()
+    return case
+
+
+def _require_manager(user: User) -> None:
+    if not roles.can_see_all_clients(user):
+        raise PermissionDenied("Managers assign tasks and close response cases.")
+
+
+def open_recent(*, days: int, by: User | None = None) -> int:
+    """Open the cases of the homicides and non-fatal shootings of the last `days` days that have none (after
+    upgrading, and for demo data): `manage.py open_response_cases`."""
+    since = timezone.now() - datetime.timedelta(days=days)
+    return response_cases_open(incidents=Incident.objects.filter(Q(occurred_at__gte=since)), by=by)

@@ -1,0 +1,189 @@
+"""The pages of the response to a shooting: the cases (managers list them; the program roles open one),
+a task's page where its response is recorded, and the managers' actions (assign, set aside, close).
+Writes go through incidents.response_cases; a record a user may not see answers 404."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from accounts import access, roles
+from core.form_keys import submit_once
+from core.lists import FilteredListMixin
+from incidents import response_cases, services
+from incidents.filters import ResponseCaseFilter
+from incidents.forms import CaseCloseForm, ResponseForm, TaskAssignForm, TaskSetAsideForm
+from incidents.models import CaseStatus, Response, ResponseCase, ResponseTask, TaskStatus
+from incidents.tables import ResponseCaseTable
+from outreach.models import Client
+
+
+def _require_program(request: HttpRequest) -> None:
+    if not roles.can_record_responses(request.user):
+        raise Http404
+
+
+def with_counts(queryset):
+    """Cases with their open and late tasks counted (one query for the list)."""
+    now = timezone.now()
+    return queryset.annotate(
+        open_count=Count("tasks", filter=Q(tasks__status=TaskStatus.OPEN)),
+        late_count=Count("tasks", filter=Q(tasks__status=TaskStatus.OPEN, tasks__due_at__lt=now)),
+    )
+
+
+class ResponseCaseListView(FilteredListMixin, SingleTableMixin, FilterView):
+    """Every response case, open first, for managers and admins."""
+
+    table_class = ResponseCaseTable
+    filterset_class = ResponseCaseFilter
+    template_name = "incidents/response_case_list.html"
+    table_pagination = {"per_page": 25}
+
+    def dispatch(self, request, *args, **kwargs):
+        if not roles.can_see_all_clients(request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return with_counts(ResponseCase.objects.select_related("incident__neighborhood")).order_by(
+            "-status", "incident__occurred_at"
+        )
+
+
+def response_case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A case: the incident, the risk window, each task (a person at risk is named only to those who may see
+    them), the managers' actions."""
+    _require_program(request)
+    if request.method not in ("GET", "HEAD"):
+        raise Http404
+    case = get_object_or_404(ResponseCase.objects.visible_to(request.user).select_related("incident"), pk=pk)
+    tasks = list(case.tasks.select_related("person", "assigned_to", "response__peacekeeper"))
+    visible = set(
+        Client.objects.visible_to(request.user)
+        .filter(pk__in=[t.person_id for t in tasks if t.person_id])
+        .values_list("pk", flat=True)
+    )
+    for code in sorted({t.person.code for t in tasks if t.person_id in visible}):
+        access.client_viewed(request, code, f"at risk after incident {case.incident.case_number}")
+    workable = set(ResponseTask.objects.visible_to(request.user).filter(case=case).values_list("pk", flat=True))
+    manages = roles.can_see_all_clients(request.user)
+    return render(
+        request,
+        "incidents/response_case_detail.html",
+        {
+            "case": case,
+            "rows": [(t, t.person_id in visible, t.pk in workable) for t in tasks],
+            "manages": manages,
+            "assign_form": TaskAssignForm() if manages else None,
+            "close_form": CaseCloseForm() if manages and case.status == CaseStatus.OPEN else None,
+            "open_tasks": sum(t.status == TaskStatus.OPEN for t in tasks),
+        },
+    )
+
+
+def _task(request: HttpRequest, pk: int) -> ResponseTask:
+    _require_program(request)
+    return get_object_or_404(
+        ResponseTask.objects.visible_to(request.user).select_related("case__incident", "person", "assigned_to"), pk=pk
+    )
+
+
+def _task_responses(request: HttpRequest):
+    return Response.objects.all() if roles.can_record_responses(request.user) else Response.objects.none()
+
+
+@submit_once(Response, visible=_task_responses, saved_url=lambda row: row.incident.response_case.get_absolute_url())
+def response_task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One task, and the form recording the response that does it (its kind fixed to the task's)."""
+    task = _task(request, pk)
+    incident = task.case.incident
+    person_visible = task.person_id and Client.objects.visible_to(request.user).filter(pk=task.person_id).exists()
+    if person_visible:
+        access.client_viewed(request, task.person.code, f"response task for incident {incident.case_number}")
+    form = None
+    if task.status == TaskStatus.OPEN and task.case.status == CaseStatus.OPEN:
+        data = request.POST if request.method == "POST" else None
+        form = ResponseForm(data, instance=Response(incident=incident), user=request.user, initial={"kind": task.kind})
+        form.fields["kind"].disabled = True
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.response_log(
+                    incident=incident,
+                    by=request.user,
+                    data=form.cleaned_data,
+                    form_key=form.cleaned_data["form_key"],
+                    task=task,
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, f"{task.title}: done.")
+                return redirect(task.case)
+    elif request.method == "POST":
+        messages.info(request, "This task is no longer open.")
+        return redirect(task.case)
+    context = {"task": task, "incident": incident, "form": form, "person_visible": person_visible}
+    return render(request, "incidents/response_task_detail.html", context, status=400 if form and form.errors else 200)
+
+
+def _act(request: HttpRequest, task: ResponseTask, action, done: str, **kwargs) -> HttpResponse:
+    try:
+        action(task=task, by=request.user, **kwargs)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, done)
+    return redirect(task.case)
+
+
+@require_POST
+def response_task_take(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task(request, pk)
+    return _act(request, task, response_cases.response_task_take, f"{task.title}: it is yours.")
+
+
+@require_POST
+def response_task_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task(request, pk)
+    if not roles.can_see_all_clients(request.user):
+        raise Http404
+    form = TaskAssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a peacekeeper.")
+        return redirect(task.case)
+    to = form.cleaned_data["peacekeeper"]
+    return _act(request, task, response_cases.response_task_assign, f"{task.title}: assigned.", to=to)
+
+
+@require_POST
+def response_task_set_aside(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task(request, pk)
+    if not roles.can_see_all_clients(request.user):
+        raise Http404
+    form = TaskSetAsideForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    return _act(request, task, response_cases.response_task_set_aside, f"{task.title}: not needed.", note=note)
+
+
+@require_POST
+def response_case_close(request: HttpRequest, pk: int) -> HttpResponse:
+    if not roles.can_see_all_clients(request.user):
+        raise Http404
+    case = get_object_or_404(ResponseCase, pk=pk)
+    form = CaseCloseForm(request.POST)
+    if form.is_valid():
+        try:
+            response_cases.response_case_close(case=case, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"The response to {case.incident.case_number} is closed.")
+    else:
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+    return redirect(case)

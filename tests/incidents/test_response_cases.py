@@ -1,0 +1,290 @@
+"""After a shooting (issue #16): one response case per homicide or non-fatal shooting, whatever recorded it;
+tasks due from the program standard; the people at risk; responses as the tasks' completions; who may see
+and do what."""
+
+import datetime
+import io
+import uuid
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.roles import Role
+from incidents import response_cases, services
+from incidents.importer import import_incidents
+from incidents.models import (
+    CaseStatus,
+    Incident,
+    ResponseCase,
+    ResponseStandard,
+    ResponseTask,
+    TaskStatus,
+)
+from tests.factories import ClientFactory, IncidentFactory, InvolvementFactory, NeighborhoodFactory, UserFactory
+
+HEADER = "case_number,occurred_at,kind,neighborhood,address,latitude,longitude,killed,injured,weapon,description\n"
+
+
+@pytest.fixture(autouse=True)
+def standard(db):
+    response_cases.default_standard()
+
+
+def shooting(**kwargs) -> Incident:
+    kwargs = {"kind": "nonfatal_shooting", "killed": 0, "injured": 2, "weapon": "firearm", **kwargs}
+    kwargs.setdefault("occurred_at", timezone.now() - datetime.timedelta(hours=3))
+    return IncidentFactory(**kwargs)
+
+
+def logged(by, **data) -> Incident:
+    fields = {
+        "case_number": "RC-1",
+        "kind": "nonfatal_shooting",
+        "occurred_at": timezone.now() - datetime.timedelta(hours=3),
+        "neighborhood": NeighborhoodFactory(),
+        "killed": 0,
+        "injured": 1,
+        "weapon": "firearm",
+        "source": "police",
+        "retaliation_risk": "high",
+        "status": "open",
+        **data,
+    }
+    return services.incident_create(by=by, data=fields, form_key=uuid.uuid4())
+
+
+class TestOneCasePerShooting:
+    def test_logging_a_non_fatal_shooting_opens_its_case_with_the_standards_tasks(self, analyst):
+        incident = logged(analyst)
+        case = incident.response_case
+        titles = list(case.tasks.values_list("title", flat=True))
+        assert "Scene response" in titles and "Hospital bedside visit" in titles
+        assert "Contact a person at risk" not in titles  # one per person, none recorded yet
+        scene = case.tasks.get(title="Scene response")
+        assert scene.due_at == incident.occurred_at + datetime.timedelta(hours=2)
+        assert case.window_ends_at == incident.occurred_at + datetime.timedelta(days=120)
+
+    def test_a_homicide_without_wounded_has_no_hospital_visit(self, analyst):
+        incident = logged(analyst, kind="homicide", killed=1, injured=0)
+        assert not incident.response_case.tasks.filter(kind="hospital").exists()
+
+    @pytest.mark.parametrize(("kind", "weapon"), [("shots_fired", "firearm"), ("aggravated_assault", "knife")])
+    def test_shots_that_hit_nobody_and_assaults_open_no_case(self, analyst, kind, weapon):
+        incident = logged(analyst, kind=kind, injured=0, weapon=weapon)
+        assert not ResponseCase.objects.filter(incident=incident).exists()
+
+    def test_an_edit_that_makes_it_a_shooting_opens_one_and_another_edit_no_second(self, analyst):
+        incident = logged(analyst, kind="shots_fired", injured=0)
+        data = {f: getattr(incident, f) for f in services.INCIDENT_FIELDS}
+        services.incident_update(
+            incident=incident, by=analyst, data={**data, "kind": "nonfatal_shooting", "injured": 1}
+        )
+        services.incident_update(
+            incident=incident, by=analyst, data={**data, "kind": "nonfatal_shooting", "injured": 2}
+        )
+        assert ResponseCase.objects.filter(incident=incident).count() == 1
+
+    def test_the_import_opens_one_case_per_shooting_and_a_reimport_none(self, analyst):
+        day = (timezone.localdate() - datetime.timedelta(days=2)).isoformat()
+        rows = (
+            f"IMP-1,{day},nonfatal_shooting,Hill,,,,0,1,firearm,\n"
+            f"IMP-2,{day},homicide,Hill,,,,2,0,firearm,\n"
+            f"IMP-3,{day},shots_fired,Hill,,,,0,0,unknown,\n"
+        )
+        import_incidents(io.StringIO(HEADER + rows), dry_run=False, logged_by=analyst, neighborhoods={"Hill": None})
+        import_incidents(
+            io.StringIO(HEADER + rows.replace(",0,1,firearm,", ",0,2,firearm,")), dry_run=False, logged_by=analyst
+        )
+        assert set(ResponseCase.objects.values_list("incident__case_number", flat=True)) == {"IMP-1", "IMP-2"}
+        assert ResponseTask.objects.filter(case__incident__case_number="IMP-1", title="Scene response").count() == 1
+
+    def test_opening_again_opens_nothing(self, analyst):
+        incident = shooting()
+        assert response_cases.response_cases_open(incidents=Incident.objects.all()) == 1
+        assert response_cases.response_cases_open(incidents=Incident.objects.all()) == 0
+        assert incident.response_case.tasks.count() == ResponseStandard.objects.filter(per_person=False).count()
+
+    def test_the_standard_is_the_programs_to_change(self, analyst):
+        ResponseStandard.objects.filter(title="Scene response").update(due_hours=1)
+        ResponseStandard.objects.filter(title="Follow-up at four months").update(active=False)
+        case = logged(analyst).response_case
+        scene = case.tasks.get(title="Scene response")
+        assert scene.due_at == case.incident.occurred_at + datetime.timedelta(hours=1)
+        assert not case.tasks.filter(title="Follow-up at four months").exists()
+
+
+class TestThePeopleAtRisk:
+    def test_a_wounded_client_takes_the_hospital_visit_assigned_to_their_peacekeeper(self, manager, peacekeeper):
+        incident = shooting()
+        response_cases.response_cases_open(incidents=Incident.objects.filter(pk=incident.pk))
+        client = ClientFactory(primary_peacekeeper=peacekeeper)
+        services.involvement_create(
+            incident=incident, by=manager, data={"client": client, "role": "victim", "outcome": "wounded"}
+        )
+        hospital = incident.response_case.tasks.get(kind="hospital")
+        assert hospital.person == client and hospital.assigned_to == peacekeeper
+
+    def test_each_associate_gets_a_contact_task_and_a_second_record_no_second_task(self, manager, peacekeeper):
+        incident = shooting()
+        response_cases.response_cases_open(incidents=Incident.objects.filter(pk=incident.pk))
+        friend = ClientFactory(primary_peacekeeper=peacekeeper)
+        services.involvement_create(
+            incident=incident, by=manager, data={"client": friend, "role": "associate", "outcome": "unharmed"}
+        )
+        response_cases.response_case_add_people(case=incident.response_case)
+        tasks = incident.response_case.tasks.filter(person=friend)
+        assert [(t.kind, t.assigned_to) for t in tasks] == [("at_risk_contact", peacekeeper)]
+
+    def test_people_found_elsewhere_are_added_with_their_reason(self, peacekeeper):
+        incident = shooting()
+        response_cases.response_cases_open(incidents=Incident.objects.filter(pk=incident.pk))
+        rival = ClientFactory(primary_peacekeeper=peacekeeper)
+        response_cases.people_at_risk(case=incident.response_case, people=[(rival, "other side of conflict #3")])
+        task = incident.response_case.tasks.get(person=rival)
+        assert task.reason == "other side of conflict #3"
+
+
+class TestResponsesAreTheCompletions:
+    def test_a_scene_response_completes_the_scene_task(self, peacekeeper):
+        incident = shooting()
+        response_cases.response_cases_open(incidents=Incident.objects.filter(pk=incident.pk))
+        services.response_log(
+            incident=incident, by=peacekeeper, data={"kind": "scene", "responded_at": timezone.now(), "notes": ""}
+        )
+        scene = incident.response_case.tasks.get(kind="scene")
+        assert scene.status == TaskStatus.DONE and scene.response.peacekeeper == peacekeeper
+
+    def test_responses_recorded_before_the_case_opened_complete_its_tasks(self, peacekeeper):
+        incident = shooting(kind="shots_fired", injured=0)
+        services.response_log(
+            incident=incident, by=peacekeeper, data={"kind": "scene", "responded_at": timezone.now(), "notes": ""}
+        )
+        Incident.objects.filter(pk=incident.pk).update(kind="nonfatal_shooting", injured=1)
+        response_cases.response_cases_open(incidents=Incident.objects.filter(pk=incident.pk))
+        assert incident.response_case.tasks.get(kind="scene").status == TaskStatus.DONE
+
+    def test_a_response_of_another_kind_cannot_do_a_task(self, peacekeeper):
+        incident = shooting()
+        response_cases.response_cases_open(incidents=Incident.objects.filter(pk=incident.pk))
+        task = incident.response_case.tasks.get(kind="scene")
+        with pytest.raises(ValidationError):
+            services.response_log(
+                incident=incident,
+                by=peacekeeper,
+                data={"kind": "vigil", "responded_at": timezone.now(), "notes": ""},
+                task=task,
+            )
+        assert not incident.responses.exists()  # nothing half-written
+
+
+class TestClosing:
+    def test_a_case_closes_early_only_with_nothing_left_to_do(self, manager):
+        incident = shooting()
+        response_cases.response_cases_open(incidents=Incident.objects.filter(pk=incident.pk))
+        case = incident.response_case
+        with pytest.raises(ValidationError, match="still open"):
+            response_cases.response_case_close(case=case, by=manager, review="Done.", retaliation="none_known")
+        for task in case.tasks.all():
+            response_cases.response_task_set_aside(task=task, note="Family moved away.", by=manager)
+        with pytest.raises(ValidationError):
+            response_cases.response_case_close(case=case, by=manager, review=" ", retaliation="none_known")
+        response_cases.response_case_close(case=case, by=manager, review="Family moved.", retaliation="none_known")
+        case.refresh_from_db()
+        assert case.status == CaseStatus.CLOSED and case.closed_by == manager
+
+    def test_after_the_window_a_case_closes_with_tasks_open(self, manager):
+        incident = shooting(occurred_at=timezone.now() - datetime.timedelta(days=130))
+        response_cases.response_cases_open(incidents=Incident.objects.filter(pk=incident.pk))
+        case = incident.response_case
+        response_cases.response_case_close(case=case, by=manager, review="No contact possible.", retaliation="unknown")
+        assert ResponseCase.objects.get(pk=case.pk).status == CaseStatus.CLOSED
+
+    def test_peacekeepers_do_not_close_cases_or_set_tasks_aside(self, peacekeeper):
+        incident = shooting()
+        response_cases.response_cases_open(incidents=Incident.objects.filter(pk=incident.pk))
+        with pytest.raises(Exception, match="Managers"):
+            response_cases.response_task_set_aside(task=incident.response_case.tasks.first(), note="x", by=peacekeeper)
+
+
+class TestThePages:
+    @pytest.fixture
+    def case(self, peacekeeper):
+        incident = shooting(case_number="PG-1")
+        response_cases.response_cases_open(incidents=Incident.objects.filter(pk=incident.pk))
+        mine = ClientFactory(primary_peacekeeper=peacekeeper, first_name="Dee", last_name="Mine")
+        third = UserFactory(username="third", roles=[Role.PEACEKEEPER])
+        theirs = ClientFactory(primary_peacekeeper=third, first_name="Zed", last_name="Theirs")
+        InvolvementFactory(incident=incident, client=mine, role="victim", outcome="wounded")
+        InvolvementFactory(incident=incident, client=theirs, role="associate", outcome="unharmed")
+        response_cases.response_case_add_people(case=incident.response_case)
+        return incident.response_case
+
+    def test_a_peacekeeper_sees_only_their_caseloads_names(self, client, peacekeeper, case):
+        client.force_login(peacekeeper)
+        page = client.get(case.get_absolute_url()).content.decode()
+        assert "Dee Mine" in page and "Zed Theirs" not in page and "a client on another caseload" in page
+
+    def test_analysts_get_404_on_cases_and_tasks(self, client, analyst, case):
+        client.force_login(analyst)
+        task = case.tasks.first()
+        for url in (
+            case.get_absolute_url(),
+            reverse("incidents:response_case_list"),
+            reverse("incidents:response_task_detail", args=[task.pk]),
+        ):
+            assert client.get(url).status_code == 404, url
+        for name in ("response_task_take", "response_task_assign", "response_task_set_aside"):
+            assert client.post(reverse(f"incidents:{name}", args=[task.pk])).status_code == 404
+        assert client.post(reverse("incidents:response_case_close", args=[case.pk])).status_code == 404
+
+    def test_a_peacekeeper_cannot_open_another_caseloads_assigned_task(self, client, other_peacekeeper, case):
+        theirs = case.tasks.get(kind="at_risk_contact")
+        client.force_login(other_peacekeeper)
+        assert client.get(reverse("incidents:response_task_detail", args=[theirs.pk])).status_code == 404
+        assert client.post(reverse("incidents:response_task_take", args=[theirs.pk])).status_code == 404
+
+    def test_the_peacekeeper_records_the_hospital_visit_from_the_task_once(self, client, peacekeeper, case):
+        task = case.tasks.get(kind="hospital")
+        client.force_login(peacekeeper)
+        url = reverse("incidents:response_task_detail", args=[task.pk])
+        assert "Dee Mine" in client.get(url).content.decode()
+        key = str(uuid.uuid4())
+        data = {
+            "form_key": key,
+            "responded_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "notes": "At the bedside.",
+        }
+        first, second = client.post(url, data), client.post(url, data)
+        assert first.status_code == 302 and second.status_code == 302
+        task.refresh_from_db()
+        assert task.status == TaskStatus.DONE and case.incident.responses.count() == 1
+
+    def test_a_peacekeeper_takes_an_unassigned_task(self, client, other_peacekeeper, case):
+        scene = case.tasks.get(kind="scene")
+        client.force_login(other_peacekeeper)
+        client.post(reverse("incidents:response_task_take", args=[scene.pk]))
+        assert ResponseTask.objects.get(pk=scene.pk).assigned_to == other_peacekeeper
+
+    def test_the_managers_list_counts_late_tasks_in_a_flat_number_of_queries(
+        self, client, manager, case, django_assert_max_num_queries
+    ):
+        client.force_login(manager)
+        with django_assert_max_num_queries(12) as small:
+            page = client.get(reverse("incidents:response_case_list")).content.decode()
+        assert "PG-1" in page
+        for n in range(5):
+            incident = shooting(case_number=f"PG-X{n}")
+            response_cases.response_cases_open(incidents=Incident.objects.filter(pk=incident.pk))
+        with django_assert_max_num_queries(len(small.captured_queries)):
+            client.get(reverse("incidents:response_case_list"))
+
+
+def test_the_command_opens_recent_cases(analyst):
+    shooting(occurred_at=timezone.now() - datetime.timedelta(days=10))
+    shooting(occurred_at=timezone.now() - datetime.timedelta(days=400))
+    out = io.StringIO()
+    call_command("open_response_cases", "--days", "120", stdout=out)
+    assert "Opened 1 response case" in out.getvalue()
