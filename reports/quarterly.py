@@ -8,13 +8,24 @@ aggregate queries here, one per table. Nothing is counted in Python loops over r
 import datetime
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Aggregate, Count, Exists, F, FloatField, Func, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.quarters import Quarter
 from incidents import counting
-from incidents.models import Incident, Involvement, InvolvementRole, Mediation, MediationOutcome
+from incidents.models import (
+    Incident,
+    Involvement,
+    InvolvementRole,
+    Mediation,
+    MediationOutcome,
+    Response,
+    ResponseCase,
+    ResponseKind,
+    ResponseTask,
+    TaskStatus,
+)
 from outreach.models import (
     Client,
     Contact,
@@ -380,6 +391,7 @@ def _program_tables(quarter: Quarter, through: datetime.date) -> list[Table]:
             periods,
         ),
         _response_table(quarter, periods),
+        _response_case_table(quarter, periods),
     ]
 
 
@@ -504,6 +516,80 @@ def _response_table(quarter: Quarter, periods: tuple[Period, Period]) -> Table:
         figures=_figures(rows, list(periods)),
         at_most_rows=((1, 0),),
     )
+
+
+class Median(Aggregate):
+    """PostgreSQL's median of a number (percentile_cont(0.5)), None over no rows."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+def _response_case_table(quarter: Quarter, periods: tuple[Period, Period]) -> Table:
+    """After shootings (issue #16): the homicides and non-fatal shootings of the period with a response case,
+    those whose scene or hospital task was done within its window, the median hours to the first response,
+    and incidents recorded as retaliation for an earlier one. As recorded by the report's last day."""
+    through = periods[1].last
+    q_start, end = counting.window(quarter.first, through)
+    ytd_start, _ = counting.year_to_date_window(quarter.year, through)
+    in_time = ResponseTask.objects.filter(
+        case=OuterRef("pk"),
+        kind__in=[ResponseKind.SCENE, ResponseKind.HOSPITAL],
+        status=TaskStatus.DONE,
+        response__responded_at__lte=F("due_at"),
+        response__responded_at__lt=end,
+    )
+    first = Response.objects.filter(incident=OuterRef("incident"), responded_at__lt=end).order_by("responded_at")
+    cases = ResponseCase.objects.filter(incident__occurred_at__gte=ytd_start, incident__occurred_at__lt=end).annotate(
+        in_time=Exists(in_time),
+        hours=Func(
+            Subquery(first.values("responded_at")[:1]) - F("incident__occurred_at"),
+            template="EXTRACT(EPOCH FROM %(expressions)s) / 3600.0",
+            output_field=FloatField(),
+        ),
+    )
+    counts = cases.aggregate(
+        q=Count("pk", filter=Q(incident__occurred_at__gte=q_start)),
+        ytd=Count("pk"),
+        q_in_time=Count("pk", filter=Q(incident__occurred_at__gte=q_start, in_time=True)),
+        ytd_in_time=Count("pk", filter=Q(in_time=True)),
+        q_hours=Median("hours", filter=Q(incident__occurred_at__gte=q_start)),
+        ytd_hours=Median("hours"),
+    )
+    retaliation = Incident.objects.between(ytd_start, end).filter(retaliation_for__isnull=False)
+    retaliatory = retaliation.aggregate(q=Count("pk", filter=Q(occurred_at__gte=q_start)), ytd=Count("pk"))
+    rows = [
+        ("Homicides and non-fatal shootings with a response case", [counts["q"], counts["ytd"]]),
+        ("With the scene or hospital task done in its window", [counts["q_in_time"], counts["ytd_in_time"]]),
+        (
+            "Share done in its window (%)",
+            [_share(counts["q_in_time"], counts["q"]), _share(counts["ytd_in_time"], counts["ytd"])],
+        ),
+        ("Median hours to the first response", [_hours(counts["q_hours"]), _hours(counts["ytd_hours"])]),
+        ("Retaliatory incidents recorded", [retaliatory["q"], retaliatory["ytd"]]),
+    ]
+    return Table(
+        "response_cases",
+        "After shootings: response cases",
+        _columns(quarter, periods),
+        rows,
+        definition=(
+            "Every homicide and non-fatal shooting opens a response case. Its scene response and hospital visit are "
+            "due within the hours the program standard sets; a case counts as done in its window when either was "
+            "recorded by then. Hours run from the incident to the first response recorded. Retaliatory incidents "
+            "are incidents recorded as retaliation for an earlier one."
+        ),
+        measure_rows={2, 3},
+        shares={2: (1, 0)},
+        running=((0, 1),),
+        figures=_figures(rows, list(periods)),
+        at_most_rows=((1, 0),),
+    )
+
+
+def _hours(value: float | None) -> float | None:
+    return None if value is None else counting.half_up(round(value * 60), 60)
 
 
 def _share(part: int, whole: int) -> float | None:

@@ -13,7 +13,7 @@ from core import parameters
 from core.exports import csv_writer
 from core.quarters import Quarter
 from core.routers import replica_reads
-from incidents import counting
+from incidents import counting, response_reads
 from incidents.models import Incident, Involvement
 from outreach import caseloads
 from outreach.models import Client, PossibleDuplicate
@@ -36,6 +36,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context: dict = {"dashboard_role": role}
     if role == "peacekeeper":
         context["worklist"] = caseloads.peacekeeper_worklist(request.user)
+        context["tasks_due"], context["tasks_due_count"], context["tasks_named"] = response_reads.tasks_due(
+            request.user
+        )
         context["caseload_rule"] = caseloads.CASELOAD_RULE.format(who="you are")
     if role in ("peacekeeper", "manager", "admin"):
         # A client's peacekeepers and the managers are told of a client recorded as killed.
@@ -53,6 +56,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             Client.objects.visible_to(request.user)
         )
         context["duplicate_reviews"] = PossibleDuplicate.objects.waiting()[:DUPLICATE_REVIEWS_LISTED]
+        context["open_cases"], context["open_cases_count"] = response_reads.open_cases()
     if role in ("manager", "analyst", "admin"):
         context.update(_headline_figures())
     if role == "admin":
