@@ -10,6 +10,7 @@ NAVIGATION = [
     ("Clients", "outreach:client_list", roles.can_see_clients),
     ("Incidents", "incidents:incident_list", roles.can_log_incidents),
     ("Mediations", "incidents:mediation_list", roles.can_log_incidents),
+    ("Response cases", "incidents:response_case_list", roles.can_see_all_clients),
     ("Reports", "reports:index", roles.can_see_reports),
     ("Access log", "access_log", roles.can_see_all_clients),
     ("Admin", "admin:index", roles.is_admin),

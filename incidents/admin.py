@@ -10,6 +10,7 @@ from incidents.models import (
     MediationClient,
     MediationPeacekeeper,
     Response,
+    ResponseStandard,
 )
 from outreach.admin import ClientViewLoggingAdmin, PeacekeeperLinkInline
 
@@ -87,3 +88,13 @@ class IncidentImportAdmin(admin.ModelAdmin):
     list_display = ["filename", "uploaded_by", "uploaded_at", "applied_at"]
     readonly_fields = ["filename", "uploaded_by", "uploaded_at", "applied_at", "summary"]
     exclude = ["content"]
+
+
+@admin.register(ResponseStandard)
+class ResponseStandardAdmin(admin.ModelAdmin):
+    """The program standard: the tasks after a homicide or non-fatal shooting and their windows (cases opened
+    afterwards follow it; open cases keep the tasks they were given)."""
+
+    list_display = ["title", "kind", "when", "due_hours", "per_person", "active", "position"]
+    list_editable = ["due_hours", "active", "position"]
+    list_filter = ["active", "when"]

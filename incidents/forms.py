@@ -53,8 +53,8 @@ class IncidentByCaseNumber(forms.CharField):
 
 class IncidentForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
     retaliation_for = IncidentByCaseNumber(
-        label="Retaliation for (case number)",
-        help_text="The earlier incident this one is known or believed to answer, if any.",
+        label="Retaliation for incident",
+        help_text="The police report number of the earlier incident this one is known or believed to answer, if any.",
     )
 
     class Meta:
