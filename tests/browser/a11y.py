@@ -45,7 +45,8 @@ from django.contrib.auth.models import User
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from incidents.models import Incident
+from incidents import response_cases
+from incidents.models import Incident, ResponseCase, ResponseTask
 from outreach.models import Client, Topic, local_today
 from publishing.models import PublishedCopy
 from publishing.tasks import prepare_copy
@@ -196,12 +197,29 @@ def sample_prepared_copy(people: Mapping[str, User], path: Mapping[str, str]) ->
     return copy.pk
 
 
+def sample_response_case(people: Mapping[str, User], path: Mapping[str, str]) -> int:
+    """The sample shooting's response case: its tasks from the default standard, the sample client (wounded)
+    taking the hospital visit, the sample response doing one task."""
+    response_cases.default_standard()
+    incidents = Incident.objects.filter(pk=sample_incident(people, {}))
+    response_cases.response_cases_open(incidents=incidents)
+    return incidents.get().response_case.pk
+
+
+def sample_response_task(people: Mapping[str, User], path: Mapping[str, str]) -> int:
+    """An open task of the sample case that the sample peacekeeper may work."""
+    case = ResponseCase.objects.get(pk=sample_response_case(people, {}))
+    return ResponseTask.objects.visible_to(people["peacekeeper"]).filter(case=case, status="open").first().pk
+
+
 SAMPLE_IDS: dict[str, SampleHook] = {
     "/clients/": sample_client,
     "/clients/<int:pk>/goals/": sample_goal,
     "/clients/<int:pk>/referrals/": sample_referral,
     "/incidents/": sample_incident,
     "/mediations/": sample_mediation,
+    "/response-cases/": sample_response_case,
+    "/response-tasks/": sample_response_task,
     # The quarterly report: a closed quarter (the sample incident above is recent, so the
     # current year's figures are not empty either), with an incident in it: reports start at the
     # first quarter on record.

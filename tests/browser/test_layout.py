@@ -158,6 +158,7 @@ TAP_PAGES = {
         "/incidents/<int:pk>/",
         "/mediations/",
         "/accounts/password/",
+        "/response-tasks/<int:pk>/",
     ],
     "manager": [
         "/clients/<int:pk>/",
@@ -172,6 +173,8 @@ TAP_PAGES = {
         "/reports/quarterly/<year:year>/<quarter:quarter>/public/",
         "/reports/public-copies/<int:pk>/",
         "/reports/quarterly/<year:year>/<quarter:quarter>/public/v<version:version>/",
+        "/response-cases/",
+        "/response-cases/<int:pk>/",
     ],
     # Django's own admin pages keep their look (not measured); the access log is ours.
     "admin_user": ["/audit/"],
