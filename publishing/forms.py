@@ -22,3 +22,7 @@ class PublishForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Needed from the second version on: what was corrected, or that the quarter is over.",
     )
+    confirm = forms.BooleanField(
+        label="I have read this copy and its check. Publish it: it can never be changed afterwards.",
+        error_messages={"required": "Tick the box to confirm: a published copy can never be changed."},
+    )

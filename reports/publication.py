@@ -363,7 +363,10 @@ def headline(report: Report, sections: list[tuple[str, list[Table]]], *, public:
     """The report's sentence; in a public copy only when every count it rests on is shown."""
     trend = next((t for _, tables in sections for t in tables if t.key == "violence_trend"), None)
     if public and trend is not None and any(isinstance(values[0], str) for _, values in trend.rows):
-        return "The year-to-date comparison is left out of this public copy: some of its counts are under 5."
+        return (
+            "The year-to-date comparison is left out of this public copy: some of the counts it rests on are hidden "
+            "(under 5, or hidden so that a small count cannot be worked out from them)."
+        )
     return report.headline
 
 
