@@ -224,8 +224,8 @@ class TestPublishingIsDeliberate:
         page = client.get(reverse("publishing:draft", args=[second.pk])).content.decode()
         assert "Compared with version 1, 1 figure differs:" in page
         assert (
-            "Shootings with someone killed or wounded, Year to date (1 January to 30 September 2018): &lt;5 → suppressed"
-            in page
+            "Shootings with someone killed or wounded, Year to date (1 January to 30 September 2018): "
+            "&lt;5 → suppressed" in page
         )
         client.post(reverse("publishing:publish", args=[second.pk]), {"reason": "A late homicide.", "confirm": "on"})
         first = client.get(reverse("publishing:copy", args=[2018, 3, 1])).content.decode()
@@ -348,6 +348,27 @@ class TestHostileText:
         assert copy.status == CopyStatus.READY
         page = response.content.decode()
         assert "Null characters are not allowed." in page or "at most 2000 characters (it has 10000)" in page
+
+    def test_direction_controls_are_taken_out_of_a_reason(self, client, manager, story):
+        publish_copy(2018, 3, by=manager)
+        client.force_login(manager)
+        _prepare(client, 2018, 3)
+        copy = PublishedCopy.objects.get(status=CopyStatus.READY)
+        client.post(
+            reverse("publishing:publish", args=[copy.pk]), {"reason": "\u202eCorrected count\u2066", "confirm": "on"}
+        )
+        copy.refresh_from_db()
+        assert copy.reason == "Corrected count"
+
+    def test_a_copy_discarded_while_it_is_prepared_stays_discarded(self, client, manager, story, settings):
+        settings.TASKS = DUMMY
+        client.force_login(manager)
+        _prepare(client, 2018, 3)
+        copy = PublishedCopy.objects.get()
+        client.post(reverse("publishing:discard", args=[copy.pk]))
+        tasks.prepare_copy.call(copy.pk)  # the worker comes to it afterwards
+        copy.refresh_from_db()
+        assert copy.status == CopyStatus.DISCARDED and not copy.content
 
 
 class TestCommands:

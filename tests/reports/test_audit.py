@@ -357,3 +357,42 @@ class TestTheClientsStockAndFlow:
         assert values["Clients exited"] == [SMALL, SMALL]
         assert COMPLEMENTARY in values["Clients active"] + values["Clients enrolled"]
         assert_protected(q1)
+
+
+class TestVersions:
+    """A neighborhood renamed in a second version of Q1 makes the versions contradict each other (each name is
+    absent, so zero, in the other). A reader of the first version and the Q2 copy still combines them: Lincoln's
+    "<5" in Q1, "<5" in Q2 and 8 for the year so far are 4 and 4 (an attacker found this)."""
+
+    @staticmethod
+    def released(label, number, rows, values):
+        table = places_table(2018, number, rows)
+        hidden = tuple(("by_place", r, c, v) for (r, c), v in values.items())
+        return publication.Released(label, 2018, number, False, [("S", [table])], hidden)
+
+    def copies(self):
+        hidden = [("Lincoln", [SMALL, SMALL]), ("Hill", [COMPLEMENTARY] * 2), ("Downtown", [COMPLEMENTARY] * 2)]
+        q1 = [*hidden, ("Total", [22, 22])]
+        values = {(0, 0): 4, (0, 1): 4, (1, 0): 9, (1, 1): 9, (2, 0): 9, (2, 1): 9}
+        renamed = [("Lincoln Village", [SMALL, SMALL]), *hidden[1:], ("Total", [22, 22])]
+        q2 = [("Lincoln", [SMALL, 8]), *[(name, [COMPLEMENTARY] * 2) for name, _ in hidden[1:]], ("Total", [17, 39])]
+        q2_values = {(0, 0): 4, (1, 0): 6, (1, 1): 15, (2, 0): 7, (2, 1): 16}
+        return [
+            self.released("Q1 v1", 1, q1, values),
+            self.released("Q1 v2", 1, renamed, values),
+            self.released("Q2 v1", 2, q2, q2_values),
+        ]
+
+    def test_each_version_is_read_with_the_other_quarters(self):
+        copies = self.copies()
+        assert publication.worlds_of(copies) == [[0, 1, 2], [1, 2], [0, 2]]
+        found = publication.audit_released(copies)
+        lincoln = [c for c in found["cells"] if c["copy"] == "Q2 v1" and c["row"] == "Lincoln" and c["shown"] == SMALL]
+        assert [(c["low"], c["high"], c["protected"]) for c in lincoln] == [(4, 4, False)]
+
+    def test_prepare_does_not_publish_what_a_reader_of_one_version_works_out(self):
+        first, renamed, _ = self.copies()
+        rows = [("Lincoln", [4, 8]), ("Hill", [6, 15]), ("Downtown", [7, 16]), ("Total", [17, 39])]
+        q2 = publication.prepare(report(2018, 2, places_table(2018, 2, rows)), [first, renamed])
+        assert_protected(q2)
+        assert not audit.audit([publication._copy(first), publication._copy(release(q2, 2018, 2))]).leaks()
