@@ -1,7 +1,11 @@
+import re
+
 from django import forms
 
 from core.form_keys import FormKeyMixin
 from publishing.models import PublishedCopy
+
+BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class PrepareForm(FormKeyMixin, forms.ModelForm):
@@ -22,3 +26,11 @@ class PublishForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Needed from the second version on: what was corrected, or that the quarter is over.",
     )
+    confirm = forms.BooleanField(
+        label="I have read this copy and its check. Publish it: it can never be changed afterwards.",
+        error_messages={"required": "Tick the box to confirm: a published copy can never be changed."},
+    )
+
+    def clean_reason(self) -> str:
+        # Invisible direction controls would turn the rest of the version line around on every page.
+        return BIDI_CONTROLS.sub("", self.cleaned_data["reason"])

@@ -103,3 +103,24 @@ def _figure(data: list | None) -> Figure | None:
         return None
     measure, place, window, first, last = data
     return Figure(measure, place, Period(window, datetime.date.fromisoformat(first), datetime.date.fromisoformat(last)))
+
+
+DIFFERENCES_LISTED = 100
+
+
+def differences(before: dict, after: dict) -> list[dict]:
+    """The figures of `after` that differ from `before` (two frozen copies of one quarter), table by table and
+    row by row; a row only one of them has counts as differing. At most DIFFERENCES_LISTED."""
+    found = []
+    old = {t["key"]: t for s in before["sections"] for t in s["tables"]}
+    for section in after["sections"]:
+        for table in section["tables"]:
+            was = {label: values for label, values in old.get(table["key"], {"rows": []})["rows"]}
+            for label, values in table["rows"]:
+                earlier = was.get(label, [None] * len(values))
+                for c, (a, b) in enumerate(zip(earlier, values, strict=False)):
+                    if a != b:
+                        found.append(
+                            {"table": table["title"], "row": label, "column": table["columns"][c], "was": a, "now": b}
+                        )
+    return found[:DIFFERENCES_LISTED]

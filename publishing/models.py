@@ -14,7 +14,7 @@ from core.quarters import Quarter
 
 class CopyStatus(models.TextChoices):
     WAITING = "waiting", "Waiting for the background worker"
-    PREPARING = "preparing", "Choosing the cells to hide"
+    PREPARING = "preparing", "Preparing the copy"
     READY = "ready", "Ready to publish"
     FAILED = "failed", "Could not be prepared"
     PUBLISHED = "published", "Published"
@@ -69,7 +69,7 @@ class PublishedCopy(models.Model):
     task_id = models.CharField(max_length=64, blank=True)
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
-    progress_text = models.CharField(max_length=200, blank=True)
+    progress_text = models.CharField(max_length=300, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     progress_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

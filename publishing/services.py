@@ -68,10 +68,10 @@ def copy_publish(*, copy: PublishedCopy, by: User, reason: str = "") -> Publishe
 
 @transaction.atomic
 def copy_discard(*, copy: PublishedCopy, by: User) -> PublishedCopy:
-    """Leave a prepared (or failed) copy unpublished."""
+    """Leave a copy unpublished: prepared, failed, or still being prepared (the job then stops at its end)."""
     _require_publisher(by)
     copy = PublishedCopy.objects.select_for_update().get(pk=copy.pk)
-    if copy.status in (CopyStatus.READY, CopyStatus.FAILED):
+    if copy.status in (CopyStatus.READY, CopyStatus.FAILED, *PublishedCopy.ACTIVE):
         copy.status = CopyStatus.DISCARDED
         copy.save(update_fields=["status"])
     return copy

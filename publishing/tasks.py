@@ -80,17 +80,33 @@ def prepare_copy(copy_id: int) -> dict:
 
 
 PROGRESS_EVERY = 0.5  # seconds between progress writes
+# The bar: step 1 (choosing the cells, a number of passes nobody knows in advance) fills the first
+# CHOOSING of PROGRESS_SCALE, approaching it pass by pass; step 2 (checking every hidden cell) the rest.
+PROGRESS_SCALE, CHOOSING = 1000, 300
 
 
 def _progress(copy_id: int) -> publication.Progress:
-    written = [0.0]
+    state = {"written": 0.0, "value": 0}
 
     def progress(done: int, total: int, text: str) -> None:
-        if time.monotonic() - written[0] < PROGRESS_EVERY:
+        if text.startswith("Choosing"):
+            value = round(CHOOSING * (1 - 0.75**done))
+            text = f"Step 1 of 2: choosing the cells to hide (pass {done})."
+        else:
+            value = CHOOSING + round((PROGRESS_SCALE - CHOOSING) * done / max(total, 1))
+            text = (
+                f"Step 2 of 2: checking each hidden cell, this copy's and those of the published copies tied to "
+                f"it, against everything published. {text}"
+            )
+        state["value"] = max(state["value"], value)  # never backwards
+        if time.monotonic() - state["written"] < PROGRESS_EVERY:
             return
-        written[0] = time.monotonic()
+        state["written"] = time.monotonic()
         PublishedCopy.objects.filter(pk=copy_id, status=CopyStatus.PREPARING).update(
-            progress_done=done, progress_total=total, progress_text=text[:200], progress_at=timezone.now()
+            progress_done=state["value"],
+            progress_total=PROGRESS_SCALE,
+            progress_text=text[:300],
+            progress_at=timezone.now(),
         )
 
     return progress

@@ -20,6 +20,7 @@ from publishing.models import CopyStatus, PublishedCopy
 from reports import periods
 from reports import views as report_views
 
+THIS_COPY = "(this copy)"  # how the audit names the copy being prepared (reports.publication.prepare)
 WORKER_LATE_SECONDS = 15
 STALLED_SECONDS = 120
 
@@ -78,13 +79,23 @@ def copy_prepare(request: HttpRequest, year: int, quarter: int) -> HttpResponse:
 
 @require_GET
 def draft(request: HttpRequest, pk: int) -> HttpResponse:
-    """A copy not (yet) published: the job's progress, its failure, or the copy and its audit."""
-    copy = _draft(request, pk)
-    context = {"copy_record": copy, "status": copy_status(copy), "form": PublishForm()}
+    """A copy not (yet) published: the job's progress, its failure, or the copy and its audit. Once it is
+    published, its link leads to the published copy."""
+    _require_publisher(request)
+    copy = get_object_or_404(PublishedCopy, pk=pk)
+    if copy.status == CopyStatus.PUBLISHED:
+        return redirect(copy)
+    return _draft_page(request, copy, PublishForm())
+
+
+def _draft_page(request: HttpRequest, copy: PublishedCopy, form: PublishForm, status: int = 200) -> HttpResponse:
+    context = {"copy_record": copy, "status": copy_status(copy), "form": form}
     if copy.status in (CopyStatus.READY, CopyStatus.DISCARDED) and copy.content:
         context |= _document_context(request, frozen.thaw(copy.content), copy)
-        context["last_version"] = PublishedCopy.objects.of(copy.period).published().count()
-    return render(request, "publishing/draft.html", context)
+        last = PublishedCopy.objects.of(copy.period).published().order_by("version").last()
+        context["last_version"] = last.version if last else 0
+        context["differences"] = frozen.differences(last.content, copy.content) if last else None
+    return render(request, "publishing/draft.html", context, status=status)
 
 
 @require_GET
@@ -96,17 +107,23 @@ def draft_status(request: HttpRequest, pk: int) -> JsonResponse:
 @require_POST
 def draft_publish(request: HttpRequest, pk: int) -> HttpResponse:
     copy = _draft_or_published(request, pk)
+    if copy.status == CopyStatus.PUBLISHED:
+        messages.info(request, f"Already published as version {copy.version}.")
+        return redirect(copy)
     form = PublishForm(request.POST)
     if form.is_valid():
         try:
             copy = services.copy_publish(copy=copy, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error.messages)
+        else:
+            messages.success(request, f"Published as version {copy.version} of {copy.period.label}.")
             return redirect(copy)
-        messages.success(request, f"Published as version {copy.version} of {copy.period.label}.")
-        return redirect(copy)
-    messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
-    return redirect(copy)
+    return _draft_page(request, copy, form, status=400)
 
 
 @require_POST
@@ -140,7 +157,12 @@ def copy_detail(request: HttpRequest, year: int, quarter: int, version: int) -> 
     copy = _published(request, year, quarter, version)
     access.record(request, access.Action.VIEW_REPORT, f"quarterly {copy.label} public")
     document = frozen.thaw(copy.content, published=copy.version_line)
-    context = {"copy_record": copy, **_document_context(request, document, copy)}
+    later = PublishedCopy.objects.of(copy.period).published().filter(version__gt=copy.version)
+    context = {
+        "copy_record": copy,
+        "replaced_by": later.order_by("version").last(),
+        **_document_context(request, document, copy),
+    }
     return render(request, "publishing/copy_detail.html", context)
 
 
@@ -155,10 +177,20 @@ def copy_export(request: HttpRequest, year: int, quarter: int, version: int, fil
 
 
 def _document_context(request: HttpRequest, document, copy: PublishedCopy) -> dict:
-    """The copy as the report page shows it and, for managers only, its audit (it names true values)."""
+    """The copy as the report page shows it and, for managers only, its audit (it names true values):
+    this copy's hidden cells listed, the earlier copies' cells checked with it summed up."""
     context = report_views.quarterly_context(document, first=periods.first_quarter())
-    context["audit"] = copy.audit if roles.can_publish_reports(request.user) else None
-    return context
+    if not roles.can_publish_reports(request.user) or not copy.audit:
+        return context | {"audit": None}
+    cells = copy.audit.get("cells", [])
+    mine = [cell for cell in cells if cell["copy"].endswith(THIS_COPY)]
+    others = [cell for cell in cells if not cell["copy"].endswith(THIS_COPY)]
+    return context | {
+        "audit": copy.audit,
+        "audit_mine": mine,
+        "audit_others": len(others),
+        "audit_others_open": [cell for cell in others if not cell["protected"]],
+    }
 
 
 def copy_status(copy: PublishedCopy) -> dict:

@@ -12,8 +12,11 @@ A reader knows, besides each published figure:
   year to date + this quarter; a whole year = its four quarters; a preliminary copy's days are part
   of the final copy's), the same figure wherever it is printed (the summary's total and the
   neighborhood table's; this year's row of the trend); a neighborhood missing from a copy's table
-  had no incident that year to date; and a few "at most" facts (clients involved are at most the
-  clients active, shootings answered within 24 hours at most the shootings).
+  had no incident that year to date; a few "at most" facts (clients involved are at most the
+  clients active, shootings answered within 24 hours at most the shootings); and, where the true
+  figures follow it, the clients' stock and flow (active on the last day = active the day before the
+  period + enrolled - exited; active during = active the day before + enrolled), which a reader can
+  guess and check against periods whose figures are all shown.
 
 Every copy becomes part of one system. A count of events over days, for one measure and place, is
 split into "atoms" (the finest pieces of days any published figure of it starts or ends at): every
@@ -46,7 +49,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_array
 
 from reports.periods import YTD, Period, span_text
-from reports.quarterly import AT_MOST_MEASURES, Figure, Table
+from reports.quarterly import ALL_PLACES, AT_MOST_MEASURES, Figure, Table
 from reports.suppression import COMPLEMENTARY, SMALL
 
 BETWEEN = "between copies"  # what a Between "shows": nothing, it is worked out
@@ -56,6 +59,14 @@ PROTECTED_WIDTH = SMALL_HIGH - SMALL_LOW  # a hidden small count keeps at least 
 SOLVER_SECONDS = 20  # per problem; a problem this small solves in milliseconds
 
 Progress = Callable[[int, int, str], None]
+
+# The clients' stock and flow (reports.quarterly's program summary and outcomes). They hold whenever nobody
+# was marked inactive or came back within the period, so a reader can guess them and check them against
+# periods where every figure is shown; they do not always hold, so the audit adds each one only where the
+# true figures follow it (there, a reader who assumes it is right).
+ACTIVE_ON, ACTIVE_DURING = "Clients active", "Clients active during the period"
+ENROLLED, EXITED = "Clients enrolled", "Clients exited"
+STOCK_AND_FLOW = frozenset({ACTIVE_ON, ACTIVE_DURING, ENROLLED, EXITED})
 
 
 @dataclass(frozen=True)
@@ -275,6 +286,33 @@ class System:
             for smaller, larger in AT_MOST_MEASURES:
                 if measure == smaller and (larger, place, first, last, k) in figure_keys:
                     self._add(_minus(expression, figure_keys[(larger, place, first, last, k)]), -np.inf, 0)
+        self._stock_and_flow()
+
+    def _stock_and_flow(self) -> None:
+        """The clients' stock and flow, where the true figures follow it (STOCK_AND_FLOW): the clients active
+        on a period's last day are those active the day before it began, plus those enrolled in it, less
+        those exited; the clients active during it, those active the day before plus those enrolled."""
+        found: dict[tuple, list[tuple[Expression, int | None]]] = {}
+        for k, t, r, c, figure in self._figures():
+            if figure.place == ALL_PLACES and figure.measure in STOCK_AND_FLOW:
+                table = self.copies[k].tables[t]
+                entry = (self.expression(k, table, r, figure), self.copies[k].true_value(t, r, c))
+                found.setdefault((figure.measure, figure.period.first, figure.period.last), []).append(entry)
+        for (measure, first, last), enrolled_entries in list(found.items()):
+            if measure != ENROLLED:
+                continue
+            before_day = first - datetime.timedelta(days=1)
+            for before, n_before in found.get((ACTIVE_ON, before_day, before_day), []):
+                for enrolled, n_enrolled in enrolled_entries:
+                    for after, n_after in found.get((ACTIVE_ON, last, last), []):
+                        for exited, n_exited in found.get((EXITED, first, last), []):
+                            if None not in (n_before, n_enrolled, n_after, n_exited) and (
+                                n_after == n_before + n_enrolled - n_exited
+                            ):
+                                self._add(_minus(_sum([after, exited]), _sum([before, enrolled])), 0, 0)
+                    for during, n_during in found.get((ACTIVE_DURING, first, last), []):
+                        if None not in (n_before, n_enrolled, n_during) and n_during == n_before + n_enrolled:
+                            self._add(_minus(during, _sum([before, enrolled])), 0, 0)
 
     def _relate_table(self, k: int, table: Table) -> None:
         counted = [r for r in range(len(table.rows)) if r not in table.measure_rows]

@@ -79,6 +79,7 @@ def to_xlsx(copy: Document) -> bytes:
         xlsx_append(cover, [PUBLIC_NOTICE])
         for reason in REASONS:  # the marks beside hidden cells
             xlsx_append(cover, [f"{reason.marker} {reason.text[0].upper()}{reason.text[1:]}."])
+    cover.column_dimensions["A"].width = 110
     for section_title, tables in copy.sections:
         sheet = workbook.create_sheet(section_title)
         xlsx_append(sheet, [f"{section_title}, {report.quarter.label} ({report.quarter_period.text})"])
@@ -111,6 +112,8 @@ def to_xlsx(copy: Document) -> bytes:
         hidden = workbook.create_sheet("Suppressed")
         xlsx_append(hidden, ["Table", "Row", "Column", "Why"])
         hidden.freeze_panes = "A2"
+        for column, width in zip("ABCD", (40, 40, 48, 80), strict=True):
+            hidden.column_dimensions[column].width = width
         for note in copy.notes:
             xlsx_append(hidden, [note.table, note.row, note.column, note.reason])
     out = io.BytesIO()

@@ -102,14 +102,15 @@ def prepare(report: Report, released: Sequence[Released], *, progress: Progress 
     copies = [_copy(c) for c in released]
     candidate = _Candidate(f"{report.quarter.label} (this copy)", report.quarter.year, tables, report.preliminary)
     solver = audit.Solver()
-    before = _Before(copies, solver)
-    checked: set = set()  # cells found protected: hiding more only widens what a reader can say
+    worlds = [_World(copies, indexes, candidate.copy(hidden), solver) for indexes in worlds_of(released)]
     rounds = 0
-    current = len(copies)
-    family = audit.consistent_system([*copies, candidate.copy(hidden)], solver)
     while True:
-        system = family.variant(current, candidate.copy(hidden))
-        leak = _first_leak(system, solver, before, checked)
+        leak, world = None, None
+        for world in worlds:
+            system = world.system(candidate.copy(hidden))
+            leak = _first_leak(system, solver, world.before, world.checked)
+            if leak is not None:
+                break
         rounds += 1
         if progress:
             progress(rounds, rounds + (1 if leak else 0), f"Choosing the cells to hide: round {rounds}.")
@@ -118,9 +119,19 @@ def prepare(report: Report, released: Sequence[Released], *, progress: Progress 
         hidden = _hide_next(system, solver, candidate, hidden, leak)
     for table, cells in zip(tables, hidden, strict=True):
         suppression.hide_shares(table, cells)
-    final = family.variant(current, candidate.copy(hidden))
-    copies = final.copies
-    result = audit.audit(copies, solver=solver, progress=progress, system=final, touching=current)
+    final = [world.system(candidate.copy(hidden)) for world in worlds]
+    results = [
+        audit.audit(
+            system.copies,
+            solver=solver,
+            progress=progress if w == 0 else None,
+            system=system,
+            touching=len(system.copies) - 1,
+        )
+        for w, system in enumerate(final)
+    ]
+    copies = final[0].copies
+    result = _narrowest(final, results)
     published, notes, n = [], [], 0
     for section in report.sections:
         shown = []
@@ -140,9 +151,76 @@ def prepare(report: Report, released: Sequence[Released], *, progress: Progress 
 
 
 def audit_released(released: Sequence[Released], *, progress: Progress | None = None) -> dict:
-    """The audit of every released copy together (manage.py audit_public_copies), as JSON."""
+    """The audit of every released copy (manage.py audit_public_copies), as JSON: all of them together, and
+    each selection of versions a reader may hold (worlds_of), each hidden cell's narrowest interval."""
     copies = [_copy(c) for c in released]
-    return audit.describe(copies, audit.audit(copies, progress=progress))
+    solver = audit.Solver()
+    systems = [audit.consistent_system([copies[i] for i in indexes], solver) for indexes in worlds_of(released)]
+    results = [
+        audit.audit(system.copies, solver=solver, progress=progress if w == 0 else None, system=system)
+        for w, system in enumerate(systems)
+    ]
+    return audit.describe(copies, _narrowest(systems, results))
+
+
+def worlds_of(released: Sequence[Released]) -> list[list[int]]:
+    """The selections of released copies (indexes, oldest first) a reader may read together. All of them, with
+    the figures that contradict each other (data corrected between two versions) read copy by copy; and,
+    where a quarter has several versions, the latest of each quarter, and that with one earlier version in
+    its quarter's place: a reader who takes one version as the truth combines it with every other quarter,
+    and a contradiction with its own later version must not hide what it gives away with the others
+    (a neighborhood renamed in one version: the renamed name "absent" contradicts every other copy)."""
+    versions: dict[tuple, list[int]] = {}
+    for i, copy in enumerate(released):  # a preliminary copy is of other days than the final one: both count
+        versions.setdefault((copy.year, copy.quarter, copy.preliminary), []).append(i)
+    everything = list(range(len(released)))
+    latest = sorted(indexes[-1] for indexes in versions.values())
+    if latest == everything:
+        return [everything]
+    worlds = [everything, latest]
+    for indexes in versions.values():
+        for earlier in indexes[:-1]:
+            worlds.append(sorted((set(latest) - {indexes[-1]}) | {earlier}))
+    return worlds
+
+
+class _World:
+    """One selection of the released copies, with the copy being prepared last."""
+
+    def __init__(self, copies: list[audit.Copy], indexes: list[int], candidate: audit.Copy, solver: audit.Solver):
+        self.copies = [copies[i] for i in indexes]
+        self.before = _Before(self.copies, solver)
+        self.checked: set = set()  # cells found protected: hiding more only widens what a reader can say
+        self.family = audit.consistent_system([*self.copies, candidate], solver)
+
+    def system(self, candidate: audit.Copy) -> audit.System:
+        return self.family.variant(len(self.copies), candidate)
+
+
+def _narrowest(systems: list[audit.System], results: list[audit.Audit]) -> audit.Audit:
+    """The first system's findings (it holds every copy), each narrowed to the narrowest interval any system
+    finds for the same cell: a reader picks the reading that tells most."""
+
+    def key(system: audit.System, finding: audit.Finding):
+        cell = finding.cell
+        if isinstance(cell, audit.Between):
+            return ("between", cell.measure, cell.place, cell.first, cell.last)
+        return (system.copies[cell.copy].label, cell.table, cell.row, cell.column)
+
+    best: dict = {}
+    for system, result in zip(systems, results, strict=True):
+        for finding in result.findings:
+            k = key(system, finding)
+            if k not in best or finding.width < best[k].width:
+                best[k] = finding
+    findings = []
+    for finding in results[0].findings:
+        narrow = best[key(systems[0], finding)]
+        findings.append(audit.Finding(finding.cell, finding.shown, narrow.low, narrow.high, finding.small))
+    split = set().union(*(result.split for result in results[1:])) if len(results) > 1 else set()
+    return audit.Audit(
+        findings, results[0].split & (split or results[0].split) if len(results) > 1 else results[0].split
+    )
 
 
 def _copy(released: Released) -> audit.Copy:
@@ -363,7 +441,10 @@ def headline(report: Report, sections: list[tuple[str, list[Table]]], *, public:
     """The report's sentence; in a public copy only when every count it rests on is shown."""
     trend = next((t for _, tables in sections for t in tables if t.key == "violence_trend"), None)
     if public and trend is not None and any(isinstance(values[0], str) for _, values in trend.rows):
-        return "The year-to-date comparison is left out of this public copy: some of its counts are under 5."
+        return (
+            "The year-to-date comparison is left out of this public copy: some of the counts it rests on are hidden "
+            "(under 5, or hidden so that a small count cannot be worked out from them)."
+        )
     return report.headline
 
 

@@ -342,8 +342,8 @@ def _neighborhood_table(quarter: Quarter, periods: tuple[Period, Period], q_wind
         "violence_by_neighborhood",
         "By neighborhood",
         [
-            *(f"{m}, {q_period.text}" for m in measures[:3]),
-            *(f"{m}, {ytd_period.text}" for m in measures[3:]),
+            *(f"{m}, {quarter.label} ({q_period.text})" for m in measures[:3]),
+            *(f"{m}, year to date ({ytd_period.text})" for m in measures[3:]),
         ],
         rows,
         figures=[

@@ -42,6 +42,11 @@ def test_a_manager_prepares_watches_and_publishes_the_q3_2018_copy(sign_in, live
     expect(page.get_by_role("heading", name="The check (managers only)")).to_be_visible()
     expect(page.locator("#audit-heading + p")).to_contain_text("every small count is protected")
     assert page.evaluate("() => document.documentElement.scrollWidth") <= viewport["width"]
+    # Publishing is deliberate: without the box ticked it is refused, said on the form.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Publish version 1").click()
+    expect(page.locator("#error-summary")).to_contain_text("Tick the box to confirm")
+    page.get_by_label(re.compile("I have read this copy and its check")).check()
     with page.expect_navigation():
         page.get_by_role("button", name="Publish version 1").click()
     expect(page).to_have_url(re.compile(r"/reports/quarterly/2018/3/public/v1/$"))

@@ -71,7 +71,7 @@ class TestAManagerPublishes:
         draft = client.get(response.url).content.decode()
         assert "Publish version 1" in draft and "The check (managers only)" in draft
         assert "every small count is protected" in draft
-        response = client.post(reverse("publishing:publish", args=[copy.pk]))
+        response = client.post(reverse("publishing:publish", args=[copy.pk]), {"confirm": "on"})
         copy.refresh_from_db()
         assert copy.status == CopyStatus.PUBLISHED and copy.version == 1 and copy.published_by == manager
         assert response.url == reverse("publishing:copy", args=[2018, 3, 1])
@@ -109,11 +109,12 @@ class TestAManagerPublishes:
         _prepare(client, 2018, 3)
         second = PublishedCopy.objects.get(status=CopyStatus.READY)
         assert "Publish version 2" in client.get(reverse("publishing:draft", args=[second.pk])).content.decode()
-        client.post(reverse("publishing:publish", args=[second.pk]), {"reason": ""})
+        client.post(reverse("publishing:publish", args=[second.pk]), {"reason": "", "confirm": "on"})
         second.refresh_from_db()
         assert second.status == CopyStatus.READY  # refused: no reason
         client.post(
-            reverse("publishing:publish", args=[second.pk]), {"reason": "A homicide on 20 August was recorded late."}
+            reverse("publishing:publish", args=[second.pk]),
+            {"reason": "A homicide on 20 August was recorded late.", "confirm": "on"},
         )
         second.refresh_from_db()
         assert second.version == 2
@@ -156,8 +157,8 @@ class TestAManagerPublishes:
         first, second = _prepare(client, 2018, 3, key), _prepare(client, 2018, 3, key)
         assert PublishedCopy.objects.count() == 1 and first.url == second.url
         copy = PublishedCopy.objects.get()
-        client.post(reverse("publishing:publish", args=[copy.pk]))
-        again = client.post(reverse("publishing:publish", args=[copy.pk]))
+        client.post(reverse("publishing:publish", args=[copy.pk]), {"confirm": "on"})
+        again = client.post(reverse("publishing:publish", args=[copy.pk]), {"confirm": "on"})
         assert again.url == reverse("publishing:copy", args=[2018, 3, 1])
         assert PublishedCopy.objects.filter(status=CopyStatus.PUBLISHED).count() == 1
 
@@ -190,6 +191,61 @@ class TestAManagerPublishes:
         document = frozen.thaw(frozen.freeze(report, public))
         assert document.sections == public.sections and document.headline == public.headline
         assert document.notes == public.notes
+
+
+class TestPublishingIsDeliberate:
+    def test_publishing_needs_the_box_ticked_and_says_so_on_the_form(self, client, manager, story):
+        client.force_login(manager)
+        copy = PublishedCopy.objects.get(pk=PublishedCopy.objects.create(year=2018, quarter=3, prepared_by=manager).pk)
+        tasks.prepare_copy.call(copy.pk)
+        response = client.post(reverse("publishing:publish", args=[copy.pk]))
+        page = response.content.decode()
+        assert response.status_code == 400 and 'id="error-summary"' in page
+        assert "Tick the box to confirm: a published copy can never be changed." in page
+        copy.refresh_from_db()
+        assert copy.status == CopyStatus.READY
+
+    def test_a_second_version_lists_the_figures_that_differ_and_the_first_says_it_is_replaced(
+        self, client, manager, story
+    ):
+        hill, _ = story
+        publish_copy(2018, 3, by=manager)
+        client.force_login(manager)
+        _prepare(client, 2018, 3)
+        same = PublishedCopy.objects.get(status=CopyStatus.READY)
+        assert (
+            "No figure differs from version 1."
+            in client.get(reverse("publishing:draft", args=[same.pk])).content.decode()
+        )
+        client.post(reverse("publishing:discard", args=[same.pk]))
+        IncidentFactory(neighborhood=hill, occurred_at=at(2018, 8, 20, 12), killed=9)
+        _prepare(client, 2018, 3)
+        second = PublishedCopy.objects.get(status=CopyStatus.READY)
+        page = client.get(reverse("publishing:draft", args=[second.pk])).content.decode()
+        assert "Compared with version 1, 1 figure differs:" in page
+        assert (
+            "Shootings with someone killed or wounded, Year to date (1 January to 30 September 2018): "
+            "&lt;5 → suppressed" in page
+        )
+        client.post(reverse("publishing:publish", args=[second.pk]), {"reason": "A late homicide.", "confirm": "on"})
+        first = client.get(reverse("publishing:copy", args=[2018, 3, 1])).content.decode()
+        assert "Replaced." in first and "A late homicide." in first
+
+    def test_the_progress_bar_only_moves_forward_through_its_two_steps(self, manager, story, monkeypatch):
+        copy = PublishedCopy.objects.create(year=2018, quarter=3, prepared_by=manager, status=CopyStatus.PREPARING)
+        monkeypatch.setattr(tasks, "PROGRESS_EVERY", 0)
+        progress, seen = tasks._progress(copy.pk), []
+        for call in [
+            (1, 2, "Choosing the cells to hide: round 1."),
+            (5, 6, "Choosing the cells to hide: round 5."),
+            (10, 450, "Checked 10 of 450 hidden cells; about 9 s left."),
+            (450, 450, "Checked 450 of 450."),
+        ]:
+            progress(*call)
+            copy.refresh_from_db()
+            seen.append(copy.progress_done)
+        assert seen == sorted(seen) and seen[-1] == copy.progress_total
+        assert copy.progress_text.startswith("Step 2 of 2")
 
 
 class TestWhoMay:
@@ -227,10 +283,12 @@ class TestWhoMay:
             assert client.get(url).status_code == 404, url
         assert _prepare(client, 2018, 3).status_code == 404
 
-    def test_a_published_copy_has_no_draft_page(self, client, manager, story):
+    def test_a_published_copys_draft_link_leads_to_the_published_copy(self, client, manager, story):
         copy = publish_copy(2018, 3, by=manager)
         client.force_login(manager)
-        assert client.get(reverse("publishing:draft", args=[copy.pk])).status_code == 404
+        assert client.get(reverse("publishing:draft", args=[copy.pk])).url == reverse(
+            "publishing:copy", args=[2018, 3, 1]
+        )
         assert client.get(reverse("publishing:draft", args=[999999])).status_code == 404
 
     @pytest.mark.parametrize(
@@ -248,11 +306,17 @@ class TestWhoMay:
         client.force_login(manager)
         assert client.get(path).status_code == 404
 
-    def test_the_internal_report_links_to_its_public_copies_and_no_longer_computes_one(self, client, manager, story):
+    def test_the_internal_report_links_to_its_public_copies_and_old_public_links_never_show_it(
+        self, client, manager, story
+    ):
         client.force_login(manager)
-        page = client.get(reverse("reports:quarterly", args=[2018, 3]), {"public": "1"}).content.decode()
+        page = client.get(reverse("reports:quarterly", args=[2018, 3])).content.decode()
         assert reverse("publishing:copies", args=[2018, 3]) in page
-        assert "Public copy:" not in page  # ?public=1 no longer computes an unaudited copy
+        index = client.get(reverse("reports:index")).content.decode()
+        assert "?public=1" not in index and '/public/"' in index
+        for name in ("reports:quarterly", "reports:quarterly_csv", "reports:quarterly_xlsx"):
+            response = client.get(reverse(name, args=[2018, 3]), {"public": "1"})
+            assert response.status_code == 302 and response.url == reverse("publishing:copies", args=[2018, 3])
 
 
 class TestHostileText:
@@ -262,7 +326,8 @@ class TestHostileText:
         _prepare(client, 2018, 3)
         copy = PublishedCopy.objects.get(status=CopyStatus.READY)
         client.post(
-            reverse("publishing:publish", args=[copy.pk]), {"reason": "=cmd|' /C calc'!A0 <script>x</script> 🙂"}
+            reverse("publishing:publish", args=[copy.pk]),
+            {"reason": "=cmd|' /C calc'!A0 <script>x</script> 🙂", "confirm": "on"},
         )
         page = client.get(reverse("publishing:copy", args=[2018, 3, 2])).content.decode()
         assert "<script>x</script>" not in page and "&lt;script&gt;" in page
@@ -278,11 +343,32 @@ class TestHostileText:
         client.force_login(manager)
         _prepare(client, 2018, 3)
         copy = PublishedCopy.objects.get(status=CopyStatus.READY)
-        response = client.post(reverse("publishing:publish", args=[copy.pk]), {"reason": reason}, follow=True)
+        response = client.post(reverse("publishing:publish", args=[copy.pk]), {"reason": reason, "confirm": "on"})
         copy.refresh_from_db()
         assert copy.status == CopyStatus.READY
         page = response.content.decode()
         assert "Null characters are not allowed." in page or "at most 2000 characters (it has 10000)" in page
+
+    def test_direction_controls_are_taken_out_of_a_reason(self, client, manager, story):
+        publish_copy(2018, 3, by=manager)
+        client.force_login(manager)
+        _prepare(client, 2018, 3)
+        copy = PublishedCopy.objects.get(status=CopyStatus.READY)
+        client.post(
+            reverse("publishing:publish", args=[copy.pk]), {"reason": "\u202eCorrected count\u2066", "confirm": "on"}
+        )
+        copy.refresh_from_db()
+        assert copy.reason == "Corrected count"
+
+    def test_a_copy_discarded_while_it_is_prepared_stays_discarded(self, client, manager, story, settings):
+        settings.TASKS = DUMMY
+        client.force_login(manager)
+        _prepare(client, 2018, 3)
+        copy = PublishedCopy.objects.get()
+        client.post(reverse("publishing:discard", args=[copy.pk]))
+        tasks.prepare_copy.call(copy.pk)  # the worker comes to it afterwards
+        copy.refresh_from_db()
+        assert copy.status == CopyStatus.DISCARDED and not copy.content
 
 
 class TestCommands:

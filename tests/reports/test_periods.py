@@ -193,7 +193,9 @@ class TestHeadingsNameTheRealDays:
             "Year to date (1 January to 30 September 2018)",
         ]
         assert tables["program_summary"].columns == tables["violence_summary"].columns
-        assert tables["violence_by_neighborhood"].columns[3] == "Homicides, 1 January to 30 September 2018"
+        assert (
+            tables["violence_by_neighborhood"].columns[3] == "Homicides, year to date (1 January to 30 September 2018)"
+        )
         assert report.headline.startswith("2 homicides from 1 January to 30 September 2018")
         trend = tables["violence_trend"]
         assert trend.row_notes[-1] == "1 January to 30 September 2018, the year so far"
