@@ -3,9 +3,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from incidents import response_cases
+from incidents.models import Incident
 from outreach.caseloads import caseload_summary, peacekeeper_worklist
 from outreach.models import PossibleDuplicate, local_today
-from tests.factories import ClientFactory, ContactFactory, GoalFactory, IncidentFactory
+from tests.factories import ClientFactory, ContactFactory, GoalFactory, IncidentFactory, InvolvementFactory
 
 TODAY = local_today()
 NOW = timezone.now()
@@ -61,16 +63,27 @@ def test_the_caseload_summary_counts_goals_achieved_since_the_quarter_began(peac
     assert rows["grover"].goals_achieved_quarter == 1
 
 
+def _response_case_for(record) -> None:
+    """A shooting this client was wounded in, with its response case and tasks."""
+    incident = IncidentFactory(
+        kind="nonfatal_shooting", killed=0, injured=1, weapon="firearm", occurred_at=NOW - datetime.timedelta(hours=5)
+    )
+    InvolvementFactory(incident=incident, client=record, role="victim", outcome="wounded")
+    response_cases.default_standard()
+    response_cases.response_cases_open(incidents=Incident.objects.filter(pk=incident.pk))
+
+
 @pytest.mark.parametrize("size", [2, 20])
 def test_the_peacekeeper_dashboard_query_count_stays_flat(client, peacekeeper, django_assert_max_num_queries, size):
     for record in ClientFactory.create_batch(size, primary_peacekeeper=peacekeeper):
         ContactFactory(client=record, occurred_at=NOW - datetime.timedelta(days=10), follow_up_on=TODAY)
         ContactFactory(client=record, conflict_risk=True)
+        _response_case_for(record)
     client.force_login(peacekeeper)
     client.get("/health/")  # steady state: the session was touched on sign-in
     # session, user, roles, due, overdue, flagged, hospital visits due, active clients
-    # (+ a COUNT each past 20 rows), death notices
-    with django_assert_max_num_queries(11):
+    # (+ a COUNT each past 20 rows), death notices, response tasks due, their count, the people named
+    with django_assert_max_num_queries(14):
         page = client.get("/").content.decode()
     assert "Follow-ups due" in page
 
@@ -84,11 +97,13 @@ def test_the_manager_dashboard_query_count_stays_flat(
         GoalFactory(client=record, status="achieved", achieved_on=TODAY)
         review = PossibleDuplicate.objects.create(client=record, client_code=record.code, created_by=peacekeeper)
         review.matches.add(ClientFactory(primary_peacekeeper=other_peacekeeper))
+        _response_case_for(record)
     client.force_login(manager)
     client.get("/health/")  # steady state: the session was touched on sign-in
     # session, user, roles, the summary query, response gaps, first year on record, trend, quarter,
-    # possible duplicates to review and their matches, death notices, hospital visits due
-    with django_assert_max_num_queries(14):
+    # possible duplicates to review and their matches, death notices, hospital visits due, open response
+    # cases and their count
+    with django_assert_max_num_queries(16):
         page = client.get("/").content.decode()
     assert "Grover Crump" in page and "Maria Lopez" in page
 

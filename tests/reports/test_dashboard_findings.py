@@ -86,8 +86,8 @@ def test_the_peacekeeper_dashboard_query_count_stays_flat_with_wounded_clients(
     client.force_login(peacekeeper)
     client.get("/health/")
     # session, user, roles, due, overdue, flagged, hospital visits due, active count
-    # (+ a COUNT each past 20 rows), death notices
-    with django_assert_max_num_queries(11):
+    # (+ a COUNT each past 20 rows), death notices, response tasks due and their count
+    with django_assert_max_num_queries(13):
         page = client.get("/").content.decode()
     assert f"Hospital visit due ({size})" in page
 
@@ -101,8 +101,9 @@ def test_the_manager_dashboard_query_count_stays_flat_with_wounded_clients(
     client.force_login(manager)
     client.get("/health/")
     # session, user, roles, summary, response gaps, hospital visits due (+ a COUNT past 20), first
-    # year on record, trend, quarter, duplicates and their matches, death notices
-    with django_assert_max_num_queries(15):
+    # year on record, trend, quarter, duplicates and their matches, death notices, open response cases and
+    # their count
+    with django_assert_max_num_queries(17):
         page = client.get("/").content.decode()
     assert f"Hospital visit due ({size})" in page
 
