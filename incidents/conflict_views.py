@@ -132,7 +132,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         GroupAssociation.objects.current()
         .visible_to(request.user)
         .filter(group=group)
-        .select_related("client", "entered_by", "reviewed_by")
+        .select_related("client", "group", "entered_by", "reviewed_by")
         .order_by("client__code")
     )
     access.clients_viewed(request, [a.client.code for a in associations], f"associated with group {group.pk}")

@@ -17,8 +17,8 @@ from outreach.models import Client, Contact, Goal, Referral
 from tests.factories import (
     ConflictPartyFactory,
     ContactFactory,
-    GroupAssociationFactory,
     GoalFactory,
+    GroupAssociationFactory,
     IncidentFactory,
     InvolvementFactory,
     MediationFactory,
