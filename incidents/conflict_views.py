@@ -8,9 +8,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 from django.views.generic import CreateView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -76,6 +76,12 @@ def _client(request: HttpRequest, pk: int) -> Client:
     return get_object_or_404(Client.objects.visible_to(request.user), pk=pk)
 
 
+def _only(request: HttpRequest, method: str) -> HttpResponse | None:
+    """After the scope check (a record out of scope answers 404 whatever the method): 405 for another method."""
+    allowed = ["GET", "HEAD"] if method == "GET" else ["POST"]
+    return None if request.method in allowed else HttpResponseNotAllowed(allowed)
+
+
 def _service_errors(request: HttpRequest, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
 
@@ -125,9 +131,10 @@ class GroupUpdateView(ProgramPagesMixin, ServiceFormMixin, UpdateView):
         return services.group_update(group=self.object, by=self.request.user, data=form.cleaned_data)
 
 
-@require_GET
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     group = _group(request, pk)
+    if not_allowed := _only(request, "GET"):
+        return not_allowed
     associations = list(
         GroupAssociation.objects.current()
         .visible_to(request.user)
@@ -224,9 +231,10 @@ def _back(request: HttpRequest, association: GroupAssociation):
     return redirect(association.client)
 
 
-@require_POST
 def association_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     association = _association(request, pk)
+    if not_allowed := _only(request, "POST"):
+        return not_allowed
     try:
         services.association_confirm(association=association, by=request.user)
     except ValidationError as error:
@@ -236,9 +244,10 @@ def association_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(request, association)
 
 
-@require_POST
 def association_end(request: HttpRequest, pk: int) -> HttpResponse:
     association = _association(request, pk)
+    if not_allowed := _only(request, "POST"):
+        return not_allowed
     try:
         services.association_end(association=association, by=request.user)
     except ValidationError as error:
@@ -337,14 +346,17 @@ def _next_status(status: str) -> str:
     return order[(order.index(status) + 1) % len(order)] if status in order else order[0]
 
 
-@require_GET
 def conflict_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _conflict_page(request, _conflict(request, pk))
+    conflict = _conflict(request, pk)
+    if not_allowed := _only(request, "GET"):
+        return not_allowed
+    return _conflict_page(request, conflict)
 
 
-@require_POST
 def conflict_status(request: HttpRequest, pk: int) -> HttpResponse:
     conflict = _conflict(request, pk)
+    if not_allowed := _only(request, "POST"):
+        return not_allowed
     form = ConflictStatusForm(request.POST)
     if form.is_valid():
         try:
@@ -359,9 +371,10 @@ def conflict_status(request: HttpRequest, pk: int) -> HttpResponse:
     return _conflict_page(request, conflict, status_form=form)
 
 
-@require_POST
 def party_add(request: HttpRequest, pk: int) -> HttpResponse:
     conflict = _conflict(request, pk)
+    if not_allowed := _only(request, "POST"):
+        return not_allowed
     form = PartyForm(request.POST, user=request.user, instance=ConflictParty(conflict=conflict))
     if form.is_valid():
         try:
@@ -374,9 +387,10 @@ def party_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _conflict_page(request, conflict, party_form=form)
 
 
-@require_POST
 def party_remove(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
     conflict = _conflict(request, pk)
+    if not_allowed := _only(request, "POST"):
+        return not_allowed
     parties = conflict.parties.filter(client__isnull=True) | conflict.parties.filter(
         client__in=Client.objects.visible_to(request.user)
     )
@@ -386,9 +400,10 @@ def party_remove(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
     return redirect(conflict)
 
 
-@require_POST
 def conflict_link_incident(request: HttpRequest, pk: int) -> HttpResponse:
     conflict = _conflict(request, pk)
+    if not_allowed := _only(request, "POST"):
+        return not_allowed
     form = LinkIncidentForm(request.POST)
     if form.is_valid():
         try:
@@ -403,9 +418,10 @@ def conflict_link_incident(request: HttpRequest, pk: int) -> HttpResponse:
     return _conflict_page(request, conflict, link_form=form)
 
 
-@require_POST
 def conflict_unlink_incident(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
     conflict = _conflict(request, pk)
+    if not_allowed := _only(request, "POST"):
+        return not_allowed
     link = get_object_or_404(ConflictIncident.objects.filter(conflict=conflict), pk=link_pk)
     services.conflict_unlink_incident(link=link, by=request.user)
     messages.success(request, "Incident unlinked.")
@@ -436,10 +452,11 @@ def _network_page(request: HttpRequest, *, title: str, build, back, target: str,
     )
 
 
-@require_GET
 def client_network(request: HttpRequest, pk: int) -> HttpResponse:
     """A client's current groups and conflicts, as a graph and a table. In the access log; never exported."""
     client = _client(request, pk)
+    if not_allowed := _only(request, "GET"):
+        return not_allowed
     return _network_page(
         request,
         title=f"Network of {client.full_name} ({client.code})",
@@ -450,10 +467,11 @@ def client_network(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
 def group_network(request: HttpRequest, pk: int) -> HttpResponse:
     """A group's current members and associates (those the user may see) and its conflicts."""
     group = _group(request, pk)
+    if not_allowed := _only(request, "GET"):
+        return not_allowed
     return _network_page(
         request,
         title=f"Network of {group.name}",
