@@ -10,6 +10,13 @@
   if (window.getComputedStyle(container).display === "none") {
     return; // a phone: the table is the view
   }
+  // Cytoscape adds a <style> element for its container unless an element with this id exists: the
+  // CSP refuses inline styles, so the rule is in app.css and this marker tells Cytoscape so.
+  if (!document.getElementById("__________cytoscape_stylesheet")) {
+    var marker = document.createElement("meta");
+    marker.id = "__________cytoscape_stylesheet";
+    document.head.appendChild(marker);
+  }
   var data = JSON.parse(source.textContent);
   var cy = cytoscape({
     container: container,
