@@ -101,7 +101,9 @@ class GroupListView(ProgramPagesMixin, FilteredListMixin, SingleTableMixin, Filt
         return Group.objects.visible_to(self.request.user).annotate(association_count=count)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"association_years": settings.GROUP_ASSOCIATION_YEARS}
+        context = super().get_context_data(**kwargs)
+        context["manages"] = roles.can_see_all_clients(self.request.user)
+        return context | {"association_years": settings.GROUP_ASSOCIATION_YEARS}
 
 
 class GroupCreateView(ProgramPagesMixin, SubmitOnceMixin, ServiceFormMixin, CreateView):
