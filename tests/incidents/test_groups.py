@@ -398,3 +398,18 @@ def test_the_group_page_query_count_stays_flat(client, manager, django_assert_ma
     client.get("/health/")
     with django_assert_max_num_queries(16):
         assert client.get(group.get_absolute_url()).status_code == 200
+
+
+def test_an_association_added_and_confirmed_through_the_web_is_audited_with_who(client, peacekeeper, manager, jamal):
+    group = GroupFactory()
+    client.force_login(peacekeeper)
+    url = reverse("incidents:association_create", args=[jamal.pk])
+    key = client.get(url).context["form"]["form_key"].value()
+    client.post(url, {"group": group.pk, "role": "member", "basis": "other", "form_key": key})
+    association = GroupAssociation.objects.get()
+    client.force_login(manager)
+    client.post(reverse("incidents:association_confirm", args=[association.pk]))
+    events = list(association.events.order_by("pgh_id"))
+    assert [e.pgh_label for e in events][:1] == ["insert"]
+    assert events[0].pgh_context.metadata["user"] == peacekeeper.pk
+    assert events[-1].pgh_context.metadata["user"] == manager.pk and events[-1].reviewed_by_id == manager.pk
