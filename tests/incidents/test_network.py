@@ -166,3 +166,36 @@ def test_the_group_network_query_count_stays_flat(client, peacekeeper, django_as
     client.get("/health/")
     with django_assert_max_num_queries(16):
         assert client.get(reverse("incidents:group_network", args=[crew.pk])).status_code == 200
+
+
+def test_groups_and_conflicts_are_in_no_export(client, manager, jamal):
+    """Every export (the lists' CSV and Excel, the quarterly report's files): none names a group or a
+    conflict, whatever is recorded."""
+    import io
+    import zipfile
+
+    from core.quarters import Quarter
+
+    crew = GroupFactory(name="Zebracrew", aliases="Zebra-alias")
+    GroupAssociationFactory(client=jamal, group=crew, evidence_note="Zebra evidence")
+    conflict = ConflictFactory(description="Zebradispute")
+    ConflictPartyFactory(conflict=conflict, group=crew)
+    ConflictIncident.objects.create(conflict=conflict, incident=IncidentFactory())
+    quarter = Quarter.containing(local_today())
+    client.force_login(manager)
+    urls = [
+        reverse("incidents:incident_list") + "?_export=csv",
+        reverse("incidents:incident_list") + "?_export=xlsx",
+        reverse("outreach:client_list") + "?_export=csv",
+        reverse("outreach:client_list") + "?_export=xlsx",
+        reverse("reports:quarterly_csv", args=[quarter.year, quarter.number]),
+        reverse("reports:quarterly_xlsx", args=[quarter.year, quarter.number]),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        if body[:2] == b"PK":  # an xlsx: the text is in its zipped XML
+            with zipfile.ZipFile(io.BytesIO(body)) as book:
+                body = b"".join(book.read(name) for name in book.namelist())
+        assert b"Zebra" not in body, url
