@@ -42,6 +42,22 @@ def client_viewed(request: HttpRequest, code: str, where: str) -> AccessLog:
     return record(request, Action.VIEW_CLIENT, f"client {code} ({where})", client_code=code)
 
 
+def clients_viewed(request: HttpRequest, codes: list[str], where: str) -> None:
+    """client_viewed for every client a page names, in one statement (a network view names hundreds)."""
+    ip = client_address(request)
+    who = request.user if request.user.is_authenticated else None
+    AccessLog.objects.bulk_create(
+        AccessLog(
+            user=who,
+            action=Action.VIEW_CLIENT,
+            target=f"client {code} ({where})"[:300],
+            client_code=code,
+            ip_address=ip,
+        )
+        for code in dict.fromkeys(codes)
+    )
+
+
 class LoggedExportMixin(ListExportMixin):
     """A list's `?_export=` (core.exports.ListExportMixin), every export in the access log."""
 

@@ -180,6 +180,11 @@ CASELOAD_CAP = env_int("CASELOAD_CAP", 20)
 # After a shooting: how long a response case stays open for follow-up. Network research (Green, Horel and
 # Papachristos, JAMA Internal Medicine 2017) finds a victim's ties at raised risk for about four months.
 RESPONSE_WINDOW_DAYS = env_int("RESPONSE_WINDOW_DAYS", 120)
+# How long a group association stands after it was last confirmed (issue #16): 5 years, as
+# California's audit of CalGang and 28 CFR Part 23 require of gang records; a program may choose less.
+GROUP_ASSOCIATION_YEARS = env_int("GROUP_ASSOCIATION_YEARS", 5)
+if not 1 <= GROUP_ASSOCIATION_YEARS <= 5:
+    raise ImproperlyConfigured("GROUP_ASSOCIATION_YEARS is between 1 and 5 (years).")
 # The first year the program worked with clients. A client's code carries the year of their
 # enrolment (or referral), so a date before it is a typo (1925 for 2025) and is refused.
 PROGRAM_START_YEAR = env_int("PROGRAM_START_YEAR", 2000)

@@ -2,6 +2,13 @@ from django.contrib import admin
 
 from incidents import services
 from incidents.models import (
+    Conflict,
+    ConflictIncident,
+    ConflictParty,
+    ConflictStatusChange,
+    Group,
+    GroupAssociation,
+    GroupNeighborhood,
     Incident,
     IncidentImport,
     Involvement,
@@ -98,3 +105,62 @@ class ResponseStandardAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "when", "due_hours", "per_person", "active", "position"]
     list_editable = ["due_hours", "active", "position"]
     list_filter = ["active", "when"]
+
+
+class GroupNeighborhoodInline(admin.TabularInline):
+    model = GroupNeighborhood
+    extra = 0
+
+
+@admin.register(Group)
+class GroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "status", "last_reviewed_on", "next_review_on"]
+    list_filter = ["status"]
+    search_fields = ["name", "aliases"]
+    readonly_fields = ["created_by", "created_at", "updated_at"]
+    inlines = [GroupNeighborhoodInline]
+
+
+@admin.register(GroupAssociation)
+class GroupAssociationAdmin(ClientViewLoggingAdmin):
+    list_display = ["client", "group", "role", "confirmed_on", "expires_on", "ended_on"]
+    list_filter = ["role", "basis"]
+    search_fields = ["client__code", "group__name"]
+    list_select_related = ["client", "group"]
+    raw_id_fields = ["client", "group"]
+    readonly_fields = ["entered_by", "reviewed_by", "created_at", "updated_at"]
+
+    def get_queryset(self, request):
+        # Expired associations are in no view, the admin's included (the audit trail keeps them).
+        return super().get_queryset(request).current()
+
+
+class ConflictPartyInline(admin.TabularInline):
+    model = ConflictParty
+    extra = 0
+    raw_id_fields = ["client", "group"]
+
+
+class ConflictStatusChangeInline(admin.TabularInline):
+    model = ConflictStatusChange
+    extra = 0
+    readonly_fields = ["changed_by"]
+
+
+class ConflictIncidentInline(admin.TabularInline):
+    model = ConflictIncident
+    extra = 0
+    raw_id_fields = ["incident"]
+
+
+@admin.register(Conflict)
+class ConflictAdmin(ClientViewLoggingAdmin):
+    list_display = ["__str__", "kind", "neighborhood", "created_at"]
+    list_filter = ["kind", "neighborhood"]
+    search_fields = ["description"]
+    list_select_related = ["neighborhood"]
+    readonly_fields = ["created_by", "created_at", "updated_at"]
+    inlines = [ConflictPartyInline, ConflictStatusChangeInline, ConflictIncidentInline]
+
+    def logged_client_codes(self, obj) -> list[str]:
+        return [code for code in super().logged_client_codes(obj) if code]  # a group party has no client

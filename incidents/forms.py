@@ -12,6 +12,7 @@ from core.forms import DateInput, DateTimeInput, LongSelect, StaleEditMixin, for
 from incidents import services
 from incidents.models import (
     MAX_VICTIMS,
+    Conflict,
     Incident,
     Involvement,
     InvolvementOutcome,
@@ -171,7 +172,7 @@ class MediationForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
 
     class Meta:
         model = Mediation
-        fields = ["occurred_on", "neighborhood", "peacekeepers", "clients", "parties", "outcome", "notes"]
+        fields = ["occurred_on", "neighborhood", "peacekeepers", "clients", "parties", "outcome", "conflict", "notes"]
         widgets = {
             "occurred_on": DateInput(),
             "parties": forms.Textarea(attrs={"rows": 2}),
@@ -194,11 +195,19 @@ class MediationForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
             clients = clients.open_cases()
         self.fields["peacekeepers"].queryset = peacekeepers.distinct()
         self.fields["clients"].queryset = clients.distinct()
+        # Only a conflict the user may see (the one already named stays offered).
+        conflicts = Conflict.objects.visible_to(user)
+        if self.instance.conflict_id:
+            conflicts = conflicts | Conflict.objects.filter(pk=self.instance.conflict_id)
+        self.fields["conflict"].queryset = conflicts.order_by("-pk")
+        self.fields["conflict"].label = "Conflict worked on"
+        self.fields["conflict"].help_text = "Optional: the conflict this mediation worked on."
         self.helper = form_helper()
         self.helper.layout = Layout(
             row("occurred_on", "neighborhood", "outcome", cols="col-sm"),
             Field("parties"),
             Field("incident_case_number"),
+            Field("conflict"),
             Field("peacekeepers"),
             Field("clients"),
             Field("notes"),

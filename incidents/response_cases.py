@@ -18,6 +18,7 @@ from core.services import audited_by
 from incidents.models import (
     OPENS_RESPONSE_CASE,
     CaseStatus,
+    ConflictIncident,
     Incident,
     Involvement,
     InvolvementOutcome,
@@ -28,6 +29,7 @@ from incidents.models import (
     ResponseStandard,
     ResponseTask,
     TaskStatus,
+    at_risk_from_conflicts_and_groups,
     window_end,
 )
 from outreach.models import Client
@@ -94,6 +96,7 @@ def response_cases_open(*, incidents: QuerySet[Incident], by: User | None = None
             ignore_conflicts=True,
         )
     with_people = set(Involvement.objects.filter(incident__in=new).values_list("incident", flat=True))
+    with_people |= set(ConflictIncident.objects.filter(incident__in=new).values_list("incident", flat=True))
     for case in cases:
         if case.incident_id in with_people:
             response_case_add_people(case=case, by=by)
@@ -119,6 +122,10 @@ def response_case_add_people(*, case: ResponseCase, by: User | None = None) -> N
             elif involvement.role == InvolvementRole.ASSOCIATE:
                 for standard in per_person:
                     _person_task(case, standard, client, reason="Associate of the people in the incident")
+        # The victims' groups and the other side of the open conflicts the incident is linked to.
+        for client, reason in at_risk_from_conflicts_and_groups(incident):
+            for standard in per_person:
+                _person_task(case, standard, client, reason=reason)
 
 
 def _person_takes(case: ResponseCase, kind: str, client: Client, *, reason: str) -> None:

@@ -57,7 +57,7 @@ INCIDENT_FIELDS = (
 )
 RESPONSE_FIELDS = ("kind", "responded_at", "notes")
 INVOLVEMENT_FIELDS = ("client", "role", "outcome")
-MEDIATION_FIELDS = ("occurred_on", "neighborhood", "parties", "outcome", "incident", "notes")
+MEDIATION_FIELDS = ("occurred_on", "neighborhood", "parties", "outcome", "incident", "conflict", "notes")
 MEDIATION_PEOPLE = ("peacekeepers", "clients")
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from incidents import response_views, views
+from incidents import conflict_views, response_views, views
 
 app_name = "incidents"
 
@@ -30,4 +30,39 @@ urlpatterns = [
     path("mediations/<int:pk>/", views.mediation_detail, name="mediation_detail"),
     path("mediations/<int:pk>/edit/", views.MediationUpdateView.as_view(), name="mediation_edit"),
     path("mediations/<int:pk>/history/", views.mediation_history, name="mediation_history"),
+]
+
+urlpatterns += [
+    path("groups/", conflict_views.GroupListView.as_view(), name="group_list"),
+    path("groups/new/", conflict_views.GroupCreateView.as_view(), name="group_create"),
+    path("groups/associations/expiring/", conflict_views.association_expiring, name="association_expiring"),
+    path("groups/<int:pk>/", conflict_views.group_detail, name="group_detail"),
+    path("groups/<int:pk>/edit/", conflict_views.GroupUpdateView.as_view(), name="group_edit"),
+    path("groups/<int:pk>/network/", conflict_views.group_network, name="group_network"),
+    path(
+        "groups/<int:pk>/associations/new/",
+        conflict_views.association_create_for_group,
+        name="association_create_for_group",
+    ),
+    path("associations/<int:pk>/confirm/", conflict_views.association_confirm, name="association_confirm"),
+    path("associations/<int:pk>/end/", conflict_views.association_end, name="association_end"),
+    path("clients/<int:pk>/network/", conflict_views.client_network, name="client_network"),
+    path("clients/<int:pk>/groups/new/", conflict_views.association_create_for_client, name="association_create"),
+    path("conflicts/", conflict_views.ConflictListView.as_view(), name="conflict_list"),
+    path("conflicts/new/", conflict_views.ConflictCreateView.as_view(), name="conflict_create"),
+    path("conflicts/<int:pk>/", conflict_views.conflict_detail, name="conflict_detail"),
+    path("conflicts/<int:pk>/edit/", conflict_views.ConflictUpdateView.as_view(), name="conflict_edit"),
+    path("conflicts/<int:pk>/status/", conflict_views.conflict_status, name="conflict_status"),
+    path("conflicts/<int:pk>/parties/new/", conflict_views.party_add, name="conflict_party_add"),
+    path(
+        "conflicts/<int:pk>/parties/<int:party_pk>/remove/",
+        conflict_views.party_remove,
+        name="conflict_party_remove",
+    ),
+    path("conflicts/<int:pk>/incidents/new/", conflict_views.conflict_link_incident, name="conflict_incident_link"),
+    path(
+        "conflicts/<int:pk>/incidents/<int:link_pk>/remove/",
+        conflict_views.conflict_unlink_incident,
+        name="conflict_incident_unlink",
+    ),
 ]

@@ -32,7 +32,16 @@ from incidents.forms import (
     NewNeighborhoodsForm,
     ResponseForm,
 )
-from incidents.models import ImportStatus, Incident, IncidentImport, Involvement, Mediation, Response, ResponseCase
+from incidents.models import (
+    Conflict,
+    ImportStatus,
+    Incident,
+    IncidentImport,
+    Involvement,
+    Mediation,
+    Response,
+    ResponseCase,
+)
 from incidents.tables import IncidentTable, MediationTable
 from outreach.models import Client
 
@@ -273,7 +282,7 @@ def mediation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A mediation: clients named only to those who may see them (analysts get a count), the
     parties and notes only to the roles that see clients (SPEC section 3)."""
     mediation = get_object_or_404(
-        _visible_mediations(request).select_related("neighborhood", "incident", "logged_by"), pk=pk
+        _visible_mediations(request).select_related("neighborhood", "incident", "conflict", "logged_by"), pk=pk
     )
     clients = list(mediation.clients.order_by("last_name", "first_name"))
     visible = set(
@@ -294,6 +303,8 @@ def mediation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "counts_every_client": roles.can_see_reports(request.user),
             "show_notes": roles.can_see_clients(request.user),
             "may_edit": roles.can_see_clients(request.user),
+            "may_see_conflict": mediation.conflict_id
+            and Conflict.objects.visible_to(request.user).filter(pk=mediation.conflict_id).exists(),
             "manages": roles.can_see_all_clients(request.user),
         },
     )

@@ -137,6 +137,8 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # Reverse relations from the incidents app (which depends on this one, not the reverse).
             "involvements": client.involvements.select_related("incident").order_by("-incident__occurred_at"),
             "mediations": client.mediations.order_by("-occurred_on"),
+            # Only current associations: an expired one is on no page (issue #16).
+            "group_associations": client.group_associations.current().select_related("group"),
             "manages": roles.can_see_all_clients(request.user),
             "periods": _periods(client),
             "transfers": client.transfers.select_related("from_peacekeeper", "to_peacekeeper", "transferred_by"),

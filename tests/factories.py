@@ -180,6 +180,60 @@ class MediationFactory(factory.django.DjangoModelFactory):
             self.clients.set(extracted)
 
 
+class GroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "incidents.Group"
+
+    name = factory.Sequence(lambda n: f"Group {n}")
+
+
+class GroupAssociationFactory(factory.django.DjangoModelFactory):
+    """A current association, confirmed today and expiring in five years (the default)."""
+
+    class Meta:
+        model = "incidents.GroupAssociation"
+
+    client = factory.SubFactory(ClientFactory)
+    group = factory.SubFactory(GroupFactory)
+    role = "member"
+    basis = "self_identified"
+    started_on = factory.LazyFunction(local_today)
+    confirmed_on = factory.LazyAttribute(lambda o: o.started_on)
+    expires_on = factory.LazyAttribute(lambda o: o.confirmed_on + datetime.timedelta(days=5 * 365))
+
+
+class ConflictFactory(factory.django.DjangoModelFactory):
+    """A conflict identified now; `status="..."` adds a later change to that status."""
+
+    class Meta:
+        model = "incidents.Conflict"
+        skip_postgeneration_save = True
+
+    kind = "dispute"
+    description = "A dispute over a car"
+
+    @factory.post_generation
+    def status(self, create, extracted, **kwargs):
+        from incidents.models import ConflictStatusChange
+
+        if not create:
+            return
+        start = timezone.now() - datetime.timedelta(days=2)
+        ConflictStatusChange.objects.create(conflict=self, status="identified", changed_at=start)
+        if extracted and extracted != "identified":
+            ConflictStatusChange.objects.create(
+                conflict=self, status=extracted, changed_at=start + datetime.timedelta(days=1)
+            )
+
+
+class ConflictPartyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "incidents.ConflictParty"
+
+    conflict = factory.SubFactory(ConflictFactory)
+    side = "a"
+
+
 def publish_copy(year: int, quarter: int, *, by, reason: str = ""):
     """A public copy prepared here (as the worker would) and published by `by`."""
     from publishing import services, tasks

@@ -1,7 +1,28 @@
 """Incidents of violence and the response to them: the models, by sub-domain (`incidents`: incidents,
-the people involved, responses, mediations and imports). `from incidents.models import Incident` works
+the people involved, responses, mediations and imports; `conflicts`: groups, group associations,
+conflicts and their parties, history and incidents). `from incidents.models import Incident` works
 as before."""
 
+from incidents.models.conflicts import (
+    AssociationBasis,
+    AssociationRole,
+    Conflict,
+    ConflictIncident,
+    ConflictKind,
+    ConflictParty,
+    ConflictQuerySet,
+    ConflictStatus,
+    ConflictStatusChange,
+    Group,
+    GroupAssociation,
+    GroupAssociationQuerySet,
+    GroupNeighborhood,
+    GroupQuerySet,
+    GroupStatus,
+    Side,
+    association_expiry,
+    at_risk_from_conflicts_and_groups,
+)
 from incidents.models.incidents import (
     COUNTED,
     DEATH_NOTICE_DAYS,
@@ -102,4 +123,22 @@ __all__ = [
     "IncidentImport",
     "MediationPeacekeeper",
     "MediationClient",
+    "GroupStatus",
+    "AssociationRole",
+    "AssociationBasis",
+    "GroupQuerySet",
+    "Group",
+    "GroupNeighborhood",
+    "GroupAssociationQuerySet",
+    "GroupAssociation",
+    "association_expiry",
+    "ConflictKind",
+    "ConflictStatus",
+    "Side",
+    "ConflictQuerySet",
+    "Conflict",
+    "ConflictStatusChange",
+    "ConflictParty",
+    "ConflictIncident",
+    "at_risk_from_conflicts_and_groups",
 ]

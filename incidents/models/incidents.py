@@ -482,6 +482,9 @@ class Mediation(models.Model):
     )
     outcome = models.CharField(max_length=30, choices=MediationOutcome)
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, null=True, blank=True, related_name="mediations")
+    conflict = models.ForeignKey(
+        "incidents.Conflict", null=True, blank=True, on_delete=models.PROTECT, related_name="mediations"
+    )
     notes = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -15,8 +15,10 @@ from accounts.models import AccessLog
 from incidents.models import Involvement
 from outreach.models import Client, Contact, Goal, Referral
 from tests.factories import (
+    ConflictPartyFactory,
     ContactFactory,
     GoalFactory,
+    GroupAssociationFactory,
     IncidentFactory,
     InvolvementFactory,
     MediationFactory,
@@ -63,6 +65,8 @@ def records(jamal, peacekeeper):
     incident = IncidentFactory()
     InvolvementFactory(incident=incident, client=jamal, role="victim")
     MediationFactory(neighborhood=jamal.neighborhood, peacekeepers=[peacekeeper], clients=[jamal])
+    GroupAssociationFactory(client=jamal)
+    ConflictPartyFactory(client=jamal)
     return {
         Contact: ContactFactory(client=jamal),
         Goal: GoalFactory(client=jamal),

@@ -54,8 +54,12 @@ from tests.accounts.test_login_required import _ROUTE_PARAM, _sample_regex
 from tests.browser.conftest import PHONE
 from tests.factories import (
     ClientFactory,
+    ConflictFactory,
+    ConflictPartyFactory,
     ContactFactory,
     GoalFactory,
+    GroupAssociationFactory,
+    GroupFactory,
     IncidentFactory,
     InvolvementFactory,
     MediationFactory,
@@ -173,6 +177,36 @@ def sample_mediation(people: Mapping[str, User], path: Mapping[str, str]) -> int
     return mediation.pk
 
 
+def sample_group(people: Mapping[str, User], path: Mapping[str, str]) -> int:
+    """A group with a neighborhood, a member on the peacekeeper's caseload, another client on it
+    and a conflict with a rival group (its network has every kind of node)."""
+    from incidents.models import Group
+
+    if group := Group.objects.filter(name="Sample crew").first():
+        return group.pk
+    group = GroupFactory(name="Sample crew", aliases="The Crew", territory_note="Around the park")
+    grover = people["peacekeeper"]
+    member = Client.objects.filter(primary_peacekeeper=grover, first_name="Jamal").first()
+    member = member or Client.objects.get(pk=sample_client(people, {}))
+    GroupAssociationFactory(client=member, group=group, evidence_note="Said so at intake.")
+    GroupAssociationFactory(
+        client=ClientFactory(primary_peacekeeper=people["peacekeeper"]), group=group, role="associate"
+    )
+    conflict = ConflictFactory(status="mediation_attempted", created_by=grover)
+    ConflictPartyFactory(conflict=conflict, client=member, side="a")
+    ConflictPartyFactory(conflict=conflict, group=group, side="a")
+    ConflictPartyFactory(conflict=conflict, group=GroupFactory(name="Sample rivals"), side="b")
+    return group.pk
+
+
+def sample_conflict(people: Mapping[str, User], path: Mapping[str, str]) -> int:
+    """The sample group's conflict (parties on both sides, a status history)."""
+    from incidents.models import Conflict
+
+    sample_group(people, path)
+    return Conflict.objects.filter(parties__group__name="Sample rivals").values_list("pk", flat=True).first()
+
+
 def sample_report_year(people: Mapping[str, User], path: Mapping[str, str]) -> int:
     """Last year, with an incident in its fourth quarter (so its report exists)."""
     year = timezone.localdate().year - 1
@@ -220,6 +254,8 @@ SAMPLE_IDS: dict[str, SampleHook] = {
     "/mediations/": sample_mediation,
     "/response-cases/": sample_response_case,
     "/response-tasks/": sample_response_task,
+    "/groups/": sample_group,
+    "/conflicts/": sample_conflict,
     # The quarterly report: a closed quarter (the sample incident above is recent, so the
     # current year's figures are not empty either), with an incident in it: reports start at the
     # first quarter on record.

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import form_keys
-from incidents.models import Incident, Involvement, Mediation, Response
+from incidents.models import Conflict, Group, GroupAssociation, Incident, Involvement, Mediation, Response
 from outreach.models import Client, Contact, Goal, Referral, local_today
-from tests.factories import ContactFactory, IncidentFactory, InvolvementFactory, PartnerFactory
+from tests.factories import ContactFactory, GroupFactory, IncidentFactory, InvolvementFactory, PartnerFactory
 from tests.forms import keyed
 
 NOW = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
@@ -71,7 +71,33 @@ def _involvement(jamal):
     return reverse("incidents:involvement_create", args=[incident.pk]), data, Involvement, incident.get_absolute_url()
 
 
-CREATE_FORMS = [_client, _contact, _goal, _referral, _incident, _mediation, _response, _involvement]
+def _group(jamal):
+    return reverse("incidents:group_create"), {"name": "Eastside", "status": "active"}, Group, None
+
+
+def _conflict(jamal):
+    return reverse("incidents:conflict_create"), {"kind": "dispute", "description": "A debt"}, Conflict, None
+
+
+def _association(jamal):
+    first, second = GroupFactory(), GroupFactory()
+    data = {"group": first.pk, "second_group": second.pk, "role": "member", "basis": "self_identified"}
+    return reverse("incidents:association_create", args=[jamal.pk]), data, GroupAssociation, jamal.get_absolute_url()
+
+
+CREATE_FORMS = [
+    _client,
+    _contact,
+    _goal,
+    _referral,
+    _incident,
+    _mediation,
+    _response,
+    _involvement,
+    _group,
+    _conflict,
+    _association,
+]
 
 
 @pytest.mark.parametrize("form", CREATE_FORMS, ids=lambda f: f.__name__.strip("_"))
@@ -103,6 +129,10 @@ def test_two_keys_make_two_rows(client, peacekeeper, jamal, form):
         data["case_number"] = "SPD-901"
     if model is Involvement:
         data["role"], data["outcome"] = "victim", "unharmed"
+    if model is Group:
+        data["name"] = "Westside"  # group names are unique
+    if model is GroupAssociation:
+        data["group"] = data["second_group"]  # one current association per client and group
     assert client.post(url, keyed(data)).status_code == 302
     assert model.objects.count() == before + 2
 

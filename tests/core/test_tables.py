@@ -17,7 +17,14 @@ import core.tables
 from core.tables import DateTimeColumn, FastTable, PaginatedTable
 from incidents.models import Mediation
 from outreach.models import Client, ClientStatus, ExitReason, local_today
-from tests.factories import ClientFactory, ContactFactory, IncidentFactory
+from tests.factories import (
+    ClientFactory,
+    ConflictFactory,
+    ContactFactory,
+    GroupAssociationFactory,
+    GroupFactory,
+    IncidentFactory,
+)
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -222,6 +229,12 @@ def every_list(manager, peacekeeper, jamal):
     IncidentFactory(case_number="SPD-2", kind="nonfatal_shooting", killed=0, injured=2)
     Mediation.objects.create(parties="x" * 100, outcome="resolved", incident=incident)
     Mediation.objects.create(parties=HOSTILE, outcome="resolved")
+    crew = GroupFactory(name=HOSTILE, last_reviewed_on=local_today())
+    GroupFactory(name="Plain")
+    GroupAssociationFactory(client=jamal, group=crew, expires_on=local_today() + datetime.timedelta(days=5))
+    GroupAssociationFactory(group=crew, expires_on=local_today() + datetime.timedelta(days=9))
+    ConflictFactory(status="cooling", kind="group_rivalry")
+    ConflictFactory(neighborhood=incident.neighborhood)
     return manager
 
 
@@ -232,6 +245,9 @@ def every_list(manager, peacekeeper, jamal):
         reverse("outreach:client_list") + "?sort=-days_since",
         reverse("incidents:incident_list"),
         reverse("incidents:mediation_list"),
+        reverse("incidents:group_list"),
+        reverse("incidents:conflict_list"),
+        reverse("incidents:association_expiring"),
         reverse("access_log"),
     ],
 )

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from incidents import response_cases, services
+from incidents import conflict_services, response_cases, services
 from incidents.importer import import_incidents
 from incidents.models import (
     CaseStatus,
@@ -23,7 +23,17 @@ from incidents.models import (
     ResponseTask,
     TaskStatus,
 )
-from tests.factories import ClientFactory, IncidentFactory, InvolvementFactory, NeighborhoodFactory, UserFactory
+from tests.factories import (
+    ClientFactory,
+    ConflictFactory,
+    ConflictPartyFactory,
+    GroupAssociationFactory,
+    GroupFactory,
+    IncidentFactory,
+    InvolvementFactory,
+    NeighborhoodFactory,
+    UserFactory,
+)
 
 HEADER = "case_number,occurred_at,kind,neighborhood,address,latitude,longitude,killed,injured,weapon,description\n"
 
@@ -145,6 +155,48 @@ class TestThePeopleAtRisk:
         response_cases.people_at_risk(case=incident.response_case, people=[(rival, "other side of conflict #3")])
         task = incident.response_case.tasks.get(person=rival)
         assert task.reason == "other side of conflict #3"
+
+
+class TestTheGroupsAndConflicts:
+    def test_a_victims_group_and_the_other_side_of_a_linked_conflict_are_at_risk(self, manager, peacekeeper):
+        incident = shooting()
+        response_cases.response_cases_open(incidents=Incident.objects.filter(pk=incident.pk))
+        victim, friend, rival = (ClientFactory(primary_peacekeeper=peacekeeper) for _ in range(3))
+        crew = GroupFactory(name="Crew")
+        GroupAssociationFactory(client=victim, group=crew)
+        GroupAssociationFactory(client=friend, group=crew)
+        conflict = ConflictFactory()
+        ConflictPartyFactory(conflict=conflict, side="a", client=victim)
+        ConflictPartyFactory(conflict=conflict, side="b", client=rival)
+        services.involvement_create(
+            incident=incident, by=manager, data={"client": victim, "role": "victim", "outcome": "wounded"}
+        )
+        conflict_services.conflict_link_incident(conflict=conflict, incident=incident, by=manager)
+        reasons = dict(incident.response_case.tasks.filter(kind="at_risk_contact").values_list("person", "reason"))
+        assert set(reasons) == {friend.pk, rival.pk}
+        assert "Crew" in reasons[friend.pk] and f"conflict #{conflict.pk}" in reasons[rival.pk]
+
+    def test_an_expired_association_puts_nobody_at_risk(self, manager, peacekeeper):
+        incident = shooting()
+        response_cases.response_cases_open(incidents=Incident.objects.filter(pk=incident.pk))
+        victim, old_friend = (
+            ClientFactory(primary_peacekeeper=peacekeeper),
+            ClientFactory(primary_peacekeeper=peacekeeper),
+        )
+        crew = GroupFactory(name="Old crew")
+        GroupAssociationFactory(client=victim, group=crew)
+        long_ago = timezone.localdate() - datetime.timedelta(days=6 * 365)
+        GroupAssociationFactory(
+            client=old_friend,
+            group=crew,
+            started_on=long_ago,
+            confirmed_on=long_ago,
+            expires_on=long_ago + datetime.timedelta(days=5 * 365),
+        )
+        services.involvement_create(
+            incident=incident, by=manager, data={"client": victim, "role": "victim", "outcome": "wounded"}
+        )
+        assert not incident.response_case.tasks.filter(person=old_friend).exists()
 
 
 class TestResponsesAreTheCompletions:

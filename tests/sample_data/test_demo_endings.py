@@ -42,3 +42,18 @@ def test_the_demo_stays_idempotent(db):
     counts = _counts()
     _seed()
     assert _counts() == counts
+
+
+def test_the_demo_has_groups_and_conflicts_with_an_expiring_and_an_expired_association(db):
+    from incidents.models import Conflict, GroupAssociation
+
+    _seed()
+    assert GroupAssociation.objects.expiring_within(30).count() == 1
+    assert GroupAssociation.objects.count() - GroupAssociation.objects.current().count() == 1
+    conflicts = Conflict.objects.with_status().order_by("pk")
+    assert [c.current_status for c in conflicts] == ["cooling", "reignited"]
+    assert all(c.status_changes.count() >= 3 for c in conflicts)
+    assert conflicts[0].mediations.exists() and conflicts[0].incidents.exists()
+    counts = (GroupAssociation.objects.count(), Conflict.objects.count())
+    _seed()
+    assert (GroupAssociation.objects.count(), Conflict.objects.count()) == counts

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from sample_data.demo.accounts import DEMO_LOGINS, seed_users
+from sample_data.demo.conflicts import seed_conflicts
 from sample_data.demo.history import seed_program_history
 from sample_data.demo.incidents import seed_incidents
 from sample_data.demo.outreach import seed_clients, seed_neighborhoods, seed_partners
@@ -42,12 +43,13 @@ class Command(BaseCommand):
                 clients = seed_clients()
                 incidents = seed_incidents()
                 past_clients = seed_program_history()
+                groups = seed_conflicts()
                 cases = seed_response_cases()
             self.stdout.write(
                 f"Demo data created: {users} users, {neighborhoods} neighborhoods, {partners} partners, "
                 f"{clients} clients with their contacts, goals and referrals, {incidents} incidents, "
-                f"{past_clients} past clients with the program's history since 2012, and {cases} response cases "
-                "after shootings."
+                f"{past_clients} past clients with the program's history since 2012, "
+                f"{groups} groups with their associations and conflicts, and {cases} response cases after shootings."
             )
         self._print_logins()
 

@@ -1,0 +1,48 @@
+"""Filter bars of the group and conflict lists (issue #16)."""
+
+import django_filters
+from django.db.models import Q
+
+from core.forms import LongSelect
+from incidents.models import Conflict, ConflictKind, ConflictStatus, Group, GroupStatus
+from outreach.models import Neighborhood
+
+
+class GroupFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Search", method="search", help_text="Name, aliases or territory note")
+    status = django_filters.ChoiceFilter(choices=GroupStatus.choices, empty_label="Any status")
+    neighborhood = django_filters.ModelChoiceFilter(
+        field_name="neighborhoods",
+        queryset=Neighborhood.objects.all(),
+        widget=LongSelect,
+        empty_label="Any neighborhood",
+        distinct=True,
+    )
+
+    class Meta:
+        model = Group
+        fields = ["q", "status", "neighborhood"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(name__icontains=value) | Q(aliases__icontains=value) | Q(territory_note__icontains=value)
+        )
+
+
+class ConflictFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Search", method="search", help_text="Description, or a group's name")
+    status = django_filters.ChoiceFilter(
+        field_name="current_status", choices=ConflictStatus.choices, empty_label="Any status"
+    )
+    kind = django_filters.ChoiceFilter(choices=ConflictKind.choices, empty_label="Any kind")
+    neighborhood = django_filters.ModelChoiceFilter(
+        queryset=Neighborhood.objects.all(), widget=LongSelect, empty_label="Any neighborhood"
+    )
+
+    class Meta:
+        model = Conflict
+        fields = ["q", "status", "kind", "neighborhood"]
+
+    def search(self, queryset, name, value):
+        groups = Group.objects.filter(name__icontains=value).values("pk")
+        return queryset.filter(Q(description__icontains=value) | Q(parties__group__in=groups)).distinct()

@@ -1,0 +1,196 @@
+"""Forms for groups, group associations and conflicts (issue #16)."""
+
+import datetime
+
+from crispy_forms.layout import Field, Layout
+from django import forms
+from django.contrib.auth.models import User
+
+from core.form_keys import FormKeyMixin
+from core.forms import DateInput, LongSelect, StaleEditMixin, form_helper, row
+from incidents import conflict_services as services
+from incidents.forms import ClientChoiceField
+from incidents.models import (
+    Conflict,
+    ConflictParty,
+    ConflictStatus,
+    Group,
+    GroupAssociation,
+    Incident,
+)
+from outreach.models import Client, Neighborhood, local_today
+
+
+class GroupForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
+    neighborhoods = forms.ModelMultipleChoiceField(
+        queryset=Neighborhood.objects.order_by("name"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Group
+        fields = [*services.GROUP_FIELDS, *services.GROUP_MANY]
+        widgets = {
+            "aliases": forms.Textarea(attrs={"rows": 2}),
+            "territory_note": forms.Textarea(attrs={"rows": 3}),
+            "last_reviewed_on": DateInput(),
+            "next_review_on": DateInput(),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper()
+        self.helper.layout = Layout(
+            row("name", "status", cols="col-sm"),
+            Field("aliases"),
+            Field("neighborhoods"),
+            Field("territory_note"),
+            row("last_reviewed_on", "next_review_on", cols="col-sm"),
+        )
+
+
+class GroupChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Group) -> str:
+        return obj.name
+
+
+class AssociationForm(FormKeyMixin, forms.ModelForm):
+    """Associate a client with a group. From the client's page the group is chosen; from the
+    group's page the client (only clients the user may see are offered)."""
+
+    client = ClientChoiceField(queryset=Client.objects.none(), widget=LongSelect)
+    group = GroupChoiceField(queryset=Group.objects.none(), widget=LongSelect)
+    expires_on = forms.DateField(
+        required=False,
+        widget=DateInput(),
+        help_text="Empty: the program's standard, years after the last confirmation. An earlier date is allowed.",
+    )
+
+    class Meta:
+        model = GroupAssociation
+        fields = ["client", *services.ASSOCIATION_FIELDS]
+        widgets = {
+            "evidence_note": forms.Textarea(attrs={"rows": 3}),
+            "started_on": DateInput(),
+            "confirmed_on": DateInput(),
+        }
+        help_texts = {"evidence_note": "What the basis rests on. No rumours: say who saw or said what, and when."}
+
+    def __init__(self, *args, user: User, client: Client | None = None, group: Group | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["started_on"].required = self.fields["confirmed_on"].required = False
+        fields = ["role", "basis"]
+        if client is not None:
+            del self.fields["client"]
+            self.fields["group"].queryset = Group.objects.exclude(status="dissolved").order_by("name")
+            fields.insert(0, "group")
+        else:
+            del self.fields["group"]
+            self.fields["client"].queryset = Client.objects.visible_to(user).open_cases()
+            fields.insert(0, "client")
+        self.fixed_group = group
+        self.helper = form_helper()
+        self.helper.layout = Layout(
+            row(*fields, cols="col-sm"),
+            Field("evidence_note"),
+            row("started_on", "confirmed_on", "expires_on", cols="col-sm"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        if self.fixed_group is not None:
+            data["group"] = self.fixed_group
+        return data
+
+    def _post_clean(self) -> None:
+        # The service fills the dates left empty and validates the row: not the half-built instance here.
+        pass
+
+
+class ConflictForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
+    note = forms.CharField(
+        label="How it came to the program's attention",
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    class Meta:
+        model = Conflict
+        fields = services.CONFLICT_FIELDS
+        widgets = {"description": forms.Textarea(attrs={"rows": 4}), "neighborhood": LongSelect}
+        help_texts = {"description": "What the conflict is about. Parties are added on the conflict's page."}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        fields = [row("kind", "neighborhood", cols="col-sm"), Field("description")]
+        if self.instance.pk:
+            del self.fields["note"]
+        else:
+            fields.append(Field("note"))
+        self.helper = form_helper()
+        self.helper.layout = Layout(*fields)
+
+
+class ConflictStatusForm(forms.Form):
+    status = forms.ChoiceField(label="New status", choices=ConflictStatus.choices)
+    note = forms.CharField(label="Note", required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper()
+        self.helper.layout = Layout(Field("status"), Field("note"))
+
+
+class PartyForm(forms.ModelForm):
+    """Put a client (one the user may see) or a group on a side of a conflict."""
+
+    client = ClientChoiceField(queryset=Client.objects.none(), required=False, widget=LongSelect)
+    group = GroupChoiceField(queryset=Group.objects.none(), required=False, widget=LongSelect)
+
+    class Meta:
+        model = ConflictParty
+        fields = services.PARTY_FIELDS
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = Client.objects.visible_to(user).open_cases()
+        self.fields["group"].queryset = Group.objects.order_by("name")
+        self.fields["client"].empty_label = self.fields["group"].empty_label = "None"
+        self.helper = form_helper()
+        self.helper.layout = Layout(row("side", "client", "group", cols="col-sm"))
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("client")) == bool(data.get("group")):
+            raise forms.ValidationError("Choose a client or a group (exactly one).")
+        return data
+
+
+class LinkIncidentForm(forms.Form):
+    case_number = forms.CharField(label="Incident case number", max_length=50)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper()
+        self.helper.layout = Layout(Field("case_number"))
+
+    def clean_case_number(self) -> Incident:
+        number = self.cleaned_data["case_number"].strip()
+        incident = Incident.objects.filter(case_number__iexact=number).first()
+        if incident is None:
+            raise forms.ValidationError(f"No incident has case number {number}.")
+        return incident
+
+
+class NetworkDateForm(forms.Form):
+    """The network view's time filter: the ties current on a date (today by default)."""
+
+    on = forms.DateField(label="Ties current on", required=False, widget=DateInput())
+
+    def clean_on(self) -> datetime.date:
+        day = self.cleaned_data["on"] or local_today()
+        if day > local_today():
+            raise forms.ValidationError("Choose today or a day before.")
+        if day.year < 1900:
+            raise forms.ValidationError("Choose a day after 1900.")
+        return day

@@ -1,0 +1,70 @@
+"""Tables of the group, conflict and expiring-association lists (issue #16)."""
+
+import django_tables2 as tables
+
+from core.tables import DateColumn, PaginatedTable, visible_from
+from incidents.models import Conflict, ConflictStatus, Group, GroupAssociation
+
+TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
+
+
+class GroupTable(PaginatedTable):
+    name = tables.Column(linkify=True, verbose_name="Group", attrs=visible_from("xs"))
+    status = tables.Column(verbose_name="Status", attrs=visible_from("xs"))
+    association_count = tables.Column(verbose_name="Current associations", attrs=visible_from("sm", extra="text-end"))
+    last_reviewed_on = DateColumn(verbose_name="Last reviewed", attrs=visible_from("md"))
+    next_review_on = DateColumn(verbose_name="Next review due", attrs=visible_from("md"))
+
+    class Meta:
+        model = Group
+        fields = []
+        sequence = ("name", "status", "association_count", "last_reviewed_on", "next_review_on")
+        attrs = TABLE_ATTRS
+        empty_text = "No groups match."
+
+    caption = "Groups"
+
+
+class ConflictTable(PaginatedTable):
+    number = tables.Column(
+        accessor="pk",
+        linkify=lambda record: record.get_absolute_url(),
+        verbose_name="Conflict",
+        attrs=visible_from("xs"),
+    )
+    kind = tables.Column(verbose_name="Kind", attrs=visible_from("xs"))
+    current_status = tables.Column(verbose_name="Status", attrs=visible_from("xs"))
+    neighborhood = tables.Column(verbose_name="Neighborhood", attrs=visible_from("md"))
+    created_at = DateColumn(verbose_name="Recorded", attrs=visible_from("sm"))
+
+    class Meta:
+        model = Conflict
+        fields = []
+        sequence = ("number", "kind", "current_status", "neighborhood", "created_at")
+        attrs = TABLE_ATTRS
+        empty_text = "No conflicts match."
+
+    caption = "Conflicts"
+
+    def render_number(self, value: int) -> str:
+        return f"#{value}"
+
+    def render_current_status(self, value: str) -> str:
+        return ConflictStatus(value).label if value in ConflictStatus.values else "Not recorded"
+
+
+class ExpiringAssociationTable(PaginatedTable):
+    client = tables.Column(accessor="client__code", verbose_name="Client", attrs=visible_from("xs"))
+    group = tables.Column(accessor="group__name", verbose_name="Group", attrs=visible_from("xs"))
+    role = tables.Column(verbose_name="Role", attrs=visible_from("sm"))
+    confirmed_on = DateColumn(verbose_name="Last confirmed", attrs=visible_from("md"))
+    expires_on = DateColumn(verbose_name="Expires", attrs=visible_from("xs"))
+
+    class Meta:
+        model = GroupAssociation
+        fields = []
+        sequence = ("client", "group", "role", "confirmed_on", "expires_on")
+        attrs = TABLE_ATTRS
+        empty_text = "No associations expire in this window."
+
+    caption = "Associations expiring soon"

@@ -1,0 +1,461 @@
+"""Conflicts and groups (issue #16): the groups clients are associated with, the associations
+themselves (which expire), and the conflicts between people and groups that peacekeepers work to
+calm, with their status history, linked incidents and mediations.
+
+An association expires GROUP_ASSOCIATION_YEARS after it was last confirmed (default 5: California's
+CalGang audit and 28 CFR Part 23). An expired association drops out of every page and count: every
+read goes through `GroupAssociation.objects.current()`.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import roles
+from accounts.audit import audited
+from core.form_keys import form_key_field
+from core.limits import LONG_TEXT_MAX
+from incidents.models.incidents import Incident, InvolvementRole, raise_errors
+from outreach.models import Client, Neighborhood, local_today
+
+# The longest an association may stand, whatever the setting (the law's five years, leap days included).
+ASSOCIATION_MAX_DAYS = 5 * 365 + 2
+SHORT_TEXT_MAX = 1000
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` later (29 February becomes 28 February in a year without one)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def association_expiry(confirmed_on: datetime.date) -> datetime.date:
+    """When an association confirmed on `confirmed_on` expires by default (GROUP_ASSOCIATION_YEARS later)."""
+    return add_years(confirmed_on, settings.GROUP_ASSOCIATION_YEARS)
+
+
+def no_nul(value: str) -> None:
+    """Refuse text with a NUL character, with a message (PostgreSQL cannot store one)."""
+    if value and "\x00" in value:
+        raise ValidationError("The text contains a NUL character (\\x00), which cannot be saved: remove it.")
+
+
+class GroupStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    INACTIVE = "inactive", "Inactive"
+    DISSOLVED = "dissolved", "Dissolved"
+
+
+class AssociationRole(models.TextChoices):
+    MEMBER = "member", "Member"
+    ASSOCIATE = "associate", "Associate"
+
+
+class AssociationBasis(models.TextChoices):
+    SELF_IDENTIFIED = "self_identified", "Self-identified"
+    OBSERVED_BY_STAFF = "observed_by_staff", "Observed by staff"
+    FAMILY_OR_PEER_REPORT = "family_or_peer_report", "Family or peer report"
+    OTHER = "other", "Other"
+
+
+class GroupQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "GroupQuerySet":
+        """Every group for managers and admins; for a peacekeeper, the groups a client on their
+        caseload is currently associated with and those they entered; none for anyone else
+        (analysts see groups only as counts)."""
+        if roles.can_see_all_clients(user):
+            return self.all()
+        if roles.is_peacekeeper(user):
+            linked = GroupAssociation.objects.current().filter(client__in=Client.objects.on_caseload_of(user))
+            return self.filter(Q(created_by=user) | Q(pk__in=linked.values("group_id")))
+        return self.none()
+
+
+@audited()
+class Group(models.Model):
+    """A group (a crew, a set, a clique) some clients are associated with."""
+
+    name = models.CharField(max_length=100, validators=[no_nul])
+    aliases = models.TextField(
+        blank=True, max_length=SHORT_TEXT_MAX, validators=[no_nul], help_text="Other names it goes by, one a line."
+    )
+    neighborhoods = models.ManyToManyField(Neighborhood, blank=True, related_name="+", through="GroupNeighborhood")
+    territory_note = models.TextField(blank=True, max_length=LONG_TEXT_MAX, validators=[no_nul])
+    status = models.CharField(max_length=20, choices=GroupStatus, default=GroupStatus.ACTIVE)
+    last_reviewed_on = models.DateField(null=True, blank=True)
+    next_review_on = models.DateField("next review due", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    form_key = form_key_field()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = GroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = [Lower("name"), "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="group_name_ci_unique",
+                violation_error_message="A group with this name (in any letter case) already exists.",
+            ),
+            models.CheckConstraint(
+                condition=Q(next_review_on__isnull=True)
+                | Q(last_reviewed_on__isnull=True)
+                | Q(next_review_on__gte=F("last_reviewed_on")),
+                name="group_review_after_last",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("incidents:group_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        self.name = (self.name or "").strip()
+        if self.last_reviewed_on and self.last_reviewed_on > local_today():
+            errors["last_reviewed_on"] = "The last review cannot be in the future."
+        if self.last_reviewed_on and self.next_review_on and self.next_review_on < self.last_reviewed_on:
+            errors["next_review_on"] = "The next review is due after the last one."
+        raise_errors(errors)
+
+
+@audited()
+class GroupNeighborhood(models.Model):
+    """A neighborhood a group is in (the rows of Group.neighborhoods, audited)."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE)
+    neighborhood = models.ForeignKey(Neighborhood, on_delete=models.CASCADE)
+
+    class Meta:
+        unique_together = [("group", "neighborhood")]
+        verbose_name = "group neighborhood"
+
+    def __str__(self) -> str:
+        return f"{self.group} in {self.neighborhood}"
+
+
+class GroupAssociationQuerySet(models.QuerySet):
+    def current(self, on: datetime.date | None = None) -> "GroupAssociationQuerySet":
+        """Associations not expired and not ended (today, the program's local date). Every page and
+        count reads associations through this. With `on`, also only those already recorded by that day."""
+        today = local_today()
+        current = self.filter(expires_on__gte=today, ended_on__isnull=True)
+        if on is not None and on < today:
+            current = current.filter(started_on__lte=on)
+        return current
+
+    def expiring_within(self, days: int) -> "GroupAssociationQuerySet":
+        """Current associations that expire within `days` days (today included)."""
+        return self.current().filter(expires_on__lte=local_today() + datetime.timedelta(days=days))
+
+    def visible_to(self, user) -> "GroupAssociationQuerySet":
+        """The associations of the clients a user may see (none for analysts)."""
+        if roles.can_see_all_clients(user):
+            return self.all()
+        return self.filter(client__in=Client.objects.visible_to(user))
+
+
+@audited()
+class GroupAssociation(models.Model):
+    """A client's association with a group: in what role, on what basis, confirmed when, expiring when."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="group_associations")
+    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="associations")
+    role = models.CharField(max_length=20, choices=AssociationRole)
+    basis = models.CharField(max_length=30, choices=AssociationBasis)
+    evidence_note = models.TextField(blank=True, max_length=LONG_TEXT_MAX, validators=[no_nul])
+    started_on = models.DateField("associated since", default=local_today)
+    confirmed_on = models.DateField("last confirmed on", default=local_today)
+    expires_on = models.DateField(help_text="At most five years after the last confirmation.")
+    ended_on = models.DateField(null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    form_key = form_key_field()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = GroupAssociationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["group", "client", "pk"]
+        indexes = [
+            models.Index(fields=["group", "expires_on"]),
+            models.Index(fields=["client", "expires_on"]),
+            models.Index(fields=["expires_on"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__gte=F("confirmed_on"))
+                & Q(expires_on__lte=F("confirmed_on") + datetime.timedelta(days=ASSOCIATION_MAX_DAYS)),
+                name="group_association_expires_within_five_years",
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_on__gte=F("started_on")), name="group_association_confirmed_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="group_association_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client.code}: {self.get_role_display().lower()} of {self.group}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_on is None and self.expires_on >= local_today()
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        today = local_today()
+        for name in ("started_on", "confirmed_on"):
+            if (day := getattr(self, name)) and day > today:
+                errors[name] = "This date cannot be in the future."
+        if self.started_on and self.confirmed_on and self.confirmed_on < self.started_on:
+            errors["confirmed_on"] = "The last confirmation cannot be before the association began."
+        if self.confirmed_on and self.expires_on:
+            latest = association_expiry(self.confirmed_on)
+            if self.expires_on < self.confirmed_on:
+                errors["expires_on"] = "An association cannot expire before it was confirmed."
+            elif self.expires_on > latest:
+                errors["expires_on"] = (
+                    f"An association expires at most {settings.GROUP_ASSOCIATION_YEARS} years after it was "
+                    f"last confirmed: by {latest:%-d %B %Y} at the latest."
+                )
+        if self.ended_on and self.started_on and self.ended_on < self.started_on:
+            errors["ended_on"] = "An association cannot end before it began."
+        if self.client_id and self.group_id and self.ended_on is None:
+            twin = GroupAssociation.objects.current().filter(client=self.client_id, group=self.group_id)
+            if twin.exclude(pk=self.pk).exists():
+                errors["group"] = "This client is already associated with this group: confirm that association instead."
+        raise_errors(errors)
+
+
+class ConflictKind(models.TextChoices):
+    DISPUTE = "dispute", "Dispute"
+    RETALIATION = "retaliation", "Retaliation"
+    ROBBERY = "robbery", "Robbery"
+    GROUP_RIVALRY = "group_rivalry", "Group rivalry"
+    OTHER = "other", "Other"
+
+
+class ConflictStatus(models.TextChoices):
+    IDENTIFIED = "identified", "Identified"
+    MEDIATION_ATTEMPTED = "mediation_attempted", "Mediation attempted"
+    MEDIATED = "mediated", "Mediated"
+    COOLING = "cooling", "Cooling"
+    REIGNITED = "reignited", "Reignited"
+    CLOSED = "closed", "Closed"
+
+
+class Side(models.TextChoices):
+    A = "a", "Side A"
+    B = "b", "Side B"
+
+
+def latest_status(conflict=None) -> Subquery:
+    """The status of a conflict's latest change (the conflict is OuterRef("pk") by default)."""
+    changes = ConflictStatusChange.objects.filter(conflict=conflict if conflict is not None else OuterRef("pk"))
+    return Subquery(changes.order_by("-changed_at", "-pk").values("status")[:1])
+
+
+class ConflictQuerySet(models.QuerySet):
+    def with_status(self) -> "ConflictQuerySet":
+        """Annotate `current_status`: the status of the latest change."""
+        return self.annotate(current_status=latest_status())
+
+    def open(self) -> "ConflictQuerySet":
+        """Conflicts whose latest status is not closed."""
+        return self.with_status().exclude(current_status=ConflictStatus.CLOSED)
+
+    def visible_to(self, user) -> "ConflictQuerySet":
+        """Every conflict for managers and admins; for a peacekeeper, those with a client on their
+        caseload among the parties and those they recorded; none for anyone else."""
+        if roles.can_see_all_clients(user):
+            return self.all()
+        if roles.is_peacekeeper(user):
+            theirs = ConflictParty.objects.filter(client__in=Client.objects.on_caseload_of(user))
+            return self.filter(Q(created_by=user) | Q(pk__in=theirs.values("conflict_id")))
+        return self.none()
+
+
+@audited()
+class Conflict(models.Model):
+    """A conflict between people and/or groups, each party on a side, that peacekeepers work to calm."""
+
+    kind = models.CharField(max_length=20, choices=ConflictKind)
+    description = models.TextField(max_length=LONG_TEXT_MAX, validators=[no_nul])
+    neighborhood = models.ForeignKey(Neighborhood, on_delete=models.PROTECT, null=True, blank=True)
+    incidents = models.ManyToManyField(Incident, blank=True, related_name="conflicts", through="ConflictIncident")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    form_key = form_key_field()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ConflictQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["kind", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Conflict #{self.pk}: {self.get_kind_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("incidents:conflict_detail", args=[self.pk])
+
+    @property
+    def status(self) -> str:
+        """The latest status (annotated by with_status(), else read)."""
+        if hasattr(self, "current_status"):
+            return self.current_status
+        change = self.status_changes.order_by("-changed_at", "-pk").first()
+        return change.status if change else ""
+
+    def get_status_display(self) -> str:
+        return ConflictStatus(self.status).label if self.status in ConflictStatus.values else "Not recorded"
+
+
+@audited()
+class ConflictStatusChange(models.Model):
+    """A step in a conflict's status history: to what, when, by whom, why."""
+
+    conflict = models.ForeignKey(Conflict, on_delete=models.CASCADE, related_name="status_changes")
+    status = models.CharField(max_length=30, choices=ConflictStatus)
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True, max_length=LONG_TEXT_MAX, validators=[no_nul])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        indexes = [models.Index(fields=["conflict", "-changed_at", "-id"], name="conflict_status_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} ({self.conflict_id})"
+
+    def clean(self) -> None:
+        if self.changed_at and self.changed_at > timezone.now() + datetime.timedelta(minutes=5):
+            raise ValidationError({"changed_at": "A status change cannot be in the future."})
+
+
+@audited()
+class ConflictParty(models.Model):
+    """A party to a conflict: a client or a group, on side A or B."""
+
+    conflict = models.ForeignKey(Conflict, on_delete=models.CASCADE, related_name="parties")
+    side = models.CharField(max_length=1, choices=Side)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, null=True, blank=True, related_name="conflict_parties")
+    group = models.ForeignKey(Group, on_delete=models.PROTECT, null=True, blank=True, related_name="conflict_parties")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["side", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(client__isnull=False, group__isnull=True) | Q(client__isnull=True, group__isnull=False),
+                name="conflict_party_client_or_group",
+                violation_error_message="A party is a client or a group: choose exactly one.",
+            ),
+            models.UniqueConstraint(
+                fields=["conflict", "client"], condition=Q(client__isnull=False), name="conflict_party_client_once"
+            ),
+            models.UniqueConstraint(
+                fields=["conflict", "group"], condition=Q(group__isnull=False), name="conflict_party_group_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["client"]), models.Index(fields=["group"])]
+
+    def __str__(self) -> str:
+        who = self.client.code if self.client_id else str(self.group)
+        return f"{who} ({self.get_side_display()}) in conflict #{self.conflict_id}"
+
+    def clean(self) -> None:
+        if bool(self.client_id) == bool(self.group_id):
+            raise ValidationError("A party is a client or a group: choose exactly one.")
+        twins = ConflictParty.objects.filter(conflict=self.conflict_id).exclude(pk=self.pk)
+        if self.client_id and twins.filter(client=self.client_id).exists():
+            raise ValidationError({"client": "This client is already a party to this conflict."})
+        if self.group_id and twins.filter(group=self.group_id).exists():
+            raise ValidationError({"group": "This group is already a party to this conflict."})
+
+
+@audited()
+class ConflictIncident(models.Model):
+    """An incident linked to a conflict (the rows of Conflict.incidents, audited)."""
+
+    conflict = models.ForeignKey(Conflict, on_delete=models.CASCADE)
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        unique_together = [("conflict", "incident")]
+        verbose_name = "conflict incident"
+
+    def __str__(self) -> str:
+        return f"{self.incident.case_number} in conflict #{self.conflict_id}"
+
+
+def at_risk_from_conflicts_and_groups(incident: Incident) -> list[tuple[Client, str]]:
+    """Who may be at risk after `incident`, from the records: for each client who was a victim in it,
+    the other current members and associates of their groups ("associate of <group>"); for each open
+    conflict linked to it, the clients on the other side: the parties on a side opposite to a side
+    holding a victim, or every party when no victim is a party ("other side of conflict #12"). A group
+    among those parties brings its current members and associates. One row per client, their reasons
+    joined, ordered by client code; the victims themselves are not listed. Not a ranking."""
+    victims = set(incident.involvements.filter(role=InvolvementRole.VICTIM).values_list("client_id", flat=True))
+    reasons: dict[int, list[str]] = {}
+
+    def add(client_id: int, reason: str) -> None:
+        if client_id not in victims and reason not in reasons.setdefault(client_id, []):
+            reasons[client_id].append(reason)
+
+    current = GroupAssociation.objects.current()
+    victim_groups = current.filter(client__in=victims).values("group_id")
+    for client_id, role, name in (
+        current.filter(group__in=victim_groups).select_related(None).values_list("client_id", "role", "group__name")
+    ):
+        add(client_id, f"{AssociationRole(role).label.lower()} of {name}")
+    conflicts = Conflict.objects.open().filter(incidents=incident)
+    parties = ConflictParty.objects.filter(conflict__in=conflicts.values("pk")).values_list(
+        "conflict_id", "side", "client_id", "group_id"
+    )
+    by_conflict: dict[int, list[tuple[str, int | None, int | None]]] = {}
+    for conflict_id, side, client_id, group_id in parties:
+        by_conflict.setdefault(conflict_id, []).append((side, client_id, group_id))
+    group_members: dict[int, list[int]] = {}
+    groups = {g for rows in by_conflict.values() for _, _, g in rows if g}
+    for group_id, client_id in current.filter(group__in=groups).values_list("group_id", "client_id"):
+        group_members.setdefault(group_id, []).append(client_id)
+    for conflict_id in sorted(by_conflict):
+        rows = by_conflict[conflict_id]
+        victim_sides = {side for side, client_id, _ in rows if client_id in victims}
+        for side, client_id, group_id in rows:
+            if victim_sides and side in victim_sides:
+                continue
+            for member in [client_id] if client_id else group_members.get(group_id, []):
+                add(member, f"other side of conflict #{conflict_id}")
+    clients = Client.objects.in_bulk([pk for pk, why in reasons.items() if why])
+    return [(clients[pk], "; ".join(reasons[pk])) for pk in sorted(clients, key=lambda pk: clients[pk].code)]
