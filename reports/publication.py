@@ -4,7 +4,7 @@ and the trend chart drawn from what is shown. A copy holds only the report's agg
 never a name. The file formats (reports.exports) and the HTML page render what this gives."""
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from reports import audit, suppression
 from reports.periods import span_text
@@ -108,7 +108,7 @@ def prepare(report: Report, released: Sequence[Released], *, progress: Progress 
         leak, world = None, None
         for world in worlds:
             system = world.system(candidate.copy(hidden))
-            leak = _first_leak(system, solver, world.before, world.checked)
+            leak = _first_leak(system, solver, world.before, world.checked, world.given_away)
             if leak is not None:
                 break
         rounds += 1
@@ -132,6 +132,7 @@ def prepare(report: Report, released: Sequence[Released], *, progress: Progress 
     ]
     copies = final[0].copies
     result = _narrowest(final, results)
+    given = set().union(*(world.given for world in worlds))
     published, notes, n = [], [], 0
     for section in report.sections:
         shown = []
@@ -145,7 +146,7 @@ def prepare(report: Report, released: Sequence[Released], *, progress: Progress 
         published,
         notes,
         headline(report, published, public=True),
-        audit.describe(copies, result),
+        audit.describe(copies, result, given_away={(len(copies) - 1, *cell) for cell in given}),
         hidden_values=[(tables[t].key, r, c, v) for (t, r, c), v in sorted(candidate.values(hidden).items())],
     )
 
@@ -192,9 +193,35 @@ class _World:
         self.before = _Before(self.copies, solver)
         self.checked: set = set()  # cells found protected: hiding more only widens what a reader can say
         self.family = audit.consistent_system([*self.copies, candidate], solver)
+        self.solver, self.blank, self.given = solver, None, set()
+        self._candidate = candidate
 
     def system(self, candidate: audit.Copy) -> audit.System:
         return self.family.variant(len(self.copies), candidate)
+
+    def given_away(self, cell) -> bool:
+        """Whether the released copies alone, this copy saying nothing, already narrow the cell's count: then
+        hiding more of this copy cannot protect it (a corrected version of a quarter whose figures earlier
+        copies gave away), and it is listed as given away before rather than refusing every new copy."""
+        if isinstance(cell, audit.Between):
+            return False
+        if self.blank is None:
+            blank = audit.Copy(self._candidate.label, self._candidate.year, [_blank(t) for t in self._candidate.tables])
+            self.blank = self.system(blank)
+        low, high = self.solver.interval(self.blank, self.blank.parts, self.blank.cell_expression(cell))
+        if high is not None and high - low < audit.PROTECTED_WIDTH:
+            self.given.add((cell.table, cell.row, cell.column))
+            return True
+        return False
+
+
+def _blank(table: Table) -> Table:
+    """The table saying nothing of its counts (audit.FREE): what the other copies tell on their own."""
+    rows = [
+        (label, [v if v is None or r in table.measure_rows else audit.FREE for v in values])
+        for r, (label, values) in enumerate(table.rows)
+    ]
+    return replace(table, rows=rows)
 
 
 def _narrowest(systems: list[audit.System], results: list[audit.Audit]) -> audit.Audit:
@@ -318,7 +345,9 @@ class _Before:
         return not _finding(self.system, self.solver, cell).protected
 
 
-def _first_leak(system: audit.System, solver: audit.Solver, before: _Before, checked: set) -> audit.Finding | None:
+def _first_leak(
+    system: audit.System, solver: audit.Solver, before: _Before, checked: set, given_away=lambda cell: False
+) -> audit.Finding | None:
     """A small count (of this copy, or of a released copy that this copy would now narrow) a reader can
     narrow; this copy's own cells first. A cell once found protected stays so (`checked`): each round
     only hides more."""
@@ -339,7 +368,7 @@ def _first_leak(system: audit.System, solver: audit.Solver, before: _Before, che
         if not mine and part_of[next(iter(system.cell_expression(cell)))] not in touched:
             continue
         finding = _finding(system, solver, cell)
-        if finding.protected or (not mine and before.leaked(cell)):
+        if finding.protected or (not mine and before.leaked(cell)) or (mine and given_away(cell)):
             checked.add(cell)
         else:
             return finding
