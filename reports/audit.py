@@ -410,18 +410,20 @@ class Solver:
         for v, coefficient in expression.items():
             objective[column[v]] = coefficient
 
-        def solve(direction):
+        def solve(direction, whole: bool = True):
             self.solved += 1
             return milp(
                 direction,
                 constraints=constraints,
-                integrality=np.ones(size),
+                integrality=np.ones(size) if whole else np.zeros(size),
                 bounds=Bounds(0, np.inf),
                 options={"time_limit": SOLVER_SECONDS},
             )
 
         if not expression:  # is there any solution at all?
-            return () if solve(objective).status in (0, 3) else None
+            # Contradicting copies contradict in their sums (two copies' totals of the same days), which the
+            # linear relaxation finds in milliseconds where the integer problem of a large part takes seconds.
+            return None if solve(objective, whole=False).status == 2 else ()
         lowest = solve(objective)  # an expression of counts is at least 0: never unbounded below
         if lowest.status == 2 or (lowest.status == 4 and solve(np.zeros(size)).status == 2):
             return None  # infeasible: the copies contradict each other
@@ -480,7 +482,7 @@ def between_cells(copies: Sequence[Copy], only: set[int] | None = None) -> list[
     return list(found.values())
 
 
-def consistent_system(copies: Sequence[Copy], solver: Solver) -> System:
+def consistent_system(copies: Sequence[Copy], solver: Solver, *, hint: set | None = None) -> System:
     """The system of the copies; the fewest (measure, place) whose copies contradict each other are read copy
     by copy. Only those: a neighborhood renamed in one copy contradicts every copy naming it the other way, and
     reading the citywide figures copy by copy for it would hide what they give away together."""
@@ -490,6 +492,12 @@ def consistent_system(copies: Sequence[Copy], solver: Solver) -> System:
         contradicting = _contradicting(system, solver)
         if not contradicting:
             return system
+        if hint and not split:
+            # Another selection of the same copies found what to read copy by copy (publication.worlds_of): its
+            # answer serves this one too when it takes the contradiction away, and saves the search.
+            hinted = System(copies, set(hint))
+            if not _contradicting(hinted, solver):
+                return hinted
         if not contradicting - split:  # even copy by copy: a copy contradicts itself
             raise Contradiction(sorted(f"{measure} ({place})" for measure, place in contradicting))
         split |= _fewest(copies, solver, split, contradicting - split)
@@ -506,14 +514,27 @@ def _contradicting(system: System, solver: Solver) -> set:
 
 
 def _fewest(copies: Sequence[Copy], solver: Solver, split: set, groups: set) -> set:
-    """A small set of `groups` whose reading copy by copy (with `split`) takes the contradiction away: each is
-    tried joined again, the citywide figures first, and stays joined when the copies then agree."""
+    """A small set of `groups` whose reading copy by copy (with `split`) takes the contradiction away. Groups
+    are tried joined again a half at a time (the citywide figures first), and a half whose joining brings a
+    contradiction back is halved again, so a few culprits among many cost a few systems, not one each."""
     needed = set(groups)
-    for group in sorted(groups, key=lambda g: (g[1] != ALL_PLACES, g)):
-        trial = needed - {group}
-        system = System(copies, split | trial)
-        if not (_contradicting(system, solver) - split - trial):
-            needed = trial
+
+    def agree(joined: set) -> bool:
+        trial = needed - joined
+        return not (_contradicting(System(copies, split | trial), solver) - split - trial)
+
+    def join(candidates: list) -> None:
+        nonlocal needed
+        if not candidates:
+            return
+        if agree(set(candidates)):
+            needed -= set(candidates)
+        elif len(candidates) > 1:
+            half = len(candidates) // 2
+            join(candidates[:half])
+            join(candidates[half:])
+
+    join(sorted(groups, key=lambda g: (g[1] != ALL_PLACES, g)))
     return needed
 
 

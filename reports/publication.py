@@ -102,7 +102,10 @@ def prepare(report: Report, released: Sequence[Released], *, progress: Progress 
     copies = [_copy(c) for c in released]
     candidate = _Candidate(f"{report.quarter.label} (this copy)", report.quarter.year, tables, report.preliminary)
     solver = audit.Solver()
-    worlds = [_World(copies, indexes, candidate.copy(hidden), solver) for indexes in worlds_of(released)]
+    worlds = []
+    for indexes in worlds_of(released):  # the first holds every copy: its reading hints the others'
+        hint = worlds[0].family.split if worlds else None
+        worlds.append(_World(copies, indexes, candidate.copy(hidden), solver, hint=hint))
     rounds = 0
     while True:
         leak, world = None, None
@@ -156,7 +159,10 @@ def audit_released(released: Sequence[Released], *, progress: Progress | None = 
     each selection of versions a reader may hold (worlds_of), each hidden cell's narrowest interval."""
     copies = [_copy(c) for c in released]
     solver = audit.Solver()
-    systems = [audit.consistent_system([copies[i] for i in indexes], solver) for indexes in worlds_of(released)]
+    systems: list[audit.System] = []
+    for indexes in worlds_of(released):
+        hint = systems[0].split if systems else None
+        systems.append(audit.consistent_system([copies[i] for i in indexes], solver, hint=hint))
     results = [
         audit.audit(system.copies, solver=solver, progress=progress if w == 0 else None, system=system)
         for w, system in enumerate(systems)
@@ -188,11 +194,13 @@ def worlds_of(released: Sequence[Released]) -> list[list[int]]:
 class _World:
     """One selection of the released copies, with the copy being prepared last."""
 
-    def __init__(self, copies: list[audit.Copy], indexes: list[int], candidate: audit.Copy, solver: audit.Solver):
+    def __init__(
+        self, copies: list[audit.Copy], indexes: list[int], candidate: audit.Copy, solver: audit.Solver, hint=None
+    ):
         self.copies = [copies[i] for i in indexes]
-        self.before = _Before(self.copies, solver)
         self.checked: set = set()  # cells found protected: hiding more only widens what a reader can say
-        self.family = audit.consistent_system([*self.copies, candidate], solver)
+        self.family = audit.consistent_system([*self.copies, candidate], solver, hint=hint)
+        self.before = _Before(self.copies, solver, hint=hint or self.family.split)
         self.solver, self.blank, self.given = solver, None, set()
         self._candidate = candidate
 
@@ -336,12 +344,12 @@ class _Before:
     """The released copies without this one, solved only if a released cell leaks: a leak they had already
     is not this copy's to stop."""
 
-    def __init__(self, copies: list[audit.Copy], solver: audit.Solver):
-        self.copies, self.solver, self.system = copies, solver, None
+    def __init__(self, copies: list[audit.Copy], solver: audit.Solver, hint=None):
+        self.copies, self.solver, self.system, self.hint = copies, solver, None, hint
 
     def leaked(self, cell: audit.Cell) -> bool:
         if self.system is None:
-            self.system = audit.consistent_system(self.copies, self.solver)
+            self.system = audit.consistent_system(self.copies, self.solver, hint=self.hint)
         return not _finding(self.system, self.solver, cell).protected
 
 
