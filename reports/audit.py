@@ -53,6 +53,7 @@ from reports.quarterly import ALL_PLACES, AT_MOST_MEASURES, Figure, Table
 from reports.suppression import COMPLEMENTARY, SMALL
 
 BETWEEN = "between copies"  # what a Between "shows": nothing, it is worked out
+FREE = "free"  # a cell that says nothing (publication's test of what the other copies give away alone)
 SMALL_LOW, SMALL_HIGH = 1, 4  # what "<5" says, and what the reader must still not be able to narrow
 NOT_SMALL = 5  # a "suppressed" cell holds this much or more, unless it is one of the few holding 1 to 4
 PROTECTED_WIDTH = SMALL_HIGH - SMALL_LOW  # a hidden small count keeps at least four possible values
@@ -409,18 +410,20 @@ class Solver:
         for v, coefficient in expression.items():
             objective[column[v]] = coefficient
 
-        def solve(direction):
+        def solve(direction, whole: bool = True):
             self.solved += 1
             return milp(
                 direction,
                 constraints=constraints,
-                integrality=np.ones(size),
+                integrality=np.ones(size) if whole else np.zeros(size),
                 bounds=Bounds(0, np.inf),
                 options={"time_limit": SOLVER_SECONDS},
             )
 
         if not expression:  # is there any solution at all?
-            return () if solve(objective).status in (0, 3) else None
+            # Contradicting copies contradict in their sums (two copies' totals of the same days), which the
+            # linear relaxation finds in milliseconds where the integer problem of a large part takes seconds.
+            return None if solve(objective, whole=False).status == 2 else ()
         lowest = solve(objective)  # an expression of counts is at least 0: never unbounded below
         if lowest.status == 2 or (lowest.status == 4 and solve(np.zeros(size)).status == 2):
             return None  # infeasible: the copies contradict each other
@@ -479,21 +482,60 @@ def between_cells(copies: Sequence[Copy], only: set[int] | None = None) -> list[
     return list(found.values())
 
 
-def consistent_system(copies: Sequence[Copy], solver: Solver) -> System:
-    """The system of the copies; measures whose copies contradict each other are read copy by copy."""
+def consistent_system(copies: Sequence[Copy], solver: Solver, *, hint: set | None = None) -> System:
+    """The system of the copies; the fewest (measure, place) whose copies contradict each other are read copy
+    by copy. Only those: a neighborhood renamed in one copy contradicts every copy naming it the other way, and
+    reading the citywide figures copy by copy for it would hide what they give away together."""
     split: set = set()
     while True:
         system = System(copies, split)
-        contradicting = set()
-        for rows in system.parts[1].values():
-            if solver.interval(system, system.parts, {}, rows=rows) is None:
-                names = {i: key for key, i in system.unknowns.items()}
-                contradicting |= {(names[v][1], names[v][2]) for i in rows for v in system.constraints[i][0]}
+        contradicting = _contradicting(system, solver)
         if not contradicting:
             return system
+        if hint and not split:
+            # Another selection of the same copies found what to read copy by copy (publication.worlds_of): its
+            # answer serves this one too when it takes the contradiction away, and saves the search.
+            hinted = System(copies, set(hint))
+            if not _contradicting(hinted, solver):
+                return hinted
         if not contradicting - split:  # even copy by copy: a copy contradicts itself
             raise Contradiction(sorted(f"{measure} ({place})" for measure, place in contradicting))
-        split |= contradicting
+        split |= _fewest(copies, solver, split, contradicting - split)
+
+
+def _contradicting(system: System, solver: Solver) -> set:
+    """The (measure, place) of the parts of the system that have no solution."""
+    names = {i: key for key, i in system.unknowns.items()}
+    found = set()
+    for rows in system.parts[1].values():
+        if solver.interval(system, system.parts, {}, rows=rows) is None:
+            found |= {(names[v][1], names[v][2]) for i in rows for v in system.constraints[i][0]}
+    return found
+
+
+def _fewest(copies: Sequence[Copy], solver: Solver, split: set, groups: set) -> set:
+    """A small set of `groups` whose reading copy by copy (with `split`) takes the contradiction away. Groups
+    are tried joined again a half at a time (the citywide figures first), and a half whose joining brings a
+    contradiction back is halved again, so a few culprits among many cost a few systems, not one each."""
+    needed = set(groups)
+
+    def agree(joined: set) -> bool:
+        trial = needed - joined
+        return not (_contradicting(System(copies, split | trial), solver) - split - trial)
+
+    def join(candidates: list) -> None:
+        nonlocal needed
+        if not candidates:
+            return
+        if agree(set(candidates)):
+            needed -= set(candidates)
+        elif len(candidates) > 1:
+            half = len(candidates) // 2
+            join(candidates[:half])
+            join(candidates[half:])
+
+    join(sorted(groups, key=lambda g: (g[1] != ALL_PLACES, g)))
+    return needed
 
 
 def audit(
@@ -538,9 +580,10 @@ def _eta(what: str, done: int, total: int, started: float) -> str:
     return f"{what} {done:,} of {total:,} hidden cells; about {left:.0f} s left."
 
 
-def describe(copies: Sequence[Copy], result: Audit) -> dict:
+def describe(copies: Sequence[Copy], result: Audit, *, given_away: set = frozenset()) -> dict:
     """The audit as JSON for the published copy's record (managers only): each hidden cell's interval, and
-    its true value where the program knows it."""
+    its true value where the program knows it. `given_away`: (copy, table, row, column) of cells the other
+    copies had already given away on their own."""
     cells = []
     for finding in result.findings:
         if isinstance(finding.cell, Between):
@@ -565,13 +608,24 @@ def describe(copies: Sequence[Copy], result: Audit) -> dict:
             if (cell.table, cell.row, cell.column) in copy.values:
                 entry["value"] = copy.values[(cell.table, cell.row, cell.column)]
         entry.update(shown=finding.shown, low=finding.low, high=finding.high, protected=finding.protected)
+        if (
+            isinstance(finding.cell, Cell)
+            and (finding.cell.copy, finding.cell.table, finding.cell.row, finding.cell.column) in given_away
+        ):
+            entry["given_away"] = True
         cells.append(entry)
     small = [c for c, f in zip(cells, result.findings, strict=True) if f.shown == SMALL or f.small]
     narrowest = min(small, key=lambda c: float("inf") if c["high"] is None else c["high"] - c["low"], default=None)
-    unprotected = sum(not c["protected"] for c in cells)
+    before = sum(not c["protected"] and c.get("given_away", False) for c in cells)
+    unprotected = sum(not c["protected"] for c in cells) - before
     summary = f"{len(cells):,} hidden cells checked against everything in {len(copies):,} copies; " + (
         f"{unprotected:,} small counts can be narrowed." if unprotected else "every small count is protected."
     )
+    if before:
+        summary += (
+            f" {before:,} small count{'s' if before != 1 else ''} of this copy had been given away already by copies "
+            "published before (hiding them here cannot protect them): they are marked below."
+        )
     return {
         "protection": f"A cell shown as <5 must stay anywhere from {SMALL_LOW} to {SMALL_HIGH} for a reader.",
         "summary": summary,
@@ -591,6 +645,8 @@ def _bounds(value, small: bool) -> tuple[float, float] | None:
         return (SMALL_LOW if small else NOT_SMALL), np.inf
     if isinstance(value, int):
         return value, value
+    if value == FREE:
+        return 0, np.inf
     return None
 
 

@@ -4,7 +4,7 @@ and the trend chart drawn from what is shown. A copy holds only the report's agg
 never a name. The file formats (reports.exports) and the HTML page render what this gives."""
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from reports import audit, suppression
 from reports.periods import span_text
@@ -102,13 +102,16 @@ def prepare(report: Report, released: Sequence[Released], *, progress: Progress 
     copies = [_copy(c) for c in released]
     candidate = _Candidate(f"{report.quarter.label} (this copy)", report.quarter.year, tables, report.preliminary)
     solver = audit.Solver()
-    worlds = [_World(copies, indexes, candidate.copy(hidden), solver) for indexes in worlds_of(released)]
+    worlds = []
+    for indexes in worlds_of(released):  # the first holds every copy: its reading hints the others'
+        hint = worlds[0].family.split if worlds else None
+        worlds.append(_World(copies, indexes, candidate.copy(hidden), solver, hint=hint))
     rounds = 0
     while True:
         leak, world = None, None
         for world in worlds:
             system = world.system(candidate.copy(hidden))
-            leak = _first_leak(system, solver, world.before, world.checked)
+            leak = _first_leak(system, solver, world.before, world.checked, world.given_away)
             if leak is not None:
                 break
         rounds += 1
@@ -132,6 +135,7 @@ def prepare(report: Report, released: Sequence[Released], *, progress: Progress 
     ]
     copies = final[0].copies
     result = _narrowest(final, results)
+    given = set().union(*(world.given for world in worlds))
     published, notes, n = [], [], 0
     for section in report.sections:
         shown = []
@@ -145,7 +149,7 @@ def prepare(report: Report, released: Sequence[Released], *, progress: Progress 
         published,
         notes,
         headline(report, published, public=True),
-        audit.describe(copies, result),
+        audit.describe(copies, result, given_away={(len(copies) - 1, *cell) for cell in given}),
         hidden_values=[(tables[t].key, r, c, v) for (t, r, c), v in sorted(candidate.values(hidden).items())],
     )
 
@@ -155,7 +159,10 @@ def audit_released(released: Sequence[Released], *, progress: Progress | None = 
     each selection of versions a reader may hold (worlds_of), each hidden cell's narrowest interval."""
     copies = [_copy(c) for c in released]
     solver = audit.Solver()
-    systems = [audit.consistent_system([copies[i] for i in indexes], solver) for indexes in worlds_of(released)]
+    systems: list[audit.System] = []
+    for indexes in worlds_of(released):
+        hint = systems[0].split if systems else None
+        systems.append(audit.consistent_system([copies[i] for i in indexes], solver, hint=hint))
     results = [
         audit.audit(system.copies, solver=solver, progress=progress if w == 0 else None, system=system)
         for w, system in enumerate(systems)
@@ -187,14 +194,42 @@ def worlds_of(released: Sequence[Released]) -> list[list[int]]:
 class _World:
     """One selection of the released copies, with the copy being prepared last."""
 
-    def __init__(self, copies: list[audit.Copy], indexes: list[int], candidate: audit.Copy, solver: audit.Solver):
+    def __init__(
+        self, copies: list[audit.Copy], indexes: list[int], candidate: audit.Copy, solver: audit.Solver, hint=None
+    ):
         self.copies = [copies[i] for i in indexes]
-        self.before = _Before(self.copies, solver)
         self.checked: set = set()  # cells found protected: hiding more only widens what a reader can say
-        self.family = audit.consistent_system([*self.copies, candidate], solver)
+        self.family = audit.consistent_system([*self.copies, candidate], solver, hint=hint)
+        self.before = _Before(self.copies, solver, hint=hint or self.family.split)
+        self.solver, self.blank, self.given = solver, None, set()
+        self._candidate = candidate
 
     def system(self, candidate: audit.Copy) -> audit.System:
         return self.family.variant(len(self.copies), candidate)
+
+    def given_away(self, cell) -> bool:
+        """Whether the released copies alone, this copy saying nothing, already narrow the cell's count: then
+        hiding more of this copy cannot protect it (a corrected version of a quarter whose figures earlier
+        copies gave away), and it is listed as given away before rather than refusing every new copy."""
+        if isinstance(cell, audit.Between):
+            return False
+        if self.blank is None:
+            blank = audit.Copy(self._candidate.label, self._candidate.year, [_blank(t) for t in self._candidate.tables])
+            self.blank = self.system(blank)
+        low, high = self.solver.interval(self.blank, self.blank.parts, self.blank.cell_expression(cell))
+        if high is not None and high - low < audit.PROTECTED_WIDTH:
+            self.given.add((cell.table, cell.row, cell.column))
+            return True
+        return False
+
+
+def _blank(table: Table) -> Table:
+    """The table saying nothing of its counts (audit.FREE): what the other copies tell on their own."""
+    rows = [
+        (label, [v if v is None or r in table.measure_rows else audit.FREE for v in values])
+        for r, (label, values) in enumerate(table.rows)
+    ]
+    return replace(table, rows=rows)
 
 
 def _narrowest(systems: list[audit.System], results: list[audit.Audit]) -> audit.Audit:
@@ -309,16 +344,18 @@ class _Before:
     """The released copies without this one, solved only if a released cell leaks: a leak they had already
     is not this copy's to stop."""
 
-    def __init__(self, copies: list[audit.Copy], solver: audit.Solver):
-        self.copies, self.solver, self.system = copies, solver, None
+    def __init__(self, copies: list[audit.Copy], solver: audit.Solver, hint=None):
+        self.copies, self.solver, self.system, self.hint = copies, solver, None, hint
 
     def leaked(self, cell: audit.Cell) -> bool:
         if self.system is None:
-            self.system = audit.consistent_system(self.copies, self.solver)
+            self.system = audit.consistent_system(self.copies, self.solver, hint=self.hint)
         return not _finding(self.system, self.solver, cell).protected
 
 
-def _first_leak(system: audit.System, solver: audit.Solver, before: _Before, checked: set) -> audit.Finding | None:
+def _first_leak(
+    system: audit.System, solver: audit.Solver, before: _Before, checked: set, given_away=lambda cell: False
+) -> audit.Finding | None:
     """A small count (of this copy, or of a released copy that this copy would now narrow) a reader can
     narrow; this copy's own cells first. A cell once found protected stays so (`checked`): each round
     only hides more."""
@@ -339,7 +376,7 @@ def _first_leak(system: audit.System, solver: audit.Solver, before: _Before, che
         if not mine and part_of[next(iter(system.cell_expression(cell)))] not in touched:
             continue
         finding = _finding(system, solver, cell)
-        if finding.protected or (not mine and before.leaked(cell)):
+        if finding.protected or (not mine and before.leaked(cell)) or (mine and given_away(cell)):
             checked.add(cell)
         else:
             return finding

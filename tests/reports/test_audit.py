@@ -396,3 +396,49 @@ class TestVersions:
         q2 = publication.prepare(report(2018, 2, places_table(2018, 2, rows)), [first, renamed])
         assert_protected(q2)
         assert not audit.audit([publication._copy(first), publication._copy(release(q2, 2018, 2))]).leaks()
+
+
+class TestARenameInOneCopy:
+    """The second attacker's case: Q3's copy names a neighborhood differently from Q2's. The two disagree
+    about that neighborhood, but the citywide figures still chain: Q3 = 25 - 18 = 7, so the two "<5" of Q3
+    with 5 shown and zeros elsewhere are 1 and 1. Only the renamed places may be read copy by copy."""
+
+    def copies(self):
+        q2 = places_table(2018, 2, [("Downtown", [COMPLEMENTARY] * 2), ("Lincoln", [SMALL, SMALL]), ("Total", [7, 18])])
+        q3 = places_table(
+            2018,
+            3,
+            [
+                ("Country Club", [SMALL, SMALL]),
+                ("Downtown", [5, 20]),
+                ("East", [SMALL, SMALL]),
+                ("LV", [0, SMALL]),
+                ("Total", [COMPLEMENTARY, 25]),
+            ],
+        )
+        values2 = {(0, 0, 0): 6, (0, 0, 1): 15, (0, 1, 0): 1, (0, 1, 1): 3}
+        values3 = {(0, 0, 0): 1, (0, 0, 1): 1, (0, 2, 0): 1, (0, 2, 1): 1, (0, 3, 1): 3, (0, 4, 0): 7}
+        return [audit.Copy("Q2", 2018, [q2], values2), audit.Copy("Q3", 2018, [q3], values3)]
+
+    def test_only_the_renamed_places_are_read_copy_by_copy(self):
+        result = audit.audit(self.copies())
+        assert ("Homicides", ALL_PLACES) not in result.split and ("Homicides", "Lincoln") in result.split
+        country_club = [f for f in result.findings if f.cell.copy == 1 and f.cell.row == 0 and f.cell.column == 0]
+        assert [(f.low, f.high) for f in country_club] == [(1, 1)]
+
+
+class TestGivenAwayBefore:
+    """A first version published before the audit existed gave Hill's 4 away (13 - 9). A corrected second
+    version cannot protect it by hiding more: it is published, and the check says the count was given away
+    before, instead of refusing every new version of the quarter."""
+
+    def test_a_second_version_lists_the_count_as_given_away_before(self):
+        shown = places_table(2018, 1, [("Hill", [SMALL, SMALL]), ("Downtown", [9, 9]), ("Total", [13, 13])])
+        first = publication.Released(
+            "Q1 v1", 2018, 1, False, [("S", [shown])], (("by_place", 0, 0, 4), ("by_place", 0, 1, 4))
+        )
+        rows = [("Hill", [4, 4]), ("Downtown", [9, 9]), ("Total", [13, 13])]
+        second = publication.prepare(report(2018, 1, places_table(2018, 1, rows)), [first])
+        mine = [c for c in second.audit["cells"] if c["copy"].endswith("(this copy)") and c["row"] == "Hill"]
+        assert mine and all(c.get("given_away") for c in mine if not c["protected"])
+        assert "given away already by copies published before" in second.audit["summary"]
