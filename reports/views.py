@@ -157,11 +157,12 @@ def quarterly_report(request: HttpRequest, year: int, quarter: int) -> HttpRespo
     """The program's own copy of the report (every figure). Public copies are records of their own
     (publishing), served from what was published."""
     _require_reports(request)
-    if asks_public(request):
-        return redirect("publishing:copies", year, quarter)
     with replica_reads():
         first = periods.first_quarter()
-        report = quarterly.build(quarter_or_404(year, quarter, first=first))
+        q = quarter_or_404(year, quarter, first=first)
+        if asks_public(request):
+            return redirect("publishing:copies", year, quarter)
+        report = quarterly.build(q)
     access.record(request, access.Action.VIEW_REPORT, f"quarterly {report.quarter.label}")
     return render(request, "reports/quarterly.html", quarterly_context(publication.internal(report), first=first))
 
@@ -207,10 +208,11 @@ def file_response(copy: publication.Document, file_format: str, filename: str) -
 def quarterly_export(request: HttpRequest, year: int, quarter: int, file_format: str) -> HttpResponse:
     """The program's copy of the quarterly report as a CSV or XLSX download (recorded in the access log)."""
     _require_reports(request)
+    q = quarter_or_404(year, quarter, first=periods.first_quarter())
     if asks_public(request):
         return redirect("publishing:copies", year, quarter)
     with replica_reads():
-        report = quarterly.build(quarter_or_404(year, quarter, first=periods.first_quarter()))
+        report = quarterly.build(q)
     access.record(request, access.Action.EXPORT, f"quarterly {report.quarter.label} {file_format}")
     return file_response(publication.internal(report), file_format, filename(report))
 

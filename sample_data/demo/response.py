@@ -11,14 +11,17 @@ from django.utils import timezone
 from accounts import roles
 from incidents import response_cases
 from incidents.models import CaseStatus, Response, ResponseCase, ResponseTask, Retaliation
+from sample_data.demo.incidents import statuses_from_responses
 
 DEMO_DAYS = 150
 
 
 def seed_response_cases(*, seed: int = 16) -> int:
     response_cases.default_standard()
+    before = set(ResponseCase.objects.values_list("pk", flat=True))
     opened = response_cases.open_recent(days=DEMO_DAYS)
-    _work_most_tasks(random.Random(seed))
+    _work_most_tasks(random.Random(seed), ResponseCase.objects.exclude(pk__in=before))
+    statuses_from_responses()
     manager = User.objects.filter(username="manager").first()
     over = [
         c
@@ -38,7 +41,7 @@ def seed_response_cases(*, seed: int = 16) -> int:
     return opened
 
 
-def _work_most_tasks(rng: random.Random) -> None:
+def _work_most_tasks(rng: random.Random, cases) -> None:
     """Most tasks due more than a day ago were done, most in time: a response by the task's peacekeeper (or
     another) before or a little after it was due. Some are left, as in any program."""
     peacekeepers = list(roles.active_peacekeepers())
@@ -46,7 +49,9 @@ def _work_most_tasks(rng: random.Random) -> None:
         return
     now = timezone.now()
     due = (
-        ResponseTask.objects.open().filter(due_at__lt=now - datetime.timedelta(days=1)).select_related("case__incident")
+        ResponseTask.objects.open()
+        .filter(case__in=cases, due_at__lt=now - datetime.timedelta(days=1))
+        .select_related("case__incident", "standard")
     )
     for task in due:
         if rng.random() < 0.15:

@@ -11,7 +11,8 @@ from core.forms import form_helper
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 # Pages whose crispy forms are always blank (their posts answer with a page that has the summary).
-BLANK_FORMS_ONLY = {"incidents/incident_detail.html"}
+# Detail pages drawing blank forms whose errors are shown on a page of their own.
+BLANK_FORMS_ONLY = {"incidents/incident_detail.html", "incidents/group_detail.html"}
 
 
 class _Refusing(forms.Form):
