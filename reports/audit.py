@@ -144,7 +144,7 @@ class Finding:
 @dataclass
 class Audit:
     findings: list[Finding]
-    split: set = field(default_factory=set)  # (measure, place) read copy by copy: the copies disagree
+    split: set = field(default_factory=set)  # (measure, place, year) read copy by copy: the copies disagree
 
     def leaks(self) -> list[Finding]:
         return [f for f in self.findings if not f.protected]
@@ -188,8 +188,11 @@ class System:
 
     # -- which unknowns a figure is made of -----------------------------------------------------------
     def _group(self, copy: int, measure: str, place: str) -> tuple:
+        """A figure's group of unknowns: (measure, place), or for a (measure, place, year) read copy by copy
+        the copy's own, in that year's copies only (a contradiction between 2018's versions leaves 2020's
+        copies of the same neighborhood tied together)."""
         group = (measure, place)
-        return (*group, copy) if group in self.split else group
+        return (*group, copy) if (*group, self.copies[copy].year) in self.split else group
 
     def _figures(self):
         """(copy, table, row, column, figure) of every count cell of every copy."""
@@ -240,7 +243,7 @@ class System:
         if table is not None and r in table.distinct_rows:
             p = figure.period
             key = ("distinct", figure.measure, figure.place, p.window, p.first, p.last)
-            if (figure.measure, figure.place) in self.split:
+            if (figure.measure, figure.place, self.copies[k].year) in self.split:
                 key = (*key, k)
             return {self._unknown(key): 1}
         group = self._group(k, figure.measure, figure.place)
@@ -499,18 +502,30 @@ def consistent_system(copies: Sequence[Copy], solver: Solver, *, hint: set | Non
             if not _contradicting(hinted, solver):
                 return hinted
         if not contradicting - split:  # even copy by copy: a copy contradicts itself
-            raise Contradiction(sorted(f"{measure} ({place})" for measure, place in contradicting))
+            raise Contradiction(sorted(f"{measure} ({place}, {year})" for measure, place, year in contradicting))
         split |= _fewest(copies, solver, split, contradicting - split)
 
 
 def _contradicting(system: System, solver: Solver) -> set:
-    """The (measure, place) of the parts of the system that have no solution."""
+    """The (measure, place, year) of the unknowns of the parts of the system that have no solution."""
     names = {i: key for key, i in system.unknowns.items()}
     found = set()
     for rows in system.parts[1].values():
         if solver.interval(system, system.parts, {}, rows=rows) is None:
-            found |= {(names[v][1], names[v][2]) for i in rows for v in system.constraints[i][0]}
+            found |= {_year_group(system, names[v]) for i in rows for v in system.constraints[i][0]}
     return found
+
+
+def _year_group(system: System, name: tuple) -> tuple:
+    """(measure, place, year) of an unknown: the year of its days, or of its copy's when read copy by copy."""
+    kind, measure, place, *rest = name
+    if kind == "atom":
+        if len(rest) == 3:  # ("atom", measure, place, copy, first, last)
+            return measure, place, system.copies[rest[0]].year
+        return measure, place, datetime.date.fromordinal(rest[0]).year
+    if len(rest) == 4:  # ("distinct", measure, place, window, first, last, copy)
+        return measure, place, system.copies[rest[3]].year
+    return measure, place, rest[1].year
 
 
 def _fewest(copies: Sequence[Copy], solver: Solver, split: set, groups: set) -> set:
@@ -631,7 +646,7 @@ def describe(copies: Sequence[Copy], result: Audit, *, given_away: set = frozens
         "summary": summary,
         "cells": cells,
         "narrowest": narrowest,
-        "split": sorted(f"{measure} ({place})" for measure, place, *_ in result.split),
+        "split": sorted(f"{measure} ({place}, {year})" for measure, place, year in result.split),
         "checked_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
     }
 

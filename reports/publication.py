@@ -252,10 +252,7 @@ def _narrowest(systems: list[audit.System], results: list[audit.Audit]) -> audit
     for finding in results[0].findings:
         narrow = best[key(systems[0], finding)]
         findings.append(audit.Finding(finding.cell, finding.shown, narrow.low, narrow.high, finding.small))
-    split = set().union(*(result.split for result in results[1:])) if len(results) > 1 else set()
-    return audit.Audit(
-        findings, results[0].split & (split or results[0].split) if len(results) > 1 else results[0].split
-    )
+    return audit.Audit(findings, results[0].split)
 
 
 def _copy(released: Released) -> audit.Copy:
