@@ -308,7 +308,11 @@ class TestThePages:
     def test_a_peacekeeper_sees_only_their_caseloads_names(self, client, peacekeeper, case):
         client.force_login(peacekeeper)
         page = client.get(case.get_absolute_url()).content.decode()
-        assert "Dee Mine" in page and "Zed Theirs" not in page and "a client on another caseload" in page
+        assert "Dee Mine" in page and "Zed Theirs" not in page
+        # Another caseload's task is counted, not shown: not its person, nor who holds it (the attacker's fifth).
+        held = case.tasks.get(person__last_name="Theirs")
+        assert held.assigned_to.username == "third"
+        assert "third" not in page and "1 other task of this case is with other peacekeepers" in page
 
     def test_analysts_get_404_on_cases_and_tasks(self, client, analyst, case):
         client.force_login(analyst)
