@@ -11,6 +11,7 @@ NAVIGATION = [
     ("Incidents", "incidents:incident_list", roles.can_log_incidents),
     ("Mediations", "incidents:mediation_list", roles.can_log_incidents),
     ("Response cases", "incidents:response_case_list", roles.can_see_all_clients),
+    ("Response tasks", "incidents:response_task_list", roles.is_peacekeeper),
     # Conflicts and groups: the program roles only (analysts see them only as counts).
     ("Conflicts", "incidents:conflict_list", roles.can_see_clients),
     ("Groups", "incidents:group_list", roles.can_see_clients),

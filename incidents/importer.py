@@ -28,7 +28,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from core.limits import LONG_TEXT_MAX
 from incidents.models import Incident, IncidentKind, Involvement, InvolvementOutcome, Weapon, incident_errors
-from incidents.response_cases import response_cases_open
+from incidents.response_cases import response_cases_follow, response_cases_open
 from outreach.models import Neighborhood
 
 COLUMNS = [
@@ -469,6 +469,7 @@ def _write(
         # once: a case already open is left as it is.
         written = [i.pk for i in to_create] + [i.pk for i in to_update]
         response_cases_open(incidents=Incident.objects.filter(pk__in=written), by=logged_by)
+        response_cases_follow(incidents=Incident.objects.filter(pk__in=[i.pk for i in to_update]), by=logged_by)
 
 
 def _recorded_harm(incidents: Iterable[Incident]) -> dict[int, dict[str, int]]:

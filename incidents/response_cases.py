@@ -28,8 +28,10 @@ from incidents.models import (
     ResponseKind,
     ResponseStandard,
     ResponseTask,
+    Retaliation,
     TaskStatus,
     at_risk_from_conflicts_and_groups,
+    due_after,
     window_end,
 )
 from outreach.models import Client
@@ -87,7 +89,7 @@ def response_cases_open(*, incidents: QuerySet[Incident], by: User | None = None
                     standard=standard,
                     kind=standard.kind,
                     title=standard.title,
-                    due_at=case.incident.occurred_at + datetime.timedelta(hours=standard.due_hours),
+                    due_at=due_after(case.incident.occurred_at, standard.due_hours),
                 )
                 for case in cases
                 for standard in standards
@@ -103,6 +105,45 @@ def response_cases_open(*, incidents: QuerySet[Incident], by: User | None = None
     for response in Response.objects.filter(incident__in=new, task__isnull=True).order_by("responded_at", "pk"):
         _complete(response, task=None)
     return len(cases)
+
+
+@transaction.atomic
+def response_cases_follow(*, incidents: QuerySet[Incident], by: User | None = None) -> None:
+    """After incidents were edited or re-imported: an open case's due times follow its incident's corrected
+    time (and its window with them); a case whose incident no longer opens one (recorded again as shots fired
+    with nobody hit) is closed, its open tasks not needed, when someone is named to have done it."""
+    cases = ResponseCase.objects.open().filter(incident__in=incidents).select_related("incident")
+    standards = {s.pk: s for s in ResponseStandard.objects.all()}
+    by_title = {s.title: s for s in standards.values()}
+    for case in cases:
+        incident = case.incident
+        if not Incident.objects.filter(OPENS_RESPONSE_CASE, pk=incident.pk).exists():
+            if by is not None:
+                _close_not_a_shooting(case, by=by)
+            continue
+        with audited_by(by):
+            if case.window_ends_at != window_end(incident):
+                case.window_ends_at = window_end(incident)
+                case.save(update_fields=["window_ends_at", "updated_at"])
+            for task in case.tasks.filter(status=TaskStatus.OPEN):
+                standard = standards.get(task.standard_id) or by_title.get(task.title)
+                due = due_after(incident.occurred_at, standard.due_hours) if standard else task.due_at
+                if due != task.due_at:
+                    task.due_at = due
+                    task.save(update_fields=["due_at", "updated_at"])
+
+
+def _close_not_a_shooting(case: ResponseCase, *, by: User) -> None:
+    kind = case.incident.get_kind_display().lower()
+    note = f"Not needed: the incident was recorded again as {kind}, which opens no response case."
+    with audited_by(by):
+        for task in case.tasks.filter(status=TaskStatus.OPEN):
+            task.status, task.note = TaskStatus.NOT_NEEDED, note
+            task.save(update_fields=["status", "note", "updated_at"])
+        case.status, case.closed_at, case.closed_by = CaseStatus.CLOSED, timezone.now(), by
+        case.retaliation = Retaliation.UNKNOWN
+        case.review = f"Closed when the incident was recorded again as {kind}: it opens no response case."
+        case.save()
 
 
 @transaction.atomic
@@ -160,7 +201,7 @@ def _person_task(case: ResponseCase, standard: ResponseStandard, client: Client,
         defaults={
             "standard": standard,
             "title": standard.title,
-            "due_at": case.incident.occurred_at + datetime.timedelta(hours=standard.due_hours),
+            "due_at": due_after(case.incident.occurred_at, standard.due_hours),
             "reason": reason[:300],
             "assigned_to": client.primary_peacekeeper,
         },

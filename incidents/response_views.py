@@ -4,6 +4,7 @@ Writes go through incidents.response_cases; a record a user may not see answers 
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +16,8 @@ from django_tables2 import SingleTableMixin
 from accounts import access, roles
 from core.form_keys import submit_once
 from core.lists import FilteredListMixin
-from incidents import response_cases, services
+from core.parameters import page_number
+from incidents import response_cases, response_reads, services
 from incidents.filters import ResponseCaseFilter
 from incidents.forms import CaseCloseForm, ResponseForm, TaskAssignForm, TaskSetAsideForm
 from incidents.models import CaseStatus, Response, ResponseCase, ResponseTask, TaskStatus
@@ -34,6 +36,21 @@ def with_counts(queryset):
     return queryset.annotate(
         open_count=Count("tasks", filter=Q(tasks__status=TaskStatus.OPEN)),
         late_count=Count("tasks", filter=Q(tasks__status=TaskStatus.OPEN, tasks__due_at__lt=now)),
+    )
+
+
+def response_task_list(request: HttpRequest) -> HttpResponse:
+    """Every open task a peacekeeper works (the dashboard lists the first), late ones first, a page at a time."""
+    _require_program(request)
+    if request.method not in ("GET", "HEAD"):
+        raise Http404
+    tasks = Paginator(response_reads.tasks_due_queryset(request.user), 25).get_page(
+        page_number(request.GET.get("page"))
+    )
+    return render(
+        request,
+        "incidents/response_task_list.html",
+        {"page_obj": tasks, "tasks": tasks.object_list, "named": response_reads.named_to(request.user, tasks)},
     )
 
 

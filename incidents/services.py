@@ -75,6 +75,7 @@ def incident_update(*, incident: Incident, by: User, data: Mapping[str, Any]) ->
     homicide or a non-fatal shooting opens its response case; a case already open stays open."""
     incident = model_save(incident, data=data, fields=INCIDENT_FIELDS, by=by)
     response_cases.response_cases_open(incidents=Incident.objects.filter(pk=incident.pk), by=by)
+    response_cases.response_cases_follow(incidents=Incident.objects.filter(pk=incident.pk), by=by)
     return incident
 
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("response-cases/", response_views.ResponseCaseListView.as_view(), name="response_case_list"),
     path("response-cases/<int:pk>/", response_views.response_case_detail, name="response_case_detail"),
     path("response-cases/<int:pk>/close/", response_views.response_case_close, name="response_case_close"),
+    path("response-tasks/", response_views.response_task_list, name="response_task_list"),
     path("response-tasks/<int:pk>/", response_views.response_task_detail, name="response_task_detail"),
     path("response-tasks/<int:pk>/take/", response_views.response_task_take, name="response_task_take"),
     path("response-tasks/<int:pk>/assign/", response_views.response_task_assign, name="response_task_assign"),

@@ -15,6 +15,7 @@ from django.utils import timezone
 from core.quarters import Quarter
 from incidents import counting
 from incidents.models import (
+    OPENS_RESPONSE_CASE,
     Incident,
     Involvement,
     InvolvementRole,
@@ -546,7 +547,11 @@ def _response_case_table(quarter: Quarter, periods: tuple[Period, Period]) -> Ta
         response__responded_at__lt=end,
     )
     first = Response.objects.filter(incident=OuterRef("incident"), responded_at__lt=end).order_by("responded_at")
-    cases = ResponseCase.objects.filter(incident__occurred_at__gte=ytd_start, incident__occurred_at__lt=end).annotate(
+    # A case whose incident was recorded again as something that opens none (shots fired, nobody hit) is not one.
+    qualifying = Incident.objects.filter(OPENS_RESPONSE_CASE).values("pk")
+    cases = ResponseCase.objects.filter(
+        incident__in=qualifying, incident__occurred_at__gte=ytd_start, incident__occurred_at__lt=end
+    ).annotate(
         in_time=Exists(in_time),
         hours=Func(
             Subquery(first.values("responded_at")[:1]) - F("incident__occurred_at"),

@@ -72,6 +72,7 @@ from incidents.models.response_cases import (
     Retaliation,
     StandardWhen,
     TaskStatus,
+    due_after,
     window_end,
 )
 
@@ -84,6 +85,7 @@ __all__ = [
     "Retaliation",
     "StandardWhen",
     "TaskStatus",
+    "due_after",
     "window_end",
     "IncidentKind",
     "Weapon",

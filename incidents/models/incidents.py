@@ -220,7 +220,30 @@ class Incident(models.Model):
         return reverse("incidents:incident_detail", args=[self.pk])
 
     def clean(self) -> None:
-        raise_errors(incident_errors(self) | self._involvement_count_errors())
+        raise_errors(self._order_errors() | incident_errors(self) | self._involvement_count_errors())
+
+    def _order_errors(self) -> dict[str, str]:
+        """An edit may not move the incident after what answers it: a response recorded before the new time,
+        or an incident recorded as retaliation for this one (moving it later would turn the retaliation
+        around, and two incidents could each be retaliation for the other)."""
+        if self._state.adding or not self.pk or not self.occurred_at:
+            return {}
+        response = self.responses.filter(responded_at__lt=self.occurred_at).order_by("responded_at").first()
+        if response is not None:
+            when = timezone.localtime(response.responded_at).strftime("%-d %b %Y, %H:%M")
+            return {"occurred_at": f"A response to this incident is recorded at {when}: the incident is before it."}
+        answer = (
+            Incident.objects.filter(retaliation_for=self.pk, occurred_at__lte=self.occurred_at)
+            .order_by("occurred_at")
+            .first()
+        )
+        if answer is not None:
+            when = timezone.localtime(answer.occurred_at).strftime("%-d %b %Y, %H:%M")
+            return {
+                "occurred_at": f"Incident {answer.case_number}, recorded as retaliation for this one, happened at "
+                f"{when}: this one is before it."
+            }
+        return {}
 
     def _involvement_count_errors(self) -> dict[str, str]:
         """An edit may not leave fewer killed (wounded) than the clients recorded as killed (wounded) in it."""

@@ -128,8 +128,17 @@ class ResponseCase(models.Model):
         return timezone.now() >= self.window_ends_at
 
 
+def due_after(start: datetime.datetime, hours: int) -> datetime.datetime:
+    """`hours` after `start`, whole days counted on the local calendar: a follow-up at four months is due at the
+    incident's local time of day, not an hour off across a change of the clocks."""
+    if hours % 24:
+        return start + datetime.timedelta(hours=hours)
+    local = timezone.localtime(start).replace(tzinfo=None)
+    return timezone.make_aware(local + datetime.timedelta(days=hours // 24))
+
+
 def window_end(incident: Incident) -> datetime.datetime:
-    return incident.occurred_at + datetime.timedelta(days=settings.RESPONSE_WINDOW_DAYS)
+    return due_after(incident.occurred_at, settings.RESPONSE_WINDOW_DAYS * 24)
 
 
 class TaskStatus(models.TextChoices):

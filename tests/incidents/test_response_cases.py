@@ -4,7 +4,9 @@ and do what."""
 
 import datetime
 import io
+import re
 import uuid
+import zoneinfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from incidents import conflict_services, response_cases, services
+from incidents import conflict_services, response_cases, response_reads, services
 from incidents.importer import import_incidents
 from incidents.models import (
     CaseStatus,
@@ -75,7 +77,9 @@ class TestOneCasePerShooting:
         assert "Contact a person at risk" not in titles  # one per person, none recorded yet
         scene = case.tasks.get(title="Scene response")
         assert scene.due_at == incident.occurred_at + datetime.timedelta(hours=2)
-        assert case.window_ends_at == incident.occurred_at + datetime.timedelta(days=120)
+        # 120 days on the local calendar, at the incident's local time of day (whatever the clocks did between).
+        start, end = timezone.localtime(incident.occurred_at), timezone.localtime(case.window_ends_at)
+        assert (end.date() - start.date()).days == 120 and end.time() == start.time()
 
     def test_a_homicide_without_wounded_has_no_hospital_visit(self, analyst):
         incident = logged(analyst, kind="homicide", killed=1, injured=0)
@@ -375,3 +379,93 @@ def test_the_command_opens_recent_cases(analyst):
     out = io.StringIO()
     call_command("open_response_cases", "--days", "120", stdout=out)
     assert "Opened 1 response case" in out.getvalue()
+
+
+class TestTheCaseFollowsItsIncident:
+    """The walk and the attack: correcting an incident's time left its tasks' due times where they were; moving
+    it after its responses, or after an incident that answers it, was accepted; recording it again as shots
+    fired with nobody hit left its case open with a hospital visit for nobody; and a four-month follow-up was an
+    hour off across a change of clocks."""
+
+    def test_a_corrected_time_moves_the_open_tasks_and_the_window(self, analyst):
+        incident = logged(analyst)
+        earlier = incident.occurred_at - datetime.timedelta(hours=5)
+        services.incident_update(incident=incident, by=analyst, data={"occurred_at": earlier})
+        case = ResponseCase.objects.get(incident=incident)
+        assert case.tasks.get(title="Scene response").due_at == earlier + datetime.timedelta(hours=2)
+        assert case.window_ends_at == response_cases.window_end(Incident.objects.get(pk=incident.pk))
+
+    def test_the_time_cannot_move_after_a_response_or_a_retaliation(self, analyst, peacekeeper):
+        incident = logged(analyst)
+        services.response_log(
+            incident=incident, by=peacekeeper, data={"kind": "scene", "responded_at": timezone.now(), "notes": ""}
+        )
+        with pytest.raises(ValidationError, match="A response to this incident is recorded at"):
+            services.incident_update(incident=incident, by=analyst, data={"occurred_at": timezone.now()})
+        first = logged(analyst, case_number="RC-2", occurred_at=timezone.now() - datetime.timedelta(days=2))
+        logged(
+            analyst, case_number="RC-3", retaliation_for=first, occurred_at=timezone.now() - datetime.timedelta(days=1)
+        )
+        with pytest.raises(ValidationError, match="recorded as retaliation for this one"):
+            services.incident_update(incident=first, by=analyst, data={"occurred_at": timezone.now()})
+
+    def test_recorded_again_as_shots_fired_its_case_closes(self, analyst):
+        incident = logged(analyst)
+        services.incident_update(
+            incident=incident, by=analyst, data={"kind": "shots_fired", "injured": 0, "weapon": "firearm"}
+        )
+        case = ResponseCase.objects.get(incident=incident)
+        assert case.status == CaseStatus.CLOSED and case.closed_by == analyst
+        assert not case.tasks.filter(status=TaskStatus.OPEN).exists()
+
+    def test_a_four_month_follow_up_keeps_the_local_time_across_a_change_of_clocks(self, analyst, settings):
+        settings.TIME_ZONE = "America/Los_Angeles"
+        # Four months on, the clocks have gone back.
+        at = datetime.datetime(2026, 9, 1, 16, 48, tzinfo=zoneinfo.ZoneInfo("America/Los_Angeles"))
+        incident = logged(analyst, occurred_at=at)
+        follow_up = incident.response_case.tasks.get(title="Follow-up at four months")
+        assert timezone.localtime(follow_up.due_at).strftime("%H:%M") == "16:48"
+
+
+class TestTheTasksDue:
+    """The walk: a peacekeeper saw 20 of 92 tasks with no way to the rest; "overdue first" was not true (their own
+    tasks due in days came before unassigned ones months late); and the manager's open cases hid tonight's
+    shootings behind old cases with late tasks."""
+
+    def test_a_peacekeeper_reaches_every_task_a_page_at_a_time(
+        self, client, peacekeeper, django_assert_max_num_queries
+    ):
+        for n in range(5):
+            shooting(case_number=f"TD-{n}")
+        response_cases.response_cases_open(incidents=Incident.objects.all())
+        total = ResponseTask.objects.open().count()
+        assert total > 25
+        client.force_login(peacekeeper)
+        dashboard = client.get("/").content.decode()
+        assert f"All {total} tasks due" in dashboard and reverse("incidents:response_task_list") in dashboard
+        with django_assert_max_num_queries(12):
+            first = client.get(reverse("incidents:response_task_list")).content.decode()
+        second = client.get(reverse("incidents:response_task_list"), {"page": "2"}).content.decode()
+        task_link = re.compile(r'href="/response-tasks/\d')
+        assert len(task_link.findall(first)) == 25 and len(task_link.findall(second)) == total - 25
+
+    def test_late_tasks_come_first_and_stale_unassigned_ones_are_no_longer_offered(self, peacekeeper):
+        mine = shooting(case_number="MINE", occurred_at=timezone.now() - datetime.timedelta(hours=1))
+        late = shooting(case_number="LATE", occurred_at=timezone.now() - datetime.timedelta(hours=5))
+        stale = shooting(case_number="STALE", occurred_at=timezone.now() - datetime.timedelta(days=12))
+        response_cases.response_cases_open(incidents=Incident.objects.all())
+        ResponseTask.objects.filter(case__incident=mine, kind="family_support").update(assigned_to=peacekeeper)
+        listed, _, _ = response_reads.tasks_due(peacekeeper, limit=100)
+        lates = [t.late for t in listed]
+        assert lates == sorted(lates, reverse=True) and lates[0]  # late ones first, whoever's they are
+        assert any(t.case.incident == late and t.kind == "scene" for t in listed)
+        assert not [t for t in listed if t.case.incident == stale and t.kind == "scene"]  # 12 days late, unassigned
+        own = next(t for t in listed if t.case.incident == mine and t.kind == "family_support")
+        assert not own.late and listed.index(own) == lates.count(True)  # theirs first among those not late
+
+    def test_the_managers_open_cases_put_the_newest_shooting_first(self, client, manager):
+        shooting(case_number="OLD", occurred_at=timezone.now() - datetime.timedelta(days=20))
+        shooting(case_number="TONIGHT", occurred_at=timezone.now() - datetime.timedelta(hours=1))
+        response_cases.response_cases_open(incidents=Incident.objects.all())
+        cases, count = response_reads.open_cases()
+        assert [c.incident.case_number for c in cases] == ["TONIGHT", "OLD"] and count == 2
