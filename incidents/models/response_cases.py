@@ -129,7 +129,8 @@ class ResponseCase(models.Model):
 
 
 def window_end(incident: Incident) -> datetime.datetime:
-    return incident.occurred_at + datetime.timedelta(days=settings.RESPONSE_WINDOW_DAYS)
+    # In UTC, as the database gives it: the same instant whatever time zone `occurred_at` carries.
+    return incident.occurred_at.astimezone(datetime.UTC) + datetime.timedelta(days=settings.RESPONSE_WINDOW_DAYS)
 
 
 class TaskStatus(models.TextChoices):

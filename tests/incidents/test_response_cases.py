@@ -77,6 +77,18 @@ class TestOneCasePerShooting:
         assert scene.due_at == incident.occurred_at + datetime.timedelta(hours=2)
         assert case.window_ends_at == incident.occurred_at + datetime.timedelta(days=120)
 
+    def test_tasks_fall_due_in_elapsed_hours_across_a_change_of_clocks(self, analyst):
+        # 30 days after 3 March crosses the second Sunday of March (the program's clocks go forward).
+        local = datetime.datetime(2026, 3, 3, 22, 0, tzinfo=timezone.get_current_timezone())
+        incident = Incident(occurred_at=local, kind="nonfatal_shooting", killed=0, injured=1)
+        month = ResponseStandard(kind="follow_up", title="Follow-up at one month", due_hours=24 * 30)
+        in_utc = Incident(occurred_at=local.astimezone(datetime.UTC), kind="nonfatal_shooting", killed=0, injured=1)
+        assert response_cases.task_due(incident, month) == response_cases.task_due(in_utc, month)
+        assert response_cases.task_due(incident, month) - local == datetime.timedelta(hours=24 * 30)
+        assert [due for _, due in response_cases.case_tasks(incident, [month])] == [
+            response_cases.task_due(in_utc, month)
+        ]
+
     def test_a_homicide_without_wounded_has_no_hospital_visit(self, analyst):
         incident = logged(analyst, kind="homicide", killed=1, injured=0)
         assert not incident.response_case.tasks.filter(kind="hospital").exists()
