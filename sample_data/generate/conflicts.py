@@ -153,7 +153,7 @@ def groups(run: Run) -> list[GroupPlan]:
         day = run.day(run.horizon, run.yesterday)
         created = run.moment(day, rng.randint(9, 17))
         reviewed = run.day(day, run.today) if rng.random() < 0.7 else None
-        base = rng.choice([home.name.split()[0], rng.choice(STREETS).split()[0]])
+        base = rng.choice([home.name, rng.choice(STREETS)]).rsplit(" ", 1)[0]  # "Oak Park", "El Dorado"
         rows.append(
             GroupRow(
                 id=pk,
