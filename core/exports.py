@@ -9,14 +9,19 @@ number ("-5") is left as it is: it is a number to a spreadsheet, not a formula.
 """
 
 import csv
+import datetime
+import io
 import re
+import zipfile
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest
 from django_tables2.export import ExportMixin, TableExport
+from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.writer.excel import ExcelWriter
 from tablib import Dataset
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -119,3 +124,37 @@ class ListExportMixin(ExportMixin):
         query = self.request.GET.urlencode()
         self.record_export(f"{self.export_label} {export_format} ({query})"[:300])
         return self.create_export(export_format)
+
+
+class _StampedZip(zipfile.ZipFile):
+    """A zip whose entries all carry one time, not the clock's (zipfile stamps entries with now, or with
+    the file's own time)."""
+
+    def __init__(self, *args, stamp: tuple, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stamp = stamp
+
+    def writestr(self, name, data, *args, **kwargs):
+        if isinstance(name, str):
+            name = zipfile.ZipInfo(name, date_time=self.stamp)
+            name.compress_type = zipfile.ZIP_DEFLATED
+        return super().writestr(name, data, *args, **kwargs)
+
+    def write(self, filename, arcname=None, *args, **kwargs):  # openpyxl writes each sheet from a file
+        with open(filename, "rb") as source:
+            return self.writestr(arcname or str(filename), source.read())
+
+
+def xlsx_bytes(workbook: Workbook, *, at: datetime.datetime) -> bytes:
+    """The workbook's bytes, the same on every call for the same content: its document properties and every
+    entry of its zip stamped `at` (a published copy is a record: its file must not change with the clock)."""
+    moment = at.astimezone(datetime.UTC).replace(tzinfo=None, microsecond=0)
+    workbook.properties.created = workbook.properties.modified = moment
+    out = io.BytesIO()
+    stamp = max(moment.timetuple()[:6], ZIP_EARLIEST)
+    with _StampedZip(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True, stamp=stamp) as archive:
+        ExcelWriter(workbook, archive).save()
+    return out.getvalue()
+
+
+ZIP_EARLIEST = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry

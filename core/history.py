@@ -8,6 +8,7 @@ instead of ids (one query per related model for the whole page), local times, an
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -16,7 +17,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import Count, Model
+from django.db.models import Count, Model, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import formats, timezone
@@ -330,6 +331,18 @@ def _add_row(entry: Entry, row: _Row, record: Model, names: _Names) -> None:
     entry.parts.append(part)
 
 
+# Events no history page may show, which only a higher app knows: each rule returns a Q over the events
+# to leave out, added by that app's AppConfig.ready() (incidents: the events of a group association that
+# expired or ended, which appears on no page once it has).
+HIDDEN_EVENTS: list[Callable[[], Q]] = []
+
+
+def hide_events(rule: Callable[[], Q]) -> Callable[[], Q]:
+    """Add a rule of events no history page shows (HIDDEN_EVENTS)."""
+    HIDDEN_EVENTS.append(rule)
+    return rule
+
+
 def events_for(obj: Model, *, page: str | int | None = 1) -> Page:
     """The saves that changed a record or the records that refer to it (a client's contacts, say),
     newest first, one entry each: who, when, and what changed, as a reader says it.
@@ -337,6 +350,8 @@ def events_for(obj: Model, *, page: str | int | None = 1) -> Page:
     The same queries however long the history: the number of saves, the page's saves, their
     events, and the names the page needs (one query per related model: users, clients, ...)."""
     events = MiddlewareEvents.objects.references(obj)
+    for rule in HIDDEN_EVENTS:
+        events = events.exclude(rule())
     saves = (
         events.values("pgh_created_at", "pgh_context_id")
         .annotate(rows=Count("pgh_slug"))

@@ -13,14 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 from django.views.generic import CreateView, UpdateView
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
+from django_tables2 import RequestConfig, SingleTableMixin
 
 from accounts import access, roles
 from core.expressions import SubqueryCount
 from core.form_keys import SubmitOnceMixin, handle_once
 from core.forms import add_service_errors
 from core.lists import FilteredListMixin
-from core.parameters import page_number, parse_whole_number
+from core.parameters import parse_whole_number
 from core.views import ServiceFormMixin
 from incidents import conflict_services as services
 from incidents import network as networks
@@ -271,7 +271,8 @@ def association_expiring(request: HttpRequest) -> HttpResponse:
         days = EXPIRING_DAYS
     rows = GroupAssociation.objects.expiring_within(days).select_related("client", "group").order_by("expires_on", "pk")
     table = ExpiringAssociationTable(rows)
-    table.paginate(page=page_number(request.GET.get("page")) or 1, per_page=25)
+    # As every list: a page past the end shows the last, one that is no number the first (not a 500).
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
     return render(request, "incidents/association_expiring.html", {"table": table, "days": days})
 
 

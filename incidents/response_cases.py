@@ -197,18 +197,33 @@ def _complete(response: Response, *, task: ResponseTask | None) -> ResponseTask 
         if task is None:
             raise ValidationError("That task is done already, closed, or of another kind than this response.")
     else:
-        fitting = tasks.filter(kind=response.kind)
-        task = (
-            fitting.filter(assigned_to=response.peacekeeper_id).first()
-            or fitting.filter(assigned_to__isnull=True).first()
-            or fitting.first()
-        )
+        task = _likely_task(response, tasks)
     if task is None:
         return None
     task.response, task.status = response, TaskStatus.DONE
     task.assigned_to = task.assigned_to or response.peacekeeper
     task.save(update_fields=["response", "status", "assigned_to", "updated_at"])
     return task
+
+
+def _likely_task(response: Response, tasks) -> ResponseTask | None:
+    """The open task a response names no task for most likely did, if any: of its kind, one its peacekeeper
+    may act on (their own, an unassigned one, their caseload's), never a person's task someone else holds (a
+    response names nobody: a person at risk on another caseload stays on their peacekeeper's list until
+    contacted), the earliest due first, and a later milestone (the follow-up at four months) only once the
+    one before it was due."""
+    fitting = (
+        tasks.filter(kind=response.kind)
+        .visible_to(response.peacekeeper)
+        .filter(Q(person__isnull=True) | Q(assigned_to=response.peacekeeper_id))
+        .order_by("due_at", "pk")
+    )
+    for task in fitting:
+        earlier = ResponseTask.objects.filter(case=task.case_id, kind=task.kind, person=task.person_id)
+        before = earlier.filter(due_at__lt=task.due_at).order_by("-due_at").values_list("due_at", flat=True).first()
+        if before is None or response.responded_at >= before:
+            return task
+    return None
 
 
 @transaction.atomic

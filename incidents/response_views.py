@@ -73,12 +73,16 @@ def response_case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         access.client_viewed(request, code, f"at risk after incident {case.incident.case_number}")
     workable = set(ResponseTask.objects.visible_to(request.user).filter(case=case).values_list("pk", flat=True))
     manages = roles.can_see_all_clients(request.user)
+    # A peacekeeper sees the tasks they may work (their own, their caseload's, the unassigned), and of the
+    # others only how many there are: not whose they are, nor who holds them.
+    shown = tasks if manages else [t for t in tasks if t.pk in workable]
     return render(
         request,
         "incidents/response_case_detail.html",
         {
             "case": case,
-            "rows": [(t, t.person_id in visible, t.pk in workable) for t in tasks],
+            "rows": [(t, t.person_id in visible, t.pk in workable) for t in shown],
+            "others": len(tasks) - len(shown),
             "manages": manages,
             "assign_form": TaskAssignForm() if manages else None,
             "close_form": CaseCloseForm() if manages and case.status == CaseStatus.OPEN else None,

@@ -24,7 +24,10 @@ class PublishForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Needed from the second version on: what was corrected, or that the quarter is over.",
+        help_text=(
+            "Needed from the second version on: what was corrected, or that the quarter is over. It is printed "
+            "on every format, for anyone to read: name nobody."
+        ),
     )
     confirm = forms.BooleanField(
         label="I have read this copy and its check. Publish it: it can never be changed afterwards.",

@@ -95,14 +95,16 @@ def _figure_json(figure: Figure | None) -> list | None:
     if figure is None:
         return None
     period = figure.period
-    return [figure.measure, figure.place, period.window, period.first.isoformat(), period.last.isoformat()]
+    data = [figure.measure, figure.place, period.window, period.first.isoformat(), period.last.isoformat()]
+    return data if figure.place_id is None else [*data, figure.place_id]
 
 
 def _figure(data: list | None) -> Figure | None:
     if data is None:
         return None
-    measure, place, window, first, last = data
-    return Figure(measure, place, Period(window, datetime.date.fromisoformat(first), datetime.date.fromisoformat(last)))
+    measure, place, window, first, last, *place_id = data  # copies frozen before place ids have none
+    period = Period(window, datetime.date.fromisoformat(first), datetime.date.fromisoformat(last))
+    return Figure(measure, place, period, place_id[0] if place_id else None)
 
 
 DIFFERENCES_LISTED = 100

@@ -11,9 +11,14 @@ from django.utils import timezone
 
 from accounts import roles
 from core.quarters import Quarter
+from outreach.models import Client
 from publishing import tasks
 from publishing.models import CopyStatus, PublishedCopy
 
+NAMES_SOMEONE = (
+    "The reason names a client (their name or code). Every format of the copy prints it, for anyone to read: say "
+    "what changed without naming anyone (for example, a homicide of 3 March recorded late)."
+)
 REASON_NEEDED = "Say why this version replaces version {version}: what was corrected, or that the quarter is over."
 STALE_BASIS = (
     "Another public copy has been published since this one was prepared, and this one was not checked against it. "
@@ -59,6 +64,8 @@ def copy_publish(*, copy: PublishedCopy, by: User, reason: str = "") -> Publishe
     reason = reason.strip()
     if last and not reason:
         raise ValidationError({"reason": REASON_NEEDED.format(version=last)})
+    if reason and Client.objects.named_in(reason).exists():
+        raise ValidationError({"reason": NAMES_SOMEONE})
     copy.status, copy.version, copy.reason = CopyStatus.PUBLISHED, last + 1, reason
     copy.published_by, copy.published_at = by, timezone.now()
     copy.full_clean()

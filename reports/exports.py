@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from core.exports import csv_writer, xlsx_append
+from core.exports import csv_writer, xlsx_append, xlsx_bytes
 from reports.publication import PUBLIC_NOTICE, Document
 from reports.quarterly import Report
 from reports.suppression import REASONS
@@ -116,9 +116,7 @@ def to_xlsx(copy: Document) -> bytes:
             hidden.column_dimensions[column].width = width
         for note in copy.notes:
             xlsx_append(hidden, [note.table, note.row, note.column, note.reason])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return xlsx_bytes(workbook, at=report.computed_at)
 
 
 def _status(report: Report) -> str:

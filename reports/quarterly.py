@@ -94,11 +94,14 @@ class Table:
 
 @dataclass(frozen=True)
 class Figure:
-    """One figure of a table: what is measured, where ("all" or a neighborhood), over which days."""
+    """One figure of a table: what is measured, where ("all" or a neighborhood), over which days; and, for a
+    neighborhood, its record's id, which stays when the neighborhood is renamed (the audit links a copy's old
+    name to a later copy's new one, as a reader of both would; ignored when figures are compared)."""
 
     measure: str
     place: str
     period: Period
+    place_id: int | None = field(default=None, compare=False)
 
 
 ALL_PLACES = "all"
@@ -315,9 +318,9 @@ def _shooting_incidents(q_window, ytd_window) -> list[int]:
 
 def _neighborhood_table(quarter: Quarter, periods: tuple[Period, Period], q_window, ytd_window) -> Table:
     in_q = Q(occurred_at__gte=q_window[0], occurred_at__lt=q_window[1])
-    rows = (
+    found = list(
         Incident.objects.between(*ytd_window)
-        .values("neighborhood__name")
+        .values("neighborhood_id", "neighborhood__name")
         .annotate(
             h_q=counting.homicides(in_q),
             n_q=counting.nonfatal_shooting_victims(in_q),
@@ -330,7 +333,7 @@ def _neighborhood_table(quarter: Quarter, periods: tuple[Period, Period], q_wind
     )
     table_rows = [
         (r["neighborhood__name"] or "Not recorded", [r["h_q"], r["n_q"], r["s_q"], r["h"], r["n"], r["s"]])
-        for r in rows
+        for r in found
     ]
     totals = [sum(values[i] for _, values in table_rows) for i in range(6)]
     rows = [*table_rows, ("All neighborhoods", totals)]
@@ -338,6 +341,7 @@ def _neighborhood_table(quarter: Quarter, periods: tuple[Period, Period], q_wind
     measures = ["Homicides", "Non-fatal shooting victims", "Shooting incidents"] * 2
     column_periods = [q_period] * 3 + [ytd_period] * 3
     places = [label for label, _ in table_rows] + [ALL_PLACES]
+    place_ids = [r["neighborhood_id"] for r in found] + [None]
     return Table(
         "violence_by_neighborhood",
         "By neighborhood",
@@ -347,7 +351,8 @@ def _neighborhood_table(quarter: Quarter, periods: tuple[Period, Period], q_wind
         ],
         rows,
         figures=[
-            [Figure(m, places[r], p) for m, p in zip(measures, column_periods, strict=True)] for r in range(len(rows))
+            [Figure(m, places[r], p, place_ids[r]) for m, p in zip(measures, column_periods, strict=True)]
+            for r in range(len(rows))
         ],
         definition=(
             "Neighborhoods with at least one incident this year: this quarter's days, then the year's. The last row "

@@ -13,7 +13,7 @@ from core import parameters
 from core.exports import csv_writer
 from core.quarters import Quarter
 from core.routers import replica_reads
-from incidents import counting, response_reads
+from incidents import conflict_reads, counting, response_reads
 from incidents.models import Incident, Involvement
 from outreach import caseloads
 from outreach.models import Client, PossibleDuplicate
@@ -59,6 +59,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["open_cases"], context["open_cases_count"] = response_reads.open_cases()
     if role in ("manager", "analyst", "admin"):
         context.update(_headline_figures())
+    if role == "analyst":  # conflicts and groups only as counts: analysts have no conflict or group pages
+        context["conflict_counts"] = conflict_reads.conflict_counts()
     if role == "admin":
         context["lockouts"] = lockout.recent_lockouts()
     return render(request, "reports/dashboard.html", context)

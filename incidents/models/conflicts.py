@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
-from django.db.models.functions import Lower
+from django.db.models.functions import Cast, Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -247,6 +247,13 @@ class GroupAssociation(models.Model):
             if twin.exclude(pk=self.pk).exists():
                 errors["group"] = "This client is already associated with this group: confirm that association instead."
         raise_errors(errors)
+
+
+def lapsed_association_events() -> Q:
+    """The audit events of the group associations that expired or ended: such an association appears on no
+    page, a client's or a group's history included (core.history.HIDDEN_EVENTS)."""
+    current = GroupAssociation.objects.current().annotate(key=Cast("pk", models.TextField())).values("key")
+    return Q(pgh_obj_model="incidents.GroupAssociation") & ~Q(pgh_obj_id__in=current)
 
 
 class ConflictKind(models.TextChoices):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Lower, TruncDate
+from django.db.models.functions import Coalesce, Concat, Lower, StrIndex, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
@@ -82,6 +82,15 @@ PHONE_MATCH_MIN_DIGITS = 7
 
 
 class ClientQuerySet(models.QuerySet):
+    def named_in(self, text: str) -> "ClientQuerySet":
+        """The clients whose full name ("first last") or code appears in `text`, in any letter case: text
+        meant for the public (a public copy's reason) must name nobody."""
+        lowered = Lower(Value(text))
+        full_name = Lower(Concat("first_name", Value(" "), "last_name"))
+        return self.annotate(name_at=StrIndex(lowered, full_name), code_at=StrIndex(lowered, Lower("code"))).filter(
+            Q(name_at__gt=0) | Q(code_at__gt=0)
+        )
+
     def visible_to(self, user) -> "ClientQuerySet":
         """The clients a user may see: everyone for managers and admins, the caseload for a
         peacekeeper (primary or secondary), nobody for anyone else. Every view uses this."""

@@ -242,6 +242,8 @@ def test_the_expiring_page_is_for_managers(client, peacekeeper, manager):
     assert client.get(reverse("incidents:association_expiring")).status_code == 404
     client.force_login(manager)
     assert client.get(reverse("incidents:association_expiring")).status_code == 200
+    for page in ("0", "2", "999", "last", "２", "-1"):  # the attacker's 500s
+        assert client.get(reverse("incidents:association_expiring"), {"page": page}).status_code == 200
 
 
 # Expired associations are on no page
@@ -413,3 +415,25 @@ def test_an_association_added_and_confirmed_through_the_web_is_audited_with_who(
     assert [e.pgh_label for e in events][:1] == ["insert"]
     assert events[0].pgh_context.metadata["user"] == peacekeeper.pk
     assert events[-1].pgh_context.metadata["user"] == manager.pk and events[-1].reviewed_by_id == manager.pk
+
+
+def test_an_expired_or_ended_association_is_not_in_any_history(client, manager, jamal):
+    """The attacker's second finding: a client's history page showed an expired association in full, with
+    its evidence note and its group."""
+
+    def add(name, note):
+        data = {"group": GroupFactory(name=name), "role": "member", "basis": "self_identified", "evidence_note": note}
+        return services.association_add(client=jamal, by=manager, data=data)
+
+    add("Park Street", "Kept note")
+    lapsed = add("Old Town Crew", "Lapsed note")
+    long_ago = TODAY() - datetime.timedelta(days=5 * 365 + 1)
+    GroupAssociation.objects.filter(pk=lapsed.pk).update(
+        started_on=long_ago, confirmed_on=long_ago, expires_on=TODAY() - datetime.timedelta(days=1)
+    )
+    services.association_end(association=add("Gone Crew", "Ended note"), by=manager)
+    client.force_login(manager)
+    page = client.get(reverse("outreach:client_history", args=[jamal.pk])).content.decode()
+    assert "Park Street" in page and "Kept note" in page
+    assert "Old Town Crew" not in page and "Lapsed note" not in page
+    assert "Gone Crew" not in page and "Ended note" not in page

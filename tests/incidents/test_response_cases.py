@@ -230,6 +230,37 @@ class TestResponsesAreTheCompletions:
         response_cases.response_cases_open(incidents=Incident.objects.filter(pk=incident.pk))
         assert incident.response_case.tasks.get(kind="scene").status == TaskStatus.DONE
 
+    def test_a_response_naming_no_task_never_does_another_caseloads_persons_task(
+        self, manager, peacekeeper, other_peacekeeper
+    ):
+        """The attacker's first finding: a second peacekeeper's "contact a person at risk" response, naming no
+        task, marked the first peacekeeper's client's task done, so the client dropped off their list."""
+        incident = shooting()
+        response_cases.response_cases_open(incidents=Incident.objects.filter(pk=incident.pk))
+        theirs = ClientFactory(primary_peacekeeper=peacekeeper)
+        services.involvement_create(
+            incident=incident, by=manager, data={"client": theirs, "role": "associate", "outcome": "unharmed"}
+        )
+        data = {"kind": "at_risk_contact", "responded_at": timezone.now(), "notes": ""}
+        services.response_log(incident=incident, by=other_peacekeeper, data=data)
+        task = incident.response_case.tasks.get(person=theirs)
+        assert task.status == TaskStatus.OPEN and task.assigned_to == peacekeeper
+        services.response_log(incident=incident, by=peacekeeper, data=data)  # their own peacekeeper's does it
+        task.refresh_from_db()
+        assert task.status == TaskStatus.DONE
+
+    def test_a_follow_up_does_the_next_milestone_not_one_months_away(self, peacekeeper):
+        """The attacker's: a follow-up in the first week marked "Follow-up at four months" done."""
+        incident = shooting(occurred_at=timezone.now() - datetime.timedelta(days=3))
+        response_cases.response_cases_open(incidents=Incident.objects.filter(pk=incident.pk))
+        follow_ups = list(incident.response_case.tasks.filter(kind="follow_up", person=None).order_by("due_at"))
+        assert len(follow_ups) >= 2
+        data = {"kind": "follow_up", "responded_at": timezone.now(), "notes": ""}
+        for _ in range(len(follow_ups)):
+            services.response_log(incident=incident, by=peacekeeper, data=data)
+        done = [t.status for t in incident.response_case.tasks.filter(kind="follow_up", person=None).order_by("due_at")]
+        assert done == [TaskStatus.DONE] + [TaskStatus.OPEN] * (len(follow_ups) - 1)
+
     def test_a_response_of_another_kind_cannot_do_a_task(self, peacekeeper):
         incident = shooting()
         response_cases.response_cases_open(incidents=Incident.objects.filter(pk=incident.pk))
@@ -289,7 +320,11 @@ class TestThePages:
     def test_a_peacekeeper_sees_only_their_caseloads_names(self, client, peacekeeper, case):
         client.force_login(peacekeeper)
         page = client.get(case.get_absolute_url()).content.decode()
-        assert "Dee Mine" in page and "Zed Theirs" not in page and "a client on another caseload" in page
+        assert "Dee Mine" in page and "Zed Theirs" not in page
+        # Another caseload's task is counted, not shown: not its person, nor who holds it (the attacker's fifth).
+        held = case.tasks.get(person__last_name="Theirs")
+        assert held.assigned_to.username == "third"
+        assert "third" not in page and "1 other task of this case is with other peacekeepers" in page
 
     def test_analysts_get_404_on_cases_and_tasks(self, client, analyst, case):
         client.force_login(analyst)

@@ -4,6 +4,7 @@ published by a manager as a version, frozen; analysts read them, never the audit
 import csv
 import datetime
 import io
+import time
 import uuid
 import zoneinfo
 
@@ -19,7 +20,7 @@ from core.quarters import Quarter
 from publishing import frozen, services, tasks
 from publishing.models import CopyStatus, PublishedCopy
 from reports import publication, quarterly
-from tests.factories import IncidentFactory, NeighborhoodFactory, publish_copy
+from tests.factories import ClientFactory, IncidentFactory, NeighborhoodFactory, publish_copy
 
 LA = zoneinfo.ZoneInfo("America/Los_Angeles")
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -84,6 +85,10 @@ class TestAManagerPublishes:
             io.BytesIO(client.get(reverse("publishing:copy_xlsx", args=[2018, 3, 1])).content)
         )
         assert "Suppressed" in book.sheetnames
+        # A record: the same bytes on every download (a checksum taken once holds), not only the same content.
+        first = client.get(reverse("publishing:copy_xlsx", args=[2018, 3, 1])).content
+        time.sleep(2.1)  # a zip entry's time has a two-second step: the clock has moved on
+        assert client.get(reverse("publishing:copy_xlsx", args=[2018, 3, 1])).content == first
         assert any(
             str(row[0]).startswith("Public copy, version 1") for row in book["Report"].iter_rows(values_only=True)
         )
@@ -191,6 +196,12 @@ class TestAManagerPublishes:
         document = frozen.thaw(frozen.freeze(report, public))
         assert document.sections == public.sections and document.headline == public.headline
         assert document.notes == public.notes
+
+        # Each neighborhood's record id survives, so a later rename is linked by the audit (not compared above).
+        def ids(sections):
+            return [f.place_id for _, ts in sections for t in ts if t.figures for row in t.figures for f in row if f]
+
+        assert ids(document.sections) == ids(public.sections) and any(ids(public.sections))
 
 
 class TestPublishingIsDeliberate:
@@ -336,6 +347,24 @@ class TestHostileText:
         )
         line = next(row[0] for row in book["Report"].iter_rows(values_only=True) if str(row[0]).startswith("Public"))
         assert "🙂" in line and not line.startswith("=")
+
+    @pytest.mark.parametrize("named", ["Shawn Okafor's homicide was recorded late", "SHAWN OKAFOR", "{code} late"])
+    def test_a_reason_naming_a_client_is_refused_with_a_message(self, client, manager, story, named):
+        victim = ClientFactory(first_name="Shawn", last_name="Okafor")
+        publish_copy(2018, 3, by=manager)
+        client.force_login(manager)
+        _prepare(client, 2018, 3)
+        copy = PublishedCopy.objects.get(status=CopyStatus.READY)
+        reason = named.format(code=victim.code.lower())
+        response = client.post(reverse("publishing:publish", args=[copy.pk]), {"reason": reason, "confirm": "on"})
+        copy.refresh_from_db()
+        assert copy.status == CopyStatus.READY
+        assert "The reason names a client (their name or code)." in response.content.decode()
+        # A reason about a neighborhood or a date names nobody, even beside a client's first name alone.
+        ok = "Shawn Street's late homicide of 20 August"
+        client.post(reverse("publishing:publish", args=[copy.pk]), {"reason": ok, "confirm": "on"})
+        copy.refresh_from_db()
+        assert copy.status == CopyStatus.PUBLISHED
 
     @pytest.mark.parametrize("reason", ["a\x00b", "x" * 10_000])
     def test_a_reason_with_nul_or_too_long_is_refused_with_a_message(self, client, manager, story, reason):

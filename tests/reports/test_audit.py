@@ -5,6 +5,7 @@ These tests need no database: a report is a list of tables, and a released copy 
 """
 
 import datetime
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -465,3 +466,114 @@ class TestAContradictionIsOfItsYear:
         assert result.split == {("Homicides", "South", 2018), ("Homicides", "Other name", 2018)}
         south_2020 = [f for f in result.findings if f.cell.copy == 3 and f.cell.row == 0]
         assert south_2020 and all(f.high - f.low < 3 for f in south_2020)  # the reader narrows them
+
+
+def released(label: str, year: int, number: int, rows, values: dict, ids: dict | None = None):
+    """A released copy of a neighborhood table; `ids`: the neighborhoods' record ids by name (copies frozen
+    before figures had ids have none)."""
+    table = places_table(year, number, rows)
+    if ids:
+        figures = [[replace(f, place_id=ids.get(f.place)) for f in row] for row in table.figures]
+        table = replace(table, figures=figures)
+    hidden = tuple(("by_place", r, c, v) for (r, c), v in values.items())
+    return publication.Released(label, year, number, False, [("S", [table])], hidden)
+
+
+class TestAHintIsNotCarriedAcross:
+    """The fourth attacker's F1: 2020 Q1's second version renames Country Club, so reading every copy together
+    splits Country Club copy by copy. A reader of the first version with Q2 and Q3 has no such contradiction
+    (only East's late correction): Q1 = 5 and 8 for the year through Q3 leave Q2 + Q3 = 3, each 1 or 2."""
+
+    def copies(self):
+        hill = ("Hill", [9, 9])
+        return [
+            released("2020 Q1 v1", 2020, 1, [("Country Club", [5, 5]), ("East", [2, 2]), hill, ("T", [16, 16])], {}),
+            released("2020 Q1 v2", 2020, 1, [("CC New", [5, 5]), ("East", [2, 2]), hill, ("T", [16, 16])], {}),
+            released(
+                "2020 Q2",
+                2020,
+                2,
+                [
+                    ("Country Club", [SMALL, COMPLEMENTARY]),
+                    ("East", [0, 3]),
+                    ("Hill", [COMPLEMENTARY] * 2),
+                    ("T", [COMPLEMENTARY] * 2),
+                ],
+                {(0, 0): 1, (0, 1): 6, (2, 0): 9, (2, 1): 18, (3, 0): 10, (3, 1): 27},
+            ),
+            released(
+                "2020 Q3",
+                2020,
+                3,
+                [
+                    ("Country Club", [SMALL, 8]),
+                    ("East", [0, 3]),
+                    ("Hill", [COMPLEMENTARY] * 2),
+                    ("T", [COMPLEMENTARY] * 2),
+                ],
+                {(0, 0): 2, (2, 0): 9, (2, 1): 27, (3, 0): 11, (3, 1): 38},
+            ),
+        ]
+
+    def test_a_reader_of_the_first_version_narrows_country_club(self):
+        found = publication.audit_released(self.copies())
+        cc = [c for c in found["cells"] if c["row"] == "Country Club" and c["shown"] == SMALL]
+        assert cc and all((c["low"], c["high"], c["protected"]) == (1, 2, False) for c in cc), cc
+        assert ("Homicides", "Country Club", 2020) not in audit.changed(
+            [publication._copy(c) for c in self.copies()[:1] + self.copies()[2:]], audit.Solver()
+        )
+
+
+class TestARenamedNeighborhoodIsLinked:
+    """The fourth attacker's F2: after a mid-year rename, 2020 Q4's copy shows "SS Renamed" with 0 this quarter
+    and "<5" for the year, and South Stockton is absent. A reader links the two names: Q1 + Q2 + Q3 is at most
+    4, so each quarter's "<5" is 1 or 2. The audit links them by the neighborhood's id."""
+
+    ids = {"South": 7, "SS Renamed": 7, "Hill": 3}
+
+    def earlier(self):
+        def quarter(n, ytd):
+            rows = [("South", [SMALL, COMPLEMENTARY]), ("Hill", [9, 9 * n]), ("T", [COMPLEMENTARY] * 2)]
+            return released(
+                f"2020 Q{n}", 2020, n, rows, {(0, 0): 1, (0, 1): ytd, (2, 0): 10, (2, 1): 9 * n + ytd}, self.ids
+            )
+
+        return [quarter(1, 1), quarter(2, 2), quarter(3, 3)]
+
+    def test_the_audit_links_the_names(self):
+        rows = [("Hill", [9, 36]), ("SS Renamed", [0, SMALL]), ("T", [9, COMPLEMENTARY])]
+        q4 = released("2020 Q4", 2020, 4, rows, {(1, 1): 3, (2, 1): 39}, self.ids)
+        found = publication.audit_released([*self.earlier(), q4])
+        south = [c for c in found["cells"] if c["row"] == "South" and c["shown"] == SMALL]
+        assert south and all(not c["protected"] for c in south), south
+        assert not found["split"]
+
+    def test_prepare_protects_what_a_reader_linking_the_names_works_out(self):
+        rows = [("Hill", [9, 36]), ("SS Renamed", [0, 3]), ("T", [9, 39])]
+        table = places_table(2020, 4, rows)
+        table = replace(
+            table, figures=[[replace(f, place_id=self.ids.get(f.place)) for f in row] for row in table.figures]
+        )
+        q4 = publication.prepare(report(2020, 4, table), self.earlier())
+        assert_protected(q4)
+
+        # The reader's own linking, by hand: the renamed rows under the old name, with no ids at all.
+        def by_name(r: publication.Released) -> audit.Copy:
+            copy = publication._copy(r)
+            tables = [
+                replace(
+                    t,
+                    figures=[
+                        [
+                            replace(f, place="South" if f.place == "SS Renamed" else f.place, place_id=None) if f else f
+                            for f in row
+                        ]
+                        for row in t.figures
+                    ],
+                )
+                for t in copy.tables
+            ]
+            return replace(copy, tables=tables)
+
+        copies = [by_name(r) for r in [*self.earlier(), release(q4, 2020, 4)]]
+        assert not audit.audit(copies).leaks()
