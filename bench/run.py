@@ -273,7 +273,51 @@ def bench_pages() -> list[Page]:
             f"quarterly .xlsx {closed.label}", f"/reports/quarterly/{closed.year}/{closed.number}.xlsx", manager, 1500
         ),
         Page("violence-trend.csv, 10 years", "/reports/violence-trend.csv?years=10", manager, 60),
-        Page("manager dashboard / (no target)", "/", manager),
+        *response_and_network_pages(manager),
+    ]
+
+
+def response_and_network_pages(manager) -> list[Page]:
+    """After shootings and the network view (issue #16), without targets of their own yet: the dashboards with
+    response tasks due and with open cases (the managers' is the page measured before as "manager dashboard"),
+    the cases' list and the busiest open case, and the network of the client with the most ties and of the
+    group with the most members and associates."""
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from accounts import roles
+    from incidents import network, response_reads
+    from incidents.models import GroupAssociation, ResponseCase, ResponseTask
+    from outreach.models import Client
+
+    # The peacekeeper with the most open tasks of their own (assigned, or for a client on their caseload).
+    open_tasks = ResponseTask.objects.open()
+    busiest = (
+        roles.peacekeepers()
+        .annotate(n=Count("response_tasks", filter=Q(response_tasks__in=open_tasks.values("pk"))))
+        .order_by("-n", "pk")
+        .first()
+    )
+    due = response_reads.tasks_due(busiest)[1]
+    cases = ResponseCase.objects.open().count()
+    case = ResponseCase.objects.open().annotate(n=Count("tasks")).order_by("-n", "pk").first()
+    today = timezone.localdate()
+    current = GroupAssociation.objects.current()
+    # The most associated clients and groups are the candidates; the product's own network counts the ties.
+    clients = current.values("client").annotate(n=Count("pk")).order_by("-n", "client")[:20]
+    ties = {
+        c["client"]: len(network.client_network(Client.objects.get(pk=c["client"]), user=manager, on=today).ties)
+        for c in clients
+    }
+    client_pk = max(ties, key=lambda pk: (ties[pk], -pk))
+    group = current.values("group").annotate(n=Count("pk")).order_by("-n", "group").first()
+    return [
+        Page(f"peacekeeper dashboard / ({due} tasks due)", "/", busiest),
+        Page(f"manager dashboard / ({cases} open response cases, no target)", "/", manager),
+        Page("/response-cases/", "/response-cases/", manager),
+        Page(f"response case page ({case.n} tasks)", f"/response-cases/{case.pk}/", manager),
+        Page(f"client network ({ties[client_pk]} ties)", f"/clients/{client_pk}/network/", manager),
+        Page(f"group network ({group['n']} members)", f"/groups/{group['group']}/network/", manager),
     ]
 
 

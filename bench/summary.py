@@ -11,10 +11,11 @@ from pathlib import Path
 def data_sizes() -> dict:
     from django.contrib.auth.models import User
 
-    from incidents.models import Incident, Mediation
+    from incidents.models import Conflict, Group, GroupAssociation, Incident, Mediation, ResponseCase, ResponseTask
     from outreach.models import Client, Contact, Goal, Referral
 
-    sizes = {str(m._meta.verbose_name_plural): m.objects.count() for m in (Client, Contact, Goal, Referral, Incident)}
+    counted = (Client, Contact, Goal, Referral, Incident, ResponseCase, ResponseTask, Group, GroupAssociation, Conflict)
+    sizes = {str(m._meta.verbose_name_plural): m.objects.count() for m in counted}
     sizes["mediations"] = Mediation.objects.count()
     sizes["users"] = User.objects.count()
     return sizes

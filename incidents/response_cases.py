@@ -67,6 +67,20 @@ def default_standard() -> None:
         )
 
 
+def task_due(incident: Incident, standard: ResponseStandard) -> datetime.datetime:
+    """When a task of the standard falls due for a case of `incident`: its hours after the incident, whole days
+    on the local calendar (models.due_after: a follow-up at four months at the incident's local time of day)."""
+    return due_after(incident.occurred_at, standard.due_hours)
+
+
+def case_tasks(
+    incident: Incident, standards: Iterable[ResponseStandard]
+) -> list[tuple[ResponseStandard, datetime.datetime]]:
+    """The tasks a new case of `incident` gets, with when each is due: the standards (the active ones, read once
+    by the caller) not per person that apply to it. No query, so a bulk caller (generate_data) can plan many."""
+    return [(s, task_due(incident, s)) for s in standards if not s.per_person and s.applies_to(incident)]
+
+
 @transaction.atomic
 def response_cases_open(*, incidents: QuerySet[Incident], by: User | None = None) -> int:
     """Open a case for each of `incidents` that opens one (a homicide or a non-fatal shooting) and has none:
@@ -81,19 +95,12 @@ def response_cases_open(*, incidents: QuerySet[Incident], by: User | None = None
             [ResponseCase(incident=i, opened_at=now, window_ends_at=window_end(i)) for i in new], ignore_conflicts=True
         )
         cases = list(ResponseCase.objects.filter(incident__in=new, opened_at=now).select_related("incident"))
-        standards = [s for s in ResponseStandard.objects.filter(active=True) if not s.per_person]
+        standards = list(ResponseStandard.objects.filter(active=True))
         ResponseTask.objects.bulk_create(
             [
-                ResponseTask(
-                    case=case,
-                    standard=standard,
-                    kind=standard.kind,
-                    title=standard.title,
-                    due_at=due_after(case.incident.occurred_at, standard.due_hours),
-                )
+                ResponseTask(case=case, standard=standard, kind=standard.kind, title=standard.title, due_at=due)
                 for case in cases
-                for standard in standards
-                if standard.applies_to(case.incident)
+                for standard, due in case_tasks(case.incident, standards)
             ],
             ignore_conflicts=True,
         )
@@ -127,7 +134,7 @@ def response_cases_follow(*, incidents: QuerySet[Incident], by: User | None = No
                 case.save(update_fields=["window_ends_at", "updated_at"])
             for task in case.tasks.filter(status=TaskStatus.OPEN):
                 standard = standards.get(task.standard_id) or by_title.get(task.title)
-                due = due_after(incident.occurred_at, standard.due_hours) if standard else task.due_at
+                due = task_due(incident, standard) if standard else task.due_at
                 if due != task.due_at:
                     task.due_at = due
                     task.save(update_fields=["due_at", "updated_at"])
@@ -201,7 +208,7 @@ def _person_task(case: ResponseCase, standard: ResponseStandard, client: Client,
         defaults={
             "standard": standard,
             "title": standard.title,
-            "due_at": due_after(case.incident.occurred_at, standard.due_hours),
+            "due_at": task_due(case.incident, standard),
             "reason": reason[:300],
             "assigned_to": client.primary_peacekeeper,
         },

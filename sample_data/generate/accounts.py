@@ -1,4 +1,4 @@
-"""Synthetic peacekeepers: users in the Peacekeeper group who never sign in."""
+"""Synthetic peacekeepers and managers: users in the Peacekeeper (Manager) group who never sign in."""
 
 from django.contrib.auth.models import Group, User
 
@@ -7,16 +7,26 @@ from sample_data.demo.outreach import FIRST_NAMES, LAST_NAMES
 from sample_data.generate.base import Run, next_serial
 
 USERNAME_PREFIX = "synthetic-pk-"
+MANAGER_PREFIX = "synthetic-manager-"
 
 
 def peacekeepers(run: Run) -> list[int]:
     """The plan's peacekeepers, numbered after the last synthetic one; their primary keys."""
-    taken = User.objects.filter(username__startswith=USERNAME_PREFIX).values_list("username", flat=True)
+    return _users(run, USERNAME_PREFIX, run.plan.peacekeepers, Role.PEACEKEEPER, counted_as=None)
+
+
+def managers(run: Run) -> list[int]:
+    """The plan's managers (they close the response cases), numbered after the last synthetic one."""
+    return _users(run, MANAGER_PREFIX, run.plan.managers, Role.MANAGER, counted_as="managers")
+
+
+def _users(run: Run, prefix: str, n: int, role: Role, *, counted_as: str | None) -> list[int]:
+    taken = User.objects.filter(username__startswith=prefix).values_list("username", flat=True)
     start = next_serial(taken)
     users = []
-    for i in range(run.plan.peacekeepers):
+    for i in range(n):
         user = User(
-            username=f"{USERNAME_PREFIX}{start + i:05d}",
+            username=f"{prefix}{start + i:05d}",
             first_name=run.rng.choice(FIRST_NAMES),
             last_name=run.rng.choice(LAST_NAMES),
             date_joined=run.now,
@@ -24,8 +34,8 @@ def peacekeepers(run: Run) -> list[int]:
         user.set_unusable_password()  # synthetic people never sign in
         users.append(user)
     User.objects.bulk_create(users)
-    group = Group.objects.get(name=Role.PEACEKEEPER)
+    group = Group.objects.get(name=role)
     User.groups.through.objects.bulk_create([User.groups.through(user=u, group=group) for u in users])
-    run.load.result.add(User, len(users))
+    run.load.result.add(User, len(users), key=counted_as)
     run.load.analyze(User)
     return [u.pk for u in users]

@@ -17,7 +17,18 @@ if TYPE_CHECKING:
     from sample_data.generate.bulk import Loader
 
 YEARS = 10
-PER_SCALE = {"peacekeepers": 25, "clients": 1000, "contacts": 50_000, "incidents": 10_000, "mediations": 600}
+# Groups: about two for each of the generator's 20 neighborhoods. Managers close the response cases.
+PER_SCALE = {
+    "peacekeepers": 25,
+    "managers": 1,
+    "clients": 1000,
+    "contacts": 50_000,
+    "incidents": 10_000,
+    "mediations": 600,
+    "groups": 40,
+    "associations": 300,
+    "conflicts": 100,
+}
 
 Progress = Callable[[int], None]
 
@@ -27,15 +38,20 @@ class Plan:
     """How many rows of each kind to make (the rest follows from these in proportion)."""
 
     peacekeepers: int
+    managers: int
     clients: int
     contacts: int
     incidents: int
     mediations: int
+    groups: int
+    associations: int
+    conflicts: int
 
     @classmethod
     def for_scale(cls, scale: float) -> "Plan":
         n = {k: round(v * scale) for k, v in PER_SCALE.items()}
-        return cls(**{**n, "peacekeepers": max(1, n["peacekeepers"]), "clients": max(1, n["clients"])})
+        at_least_one = {k: max(1, n[k]) for k in ("peacekeepers", "managers", "clients")}
+        return cls(**{**n, **at_least_one})
 
     @property
     def main_rows(self) -> int:
@@ -60,6 +76,17 @@ class Service(NamedTuple):
 
 
 @dataclass
+class ConflictPlan:
+    """What the mediations need to know of a generated conflict."""
+
+    pk: int
+    started_at: datetime.datetime
+    neighborhood_id: int | None
+    incident_ids: list[int]
+    client_ids: list[int]
+
+
+@dataclass
 class Run:
     """One generate_data run: the plan, the random generator, the clock (read once, so every row
     agrees on what "now" is), the loader, and what the earlier steps made for the later ones."""
@@ -71,6 +98,7 @@ class Run:
     neighborhoods: list[Place] = field(default_factory=list)
     partners: list[Service] = field(default_factory=list)
     peacekeepers: list[int] = field(default_factory=list)
+    managers: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.today = timezone.localdate(self.now)

@@ -33,13 +33,14 @@ class Generated:
     def __init__(self) -> None:
         self.counts: dict[str, int] = {}
 
-    def add(self, model: type[Model], n: int) -> None:
-        table = model._meta.db_table
+    def add(self, model: type[Model], n: int, *, key: str | None = None) -> None:
+        """Count rows of a model's table (or under `key`: the managers, also users)."""
+        table = key or model._meta.db_table
         self.counts[table] = self.counts.get(table, 0) + n
 
     def summary(self) -> str:
         """ "250 peacekeepers, 10,000 clients, ..." (the many-to-many tables left out)."""
-        names = {apps.get_model(label)._meta.db_table: name for label, name in SUMMARY_NAMES}
+        names = {apps.get_model(label)._meta.db_table: name for label, name in SUMMARY_NAMES} | {"managers": "managers"}
         return ", ".join(f"{n:,} {names[t]}" for t, n in self.counts.items() if t in names)
 
 
@@ -53,6 +54,14 @@ SUMMARY_NAMES = [
     ("incidents.Response", "responses"),
     ("incidents.Involvement", "involvements"),
     ("incidents.Mediation", "mediations"),
+    ("incidents.ResponseCase", "response cases"),
+    ("incidents.ResponseTask", "response tasks"),
+    ("incidents.Group", "groups"),
+    ("incidents.GroupAssociation", "group associations"),
+    ("incidents.Conflict", "conflicts"),
+    ("incidents.ConflictParty", "conflict parties"),
+    ("incidents.ConflictStatusChange", "conflict status changes"),
+    ("incidents.ConflictIncident", "conflict incidents"),
 ]
 
 

@@ -20,7 +20,7 @@ from incidents.models import (
     RetaliationRisk,
     Weapon,
 )
-from sample_data.generate.base import Place, Run, next_serial, running_totals, weighted_index
+from sample_data.generate.base import ConflictPlan, Place, Run, next_serial, running_totals, weighted_index
 from sample_data.generate.outreach import ClientPlan, street_address
 
 CASE_PREFIX = "SYN-"
@@ -80,6 +80,7 @@ class Harm(NamedTuple):
 
 
 class ResponseRow(NamedTuple):
+    id: int
     incident_id: int
     peacekeeper_id: int
     responded_at: datetime.datetime
@@ -104,6 +105,7 @@ class MediationRow(NamedTuple):
     parties: str
     outcome: str
     incident_id: int | None
+    conflict_id: int | None
     notes: str
     logged_by_id: int
     created_at: datetime.datetime
@@ -170,12 +172,19 @@ def _incident(run: Run, pk: int, serial: int, moment: datetime.datetime, place: 
         group_related=rng.random() < 0.35,
         source=run.pick(INCIDENT_SOURCES),
         retaliation_risk=rng.choice(RetaliationRisk.values),
-        status=IncidentStatus.CLOSED if old else rng.choice(IncidentStatus.values),
+        status=_status(run, old=old, victims=harm.killed > 0 or harm.injured > 0),
         description=rng.choice(DESCRIPTIONS),
         logged_by_id=rng.choice(run.peacekeepers) if rng.random() < 0.3 else None,
         created_at=logged,
         updated_at=logged,
     )
+
+
+def _status(run: Run, *, old: bool, victims: bool) -> str:
+    """Closed after three months; before, any. Only incidents with victims get responses here, and "responded"
+    follows from a response (incidents.services.response_log), so the others are open or closed."""
+    status = IncidentStatus.CLOSED if old else run.rng.choice(IncidentStatus.values)
+    return IncidentStatus.OPEN if status == IncidentStatus.RESPONDED and not victims else status
 
 
 def _harm(run: Run, kind: str) -> Harm:
@@ -194,36 +203,57 @@ def _harm(run: Run, kind: str) -> Harm:
     return Harm(0, 0, rng.choice([Weapon.OTHER, Weapon.UNKNOWN]))
 
 
-def responses_and_involvements(run: Run, incidents: list[IncidentRow], clients: list[ClientPlan]) -> None:
-    """Responses to most incidents with victims, and now and then clients involved in one."""
+def involvements(run: Run, incidents: list[IncidentRow], clients: list[ClientPlan]) -> None:
+    """Now and then clients involved in an incident with victims."""
     rng = run.rng
-    responses, involvements = [], []
+    rows = []
     for item in incidents:
-        if not item.has_victims:
+        if item.has_victims and rng.random() < 0.1:
+            roles = rng.sample(InvolvementRole.values, rng.randint(1, 2))
+            for role, client in zip(roles, rng.sample(clients, min(len(roles), len(clients))), strict=False):
+                rows.append(InvolvementRow(item.id, client.pk, role, item.occurred_at, item.occurred_at))
+    run.load.copy(Involvement, rows)
+
+
+def responses(run: Run, incidents: list[IncidentRow], *, done_by_tasks: set[int]) -> None:
+    """Responses to most incidents with victims other than those whose response case's tasks recorded
+    theirs (`done_by_tasks`: sample_data.generate.response). As the services leave them: an open incident has
+    none yet, a responded one at least one (a closed one either)."""
+    rng = run.rng
+    rows = []
+    for item in incidents:
+        if not item.has_victims or item.id in done_by_tasks or item.status == IncidentStatus.OPEN:
             continue
-        for _ in range(rng.choices([0, 1, 2], [25, 60, 15])[0]):
+        n = rng.choices([0, 1, 2], [25, 60, 15])[0]
+        for _ in range(max(n, 1) if item.status == IncidentStatus.RESPONDED else n):
             delay = datetime.timedelta(hours=rng.choice([1, 2, 3, 6, 12, 20, 30, 50]), minutes=rng.randint(0, 59))
             when = min(item.occurred_at + delay, run.now)
             kind = rng.choice([ResponseKind.SCENE, ResponseKind.HOSPITAL, ResponseKind.FAMILY_SUPPORT])
-            responses.append(ResponseRow(item.id, rng.choice(run.peacekeepers), when, kind, "", when, when))
-        if rng.random() < 0.1:
-            roles = rng.sample(InvolvementRole.values, rng.randint(1, 2))
-            for role, client in zip(roles, rng.sample(clients, min(len(roles), len(clients))), strict=False):
-                involvements.append(InvolvementRow(item.id, client.pk, role, item.occurred_at, item.occurred_at))
-    run.load.copy(Response, responses)
-    run.load.copy(Involvement, involvements)
+            rows.append((item.id, rng.choice(run.peacekeepers), when, kind, "", when, when))
+    ids = run.load.reserve_ids(Response, len(rows))
+    run.load.copy(Response, [ResponseRow(pk, *row) for pk, row in zip(ids, rows, strict=True)])
 
 
-def mediations(run: Run, incidents: list[IncidentRow], clients: list[ClientPlan]) -> None:
-    """Mediations, half of them after a shooting in its neighborhood, with their teams and clients."""
+def mediations(
+    run: Run, incidents: list[IncidentRow], clients: list[ClientPlan], conflicts: list[ConflictPlan]
+) -> None:
+    """Mediations, half of them after a shooting in its neighborhood, with their teams and clients; those
+    after a shooting linked to a conflict, and some others, name the conflict (and its clients)."""
     rng = run.rng
     rows, with_peacekeepers, with_clients = [], [], []
     shootings = [i for i in incidents if i.has_victims]
+    conflict_of = {pk: c for c in conflicts for pk in c.incident_ids}
     for pk in run.load.reserve_ids(Mediation, run.plan.mediations):
         incident = rng.choice(shootings) if shootings and rng.random() < 0.5 else None
+        conflict = conflict_of.get(incident.id) if incident else None
+        if incident is None and conflicts and rng.random() < 0.2:
+            conflict = rng.choice(conflicts)
         if incident:
             after = timezone.localdate(incident.occurred_at) + datetime.timedelta(days=rng.randint(1, 5))
             on, hood = min(after, run.today), incident.neighborhood_id
+        elif conflict:
+            start = timezone.localdate(conflict.started_at)
+            on, hood = run.day(start, min(start + datetime.timedelta(days=90), run.today)), conflict.neighborhood_id
         else:
             on, hood = run.day(run.horizon, run.today), run.neighborhood()
         logged = min(run.moment(on, 18), run.now)
@@ -236,6 +266,7 @@ def mediations(run: Run, incidents: list[IncidentRow], clients: list[ClientPlan]
                 parties=rng.choice(PARTIES),
                 outcome=run.pick(MEDIATION_OUTCOMES),
                 incident_id=incident.id if incident else None,
+                conflict_id=conflict.pk if conflict else None,
                 notes="",
                 logged_by_id=team[0],
                 created_at=logged,
@@ -243,8 +274,12 @@ def mediations(run: Run, incidents: list[IncidentRow], clients: list[ClientPlan]
             )
         )
         with_peacekeepers += [MediationPeacekeeperRow(pk, p) for p in team]
-        involved = rng.sample(clients, min(len(clients), rng.randint(0, 3)))
-        with_clients += [MediationClientRow(pk, c.pk) for c in involved]
+        involved = (
+            conflict.client_ids[:3]
+            if conflict
+            else [c.pk for c in rng.sample(clients, min(len(clients), rng.randint(0, 3)))]
+        )
+        with_clients += [MediationClientRow(pk, c) for c in involved]
     run.load.copy(Mediation, rows, counted=True)
     run.load.copy(Mediation.peacekeepers.through, with_peacekeepers)
     run.load.copy(Mediation.clients.through, with_clients)

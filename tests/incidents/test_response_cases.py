@@ -81,6 +81,21 @@ class TestOneCasePerShooting:
         start, end = timezone.localtime(incident.occurred_at), timezone.localtime(case.window_ends_at)
         assert (end.date() - start.date()).days == 120 and end.time() == start.time()
 
+    def test_tasks_fall_due_the_same_whatever_time_zone_the_incident_carries(self, analyst):
+        # 30 days after 3 March crosses the second Sunday of March (the program's clocks go forward).
+        local = datetime.datetime(2026, 3, 3, 22, 0, tzinfo=timezone.get_current_timezone())
+        incident = Incident(occurred_at=local, kind="nonfatal_shooting", killed=0, injured=1)
+        month = ResponseStandard(kind="follow_up", title="Follow-up at one month", due_hours=24 * 30)
+        in_utc = Incident(occurred_at=local.astimezone(datetime.UTC), kind="nonfatal_shooting", killed=0, injured=1)
+        assert response_cases.task_due(incident, month) == response_cases.task_due(in_utc, month)
+        # Whole days on the local calendar: the clocks went forward, so one hour less elapsed, same time of day.
+        elapsed = response_cases.task_due(incident, month).astimezone(datetime.UTC) - local.astimezone(datetime.UTC)
+        assert elapsed == datetime.timedelta(hours=24 * 30 - 1)
+        assert timezone.localtime(response_cases.task_due(incident, month)).time() == local.time()
+        assert [due for _, due in response_cases.case_tasks(incident, [month])] == [
+            response_cases.task_due(in_utc, month)
+        ]
+
     def test_a_homicide_without_wounded_has_no_hospital_visit(self, analyst):
         incident = logged(analyst, kind="homicide", killed=1, injured=0)
         assert not incident.response_case.tasks.filter(kind="hospital").exists()

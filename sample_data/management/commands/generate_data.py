@@ -13,8 +13,9 @@ MAX_SCALE = 1000
 class Command(BaseCommand):
     help = (
         "Add synthetic data for benchmarks: at scale 1, 25 peacekeepers, 1,000 clients, 50,000 contacts and "
-        "10,000 incidents over ten years, with goals, referrals, responses and mediations in proportion. "
-        "Always added to what is there. The peacekeepers made here cannot sign in (unusable passwords)."
+        "10,000 incidents over ten years, with goals, referrals, responses and mediations in proportion; a response "
+        "case for each homicide and non-fatal shooting with its tasks, groups, group associations and conflicts. "
+        "Always added to what is there. The peacekeepers and managers made here cannot sign in (unusable passwords)."
     )
 
     def add_arguments(self, parser) -> None:
