@@ -276,9 +276,18 @@ def client_transfer(*, client: Client, by: User, to: User, note: str = "") -> Cl
         return transfer
 
 
-def contact_log(*, client: Client, by: User, data: Mapping[str, Any], form_key: uuid.UUID | None = None) -> Contact:
-    """Log a contact with a client, by the peacekeeper `by` (the client's last contact follows, in SQL)."""
-    contact = Contact(client=client, peacekeeper=by, form_key=form_key)
+def contact_log(
+    *,
+    client: Client,
+    by: User,
+    data: Mapping[str, Any],
+    form_key: uuid.UUID | None = None,
+    written_offline_at: datetime.datetime | None = None,
+) -> Contact:
+    """Log a contact with a client, by the peacekeeper `by` (the client's last contact follows, in SQL).
+
+    `written_offline_at`: when a contact sent from field mode was saved on the phone."""
+    contact = Contact(client=client, peacekeeper=by, form_key=form_key, written_offline_at=written_offline_at)
     return model_save(contact, data=data, fields=CONTACT_FIELDS, by=by)
 
 
