@@ -251,3 +251,16 @@ def test_the_manifest_is_public_and_holds_no_data(client, db):
     response = client.get("/manifest.webmanifest")
     assert response.status_code == 200
     assert response.json()["scope"] == "/" and response.json()["start_url"] == "/field/"
+
+
+def test_make_run_makes_the_key_where_the_setting_points_unless_a_pem_is_given(tmp_path, monkeypatch):
+    from config import run
+
+    path = tmp_path / "key.pem"
+    monkeypatch.setenv("FIELD_MODE_PRIVATE_KEY_FILE", str(path))
+    monkeypatch.setenv("FIELD_MODE_PRIVATE_KEY", "-----BEGIN PRIVATE KEY----- (given) -----END PRIVATE KEY-----")
+    run.ensure_field_mode_key()
+    assert not path.exists()
+    monkeypatch.delenv("FIELD_MODE_PRIVATE_KEY")
+    run.ensure_field_mode_key()
+    assert sealed.load(pem=None, path=path) is not None
