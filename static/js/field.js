@@ -473,6 +473,10 @@
     var at = localStorage.getItem(SYNCED + user);
     if (syncedNote && at) {
       syncedNote.textContent = "Kept on this phone at " + new Date(at).toLocaleString() + ".";
+      if (!navigator.serviceWorker || !navigator.serviceWorker.controller) {
+        // The first visit installs the service worker; the page works offline from the next load.
+        syncedNote.textContent += " Open this page once more before going offline.";
+      }
     }
   }
 
