@@ -50,17 +50,29 @@
   var forgotten = forgetPages(myPages).catch(function () {});
   forgetSyncTimes();
 
+  // Signing out: contacts still waiting are sent first; any the server could not take are kept for
+  // this user (asked first), and the kept pages are deleted before the sign-out goes.
+  var beforeSignOut = function () {
+    return Promise.resolve(true);
+  };
   document.querySelectorAll("form.sign-out").forEach(function (signOut) {
     signOut.addEventListener("submit", function (event) {
       event.preventDefault();
-      localStorage.removeItem(SYNCED + user);
       var go = function () {
-        signOut.submit();
+        localStorage.removeItem(SYNCED + user);
+        var late = new Promise(function (resolve) {
+          setTimeout(resolve, 1500);
+        });
+        var submit = function () {
+          signOut.submit();
+        };
+        Promise.race([forgetPages(null), late]).then(submit, submit);
       };
-      var late = new Promise(function (resolve) {
-        setTimeout(resolve, 1500);
-      });
-      Promise.race([forgetPages(null), late]).then(go, go);
+      beforeSignOut().then(function (ok) {
+        if (ok) {
+          go();
+        }
+      }, go);
     });
   });
 
@@ -528,6 +540,18 @@
         }
       });
   }
+
+  beforeSignOut = async function () {
+    await flush();
+    var waiting = (await myRecords()).length;
+    if (!waiting) {
+      return true;
+    }
+    return window.confirm(
+      waiting + " contact" + (waiting === 1 ? " is" : "s are") + " not sent yet. Sign out and keep " +
+        (waiting === 1 ? "it" : "them") + " on this phone, encrypted, to send when you sign in again?"
+    );
+  };
 
   if (sendNow) {
     sendNow.addEventListener("click", function () {

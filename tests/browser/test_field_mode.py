@@ -142,6 +142,15 @@ def test_a_record_the_server_refuses_stays_with_its_reason(page, context, sign_i
     expect(outbox).to_contain_text("Duration (minutes): Enter a duration between 1 and 720 minutes")
     expect(page.locator("#field-status")).to_have_text("Field mode: online · 1 not sent")
     assert not Contact.objects.exists()
+    # Signing out with it still waiting asks first; "Cancel" stays signed in.
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Menu").click()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Field mode", level=1)).to_be_visible()
+    page.wait_for_timeout(500)
+    assert asked and asked[0].startswith("1 contact is not sent yet.")
+    expect(page).to_have_url(re.compile(r"/field/(\?saved=1)?$"))
     # Correcting it reopens the contact form with the entries, from the server, as this tab's draft.
     page.get_by_role("button", name="Correct on the form").click()
     expect(page.get_by_role("heading", name=re.compile("^New contact"), level=1)).to_be_visible()
