@@ -8,6 +8,8 @@ record's one-time key, exactly as the form page does. The same key again answers
 """
 
 import datetime
+import hashlib
+import json
 import uuid
 from dataclasses import dataclass, field
 
@@ -27,6 +29,10 @@ from outreach.models import Client, Contact
 NOT_ON_CASELOAD = "Not sent: this client is not on your caseload (any more). Nothing was saved."
 OTHER_WRITER = "Not sent: this record was written by another user on this phone. Nothing was saved."
 NOT_VALID = "Not saved: correct it on the contact form, or discard it."
+KEY_REUSED = (
+    "Not saved: this contact's one-time key was already used for a different contact. "
+    "Discard it, or write it again on the contact form."
+)
 # A phone's clock may run a little ahead; a time further ahead than this is the server's time instead.
 CLOCK_SKEW = datetime.timedelta(minutes=5)
 
@@ -56,6 +62,12 @@ def _form_data(pairs: object, key: uuid.UUID) -> QueryDict:
                     data.appendlist(pair[0], pair[1])
     data[FIELD] = str(key)
     return data
+
+
+def _digest(client: Client, data: QueryDict) -> str:
+    """What a record says, as one value: its client and its form entries (the key aside), in order."""
+    entries = [[name, data.getlist(name)] for name in sorted(data) if name != FIELD]
+    return hashlib.sha256(json.dumps([client.pk, entries]).encode()).hexdigest()
 
 
 def _written_at(value: object) -> datetime.datetime:
@@ -97,6 +109,7 @@ def field_contact_send(*, by: User, envelope: object, keys: sealed.KeyPair) -> t
     if key is None:
         raise Refused(400, MISSING_KEY)
     data = _form_data(record.get("fields"), key)
+    digest = _digest(client, data)
 
     def create() -> Contact:
         form = ContactForm(data=data, instance=Contact(client=client, peacekeeper=by))
@@ -108,6 +121,7 @@ def field_contact_send(*, by: User, envelope: object, keys: sealed.KeyPair) -> t
                     data=form.cleaned_data,
                     form_key=key,
                     written_offline_at=_written_at(record.get("written_at")),
+                    field_digest=digest,
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -115,6 +129,10 @@ def field_contact_send(*, by: User, envelope: object, keys: sealed.KeyPair) -> t
 
     visible = Contact.objects.filter(client__in=Client.objects.visible_to(by))
     try:
-        return create_once(model=Contact, key=key, visible=lambda: visible, create=create)
+        contact, created = create_once(model=Contact, key=key, visible=lambda: visible, create=create)
     except KeyTaken as error:
         raise Refused(422, MISSING_KEY) from error
+    # A replay is the same content again; a row the form page saved under this key has no digest.
+    if not created and contact.field_digest and contact.field_digest != digest:
+        raise Refused(422, KEY_REUSED)
+    return contact, created

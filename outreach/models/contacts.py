@@ -110,6 +110,8 @@ class Contact(models.Model):
         editable=False,
         help_text="When it was saved on the phone in field mode, before it was sent (empty when saved online).",
     )
+    # The sent record's SHA-256 (its form entries and client): the same one-time key with other content is refused.
+    field_digest = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

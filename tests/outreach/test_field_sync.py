@@ -98,8 +98,15 @@ def test_a_replay_answers_with_the_first_row_and_saves_no_second(grover, peaceke
     again = send(grover, envelope(field_keys, record(peacekeeper, jamal, key=key)))
     assert first.status_code == 201 and again.status_code == 200
     assert first.json()["contact"] == again.json()["contact"] and again.json()["created"] is False
-    # The same key with other content never makes a second row or changes the first.
-    send(grover, envelope(field_keys, record(peacekeeper, jamal, key=key, notes="other words")))
+    assert Contact.objects.count() == 1 and Contact.objects.get().notes == NOTES
+
+
+def test_the_same_key_with_other_content_is_refused(grover, peacekeeper, jamal, field_keys):
+    key = uuid.uuid4()
+    assert send(grover, envelope(field_keys, record(peacekeeper, jamal, key=key))).status_code == 201
+    other = send(grover, envelope(field_keys, record(peacekeeper, jamal, key=key, notes="other words")))
+    assert other.status_code == 422
+    assert "already used for a different contact" in other.json()["error"]
     assert Contact.objects.count() == 1 and Contact.objects.get().notes == NOTES
 
 
