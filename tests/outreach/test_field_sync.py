@@ -269,3 +269,14 @@ def test_make_run_makes_the_key_where_the_setting_points_unless_a_pem_is_given(t
     monkeypatch.delenv("FIELD_MODE_PRIVATE_KEY")
     run.ensure_field_mode_key()
     assert sealed.load(pem=None, path=path) is not None
+
+
+# After one send (the first request of a session does its own bookkeeping), at two sizes.
+@pytest.mark.parametrize("earlier", [1, 40])
+def test_a_send_costs_the_same_queries_whatever_the_caseload(
+    grover, peacekeeper, jamal, field_keys, earlier, django_assert_max_num_queries
+):
+    for _ in range(earlier):
+        send(grover, envelope(field_keys, record(peacekeeper, ClientFactory(primary_peacekeeper=peacekeeper))))
+    with django_assert_max_num_queries(24):
+        assert send(grover, envelope(field_keys, record(peacekeeper, jamal))).status_code == 201
