@@ -68,6 +68,12 @@ def can_see_all_clients(user: User | AnonymousUser) -> bool:
     return is_admin(user) or is_manager(user)
 
 
+def can_use_field_mode(user: User | AnonymousUser) -> bool:
+    """Field mode (offline capture of contacts, a copy of the caseload on the phone): peacekeepers
+    only. Managers and admins, who see every client, get no offline data."""
+    return is_peacekeeper(user) and not can_see_all_clients(user)
+
+
 def can_log_incidents(user: User | AnonymousUser) -> bool:
     return is_admin(user) or bool(roles_of(user))
 

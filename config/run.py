@@ -9,6 +9,7 @@ stops too. Each child runs in a process group of its own and is stopped as a gro
 runserver's reloader has a child of its own; a child that does not stop in STOP_SECONDS is
 killed, and then the embedded server is stopped here if nobody else holds it.
 `--no-setup` skips migrate and seed_demo (a faster restart on a database already set up).
+Before anything it makes field mode's private key in `.data/` when none is configured (core/sealed.py).
 """
 
 import os
@@ -19,6 +20,7 @@ import time
 from pathlib import Path
 
 from config import embedded_db
+from core import sealed
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_HOST_PORT = "127.0.0.1:8000"
@@ -90,7 +92,17 @@ def release_embedded_server() -> None:
         embedded_db.stop(data_dir)
 
 
+def ensure_field_mode_key() -> None:
+    """Field mode's private key (README, "Field mode"): made once into .data/ unless a PEM is given."""
+    if os.environ.get("FIELD_MODE_PRIVATE_KEY", "").strip():
+        return
+    path = Path(os.environ.get("FIELD_MODE_PRIVATE_KEY_FILE", "").strip() or REPO / ".data" / "field-mode-key.pem")
+    if sealed.ensure_key_file(path):
+        print(f"Made field mode's private key {path} (keep it: records sealed for it need it)", flush=True)
+
+
 def serve(children: Children, host_port: str, setup: bool) -> int:
+    ensure_field_mode_key()
     if setup:
         for step in (("migrate", "--noinput"), ("seed_demo", "--if-empty")):
             code = children.start(*step).wait()

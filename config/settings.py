@@ -109,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
                 "accounts.context_processors.session",
+                "outreach.context_processors.field_mode",
             ],
         },
     },
@@ -193,6 +194,14 @@ PROGRAM_START_YEAR = env_int("PROGRAM_START_YEAR", 2000)
 # PROGRAM_START_YEAR: a program usually loads police incident history from years before it began
 # working with clients, to compare with. Unset (0): the year of the first incident on record.
 DATA_FIRST_YEAR = env_int("DATA_FIRST_YEAR", 0) or None
+
+# Field mode (outreach/field.py, core/sealed.py): the private key that opens the records phones
+# encrypt in their outbox. A PEM in FIELD_MODE_PRIVATE_KEY, else the file (made by `make run` when
+# missing; `python -m core.sealed PATH` makes one). Neither: field mode is off.
+FIELD_MODE_PRIVATE_KEY = env_str("FIELD_MODE_PRIVATE_KEY") or None
+FIELD_MODE_PRIVATE_KEY_FILE = Path(
+    env_str("FIELD_MODE_PRIVATE_KEY_FILE", str(BASE_DIR / ".data" / "field-mode-key.pem"))
+)
 
 # Background work runs in `manage.py db_worker` (make run and make serve start it beside the web
 # server), queued in the database. Tests use the immediate backend where a job should just run.

@@ -194,3 +194,36 @@ class SubmitOnceMixin:
             save=lambda: post(request, *args, **kwargs),
             message_tags=self.form_key_message_tags,
         )
+
+
+class KeyTaken(Exception):
+    """The one-time key already made a row this user may not see."""
+
+
+def create_once(
+    *,
+    model: type[models.Model],
+    key: uuid.UUID,
+    visible: Callable[[], models.QuerySet],
+    create: Callable[[], models.Model],
+) -> tuple[models.Model, bool]:
+    """Make a row with `create()` unless `key` already made one: (the row, whether it is new).
+
+    The same lock and look-up as `handle_once`, for callers that answer with data rather than a
+    redirect (field mode's sync endpoint). A key whose row this user may not see raises KeyTaken,
+    so the caller can answer as for a missing key.
+    """
+    with transaction.atomic():
+        _lock(key)
+        earlier = _saved_with(model, key)
+        if earlier is None:
+            try:
+                with transaction.atomic():
+                    return create(), True
+            except IntegrityError:
+                earlier = _saved_with(model, key)
+                if earlier is None:
+                    raise
+        if not visible().filter(pk=earlier.pk).exists():
+            raise KeyTaken
+        return earlier, False

@@ -276,9 +276,26 @@ def client_transfer(*, client: Client, by: User, to: User, note: str = "") -> Cl
         return transfer
 
 
-def contact_log(*, client: Client, by: User, data: Mapping[str, Any], form_key: uuid.UUID | None = None) -> Contact:
-    """Log a contact with a client, by the peacekeeper `by` (the client's last contact follows, in SQL)."""
-    contact = Contact(client=client, peacekeeper=by, form_key=form_key)
+def contact_log(
+    *,
+    client: Client,
+    by: User,
+    data: Mapping[str, Any],
+    form_key: uuid.UUID | None = None,
+    written_offline_at: datetime.datetime | None = None,
+    field_digest: str = "",
+) -> Contact:
+    """Log a contact with a client, by the peacekeeper `by` (the client's last contact follows, in SQL).
+
+    `written_offline_at` and `field_digest`: when a contact sent from field mode was saved on the
+    phone, and the digest of what was sent (outreach/field.py)."""
+    contact = Contact(
+        client=client,
+        peacekeeper=by,
+        form_key=form_key,
+        written_offline_at=written_offline_at,
+        field_digest=field_digest,
+    )
     return model_save(contact, data=data, fields=CONTACT_FIELDS, by=by)
 
 

@@ -1,10 +1,15 @@
 from django.urls import path
 
-from outreach import views
+from outreach import field_views, views
 
 app_name = "outreach"
 
 urlpatterns = [
+    # Field mode: the service worker and the manifest from the site root (their scope is the whole site).
+    path("sw.js", field_views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", field_views.manifest, name="manifest"),
+    path("field/", field_views.field_caseload, name="field_caseload"),
+    path("field/sync/", field_views.field_sync, name="field_sync"),
     path("clients/", views.ClientListView.as_view(), name="client_list"),
     path("clients/new/", views.client_create, name="client_create"),
     path("clients/duplicates/<int:pk>/merge/", views.duplicate_merge, name="duplicate_merge"),

@@ -70,3 +70,29 @@ def andre(other_peacekeeper):
     from tests.factories import ClientFactory
 
     return ClientFactory(first_name="Andre", last_name="Lewis", primary_peacekeeper=other_peacekeeper)
+
+
+@pytest.fixture(scope="session")
+def field_mode_pem() -> str:
+    """One field-mode private key for the whole run (generating one takes a moment)."""
+    from core import sealed
+
+    return sealed.generate_pem().decode()
+
+
+@pytest.fixture(autouse=True)
+def _field_mode_off(settings, tmp_path):
+    """Field mode off unless a test asks for `field_keys`: a key left in .data/ by `make run` must not
+    change what every other page renders."""
+    settings.FIELD_MODE_PRIVATE_KEY = None
+    settings.FIELD_MODE_PRIVATE_KEY_FILE = tmp_path / "no-key-file.pem"
+
+
+@pytest.fixture
+def field_keys(settings, field_mode_pem, tmp_path, _field_mode_off):
+    """Field mode on, with the test run's key (the settings' PEM; no key file is read)."""
+    from outreach import field
+
+    settings.FIELD_MODE_PRIVATE_KEY = field_mode_pem
+    settings.FIELD_MODE_PRIVATE_KEY_FILE = tmp_path / "no-key-file.pem"
+    return field.keys()

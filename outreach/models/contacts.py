@@ -102,6 +102,16 @@ class Contact(models.Model):
     next_steps = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
     follow_up_on = models.DateField(null=True, blank=True)
     form_key = form_key_field()
+    # Field mode (outreach/field.py): when the peacekeeper saved it on the phone with no connection.
+    # It reached the server at created_at; a contact saved online leaves this empty.
+    written_offline_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When it was saved on the phone in field mode, before it was sent (empty when saved online).",
+    )
+    # The sent record's SHA-256 (its form entries and client): the same one-time key with other content is refused.
+    field_digest = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -68,6 +68,11 @@
       }
     }
     form.addEventListener("input", function () {
+      // Offline, a field-mode contact is kept only encrypted (static/js/field.js), never as a draft.
+      if (!navigator.onLine && form.hasAttribute("data-field-capture")) {
+        sessionStorage.removeItem(key);
+        return;
+      }
       var values = {};
       new FormData(form).forEach(function (value, name) {
         if (name !== "csrfmiddlewaretoken") {

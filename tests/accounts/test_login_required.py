@@ -8,7 +8,8 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-PUBLIC = {"/accounts/login/", "/health/"}
+# The web app manifest: browsers fetch it without cookies (outreach/field_views.py); it holds no data.
+PUBLIC = {"/accounts/login/", "/health/", "/manifest.webmanifest"}
 # The admin sends to its own login page first, which sends on to /accounts/login/ (tested below).
 LOGIN_URLS = ("/accounts/login/", "/admin/login/")
 

@@ -72,6 +72,9 @@ def test_stopping_make_run_stops_the_server_the_worker_and_the_embedded_database
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     env["EMBEDDED_DB_DIR"] = str(data_dir)
+    # Field mode's key is made at start-up (here, not in the repository's .data/).
+    env.pop("FIELD_MODE_PRIVATE_KEY", None)
+    env["FIELD_MODE_PRIVATE_KEY_FILE"] = str(tmp_path / "field-mode-key.pem")
     log = (tmp_path / "run.log").open("w")
     script = subprocess.Popen(
         [sys.executable, "-m", "config.run", f"127.0.0.1:{port}", "--no-setup"],
@@ -86,6 +89,7 @@ def test_stopping_make_run_stops_the_server_the_worker_and_the_embedded_database
             assert script.poll() is None, (tmp_path / "run.log").read_text()
             time.sleep(0.2)
         assert answers(port) and postgres_running(data_dir), (tmp_path / "run.log").read_text()
+        assert (tmp_path / "field-mode-key.pem").stat().st_mode & 0o077 == 0
 
         script.send_signal(signum)
         assert script.wait(timeout=STOP_SECONDS) == 0, (tmp_path / "run.log").read_text()

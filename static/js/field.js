@@ -1,0 +1,579 @@
+// Field mode: log contacts with no signal; they are sent exactly once when the phone is back online.
+// The server's side is outreach/field.py; the service worker is templates/outreach/sw.js.
+//
+// - Kept pages: on the field-mode page, online, this page and each client's contact form are
+//   fetched and stored in Cache Storage ("pk-field-u<user id>"), replacing the last sync. Any
+//   page without a field-mode user (the sign-in page, another role), another user's page, and
+//   signing out delete them, so one user's caseload never shows to another on a shared phone.
+// - Outbox: a contact form saved while offline is sealed (AES-GCM with a key of its own, that key
+//   wrapped with the server's RSA-OAEP public key) and only then stored in IndexedDB, with its
+//   writer's id; nothing of it is kept unencrypted. It is sent on page load, when the browser is
+//   back online, and with "Send now", one record at a time; removed only when the server names the
+//   row it saved; a refusal is kept with the server's message until corrected or discarded.
+(function () {
+  "use strict";
+  var body = document.body;
+  var user = body.dataset.fieldUser || "";
+  var PAGE_CACHE_PREFIX = "pk-field-u";
+  var SYNCED = "peacekeeper-field-synced:";
+  var DRAFTS = "peacekeeper-draft:";
+  var DB_NAME = "peacekeeper-field";
+  var STORE = "outbox";
+  var MAX_BACKOFF = 5 * 60 * 1000;
+
+  function forgetPages(keep) {
+    if (!window.caches) {
+      return Promise.resolve();
+    }
+    return caches.keys().then(function (names) {
+      return Promise.all(
+        names
+          .filter(function (name) {
+            return name.indexOf(PAGE_CACHE_PREFIX) === 0 && name !== keep;
+          })
+          .map(function (name) {
+            return caches.delete(name);
+          })
+      );
+    });
+  }
+
+  function forgetSyncTimes() {
+    Object.keys(localStorage).forEach(function (key) {
+      if (key.indexOf(SYNCED) === 0 && key !== SYNCED + user) {
+        localStorage.removeItem(key);
+      }
+    });
+  }
+
+  var myPages = user ? PAGE_CACHE_PREFIX + user : null;
+  var forgotten = forgetPages(myPages).catch(function () {});
+  forgetSyncTimes();
+
+  // Signing out: contacts still waiting are sent first; any the server could not take are kept for
+  // this user (asked first), and the kept pages are deleted before the sign-out goes.
+  var beforeSignOut = function () {
+    return Promise.resolve(true);
+  };
+  document.querySelectorAll("form.sign-out").forEach(function (signOut) {
+    signOut.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var go = function () {
+        localStorage.removeItem(SYNCED + user);
+        var late = new Promise(function (resolve) {
+          setTimeout(resolve, 1500);
+        });
+        var submit = function () {
+          signOut.submit();
+        };
+        Promise.race([forgetPages(null), late]).then(submit, submit);
+      };
+      beforeSignOut().then(function (ok) {
+        if (ok) {
+          go();
+        }
+      }, go);
+    });
+  });
+
+  if (!user || !window.indexedDB || !window.crypto || !crypto.subtle) {
+    return;
+  }
+
+  // --- The outbox, in IndexedDB ---------------------------------------------------------------
+  function openDb() {
+    return new Promise(function (resolve, reject) {
+      var request = indexedDB.open(DB_NAME, 1);
+      request.onupgradeneeded = function () {
+        request.result.createObjectStore(STORE, { keyPath: "id" });
+      };
+      request.onsuccess = function () {
+        resolve(request.result);
+      };
+      request.onerror = function () {
+        reject(request.error);
+      };
+    });
+  }
+
+  function withStore(mode, work) {
+    return openDb().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var transaction = db.transaction(STORE, mode);
+        var result;
+        transaction.oncomplete = function () {
+          db.close();
+          resolve(result);
+        };
+        transaction.onerror = transaction.onabort = function () {
+          db.close();
+          reject(transaction.error);
+        };
+        var request = work(transaction.objectStore(STORE));
+        request.onsuccess = function () {
+          result = request.result;
+        };
+      });
+    });
+  }
+
+  function myRecords() {
+    return withStore("readonly", function (store) {
+      return store.getAll();
+    }).then(function (records) {
+      return (records || [])
+        .filter(function (record) {
+          return record.owner === user; // another user's records stay theirs: never shown or sent
+        })
+        .sort(function (a, b) {
+          return a.written_at < b.written_at ? -1 : 1;
+        });
+    });
+  }
+
+  function getRecord(id) {
+    return withStore("readonly", function (store) {
+      return store.get(id);
+    });
+  }
+
+  function putRecord(record) {
+    return withStore("readwrite", function (store) {
+      return store.put(record);
+    });
+  }
+
+  function deleteRecord(id) {
+    return withStore("readwrite", function (store) {
+      return store.delete(id);
+    });
+  }
+
+  // --- Sealing ----------------------------------------------------------------------------------
+  function fromBase64(text) {
+    var binary = atob(text);
+    var bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) {
+      bytes[i] = binary.charCodeAt(i);
+    }
+    return bytes;
+  }
+
+  function toBase64(buffer) {
+    var bytes = new Uint8Array(buffer);
+    var binary = "";
+    for (var i = 0; i < bytes.length; i++) {
+      binary += String.fromCharCode(bytes[i]);
+    }
+    return btoa(binary);
+  }
+
+  async function seal(record) {
+    var subtle = crypto.subtle;
+    var rsa = { name: "RSA-OAEP", hash: "SHA-256" };
+    var publicKey = await subtle.importKey("spki", fromBase64(body.dataset.fieldKey), rsa, false, ["wrapKey"]);
+    // Extractable only so that wrapKey can wrap it; it is never stored or exported in the clear.
+    var contentKey = await subtle.generateKey({ name: "AES-GCM", length: 256 }, true, ["encrypt"]);
+    var iv = crypto.getRandomValues(new Uint8Array(12));
+    var plaintext = new TextEncoder().encode(JSON.stringify(record));
+    var ciphertext = await subtle.encrypt({ name: "AES-GCM", iv: iv }, contentKey, plaintext);
+    var wrapped = await subtle.wrapKey("raw", contentKey, publicKey, { name: "RSA-OAEP" });
+    return {
+      key_id: body.dataset.fieldKeyId,
+      wrapped_key: toBase64(wrapped),
+      iv: toBase64(iv),
+      ciphertext: toBase64(ciphertext),
+    };
+  }
+
+  // --- The indicator and the outbox list ---------------------------------------------------------
+  var indicator = document.getElementById("field-status");
+  var list = document.getElementById("field-outbox-list");
+  var empty = document.getElementById("field-outbox-empty");
+  var signedOutNote = document.getElementById("field-signed-out");
+  var sendNow = document.getElementById("field-send-now");
+  var signedOut = false;
+
+  function clientLabel(clientId) {
+    var row = document.querySelector('[data-client-id="' + clientId + '"]');
+    return row ? row.dataset.clientCode : "client record " + clientId;
+  }
+
+  function contactFormUrl(clientId) {
+    var link = document.querySelector('[data-client-id="' + clientId + '"] a[data-field-offline]');
+    return link ? link.getAttribute("href") : "/clients/" + clientId + "/contacts/new/";
+  }
+
+  var STATUS_WORDS = { waiting: "waiting to be sent", sending: "sending…", failed: "not saved" };
+
+  function listItem(record) {
+    var item = document.createElement("li");
+    item.className = "list-group-item";
+    item.dataset.outboxRecord = record.id;
+    var written = new Date(record.written_at);
+    var line = document.createElement("span");
+    line.textContent =
+      "Contact with " + clientLabel(record.client) + ", written " + written.toLocaleString() + ": " +
+      (STATUS_WORDS[record.status] || record.status);
+    item.appendChild(line);
+    if (record.status === "failed") {
+      item.classList.add("list-group-item-danger");
+      var reason = document.createElement("p");
+      reason.className = "mb-2 field-error";
+      reason.textContent = record.error;
+      item.appendChild(reason);
+      var fix = document.createElement("button");
+      fix.type = "button";
+      fix.className = "btn btn-primary btn-sm me-2";
+      fix.textContent = "Correct on the form";
+      fix.addEventListener("click", function () {
+        correct(record);
+      });
+      var discard = document.createElement("button");
+      discard.type = "button";
+      discard.className = "btn btn-outline-danger btn-sm";
+      discard.textContent = "Discard";
+      discard.addEventListener("click", function () {
+        if (window.confirm("Discard this contact? It was never saved on the server.")) {
+          deleteRecord(record.id).then(render);
+        }
+      });
+      item.appendChild(fix);
+      item.appendChild(discard);
+    }
+    return item;
+  }
+
+  async function render() {
+    var records = await myRecords();
+    var online = navigator.onLine;
+    if (indicator) {
+      // "Field mode:" for screen readers only: the short form fits beside the brand on a 320 px phone.
+      var label = document.createElement("span");
+      label.className = "visually-hidden";
+      label.textContent = "Field mode: ";
+      indicator.replaceChildren(label, (online ? "online" : "offline") + " · " + records.length + " not sent");
+      indicator.parentNode.classList.toggle("is-offline", !online);
+      indicator.parentNode.classList.toggle("has-waiting", records.length > 0);
+    }
+    if (list) {
+      list.replaceChildren.apply(list, records.map(listItem));
+      empty.hidden = records.length > 0;
+      sendNow.hidden = records.length === 0;
+      var waiting = records.filter(function (record) {
+        return record.status !== "failed";
+      }).length;
+      signedOutNote.hidden = !(signedOut && waiting);
+      signedOutNote.textContent = "Sign in to send " + waiting + " saved contact" + (waiting === 1 ? "" : "s") + ".";
+    }
+    return records;
+  }
+
+  // --- Sending ----------------------------------------------------------------------------------
+  var backoff = 0;
+  var retryTimer = null;
+  var flushing = false;
+
+  function retryLater() {
+    clearTimeout(retryTimer);
+    backoff = Math.min(backoff ? backoff * 2 : 2000, MAX_BACKOFF);
+    retryTimer = setTimeout(flush, backoff);
+  }
+
+  // Who is signed in now, and a fresh CSRF token (the page's may be from a kept copy); null when
+  // the session has ended (the answer is then a redirect to the sign-in page).
+  async function session() {
+    var response = await fetch(body.dataset.fieldSync, {
+      credentials: "same-origin",
+      redirect: "manual",
+      headers: { Accept: "application/json" },
+    });
+    if (!response.ok) {
+      return null;
+    }
+    var answer = await response.json();
+    return String(answer.user) === user ? answer : null;
+  }
+
+  async function post(record, token) {
+    var response = await fetch(body.dataset.fieldSync, {
+      method: "POST",
+      credentials: "same-origin",
+      redirect: "manual",
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": token },
+      body: JSON.stringify(record.envelope),
+    });
+    var answer = null;
+    if ((response.headers.get("Content-Type") || "").indexOf("application/json") === 0) {
+      answer = await response.json().catch(function () {
+        return null;
+      });
+    }
+    return { status: response.status, answer: answer };
+  }
+
+  // "sent", "failed" (the server refused it: kept, with its message) or "retry" (no answer, a
+  // redirect to sign in, a refused CSRF token, a server error: nothing is known to be saved).
+  async function send(record, token) {
+    var result;
+    try {
+      result = await post(record, token);
+    } catch (error) {
+      return "retry";
+    }
+    var answer = result.answer;
+    if ((result.status === 200 || result.status === 201) && answer && answer.contact) {
+      await deleteRecord(record.id);
+      return "sent";
+    }
+    if (answer && answer.error && result.status >= 400 && result.status < 500) {
+      record.status = "failed";
+      record.error = answer.error;
+      await putRecord(record);
+      return "failed";
+    }
+    return "retry";
+  }
+
+  async function sendAll() {
+    var records = (await myRecords()).filter(function (record) {
+      return record.status !== "failed";
+    });
+    if (!records.length) {
+      return;
+    }
+    var who;
+    try {
+      who = await session();
+    } catch (error) {
+      retryLater();
+      return;
+    }
+    signedOut = !who;
+    if (!who) {
+      return; // kept until this user signs in again
+    }
+    for (var i = 0; i < records.length; i++) {
+      var record = await getRecord(records[i].id);
+      if (!record || record.status === "failed") {
+        continue; // sent or refused meanwhile, from another tab
+      }
+      record.status = "sending";
+      await putRecord(record);
+      await render();
+      if ((await send(record, who.csrf)) === "retry") {
+        record.status = "waiting";
+        await putRecord(record);
+        retryLater();
+        return;
+      }
+      await render();
+    }
+    backoff = 0;
+  }
+
+  async function flush() {
+    if (flushing || !navigator.onLine) {
+      return render();
+    }
+    flushing = true;
+    try {
+      // One sender at a time across this user's tabs (the server's one-time key makes a second
+      // send harmless anyway: it answers with the first row).
+      if (navigator.locks) {
+        await navigator.locks.request("peacekeeper-field-outbox", sendAll);
+      } else {
+        await sendAll();
+      }
+    } finally {
+      flushing = false;
+    }
+    return render();
+  }
+
+  // A refused record, to correct: the server is asked again (the reason may be gone), and if it
+  // still refuses it gives back the writer's own entries, which reopen the contact form as a draft
+  // in this tab (static/js/session.js restores it); the sealed record is then dropped.
+  async function correct(record) {
+    var who = await session().catch(function () {
+      return null;
+    });
+    if (!who) {
+      window.alert("Sign in first, while online, to correct this contact.");
+      return;
+    }
+    var result = await post(record, who.csrf);
+    if ((result.status === 200 || result.status === 201) && result.answer && result.answer.contact) {
+      await deleteRecord(record.id);
+      render();
+      return;
+    }
+    if (!result.answer || !result.answer.fields) {
+      window.alert(result.answer && result.answer.error ? result.answer.error : "The server did not answer; try again.");
+      return;
+    }
+    var values = {};
+    result.answer.fields.forEach(function (pair) {
+      (values[pair[0]] = values[pair[0]] || []).push(pair[1]);
+    });
+    sessionStorage.setItem(DRAFTS + user + ":contact-" + record.client, JSON.stringify(values));
+    await deleteRecord(record.id);
+    window.location.assign(contactFormUrl(record.client));
+  }
+
+  // --- Capturing a contact offline ----------------------------------------------------------------
+  function localMinute(date) {
+    var pad = function (n) {
+      return String(n).padStart(2, "0");
+    };
+    return (
+      date.getFullYear() + "-" + pad(date.getMonth() + 1) + "-" + pad(date.getDate()) +
+      "T" + pad(date.getHours()) + ":" + pad(date.getMinutes())
+    );
+  }
+
+  var capture = document.querySelector("form[data-field-capture]");
+  if (capture) {
+    var note = capture.querySelector(".field-offline-note");
+    var showOffline = function () {
+      if (note) {
+        note.hidden = navigator.onLine;
+      }
+    };
+    showOffline();
+    window.addEventListener("online", showOffline);
+    window.addEventListener("offline", showOffline);
+    if (!navigator.onLine) {
+      // A kept form says the time of the last sync; the contact is being written now (editable).
+      var when = capture.querySelector("[name='occurred_at']");
+      if (when) {
+        when.value = localMinute(new Date());
+      }
+    }
+    capture.addEventListener("submit", async function (event) {
+      if (navigator.onLine) {
+        return; // the ordinary form post, with its one-time key
+      }
+      event.preventDefault();
+      var fields = [];
+      new FormData(capture).forEach(function (value, name) {
+        if (name !== "csrfmiddlewaretoken" && name !== "form_key") {
+          fields.push([name, String(value)]);
+        }
+      });
+      var client = Number(capture.dataset.fieldCapture);
+      // A key of its own: the kept form's key would be shared by every contact written with it.
+      var id = crypto.randomUUID();
+      var written = new Date().toISOString();
+      var envelope = await seal({ owner: Number(user), client: client, form_key: id, written_at: written, fields: fields });
+      await putRecord({ id: id, owner: user, client: client, written_at: written, status: "waiting", error: "", envelope: envelope });
+      Object.keys(sessionStorage).forEach(function (key) {
+        if (key.indexOf(DRAFTS) === 0) {
+          sessionStorage.removeItem(key);
+        }
+      });
+      capture.reset();
+      askToPersist();
+      window.location.assign(body.dataset.fieldPage + "?saved=1");
+    });
+  }
+
+  // --- Keeping the field-mode pages for offline use ------------------------------------------------
+  var syncedNote = document.querySelector("[data-field-sync-status]");
+
+  function showSynced() {
+    var at = localStorage.getItem(SYNCED + user);
+    if (syncedNote && at) {
+      syncedNote.textContent = "Kept on this phone at " + new Date(at).toLocaleString() + ".";
+      if (!navigator.serviceWorker || !navigator.serviceWorker.controller) {
+        // The first visit installs the service worker; the page works offline from the next load.
+        syncedNote.textContent += " Open this page once more before going offline.";
+      }
+    }
+  }
+
+  async function keepPages() {
+    if (!window.caches || !document.querySelector("[data-field-caseload]") || !navigator.onLine) {
+      return;
+    }
+    var urls = [window.location.pathname];
+    document.querySelectorAll("a[data-field-offline]").forEach(function (link) {
+      urls.push(link.getAttribute("href"));
+    });
+    var responses = [];
+    for (var i = 0; i < urls.length; i++) {
+      var response = await fetch(urls[i], { credentials: "same-origin" });
+      if (!response.ok || response.redirected) {
+        return; // signed out meanwhile: keep nothing new
+      }
+      responses.push([urls[i], response]);
+    }
+    await forgotten;
+    await caches.delete(myPages); // replaced whole: a client reassigned away disappears
+    var cache = await caches.open(myPages);
+    await Promise.all(
+      responses.map(function (pair) {
+        return cache.put(pair[0], pair[1]);
+      })
+    );
+    localStorage.setItem(SYNCED + user, new Date().toISOString());
+    showSynced();
+    body.dataset.fieldKept = "yes";
+  }
+
+  function askToPersist() {
+    var refused = document.getElementById("field-persist-refused");
+    if (!navigator.storage || !navigator.storage.persist) {
+      if (refused) {
+        refused.hidden = false;
+      }
+      return;
+    }
+    navigator.storage
+      .persisted()
+      .then(function (already) {
+        return already || navigator.storage.persist();
+      })
+      .then(function (granted) {
+        if (refused) {
+          refused.hidden = granted;
+        }
+      });
+  }
+
+  beforeSignOut = async function () {
+    await flush();
+    var waiting = (await myRecords()).length;
+    if (!waiting) {
+      return true;
+    }
+    return window.confirm(
+      waiting + " contact" + (waiting === 1 ? " is" : "s are") + " not sent yet. Sign out and keep " +
+        (waiting === 1 ? "it" : "them") + " on this phone, encrypted, to send when you sign in again?"
+    );
+  };
+
+  if (sendNow) {
+    sendNow.addEventListener("click", function () {
+      backoff = 0;
+      clearTimeout(retryTimer);
+      flush();
+    });
+  }
+  window.addEventListener("online", function () {
+    backoff = 0;
+    flush();
+    keepPages();
+  });
+  window.addEventListener("offline", render);
+
+  if ("serviceWorker" in navigator && body.dataset.fieldWorker) {
+    navigator.serviceWorker.register(body.dataset.fieldWorker, { scope: "/" }).catch(function () {});
+  }
+  if (syncedNote) {
+    showSynced();
+    askToPersist();
+  }
+  render().then(flush).then(keepPages);
+  window.peacekeeperField = { flush: flush, render: render }; // for the browser tests and the console
+})();

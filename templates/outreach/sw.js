@@ -1,0 +1,117 @@
+// Peacekeeper's service worker, served from the site root by outreach/field_views.py (version {{ version }}).
+//
+// What it keeps, deliberately, and nothing else:
+// - the static files (cache "pk-static-v{{ version }}"): no personal data;
+// - nothing of a signed-in page by itself. Signed-in pages are sent with Cache-Control: no-store,
+//   and only static/js/field.js, on a peacekeeper's field-mode page, stores that page and the
+//   contact forms of their caseload (cache "pk-field-u<user id>"), replacing them at each sync and
+//   deleting them at sign-out, on the sign-in page, and when another user's page loads.
+// Everything goes to the network first; a kept copy answers only when the network does not.
+"use strict";
+
+var STATIC_CACHE = "pk-static-v{{ version }}";
+var PAGE_CACHE_PREFIX = "pk-field-u";
+var PRECACHE = {{ precache|safe }};
+var STATIC_PREFIX = {{ static_prefix|safe }};
+var FIELD_URL = {{ field_url|safe }};
+
+self.addEventListener("install", function (event) {
+  event.waitUntil(
+    caches
+      .open(STATIC_CACHE)
+      .then(function (cache) {
+        return cache.addAll(PRECACHE);
+      })
+      .then(function () {
+        return self.skipWaiting();
+      })
+  );
+});
+
+self.addEventListener("activate", function (event) {
+  event.waitUntil(
+    caches
+      .keys()
+      .then(function (names) {
+        return Promise.all(
+          names
+            .filter(function (name) {
+              return name.indexOf("pk-static-") === 0 && name !== STATIC_CACHE;
+            })
+            .map(function (name) {
+              return caches.delete(name);
+            })
+        );
+      })
+      .then(function () {
+        return self.clients.claim();
+      })
+  );
+});
+
+function fromKeptPages(request) {
+  return caches.keys().then(function (names) {
+    var pages = names.filter(function (name) {
+      return name.indexOf(PAGE_CACHE_PREFIX) === 0;
+    });
+    return pages.reduce(function (found, name) {
+      return found.then(function (hit) {
+        return (
+          hit ||
+          caches.open(name).then(function (cache) {
+            return cache.match(request, { ignoreSearch: true });
+          })
+        );
+      });
+    }, Promise.resolve(undefined));
+  });
+}
+
+function offlinePage() {
+  var html =
+    '<!doctype html><html lang="en"><head><meta charset="utf-8">' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1"><title>Offline · Peacekeeper</title></head>' +
+    "<body><main><h1>You are offline</h1><p>This page is not kept on this phone. " +
+    '<a href="' + FIELD_URL + '">Field mode</a> (your caseload and its contact forms) works offline.</p></main></body></html>';
+  return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+}
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request;
+  if (request.method !== "GET") {
+    return;
+  }
+  var url = new URL(request.url);
+  if (url.origin !== self.location.origin) {
+    return;
+  }
+  if (url.pathname.indexOf(STATIC_PREFIX) === 0) {
+    event.respondWith(
+      fetch(request)
+        .then(function (response) {
+          if (response.ok) {
+            var copy = response.clone();
+            caches.open(STATIC_CACHE).then(function (cache) {
+              return cache.put(request, copy);
+            });
+          }
+          return response;
+        })
+        .catch(function () {
+          return caches.match(request, { cacheName: STATIC_CACHE }).then(function (hit) {
+            return hit || Response.error();
+          });
+        })
+    );
+    return;
+  }
+  if (request.mode === "navigate") {
+    event.respondWith(
+      fetch(request).catch(function () {
+        return fromKeptPages(request).then(function (hit) {
+          return hit || offlinePage();
+        });
+      })
+    );
+  }
+});
