@@ -192,12 +192,14 @@ class System:
         return other
 
     # -- which unknowns a figure is made of -----------------------------------------------------------
-    def _group(self, copy: int, measure: str, place: str) -> tuple:
-        """A figure's group of unknowns: (measure, place), or for a (measure, place, year) read copy by copy
-        the copy's own, in that year's copies only (a contradiction between 2018's versions leaves 2020's
-        copies of the same neighborhood tied together)."""
-        group = (measure, place)
-        return (*group, copy) if (*group, self.copies[copy].year) in self.split else group
+    def _group(self, copy: int, figure: Figure) -> tuple:
+        """A figure's group of unknowns: (measure, place), or for a (measure, place, year) read copy by copy the
+        copy's own. The year is that of the figure's days, not of the copy: a correction of 2019 read copy by copy
+        leaves 2019's copies' trend rows of 2018 tied to 2018's copies (the fifth attacker: 2018's whole year,
+        printed by 2019 Q2, gave 2018 Q4 back), and a contradiction between 2018's versions leaves 2020's copies
+        of the same neighborhood tied together."""
+        group = (figure.measure, figure.place)
+        return (*group, copy) if (*group, figure.period.first.year) in self.split else group
 
     def _figures(self):
         """(copy, table, row, column, figure) of every count cell of every copy."""
@@ -238,7 +240,7 @@ class System:
             if table is not None and r in table.distinct_rows:
                 continue
             first, last = _days(figure)
-            cuts.setdefault(self._group(k, figure.measure, figure.place), set()).update((first, last + 1))
+            cuts.setdefault(self._group(k, figure), set()).update((first, last + 1))
         return {group: sorted(points) for group, points in cuts.items()}
 
     def _unknown(self, key: tuple) -> int:
@@ -248,10 +250,10 @@ class System:
         if table is not None and r in table.distinct_rows:
             p = figure.period
             key = ("distinct", figure.measure, figure.place, p.window, p.first, p.last)
-            if (figure.measure, figure.place, self.copies[k].year) in self.split:
+            if (figure.measure, figure.place, p.first.year) in self.split:
                 key = (*key, k)
             return {self._unknown(key): 1}
-        group = self._group(k, figure.measure, figure.place)
+        group = self._group(k, figure)
         first, last = _days(figure)
         cuts = self._cuts[group]
         start, end = cuts.index(first), cuts.index(last + 1)
@@ -593,15 +595,11 @@ def _contradicting(system: System, solver: Solver) -> set:
 
 
 def _year_group(system: System, name: tuple) -> tuple:
-    """(measure, place, year) of an unknown: the year of its days, or of its copy's when read copy by copy."""
+    """(measure, place, year) of an unknown: the year of its days, read copy by copy or not."""
     kind, measure, place, *rest = name
-    if kind == "atom":
-        if len(rest) == 3:  # ("atom", measure, place, copy, first, last)
-            return measure, place, system.copies[rest[0]].year
-        return measure, place, datetime.date.fromordinal(rest[0]).year
-    if len(rest) == 4:  # ("distinct", measure, place, window, first, last, copy)
-        return measure, place, system.copies[rest[3]].year
-    return measure, place, rest[1].year
+    if kind == "atom":  # ("atom", measure, place, [copy,] first, last)
+        return measure, place, datetime.date.fromordinal(rest[-2]).year
+    return measure, place, rest[1].year  # ("distinct", measure, place, window, first, last[, copy])
 
 
 def _fewest(copies: Sequence[Copy], solver: Solver, split: set, groups: set) -> set:

@@ -103,7 +103,8 @@ def prepare(report: Report, released: Sequence[Released], *, progress: Progress 
     candidate = _Candidate(f"{report.quarter.label} (this copy)", report.quarter.year, tables, report.preliminary)
     solver = audit.Solver()
     worlds = []
-    for indexes in worlds_of(released):  # the first holds every copy: its reading hints the others'
+    this = (report.quarter.year, report.quarter.number, report.preliminary)
+    for indexes in worlds_of(released, candidate=this):  # the first holds every copy: it hints the others'
         hint = worlds[0].family.split if worlds else None
         worlds.append(_World(copies, indexes, candidate.copy(hidden), solver, hint=hint))
     rounds = 0
@@ -170,25 +171,38 @@ def audit_released(released: Sequence[Released], *, progress: Progress | None = 
     return audit.describe(copies, _narrowest(systems, results))
 
 
-def worlds_of(released: Sequence[Released]) -> list[list[int]]:
+def worlds_of(released: Sequence[Released], *, candidate: tuple | None = None) -> list[list[int]]:
     """The selections of released copies (indexes, oldest first) a reader may read together. All of them, with
     the figures that contradict each other (data corrected between two versions) read copy by copy; and,
     where a quarter has several versions, the latest of each quarter, and that with one earlier version in
     its quarter's place: a reader who takes one version as the truth combines it with every other quarter,
     and a contradiction with its own later version must not hide what it gives away with the others
-    (a neighborhood renamed in one version: the renamed name "absent" contradicts every other copy)."""
+    (a neighborhood renamed in one version: the renamed name "absent" contradicts every other copy).
+    `candidate`: (year, quarter, preliminary) of a copy being prepared, which every selection holds (it is not
+    in the indexes): a new version of a quarter takes its earlier versions' place in the latest of each quarter,
+    as a reader holding it would (the fifth attacker's Lincoln Village, 2020: its second version of Q3 was read
+    only beside the first)."""
     versions: dict[tuple, list[int]] = {}
     for i, copy in enumerate(released):  # a preliminary copy is of other days than the final one: both count
         versions.setdefault((copy.year, copy.quarter, copy.preliminary), []).append(i)
-    everything = list(range(len(released)))
+    mine = len(released)
+    if candidate is not None:
+        versions.setdefault(candidate, []).append(mine)
+    everything = sorted(i for indexes in versions.values() for i in indexes)
     latest = sorted(indexes[-1] for indexes in versions.values())
-    if latest == everything:
-        return [everything]
-    worlds = [everything, latest]
-    for indexes in versions.values():
-        for earlier in indexes[:-1]:
-            worlds.append(sorted((set(latest) - {indexes[-1]}) | {earlier}))
-    return worlds
+    worlds = [everything]
+    if latest != everything:
+        worlds.append(latest)
+        for indexes in versions.values():
+            for earlier in indexes[:-1]:
+                worlds.append(sorted((set(latest) - {indexes[-1]}) | {earlier}))
+    if candidate is not None:  # the selections holding the candidate, without it (the caller adds it last)
+        worlds = [[i for i in world if i != mine] for world in worlds if mine in world]
+    unique = []
+    for world in worlds:
+        if world not in unique:
+            unique.append(world)
+    return unique
 
 
 class _World:

@@ -267,7 +267,9 @@ class TestTheDashboardPanel:
         # session, user, savepoint and release, the manager panels (gaps, first year, trend, quarter,
         # caseload summary), the possible duplicates to review, the death notices, then the lockouts
         # and the attempts that tell whether each still holds
-        with django_assert_max_num_queries(16):  # + the managers' hospital visits due, open response cases (+ count)
+        # + the managers' hospital visits due, open response cases (+ count), and the user's roles (once: whether
+        # the navigation offers the peacekeepers' response tasks and field mode)
+        with django_assert_max_num_queries(17):
             page = client.get("/").content.decode()
         assert f"user{size - 1}" in page
 

@@ -577,3 +577,60 @@ class TestARenamedNeighborhoodIsLinked:
 
         copies = [by_name(r) for r in [*self.earlier(), release(q4, 2020, 4)]]
         assert not audit.audit(copies).leaks()
+
+
+class TestANewVersionIsReadInItsEarlierVersionsPlace:
+    """The fifth attacker's L3: a homicide re-classified in 2020 Q3 after Q3's first version went out. The second
+    version was checked only beside the first (they disagree about Lincoln Village, so it was read copy by copy),
+    but a reader holding Q1, Q2 and the second version alone ties them: Q1 "<5", Q3 "<5" and "<5" for the year
+    so far leave Q1 1 to 3."""
+
+    def test_prepare_protects_what_a_reader_of_the_latest_versions_works_out(self):
+        hill = lambda n: ("Hill", [9, 9 * n])  # noqa: E731
+        q1 = released(
+            "2020 Q1",
+            2020,
+            1,
+            [("LV", [SMALL, SMALL]), hill(1), ("T", [COMPLEMENTARY] * 2)],
+            {(0, 0): 2, (0, 1): 2, (2, 0): 11, (2, 1): 11},
+        )
+        q2 = released(
+            "2020 Q2", 2020, 2, [("LV", [0, SMALL]), hill(2), ("T", [9, COMPLEMENTARY])], {(0, 1): 2, (2, 1): 20}
+        )
+        q3_v1 = released(
+            "2020 Q3",
+            2020,
+            3,
+            [("LV", [SMALL, COMPLEMENTARY]), hill(3), ("T", [COMPLEMENTARY] * 2)],
+            {(0, 0): 1, (0, 1): 3, (2, 0): 10, (2, 1): 30},
+        )
+        rows = [("LV", [2, 4]), ("Hill", [9, 27]), ("T", [11, 31])]  # the re-classified homicide: Q3 is 2
+        q3_v2 = publication.prepare(report(2020, 3, places_table(2020, 3, rows)), [q1, q2, q3_v1])
+        assert_protected(q3_v2)
+        reader = [publication._copy(c) for c in (q1, q2, release(q3_v2, 2020, 3))]
+        assert not audit.audit(reader).leaks(), [(f.cell, f.low, f.high) for f in audit.audit(reader).leaks()]
+
+
+class TestACorrectionLeavesTheYearBeforeTied:
+    """The fifth attacker's L1: a late homicide of 2019 made 2019's copies disagree, so 2019's citywide figures
+    were read copy by copy, and with them 2019's trend rows about 2018. But 2018's whole year (37, printed by
+    2019 Q2) less 2018's year to date through September (31) gives 2018 Q4 = 6, and four hidden cells sum to it."""
+
+    def test_the_trend_row_of_the_year_before_stays_tied_to_its_copies(self):
+        through_q1, through_q2 = datetime.date(2019, 3, 31), datetime.date(2019, 6, 30)
+        q3 = audit.Copy("2018 Q3", 2018, [summary_table(2018, 3, [10, 31])])
+        rows = [(p, [SMALL, COMPLEMENTARY]) for p in ("A", "B")] + [(p, [COMPLEMENTARY] * 2) for p in ("C", "D")]
+        q4_values = {(0, r, 0): v for r, v in enumerate([2, 2, 1, 1])}
+        q4_values |= {(0, r, 1): v for r, v in enumerate([9, 9, 9, 10])} | {(0, 4, 0): 6, (0, 4, 1): 37}
+        q4 = audit.Copy("2018 Q4", 2018, [places_table(2018, 4, [*rows, ("T", [COMPLEMENTARY] * 2)])], q4_values)
+        v1 = audit.Copy(
+            "2019 Q1 v1",
+            2019,
+            [summary_table(2019, 1, [8, 8]), trend_table(through_q1, {2018: (COMPLEMENTARY, COMPLEMENTARY)})],
+            {(1, 0, 0): 11, (1, 0, 1): 37},
+        )
+        q2 = audit.Copy("2019 Q2", 2019, [summary_table(2019, 2, [5, 14]), trend_table(through_q2, {2018: (21, 37)})])
+        result = audit.audit([q3, q4, v1, q2])
+        assert ("Homicides", ALL_PLACES, 2019) in result.split and ("Homicides", ALL_PLACES, 2018) not in result.split
+        a = [f for f in result.findings if f.cell.copy == 1 and f.cell.row == 0 and f.cell.column == 0]
+        assert a and (a[0].low, a[0].high) == (1, 3) and not a[0].protected
