@@ -34,7 +34,7 @@ from incidents.models import (
     due_after,
     window_end,
 )
-from outreach.models import Client
+from outreach.models import Client, ContactKind
 
 # The standard task a recorded person takes over (the wounded client to visit in hospital, the family of
 # one killed), rather than a task of their own.
@@ -265,6 +265,27 @@ def _likely_task(response: Response, tasks) -> ResponseTask | None:
         if before is None or response.responded_at >= before:
             return task
     return None
+
+
+def hospital_contact_logged(*, contact, by: User) -> None:
+    """A hospital-visit contact with a client does their open hospital-visit task (outreach.services.
+    CONTACT_LOGGED): recorded as the response it is, so the task, the incident's responses and the client's
+    "hospital visit due" all say the visit happened (the walk: one visit had to be recorded twice)."""
+    from incidents import services  # services call this module: imported when the hook runs
+
+    if contact.kind != ContactKind.HOSPITAL_VISIT:
+        return
+    tasks = ResponseTask.objects.open().filter(
+        kind=ResponseKind.HOSPITAL, person=contact.client_id, case__incident__occurred_at__lte=contact.occurred_at
+    )
+    for task in tasks.select_related("case__incident").order_by("due_at"):
+        data = {"kind": ResponseKind.HOSPITAL, "responded_at": contact.occurred_at, "notes": HOSPITAL_CONTACT_NOTE}
+        if contact.peacekeeper_id != by.pk:
+            data["peacekeeper"] = contact.peacekeeper
+        services.response_log(incident=task.case.incident, by=by, data=data, task=task)
+
+
+HOSPITAL_CONTACT_NOTE = "Recorded as a hospital-visit contact with the client."
 
 
 @transaction.atomic

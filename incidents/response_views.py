@@ -86,8 +86,8 @@ def response_case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(pk__in=[t.person_id for t in tasks if t.person_id])
         .values_list("pk", flat=True)
     )
-    for code in sorted({t.person.code for t in tasks if t.person_id in visible}):
-        access.client_viewed(request, code, f"at risk after incident {case.incident.case_number}")
+    codes = sorted({t.person.code for t in tasks if t.person_id in visible})  # one statement, however many
+    access.clients_viewed(request, codes, f"at risk after incident {case.incident.case_number}")
     workable = set(ResponseTask.objects.visible_to(request.user).filter(case=case).values_list("pk", flat=True))
     manages = roles.can_see_all_clients(request.user)
     # A peacekeeper sees the tasks they may work (their own, their caseload's, the unassigned), and of the
@@ -102,6 +102,8 @@ def response_case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "others": len(tasks) - len(shown),
             "manages": manages,
             "assign_form": TaskAssignForm() if manages else None,
+            # Read once: iterating the form field's choices in each task's form queried the peacekeepers each time.
+            "assign_choices": list(TaskAssignForm().fields["peacekeeper"].choices) if manages else [],
             "close_form": CaseCloseForm() if manages and case.status == CaseStatus.OPEN else None,
             "open_tasks": sum(t.status == TaskStatus.OPEN for t in tasks),
         },

@@ -10,7 +10,7 @@ call one of these, and put a ValidationError back on the form.
 
 import datetime
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -296,7 +296,17 @@ def contact_log(
         written_offline_at=written_offline_at,
         field_digest=field_digest,
     )
-    return model_save(contact, data=data, fields=CONTACT_FIELDS, by=by)
+    with transaction.atomic():
+        contact = model_save(contact, data=data, fields=CONTACT_FIELDS, by=by)
+        for hook in CONTACT_LOGGED:
+            hook(contact=contact, by=by)
+    return contact
+
+
+# What a higher app does when a contact is logged, which this app cannot know: each is called with the saved
+# contact and who logged it, in the same transaction, and added by that app's AppConfig.ready() (incidents: a
+# hospital visit does the open hospital-visit task of the client's response case, so one visit is recorded once).
+CONTACT_LOGGED: list[Callable[..., None]] = []
 
 
 def contact_update(*, contact: Contact, by: User, data: Mapping[str, Any]) -> Contact:

@@ -156,7 +156,21 @@ class ClientQuerySet(models.QuerySet):
             kind=ContactKind.HOSPITAL_VISIT,
             occurred_at__gte=OuterRef("incident__occurred_at"),
         )
-        wounded = involvement.objects.filter(client=OuterRef("pk"), outcome=WOUNDED).exclude(Exists(visited))
+        # Or the hospital-visit task of the incident's response case is done (a response recorded on the task) or
+        # set aside: the incidents app's tasks, reached the same way; "hospital", "done" and "not_needed" are its
+        # stored values (incidents.models.ResponseKind.HOSPITAL, TaskStatus).
+        task = Client._meta.get_field("response_tasks").related_model
+        answered = task.objects.filter(
+            person=OuterRef(OuterRef("pk")),
+            case__incident=OuterRef("incident"),
+            kind="hospital",
+            status__in=["done", "not_needed"],
+        )
+        wounded = (
+            involvement.objects.filter(client=OuterRef("pk"), outcome=WOUNDED)
+            .exclude(Exists(visited))
+            .exclude(Exists(answered))
+        )
         return self.annotate(
             hospital_visit_due=ExpressionWrapper(
                 Exists(wounded) & ~Q(status=ClientStatus.EXITED), output_field=models.BooleanField()
