@@ -32,7 +32,7 @@ class ConflictTable(PaginatedTable):
         verbose_name="Conflict",
         attrs=visible_from("xs"),
     )
-    kind = tables.Column(verbose_name="Kind", attrs=visible_from("xs"))
+    kind = tables.Column(verbose_name="Kind", attrs=visible_from("md"))
     current_status = tables.Column(verbose_name="Status", attrs=visible_from("xs"))
     neighborhood = tables.Column(verbose_name="Neighborhood", attrs=visible_from("md"))
     created_at = DateColumn(verbose_name="Recorded", attrs=visible_from("sm"))
@@ -46,8 +46,10 @@ class ConflictTable(PaginatedTable):
 
     caption = "Conflicts"
 
-    def render_number(self, value: int) -> str:
-        return f"#{value}"
+    def render_number(self, record: Conflict) -> str:
+        # The whole label (kind, neighborhood, day identified): at 390 px this is the only column
+        # that tells two conflicts apart.
+        return str(record)
 
     def render_current_status(self, value: str) -> str:
         return ConflictStatus(value).label if value in ConflictStatus.values else "Not recorded"

@@ -128,8 +128,6 @@ class Group(models.Model):
         self.name = (self.name or "").strip()
         if self.last_reviewed_on and self.last_reviewed_on > local_today():
             errors["last_reviewed_on"] = "The last review cannot be in the future."
-        if self.last_reviewed_on and self.next_review_on and self.next_review_on < self.last_reviewed_on:
-            errors["next_review_on"] = "The next review is due after the last one."
         raise_errors(errors)
 
 
@@ -326,7 +324,14 @@ class Conflict(models.Model):
         indexes = [models.Index(fields=["kind", "created_at"])]
 
     def __str__(self) -> str:
-        return f"Conflict #{self.pk}: {self.get_kind_display()}"
+        # Kind, place and day, so two conflicts in a dropdown or a narrow list can be told apart
+        # (select_related("neighborhood") where many are shown).
+        parts = [f"Conflict #{self.pk}: {self.get_kind_display().lower()}"]
+        if self.neighborhood_id:
+            parts.append(str(self.neighborhood))
+        if self.created_at:
+            parts.append(f"identified {timezone.localdate(self.created_at):%-d %b %Y}")
+        return ", ".join(parts)
 
     def get_absolute_url(self) -> str:
         return reverse("incidents:conflict_detail", args=[self.pk])
@@ -354,6 +359,7 @@ class ConflictStatusChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     note = models.TextField(blank=True, max_length=LONG_TEXT_MAX, validators=[no_nul])
+    form_key = form_key_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -368,6 +374,19 @@ class ConflictStatusChange(models.Model):
             raise ValidationError({"changed_at": "A status change cannot be in the future."})
 
 
+class ConflictPartyQuerySet(models.QuerySet):
+    def for_client_page(self) -> "ConflictPartyQuerySet":
+        """A client's places in conflicts, with the conflict and its status (`conflict_status`), newest
+        conflict first. Every conflict a client is party to is visible to whoever may see the client
+        (ConflictQuerySet.visible_to: a party on the caseload, or a manager), so the client's page,
+        already scoped to the client, may list them all."""
+        return (
+            self.select_related("conflict__neighborhood")
+            .annotate(conflict_status=latest_status(OuterRef("conflict_id")))
+            .order_by("-conflict__created_at", "-conflict_id")
+        )
+
+
 @audited()
 class ConflictParty(models.Model):
     """A party to a conflict: a client or a group, on side A or B."""
@@ -376,7 +395,10 @@ class ConflictParty(models.Model):
     side = models.CharField(max_length=1, choices=Side)
     client = models.ForeignKey(Client, on_delete=models.PROTECT, null=True, blank=True, related_name="conflict_parties")
     group = models.ForeignKey(Group, on_delete=models.PROTECT, null=True, blank=True, related_name="conflict_parties")
+    form_key = form_key_field()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ConflictPartyQuerySet.as_manager()
 
     class Meta:
         ordering = ["side", "pk"]
@@ -399,6 +421,12 @@ class ConflictParty(models.Model):
         who = self.client.code if self.client_id else str(self.group)
         return f"{who} ({self.get_side_display()}) in conflict #{self.conflict_id}"
 
+    @property
+    def conflict_status_label(self) -> str:
+        """The conflict's status (annotated by for_client_page(), else read)."""
+        status = getattr(self, "conflict_status", None) or self.conflict.status
+        return ConflictStatus(status).label if status in ConflictStatus.values else "Not recorded"
+
     def clean(self) -> None:
         if bool(self.client_id) == bool(self.group_id):
             raise ValidationError("A party is a client or a group: choose exactly one.")
@@ -415,6 +443,7 @@ class ConflictIncident(models.Model):
 
     conflict = models.ForeignKey(Conflict, on_delete=models.CASCADE)
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT)
+    form_key = form_key_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
