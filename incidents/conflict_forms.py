@@ -21,6 +21,7 @@ from incidents.models import (
     GroupStatus,
     Incident,
 )
+from incidents.models.conflicts import EVIDENCE_HELP
 from outreach.models import Client, Neighborhood, local_today
 
 
@@ -82,7 +83,7 @@ class AssociationForm(FormKeyMixin, forms.ModelForm):
             "started_on": DateInput(),
             "confirmed_on": DateInput(),
         }
-        help_texts = {"evidence_note": "What the basis rests on. No rumours: say who saw or said what, and when."}
+        help_texts = {"evidence_note": EVIDENCE_HELP}
 
     def __init__(self, *args, user: User, client: Client | None = None, group: Group | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -21,12 +21,15 @@ from accounts import roles
 from accounts.audit import audited
 from core.form_keys import form_key_field
 from core.limits import LONG_TEXT_MAX
+from core.parameters import EARLIEST_DATE
 from incidents.models.incidents import Incident, InvolvementRole, raise_errors
 from outreach.models import Client, Neighborhood, local_today
 
 # The longest an association may stand, whatever the setting (the law's five years, leap days included).
 ASSOCIATION_MAX_DAYS = 5 * 365 + 2
 SHORT_TEXT_MAX = 1000
+
+EVIDENCE_HELP = "What the basis rests on. No rumours: say who saw or said what, and when."
 
 
 def add_years(day: datetime.date, years: int) -> datetime.date:
@@ -128,6 +131,12 @@ class Group(models.Model):
         self.name = (self.name or "").strip()
         if self.last_reviewed_on and self.last_reviewed_on > local_today():
             errors["last_reviewed_on"] = "The last review cannot be in the future."
+        for name in ("last_reviewed_on", "next_review_on"):
+            day = getattr(self, name)
+            if day and not EARLIEST_DATE <= day <= add_years(local_today(), 10) and name not in errors:
+                errors[name] = f"Choose a day from {EARLIEST_DATE.year} to ten years from now."
+        if self.last_reviewed_on and self.next_review_on and self.next_review_on < self.last_reviewed_on:
+            errors["next_review_on"] = "The next review is due after the last one."
         raise_errors(errors)
 
 
@@ -240,11 +249,32 @@ class GroupAssociation(models.Model):
                 )
         if self.ended_on and self.started_on and self.ended_on < self.started_on:
             errors["ended_on"] = "An association cannot end before it began."
+        if self._state.adding:
+            errors |= _association_new_errors(self, today)
         if self.client_id and self.group_id and self.ended_on is None:
             twin = GroupAssociation.objects.current().filter(client=self.client_id, group=self.group_id)
             if twin.exclude(pk=self.pk).exists():
                 errors["group"] = "This client is already associated with this group: confirm that association instead."
         raise_errors(errors)
+
+
+def _association_new_errors(association: "GroupAssociation", today: datetime.date) -> dict[str, str]:
+    """What a new association must have that old rows may lack (so in clean(), not a constraint): an
+    evidence note, and a confirmation recent enough that it has not already expired."""
+    errors: dict[str, str] = {}
+    if not (association.evidence_note or "").strip():
+        errors["evidence_note"] = EVIDENCE_HELP
+    if association.confirmed_on and association_expiry(association.confirmed_on) < today:
+        errors["confirmed_on"] = (
+            f"Confirmed more than {settings.GROUP_ASSOCIATION_YEARS} years ago, it would already have expired on "
+            f"{association_expiry(association.confirmed_on):%-d %B %Y}: confirm it again today or leave it out."
+        )
+    elif association.expires_on and association.expires_on < today:
+        errors["expires_on"] = (
+            f"It would already have expired on {association.expires_on:%-d %B %Y}: choose today or a later day, "
+            "or leave it empty."
+        )
+    return errors
 
 
 def lapsed_association_events() -> Q:
