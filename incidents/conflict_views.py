@@ -230,6 +230,8 @@ def _back(request: HttpRequest, association: GroupAssociation):
         return redirect(association.group)
     if back == "network":
         return redirect("incidents:client_network", pk=association.client_id)
+    if back == "expiring" and roles.can_see_all_clients(request.user):
+        return redirect("incidents:association_expiring")
     return redirect(association.client)
 
 
@@ -247,9 +249,15 @@ def association_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def association_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """End an association, in two steps: the "End" button asks, naming the client and the group; only
+    the answer (confirm=yes) ends it. One tap next to "Confirm" must not undo a record."""
     association = _association(request, pk)
     if not_allowed := _only(request, "POST"):
         return not_allowed
+    if request.POST.get("confirm") != "yes":
+        access.client_viewed(request, association.client.code, "ending a group association")
+        context = {"association": association, "back": request.POST.get("back", "")}
+        return render(request, "incidents/association_end.html", context)
     try:
         services.association_end(association=association, by=request.user)
     except ValidationError as error:
@@ -273,7 +281,8 @@ def association_expiring(request: HttpRequest) -> HttpResponse:
     table = ExpiringAssociationTable(rows)
     # As every list: a page past the end shows the last, one that is no number the first (not a 500).
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
-    return render(request, "incidents/association_expiring.html", {"table": table, "days": days})
+    context = {"table": table, "days": days, "association_years": settings.GROUP_ASSOCIATION_YEARS}
+    return render(request, "incidents/association_expiring.html", context)
 
 
 # Conflicts

@@ -503,3 +503,34 @@ def test_group_review_dates_are_bounded(client, manager, field, day):
     response = client.post(url, {**_group_data(), field: day, "form_key": key})
     assert response.status_code == 200 and field in response.context["form"].errors
     assert not Group.objects.exists()
+
+
+def test_the_expiring_page_links_the_client_and_the_group_and_confirms_from_the_row(client, manager, jamal):
+    group = GroupFactory(name="Eastside Boys")
+    soon = TODAY() + datetime.timedelta(days=10)
+    association = GroupAssociationFactory(
+        client=jamal, group=group, started_on=add_years(soon, -5), confirmed_on=add_years(soon, -5), expires_on=soon
+    )
+    client.force_login(manager)
+    page = client.get(reverse("incidents:association_expiring")).content.decode()
+    assert f'href="{jamal.get_absolute_url()}"' in page and f'href="{group.get_absolute_url()}"' in page
+    assert jamal.last_name not in page  # codes, as before
+    confirm = reverse("incidents:association_confirm", args=[association.pk])
+    assert f'action="{confirm}"' in page
+    response = client.post(confirm, {"back": "expiring"})
+    assert response["Location"] == reverse("incidents:association_expiring")
+    association.refresh_from_db()
+    assert association.confirmed_on == TODAY()
+
+
+def test_ending_an_association_asks_first_naming_the_client_and_the_group(client, manager, jamal):
+    association = GroupAssociationFactory(client=jamal, group=GroupFactory(name="Eastside Boys"))
+    client.force_login(manager)
+    url = reverse("incidents:association_end", args=[association.pk])
+    asked = client.post(url, {"back": "client"})
+    association.refresh_from_db()
+    assert asked.status_code == 200 and association.ended_on is None
+    assert f"End {jamal.code}'s association with Eastside Boys?" in asked.content.decode()
+    assert client.post(url, {"back": "client", "confirm": "yes"}).status_code == 302
+    association.refresh_from_db()
+    assert association.ended_on == TODAY()
