@@ -33,6 +33,9 @@
     });
     var centre = data.nodes.filter(function (n) { return n.data.center; }).map(function (n) { return n.data.id; });
     var roots = centre.concat(ids.filter(function (id) { return centre.indexOf(id) < 0; }));
+    if (!roots.length) {
+      return function () { return { x: 0, y: 0 }; };
+    }
     var depth = {}, children = {}, order = [];
     // Breadth first from the centre (then from anything not reached), so each record hangs from the
     // nearest one to the centre.
