@@ -32,7 +32,11 @@ class GroupFilter(django_filters.FilterSet):
 class ConflictFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="search", help_text="Description, or a group's name")
     status = django_filters.ChoiceFilter(
-        field_name="current_status", choices=ConflictStatus.choices, empty_label="Any status"
+        # An annotation, not a model field: django-filter cannot find a label for it ("[invalid name]").
+        field_name="current_status",
+        label="Status",
+        choices=ConflictStatus.choices,
+        empty_label="Any status",
     )
     kind = django_filters.ChoiceFilter(choices=ConflictKind.choices, empty_label="Any kind")
     neighborhood = django_filters.ModelChoiceFilter(

@@ -12,12 +12,16 @@ from incidents import conflict_services as services
 from incidents.forms import ClientChoiceField
 from incidents.models import (
     Conflict,
+    ConflictIncident,
     ConflictParty,
     ConflictStatus,
+    ConflictStatusChange,
     Group,
     GroupAssociation,
+    GroupStatus,
     Incident,
 )
+from incidents.models.conflicts import EVIDENCE_HELP
 from outreach.models import Client, Neighborhood, local_today
 
 
@@ -52,6 +56,12 @@ class GroupChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Group) -> str:
         return obj.name
 
+    def to_python(self, value):
+        # Python's int() reads full-width digits ("２" as 2): only the ids the form itself writes count.
+        if value not in self.empty_values and not str(value).isascii():
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
 
 class AssociationForm(FormKeyMixin, forms.ModelForm):
     """Associate a client with a group. From the client's page the group is chosen; from the
@@ -73,7 +83,7 @@ class AssociationForm(FormKeyMixin, forms.ModelForm):
             "started_on": DateInput(),
             "confirmed_on": DateInput(),
         }
-        help_texts = {"evidence_note": "What the basis rests on. No rumours: say who saw or said what, and when."}
+        help_texts = {"evidence_note": EVIDENCE_HELP}
 
     def __init__(self, *args, user: User, client: Client | None = None, group: Group | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,7 +91,10 @@ class AssociationForm(FormKeyMixin, forms.ModelForm):
         fields = ["role", "basis"]
         if client is not None:
             del self.fields["client"]
-            self.fields["group"].queryset = Group.objects.exclude(status="dissolved").order_by("name")
+            # Any group not dissolved, even one the peacekeeper may not see yet: recording a client's new
+            # tie to a group no one on their caseload is in is how the group becomes theirs to see.
+            # (The conflict party form, by contrast, offers only groups the user may see.)
+            self.fields["group"].queryset = Group.objects.exclude(status=GroupStatus.DISSOLVED).order_by("name")
             fields.insert(0, "group")
         else:
             del self.fields["group"]
@@ -131,18 +144,34 @@ class ConflictForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
         self.helper.layout = Layout(*fields)
 
 
-class ConflictStatusForm(forms.Form):
-    status = forms.ChoiceField(label="New status", choices=ConflictStatus.choices)
+class ConflictStatusForm(FormKeyMixin, forms.ModelForm):
+    """Record the conflict's next status. None is chosen beforehand: a status is a judgement, not a
+    default one tap away."""
+
+    status = forms.ChoiceField(label="New status", choices=[("", "Choose a status"), *ConflictStatus.choices])
     note = forms.CharField(label="Note", required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    class Meta:
+        model = ConflictStatusChange
+        fields = ["status", "note"]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.helper = form_helper()
         self.helper.layout = Layout(Field("status"), Field("note"))
 
+    def _post_clean(self) -> None:
+        # The service validates the change it records (and refuses the status the conflict already has).
+        pass
 
-class PartyForm(forms.ModelForm):
-    """Put a client (one the user may see) or a group on a side of a conflict."""
+
+def party_groups(user: User):
+    """The groups `user` may put on a side of a conflict: those they may see, not dissolved."""
+    return Group.objects.visible_to(user).exclude(status=GroupStatus.DISSOLVED).order_by("name")
+
+
+class PartyForm(FormKeyMixin, forms.ModelForm):
+    """Put a client (one the user may see) or a group (one the user may see) on a side of a conflict."""
 
     client = ClientChoiceField(queryset=Client.objects.none(), required=False, widget=LongSelect)
     group = GroupChoiceField(queryset=Group.objects.none(), required=False, widget=LongSelect)
@@ -154,7 +183,7 @@ class PartyForm(forms.ModelForm):
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = Client.objects.visible_to(user).open_cases()
-        self.fields["group"].queryset = Group.objects.order_by("name")
+        self.fields["group"].queryset = party_groups(user)
         self.fields["client"].empty_label = self.fields["group"].empty_label = "None"
         self.helper = form_helper()
         self.helper.layout = Layout(row("side", "client", "group", cols="col-sm"))
@@ -166,8 +195,12 @@ class PartyForm(forms.ModelForm):
         return data
 
 
-class LinkIncidentForm(forms.Form):
+class LinkIncidentForm(FormKeyMixin, forms.ModelForm):
     case_number = forms.CharField(label="Incident case number", max_length=50)
+
+    class Meta:
+        model = ConflictIncident
+        fields = []
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -180,6 +213,10 @@ class LinkIncidentForm(forms.Form):
         if incident is None:
             raise forms.ValidationError(f"No incident has case number {number}.")
         return incident
+
+    def _post_clean(self) -> None:
+        # The service links the incident and validates the row.
+        pass
 
 
 class NetworkDateForm(forms.Form):

@@ -103,7 +103,13 @@ def conflict_update(*, conflict: Conflict, by: User, data: Mapping[str, Any]) ->
 
 @transaction.atomic
 def conflict_set_status(
-    *, conflict: Conflict, by: User, status: str, note: str = "", at: datetime.datetime | None = None
+    *,
+    conflict: Conflict,
+    by: User,
+    status: str,
+    note: str = "",
+    at: datetime.datetime | None = None,
+    form_key: uuid.UUID | None = None,
 ) -> ConflictStatusChange:
     """Record a change of a conflict's status (any order), with who, when and why. A change to the
     status it already has is refused (a second click records nothing)."""
@@ -113,7 +119,7 @@ def conflict_set_status(
     current = conflict.status_changes.order_by("-changed_at", "-pk").values_list("status", flat=True).first()
     if current == status:
         raise ValidationError({"status": f"The conflict is already {ConflictStatus(status).label.lower()}."})
-    change = ConflictStatusChange(conflict=conflict, status=status, changed_by=by)
+    change = ConflictStatusChange(conflict=conflict, status=status, changed_by=by, form_key=form_key)
     model_save(change, data={"note": note, "changed_at": at or timezone.now()}, fields=("note", "changed_at"), by=by)
     with audited_by(by):
         Conflict.objects.filter(pk=conflict.pk).update(updated_at=timezone.now())
@@ -121,9 +127,11 @@ def conflict_set_status(
     return change
 
 
-def party_add(*, conflict: Conflict, by: User, data: Mapping[str, Any]) -> ConflictParty:
+def party_add(
+    *, conflict: Conflict, by: User, data: Mapping[str, Any], form_key: uuid.UUID | None = None
+) -> ConflictParty:
     """Put a client or a group on a side of a conflict."""
-    return model_save(ConflictParty(conflict=conflict), data=data, fields=PARTY_FIELDS, by=by)
+    return model_save(ConflictParty(conflict=conflict, form_key=form_key), data=data, fields=PARTY_FIELDS, by=by)
 
 
 @transaction.atomic
@@ -134,11 +142,14 @@ def party_remove(*, party: ConflictParty, by: User) -> None:
 
 
 @transaction.atomic
-def conflict_link_incident(*, conflict: Conflict, incident: Incident, by: User) -> ConflictIncident:
+def conflict_link_incident(
+    *, conflict: Conflict, incident: Incident, by: User, form_key: uuid.UUID | None = None
+) -> ConflictIncident:
     """Link an incident to a conflict (once)."""
     if ConflictIncident.objects.filter(conflict=conflict, incident=incident).exists():
         raise ValidationError({"case_number": f"Incident {incident.case_number} is already linked to this conflict."})
-    link = model_save(ConflictIncident(conflict=conflict, incident=incident), data={}, fields=(), by=by)
+    link = ConflictIncident(conflict=conflict, incident=incident, form_key=form_key)
+    model_save(link, data={}, fields=(), by=by)
     # The other side of the conflict is at risk after this incident: its open response case gets them.
     case = ResponseCase.objects.filter(incident=incident, status=CaseStatus.OPEN).first()
     if case is not None:

@@ -32,7 +32,7 @@ class ConflictTable(PaginatedTable):
         verbose_name="Conflict",
         attrs=visible_from("xs"),
     )
-    kind = tables.Column(verbose_name="Kind", attrs=visible_from("xs"))
+    kind = tables.Column(verbose_name="Kind", attrs=visible_from("md"))
     current_status = tables.Column(verbose_name="Status", attrs=visible_from("xs"))
     neighborhood = tables.Column(verbose_name="Neighborhood", attrs=visible_from("md"))
     created_at = DateColumn(verbose_name="Recorded", attrs=visible_from("sm"))
@@ -46,24 +46,46 @@ class ConflictTable(PaginatedTable):
 
     caption = "Conflicts"
 
-    def render_number(self, value: int) -> str:
-        return f"#{value}"
+    def render_number(self, record: Conflict) -> str:
+        # The whole label (kind, neighborhood, day identified): at 390 px this is the only column
+        # that tells two conflicts apart.
+        return str(record)
 
     def render_current_status(self, value: str) -> str:
         return ConflictStatus(value).label if value in ConflictStatus.values else "Not recorded"
 
 
+CONFIRM_BUTTON = """<form method="post" action="{% url 'incidents:association_confirm' record.pk %}">
+{% csrf_token %}<input type="hidden" name="back" value="expiring">
+<button type="submit" class="btn btn-outline-primary btn-sm">Confirm<span class="visually-hidden">
+{{ record.client.code }} with {{ record.group.name }}</span></button></form>"""
+
+
 class ExpiringAssociationTable(PaginatedTable):
-    client = tables.Column(accessor="client__code", verbose_name="Client", attrs=visible_from("xs"))
-    group = tables.Column(accessor="group__name", verbose_name="Group", attrs=visible_from("xs"))
+    # Codes, not names, as on every managers' list of associations; each links to its page.
+    client = tables.Column(
+        accessor="client__code",
+        verbose_name="Client",
+        linkify=lambda record: record.client.get_absolute_url(),
+        attrs=visible_from("xs"),
+    )
+    group = tables.Column(
+        accessor="group__name",
+        verbose_name="Group",
+        linkify=lambda record: record.group.get_absolute_url(),
+        attrs=visible_from("xs"),
+    )
     role = tables.Column(verbose_name="Role", attrs=visible_from("sm"))
     confirmed_on = DateColumn(verbose_name="Last confirmed", attrs=visible_from("md"))
     expires_on = DateColumn(verbose_name="Expires", attrs=visible_from("xs"))
+    confirm = tables.TemplateColumn(
+        CONFIRM_BUTTON, verbose_name="Still holds?", orderable=False, empty_values=(), attrs=visible_from("xs")
+    )
 
     class Meta:
         model = GroupAssociation
         fields = []
-        sequence = ("client", "group", "role", "confirmed_on", "expires_on")
+        sequence = ("client", "group", "role", "confirmed_on", "expires_on", "confirm")
         attrs = TABLE_ATTRS
         empty_text = "No associations expire in this window."
 

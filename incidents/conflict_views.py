@@ -7,7 +7,7 @@ scope answers 404, GET or POST. Analysts see conflicts and groups only as counts
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef
+from django.db.models import OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
@@ -17,7 +17,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 
 from accounts import access, roles
 from core.expressions import SubqueryCount
-from core.form_keys import SubmitOnceMixin, handle_once
+from core.form_keys import SubmitOnceMixin, handle_once, submit_once
 from core.forms import add_service_errors
 from core.lists import FilteredListMixin
 from core.parameters import parse_whole_number
@@ -39,7 +39,7 @@ from incidents.models import (
     Conflict,
     ConflictIncident,
     ConflictParty,
-    ConflictStatus,
+    ConflictStatusChange,
     Group,
     GroupAssociation,
 )
@@ -230,6 +230,8 @@ def _back(request: HttpRequest, association: GroupAssociation):
         return redirect(association.group)
     if back == "network":
         return redirect("incidents:client_network", pk=association.client_id)
+    if back == "expiring" and roles.can_see_all_clients(request.user):
+        return redirect("incidents:association_expiring")
     return redirect(association.client)
 
 
@@ -247,9 +249,15 @@ def association_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def association_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """End an association, in two steps: the "End" button asks, naming the client and the group; only
+    the answer (confirm=yes) ends it. One tap next to "Confirm" must not undo a record."""
     association = _association(request, pk)
     if not_allowed := _only(request, "POST"):
         return not_allowed
+    if request.POST.get("confirm") != "yes":
+        access.client_viewed(request, association.client.code, "ending a group association")
+        context = {"association": association, "back": request.POST.get("back", "")}
+        return render(request, "incidents/association_end.html", context)
     try:
         services.association_end(association=association, by=request.user)
     except ValidationError as error:
@@ -273,7 +281,8 @@ def association_expiring(request: HttpRequest) -> HttpResponse:
     table = ExpiringAssociationTable(rows)
     # As every list: a page past the end shows the last, one that is no number the first (not a 500).
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
-    return render(request, "incidents/association_expiring.html", {"table": table, "days": days})
+    context = {"table": table, "days": days, "association_years": settings.GROUP_ASSOCIATION_YEARS}
+    return render(request, "incidents/association_expiring.html", context)
 
 
 # Conflicts
@@ -336,17 +345,11 @@ def _conflict_page(request: HttpRequest, conflict: Conflict, **forms) -> HttpRes
         .select_related("incident")
         .order_by("-incident__occurred_at"),
         "mediations": conflict.mediations.select_related("neighborhood").order_by("-occurred_on"),
-        "status_form": forms.get("status_form")
-        or ConflictStatusForm(initial={"status": _next_status(conflict.status)}),
+        "status_form": forms.get("status_form") or ConflictStatusForm(),
         "party_form": forms.get("party_form") or PartyForm(user=request.user),
         "link_form": forms.get("link_form") or LinkIncidentForm(),
     }
     return render(request, "incidents/conflict_detail.html", context)
-
-
-def _next_status(status: str) -> str:
-    order = ConflictStatus.values
-    return order[(order.index(status) + 1) % len(order)] if status in order else order[0]
 
 
 def conflict_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -356,15 +359,28 @@ def conflict_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _conflict_page(request, conflict)
 
 
+def _on_visible_conflict(model):
+    """A conflict page form's one-time key: a replay answers with the conflict of the row it made."""
+
+    def visible(request: HttpRequest):
+        if not roles.can_see_clients(request.user):
+            return model.objects.none()
+        return model.objects.filter(conflict__in=Conflict.objects.visible_to(request.user))
+
+    return submit_once(model, visible=visible, saved_url=lambda row: row.conflict.get_absolute_url())
+
+
+@_on_visible_conflict(ConflictStatusChange)
 def conflict_status(request: HttpRequest, pk: int) -> HttpResponse:
     conflict = _conflict(request, pk)
     if not_allowed := _only(request, "POST"):
         return not_allowed
     form = ConflictStatusForm(request.POST)
     if form.is_valid():
+        data = form.cleaned_data
         try:
             services.conflict_set_status(
-                conflict=conflict, by=request.user, status=form.cleaned_data["status"], note=form.cleaned_data["note"]
+                conflict=conflict, by=request.user, status=data["status"], note=data["note"], form_key=data["form_key"]
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -374,14 +390,16 @@ def conflict_status(request: HttpRequest, pk: int) -> HttpResponse:
     return _conflict_page(request, conflict, status_form=form)
 
 
+@_on_visible_conflict(ConflictParty)
 def party_add(request: HttpRequest, pk: int) -> HttpResponse:
     conflict = _conflict(request, pk)
     if not_allowed := _only(request, "POST"):
         return not_allowed
     form = PartyForm(request.POST, user=request.user, instance=ConflictParty(conflict=conflict))
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            services.party_add(conflict=conflict, by=request.user, data=form.cleaned_data)
+            services.party_add(conflict=conflict, by=request.user, data=data, form_key=data["form_key"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -394,8 +412,9 @@ def party_remove(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
     conflict = _conflict(request, pk)
     if not_allowed := _only(request, "POST"):
         return not_allowed
-    parties = conflict.parties.filter(client__isnull=True) | conflict.parties.filter(
-        client__in=Client.objects.visible_to(request.user)
+    # Only a party the user may see: a client of theirs, or a group they may see (else 404).
+    parties = conflict.parties.filter(
+        Q(client__in=Client.objects.visible_to(request.user)) | Q(group__in=Group.objects.visible_to(request.user))
     )
     party = get_object_or_404(parties, pk=party_pk)
     services.party_remove(party=party, by=request.user)
@@ -403,15 +422,17 @@ def party_remove(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
     return redirect(conflict)
 
 
+@_on_visible_conflict(ConflictIncident)
 def conflict_link_incident(request: HttpRequest, pk: int) -> HttpResponse:
     conflict = _conflict(request, pk)
     if not_allowed := _only(request, "POST"):
         return not_allowed
     form = LinkIncidentForm(request.POST)
     if form.is_valid():
+        data = form.cleaned_data
         try:
             services.conflict_link_incident(
-                conflict=conflict, incident=form.cleaned_data["case_number"], by=request.user
+                conflict=conflict, incident=data["case_number"], by=request.user, form_key=data["form_key"]
             )
         except ValidationError as error:
             add_service_errors(form, error)

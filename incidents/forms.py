@@ -199,7 +199,7 @@ class MediationForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
         conflicts = Conflict.objects.visible_to(user)
         if self.instance.conflict_id:
             conflicts = conflicts | Conflict.objects.filter(pk=self.instance.conflict_id)
-        self.fields["conflict"].queryset = conflicts.order_by("-pk")
+        self.fields["conflict"].queryset = conflicts.select_related("neighborhood").order_by("-pk")  # str() names it
         self.fields["conflict"].label = "Conflict worked on"
         self.fields["conflict"].help_text = "Optional: the conflict this mediation worked on."
         self.helper = form_helper()

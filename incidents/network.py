@@ -40,6 +40,7 @@ class Network:
     nodes: dict[str, dict] = field(default_factory=dict)
     ties: list[Tie] = field(default_factory=list)
     client_codes: list[str] = field(default_factory=list)
+    hidden: dict[str, str] = field(default_factory=dict)  # a hidden record's key -> its node's opaque id
 
     def add_client(self, client: Client, *, center: bool = False) -> str:
         key = f"client-{client.pk}"
@@ -50,7 +51,13 @@ class Network:
             self.nodes[key]["center"] = True
         return key
 
-    def add_group(self, group: Group, *, center: bool = False) -> str:
+    def add_group(self, group: Group, *, center: bool = False, visible: bool = True) -> str:
+        """A group node, linked to its page when the user may see it; otherwise "another group", with
+        neither name nor id (the group's page would answer them 404)."""
+        if not visible:
+            key = self.hidden.setdefault(f"group-{group.pk}", f"other-group-{len(self.hidden) + 1}")
+            self.nodes.setdefault(key, _node(key, "another group", "group", ""))
+            return key
         key = f"group-{group.pk}"
         self.nodes.setdefault(key, _node(key, group.name, "group", group.get_absolute_url()))
         if center:
@@ -58,6 +65,7 @@ class Network:
         return key
 
     def add_conflict(self, conflict: Conflict) -> str:
+        """A conflict node (the conflicts come through Conflict.objects.visible_to: each may be linked)."""
         key = f"conflict-{conflict.pk}"
         label = (
             f"Conflict #{conflict.pk} ({conflict.get_kind_display().lower()}, {conflict.get_status_display().lower()})"
@@ -114,8 +122,14 @@ def _add_conflicts(network: Network, user, on: datetime.date, parties: Q) -> Non
         .order_by("conflict", "side", "pk")
     )
     keys = {c.pk: network.add_conflict(c) for c in conflicts}
+    rows = list(rows)
+    groups = {party.group_id for party in rows if party.group_id}
+    seen = set(Group.objects.visible_to(user).filter(pk__in=groups).values_list("pk", flat=True))
     for party in rows:
-        who = network.add_client(party.client) if party.client_id else network.add_group(party.group)
+        if party.client_id:
+            who = network.add_client(party.client)
+        else:
+            who = network.add_group(party.group, visible=party.group_id in seen)
         network.tie(who, "party", f"party, {party.get_side_display().lower()}", keys[party.conflict_id])
 
 

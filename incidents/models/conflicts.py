@@ -21,12 +21,15 @@ from accounts import roles
 from accounts.audit import audited
 from core.form_keys import form_key_field
 from core.limits import LONG_TEXT_MAX
+from core.parameters import EARLIEST_DATE
 from incidents.models.incidents import Incident, InvolvementRole, raise_errors
 from outreach.models import Client, Neighborhood, local_today
 
 # The longest an association may stand, whatever the setting (the law's five years, leap days included).
 ASSOCIATION_MAX_DAYS = 5 * 365 + 2
 SHORT_TEXT_MAX = 1000
+
+EVIDENCE_HELP = "What the basis rests on. No rumours: say who saw or said what, and when."
 
 
 def add_years(day: datetime.date, years: int) -> datetime.date:
@@ -128,6 +131,10 @@ class Group(models.Model):
         self.name = (self.name or "").strip()
         if self.last_reviewed_on and self.last_reviewed_on > local_today():
             errors["last_reviewed_on"] = "The last review cannot be in the future."
+        for name in ("last_reviewed_on", "next_review_on"):
+            day = getattr(self, name)
+            if day and not EARLIEST_DATE <= day <= add_years(local_today(), 10) and name not in errors:
+                errors[name] = f"Choose a day from {EARLIEST_DATE.year} to ten years from now."
         if self.last_reviewed_on and self.next_review_on and self.next_review_on < self.last_reviewed_on:
             errors["next_review_on"] = "The next review is due after the last one."
         raise_errors(errors)
@@ -242,11 +249,32 @@ class GroupAssociation(models.Model):
                 )
         if self.ended_on and self.started_on and self.ended_on < self.started_on:
             errors["ended_on"] = "An association cannot end before it began."
+        if self._state.adding:
+            errors |= _association_new_errors(self, today)
         if self.client_id and self.group_id and self.ended_on is None:
             twin = GroupAssociation.objects.current().filter(client=self.client_id, group=self.group_id)
             if twin.exclude(pk=self.pk).exists():
                 errors["group"] = "This client is already associated with this group: confirm that association instead."
         raise_errors(errors)
+
+
+def _association_new_errors(association: "GroupAssociation", today: datetime.date) -> dict[str, str]:
+    """What a new association must have that old rows may lack (so in clean(), not a constraint): an
+    evidence note, and a confirmation recent enough that it has not already expired."""
+    errors: dict[str, str] = {}
+    if not (association.evidence_note or "").strip():
+        errors["evidence_note"] = EVIDENCE_HELP
+    if association.confirmed_on and association_expiry(association.confirmed_on) < today:
+        errors["confirmed_on"] = (
+            f"Confirmed more than {settings.GROUP_ASSOCIATION_YEARS} years ago, it would already have expired on "
+            f"{association_expiry(association.confirmed_on):%-d %B %Y}: confirm it again today or leave it out."
+        )
+    elif association.expires_on and association.expires_on < today:
+        errors["expires_on"] = (
+            f"It would already have expired on {association.expires_on:%-d %B %Y}: choose today or a later day, "
+            "or leave it empty."
+        )
+    return errors
 
 
 def lapsed_association_events() -> Q:
@@ -326,7 +354,14 @@ class Conflict(models.Model):
         indexes = [models.Index(fields=["kind", "created_at"])]
 
     def __str__(self) -> str:
-        return f"Conflict #{self.pk}: {self.get_kind_display()}"
+        # Kind, place and day, so two conflicts in a dropdown or a narrow list can be told apart
+        # (select_related("neighborhood") where many are shown).
+        parts = [f"Conflict #{self.pk}: {self.get_kind_display().lower()}"]
+        if self.neighborhood_id:
+            parts.append(str(self.neighborhood))
+        if self.created_at:
+            parts.append(f"identified {timezone.localdate(self.created_at):%-d %b %Y}")
+        return ", ".join(parts)
 
     def get_absolute_url(self) -> str:
         return reverse("incidents:conflict_detail", args=[self.pk])
@@ -354,6 +389,7 @@ class ConflictStatusChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     note = models.TextField(blank=True, max_length=LONG_TEXT_MAX, validators=[no_nul])
+    form_key = form_key_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -368,6 +404,19 @@ class ConflictStatusChange(models.Model):
             raise ValidationError({"changed_at": "A status change cannot be in the future."})
 
 
+class ConflictPartyQuerySet(models.QuerySet):
+    def for_client_page(self) -> "ConflictPartyQuerySet":
+        """A client's places in conflicts, with the conflict and its status (`conflict_status`), newest
+        conflict first. Every conflict a client is party to is visible to whoever may see the client
+        (ConflictQuerySet.visible_to: a party on the caseload, or a manager), so the client's page,
+        already scoped to the client, may list them all."""
+        return (
+            self.select_related("conflict__neighborhood")
+            .annotate(conflict_status=latest_status(OuterRef("conflict_id")))
+            .order_by("-conflict__created_at", "-conflict_id")
+        )
+
+
 @audited()
 class ConflictParty(models.Model):
     """A party to a conflict: a client or a group, on side A or B."""
@@ -376,7 +425,10 @@ class ConflictParty(models.Model):
     side = models.CharField(max_length=1, choices=Side)
     client = models.ForeignKey(Client, on_delete=models.PROTECT, null=True, blank=True, related_name="conflict_parties")
     group = models.ForeignKey(Group, on_delete=models.PROTECT, null=True, blank=True, related_name="conflict_parties")
+    form_key = form_key_field()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ConflictPartyQuerySet.as_manager()
 
     class Meta:
         ordering = ["side", "pk"]
@@ -399,6 +451,12 @@ class ConflictParty(models.Model):
         who = self.client.code if self.client_id else str(self.group)
         return f"{who} ({self.get_side_display()}) in conflict #{self.conflict_id}"
 
+    @property
+    def conflict_status_label(self) -> str:
+        """The conflict's status (annotated by for_client_page(), else read)."""
+        status = getattr(self, "conflict_status", None) or self.conflict.status
+        return ConflictStatus(status).label if status in ConflictStatus.values else "Not recorded"
+
     def clean(self) -> None:
         if bool(self.client_id) == bool(self.group_id):
             raise ValidationError("A party is a client or a group: choose exactly one.")
@@ -415,6 +473,7 @@ class ConflictIncident(models.Model):
 
     conflict = models.ForeignKey(Conflict, on_delete=models.CASCADE)
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT)
+    form_key = form_key_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

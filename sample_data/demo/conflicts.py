@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from incidents import conflict_services as services
-from incidents.models import ConflictStatus, Group, Incident, Mediation
+from incidents.models import ConflictStatus, Group, GroupAssociation, Incident, Mediation, association_expiry
 from incidents.models.conflicts import add_years
 from outreach.models import Client, ClientStatus, Neighborhood
 
@@ -90,6 +90,13 @@ def seed_conflicts() -> int:
 def _associate(client, group, role, basis, by, *, confirmed: datetime.date) -> None:
     data = {"group": group, "role": role, "basis": basis, "started_on": confirmed, "confirmed_on": confirmed}
     data |= {"evidence_note": "Recorded by the peacekeeper after an intake conversation."}
+    if association_expiry(confirmed) < timezone.localdate():
+        # An association recorded years ago that has since expired: the service refuses to record one
+        # already expired, so the demo writes the row as it was saved back then.
+        GroupAssociation.objects.create(
+            client=client, entered_by=by, reviewed_by=by, expires_on=association_expiry(confirmed), **data
+        )
+        return
     services.association_add(client=client, by=by, data=data)
 
 

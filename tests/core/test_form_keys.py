@@ -12,9 +12,29 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import form_keys
-from incidents.models import Conflict, Group, GroupAssociation, Incident, Involvement, Mediation, Response
+from incidents.models import (
+    Conflict,
+    ConflictIncident,
+    ConflictParty,
+    ConflictStatusChange,
+    Group,
+    GroupAssociation,
+    Incident,
+    Involvement,
+    Mediation,
+    Response,
+)
 from outreach.models import Client, Contact, Goal, Referral, local_today
-from tests.factories import ContactFactory, GroupFactory, IncidentFactory, InvolvementFactory, PartnerFactory
+from tests.factories import (
+    ConflictFactory,
+    ConflictPartyFactory,
+    ContactFactory,
+    GroupAssociationFactory,
+    GroupFactory,
+    IncidentFactory,
+    InvolvementFactory,
+    PartnerFactory,
+)
 from tests.forms import keyed
 
 NOW = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
@@ -82,7 +102,39 @@ def _conflict(jamal):
 def _association(jamal):
     first, second = GroupFactory(), GroupFactory()
     data = {"group": first.pk, "second_group": second.pk, "role": "member", "basis": "self_identified"}
+    data["evidence_note"] = "He said so himself, today"
     return reverse("incidents:association_create", args=[jamal.pk]), data, GroupAssociation, jamal.get_absolute_url()
+
+
+def _their_conflict(jamal) -> Conflict:
+    conflict = ConflictFactory()
+    ConflictPartyFactory(conflict=conflict, client=jamal)
+    return conflict
+
+
+def _conflict_status(jamal):
+    conflict = _their_conflict(jamal)
+    data = {"status": "mediated", "note": "replay-A"}
+    url = reverse("incidents:conflict_status", args=[conflict.pk])
+    return url, data, ConflictStatusChange, conflict.get_absolute_url()
+
+
+def _conflict_party(jamal):
+    conflict = _their_conflict(jamal)
+    first, second = GroupFactory(), GroupFactory()
+    for group in (first, second):  # groups the peacekeeper may see: one of their clients is in each
+        GroupAssociationFactory(client=jamal, group=group)
+    data = {"side": "b", "group": first.pk, "second_group": second.pk}
+    url = reverse("incidents:conflict_party_add", args=[conflict.pk])
+    return url, data, ConflictParty, conflict.get_absolute_url()
+
+
+def _conflict_incident(jamal):
+    conflict = _their_conflict(jamal)
+    first, second = IncidentFactory(), IncidentFactory()
+    data = {"case_number": first.case_number, "second_case": second.case_number}
+    url = reverse("incidents:conflict_incident_link", args=[conflict.pk])
+    return url, data, ConflictIncident, conflict.get_absolute_url()
 
 
 CREATE_FORMS = [
@@ -97,6 +149,9 @@ CREATE_FORMS = [
     _group,
     _conflict,
     _association,
+    _conflict_status,
+    _conflict_party,
+    _conflict_incident,
 ]
 
 
@@ -131,8 +186,12 @@ def test_two_keys_make_two_rows(client, peacekeeper, jamal, form):
         data["role"], data["outcome"] = "victim", "unharmed"
     if model is Group:
         data["name"] = "Westside"  # group names are unique
-    if model is GroupAssociation:
-        data["group"] = data["second_group"]  # one current association per client and group
+    if model is GroupAssociation or model is ConflictParty:
+        data["group"] = data["second_group"]  # one current association per client and group, one party per group
+    if model is ConflictStatusChange:
+        data["status"] = "cooling"  # the status it already has is refused
+    if model is ConflictIncident:
+        data["case_number"] = data["second_case"]  # an incident is linked once
     assert client.post(url, keyed(data)).status_code == 302
     assert model.objects.count() == before + 2
 

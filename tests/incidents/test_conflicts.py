@@ -2,6 +2,7 @@
 who is at risk after an incident from the conflicts and groups on record."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -28,7 +29,9 @@ from tests.factories import (
     IncidentFactory,
     InvolvementFactory,
     MediationFactory,
+    NeighborhoodFactory,
 )
+from tests.forms import keyed
 
 
 def _create(client, user, **data):
@@ -108,16 +111,20 @@ def test_the_pages_add_parties_change_status_link_and_unlink_incidents(client, m
     group = GroupFactory()
     incident = IncidentFactory(case_number="SPD-777")
     client.force_login(manager)
-    client.post(reverse("incidents:conflict_party_add", args=[conflict.pk]), {"side": "a", "client": jamal.pk})
-    client.post(reverse("incidents:conflict_party_add", args=[conflict.pk]), {"side": "b", "group": group.pk})
+    client.post(reverse("incidents:conflict_party_add", args=[conflict.pk]), keyed({"side": "a", "client": jamal.pk}))
+    client.post(reverse("incidents:conflict_party_add", args=[conflict.pk]), keyed({"side": "b", "group": group.pk}))
     both = client.post(
         reverse("incidents:conflict_party_add", args=[conflict.pk]),
-        {"side": "b", "client": jamal.pk, "group": group.pk},
+        keyed({"side": "b", "client": jamal.pk, "group": group.pk}),
     )
     assert "exactly one" in both.content.decode()
-    client.post(reverse("incidents:conflict_status", args=[conflict.pk]), {"status": "mediated", "note": "Talked"})
-    client.post(reverse("incidents:conflict_incident_link", args=[conflict.pk]), {"case_number": "spd-777"})
-    missing = client.post(reverse("incidents:conflict_incident_link", args=[conflict.pk]), {"case_number": "NOPE"})
+    client.post(
+        reverse("incidents:conflict_status", args=[conflict.pk]), keyed({"status": "mediated", "note": "Talked"})
+    )
+    client.post(reverse("incidents:conflict_incident_link", args=[conflict.pk]), keyed({"case_number": "spd-777"}))
+    missing = client.post(
+        reverse("incidents:conflict_incident_link", args=[conflict.pk]), keyed({"case_number": "NOPE"})
+    )
     assert "No incident has case number NOPE" in missing.content.decode()
     assert ConflictParty.objects.filter(conflict=conflict).count() == 2
     assert Conflict.objects.with_status().get().current_status == "mediated"
@@ -188,7 +195,7 @@ def test_script_and_formula_text_is_shown_as_text(client, manager):
 def test_a_status_change_is_audited_with_who(client, manager):
     conflict = ConflictFactory()
     client.force_login(manager)
-    client.post(reverse("incidents:conflict_status", args=[conflict.pk]), {"status": "cooling"})
+    client.post(reverse("incidents:conflict_status", args=[conflict.pk]), keyed({"status": "cooling"}))
     change = conflict.status_changes.get(status="cooling")
     assert change.events.get().pgh_context.metadata["user"] == manager.pk
 
@@ -357,3 +364,104 @@ def test_a_mediation_factory_can_name_a_conflict(db):
     conflict = ConflictFactory()
     mediation = MediationFactory(conflict=conflict)
     assert list(conflict.mediations.all()) == [mediation]
+
+
+# Issue #16, the walk and the attack
+
+
+def test_the_party_form_offers_and_accepts_only_groups_the_peacekeeper_may_see(client, peacekeeper, jamal):
+    conflict = ConflictFactory()
+    ConflictPartyFactory(conflict=conflict, client=jamal)
+    theirs, hidden, gone = GroupFactory(name="Theirs"), GroupFactory(name="Hidden"), GroupFactory(status="dissolved")
+    GroupAssociationFactory(client=jamal, group=theirs)
+    GroupAssociationFactory(client=jamal, group=gone)
+    client.force_login(peacekeeper)
+    offered = client.get(conflict.get_absolute_url()).context["party_form"].fields["group"].queryset
+    assert list(offered) == [theirs]
+    url = reverse("incidents:conflict_party_add", args=[conflict.pk])
+    refused = client.post(url, keyed({"side": "b", "group": hidden.pk}))
+    assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()
+    assert not conflict.parties.filter(group=hidden).exists()
+    assert client.post(url, keyed({"side": "b", "group": theirs.pk})).status_code == 302
+
+
+def test_a_peacekeeper_cannot_remove_a_group_party_they_may_not_see(client, peacekeeper, jamal):
+    conflict = ConflictFactory()
+    ConflictPartyFactory(conflict=conflict, client=jamal)
+    party = ConflictPartyFactory(conflict=conflict, group=GroupFactory(), side="b")
+    client.force_login(peacekeeper)
+    assert client.post(reverse("incidents:conflict_party_remove", args=[conflict.pk, party.pk])).status_code == 404
+    assert ConflictParty.objects.filter(pk=party.pk).exists()
+
+
+def test_a_replayed_status_post_records_one_change(client, manager):
+    conflict = ConflictFactory()
+    client.force_login(manager)
+    url = reverse("incidents:conflict_status", args=[conflict.pk])
+    data = keyed({"status": "cooling", "note": "replay-A"})
+    assert client.post(url, data).status_code == client.post(url, data).status_code == 302
+    services.conflict_set_status(conflict=conflict, by=manager, status="mediated")
+    assert client.post(url, data).status_code == 302  # even after another change: the key made its row
+    assert ConflictStatusChange.objects.filter(note="replay-A").count() == 1
+
+
+def test_the_status_form_chooses_no_status_for_you(client, manager):
+    conflict = ConflictFactory()
+    client.force_login(manager)
+    form = client.get(conflict.get_absolute_url()).context["status_form"]
+    assert form["status"].value() in (None, "") and form.fields["status"].required
+    assert form.fields["status"].choices[0][0] == ""
+    empty = client.post(reverse("incidents:conflict_status", args=[conflict.pk]), keyed({"status": ""}))
+    assert empty.status_code == 200 and conflict.status_changes.count() == 1
+
+
+def test_recording_the_current_status_again_says_so_on_the_form(client, manager):
+    conflict = ConflictFactory(status="cooling")
+    client.force_login(manager)
+    response = client.post(reverse("incidents:conflict_status", args=[conflict.pk]), keyed({"status": "cooling"}))
+    assert response.status_code == 200
+    assert "The conflict is already cooling." in response.content.decode()
+    assert response.context["status_form"].errors["status"] == ["The conflict is already cooling."]
+
+
+def test_a_conflict_is_named_by_kind_place_and_day(db, manager):
+    conflict = ConflictFactory(neighborhood=NeighborhoodFactory(name="Downtown"))
+    day = timezone.localdate(conflict.created_at)
+    assert str(conflict) == f"Conflict #{conflict.pk}: dispute, Downtown, identified {day:%-d %b %Y}"
+    assert str(ConflictFactory(kind="retaliation")).endswith(f": retaliation, identified {day:%-d %b %Y}")
+
+
+def test_the_list_and_the_mediation_form_tell_conflicts_apart(client, manager):
+    conflict = ConflictFactory(neighborhood=NeighborhoodFactory(name="Downtown"))
+    client.force_login(manager)
+    assert str(conflict) in client.get(reverse("incidents:conflict_list")).content.decode()
+    form = client.get(reverse("incidents:mediation_create")).context["form"]
+    assert str(conflict) in dict(form.fields["conflict"].choices).values()
+
+
+def test_the_conflict_filter_labels_its_status(client, manager):
+    client.force_login(manager)
+    page = client.get(reverse("incidents:conflict_list")).content.decode()
+    assert "[invalid name]" not in page
+    assert re.search(r'for="id_status" class="form-label">\s*Status\s*</label>', page)
+
+
+def test_the_client_page_lists_the_clients_conflicts(client, peacekeeper, jamal, andre):
+    mine = ConflictFactory(status="cooling", neighborhood=NeighborhoodFactory(name="Downtown"))
+    ConflictPartyFactory(conflict=mine, client=jamal, side="b")
+    other = ConflictFactory()
+    ConflictPartyFactory(conflict=other, client=andre)
+    client.force_login(peacekeeper)
+    page = client.get(jamal.get_absolute_url()).content.decode()
+    section = page.split('id="groups-heading"')[1].split("</section>")[0]
+    assert f'href="{mine.get_absolute_url()}"' in section and str(mine) in section
+    assert "side b, cooling" in section and other.get_absolute_url() not in section
+
+
+def test_a_group_id_in_full_width_digits_is_refused(client, manager):
+    conflict, group = ConflictFactory(), GroupFactory()
+    client.force_login(manager)
+    wide = "".join(chr(ord("０") + int(d)) for d in str(group.pk))
+    url = reverse("incidents:conflict_party_add", args=[conflict.pk])
+    response = client.post(url, keyed({"side": "a", "group": wide}))
+    assert response.status_code == 200 and not conflict.parties.exists()

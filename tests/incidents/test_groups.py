@@ -53,10 +53,15 @@ def test_the_next_review_is_due_after_the_last(db, manager):
         services.group_create(by=manager, data=_group_data(last_reviewed_on=today + datetime.timedelta(days=1)))
 
 
+EVIDENCE = "He said so at intake on 2 May."
+
+
 def test_an_association_expires_five_years_after_its_confirmation_by_default(db, manager, jamal):
     group = GroupFactory()
     association = services.association_add(
-        client=jamal, by=manager, data={"group": group, "role": "member", "basis": "self_identified"}
+        client=jamal,
+        by=manager,
+        data={"group": group, "role": "member", "basis": "self_identified", "evidence_note": EVIDENCE},
     )
     assert association.confirmed_on == TODAY()
     assert association.expires_on == add_years(TODAY(), 5)
@@ -66,7 +71,9 @@ def test_an_association_expires_five_years_after_its_confirmation_by_default(db,
 def test_the_program_may_choose_a_shorter_standard(db, settings, manager, jamal):
     settings.GROUP_ASSOCIATION_YEARS = 2
     association = services.association_add(
-        client=jamal, by=manager, data={"group": GroupFactory(), "role": "associate", "basis": "observed_by_staff"}
+        client=jamal,
+        by=manager,
+        data={"group": GroupFactory(), "role": "associate", "basis": "observed_by_staff", "evidence_note": EVIDENCE},
     )
     assert association.expires_on == add_years(TODAY(), 2)
     with pytest.raises(ValidationError, match="at most 2 years"):
@@ -77,13 +84,14 @@ def test_the_program_may_choose_a_shorter_standard(db, settings, manager, jamal)
                 "group": GroupFactory(),
                 "role": "member",
                 "basis": "other",
+                "evidence_note": EVIDENCE,
                 "expires_on": add_years(TODAY(), 3),
             },
         )
 
 
 def test_an_earlier_expiry_is_allowed_and_a_later_one_refused(db, manager, jamal):
-    data = {"group": GroupFactory(), "role": "member", "basis": "other"}
+    data = {"group": GroupFactory(), "role": "member", "basis": "other", "evidence_note": EVIDENCE}
     soon = TODAY() + datetime.timedelta(days=90)
     assert services.association_add(client=jamal, by=manager, data={**data, "expires_on": soon}).expires_on == soon
     with pytest.raises(ValidationError, match="at most 5 years"):
@@ -105,7 +113,7 @@ def test_a_29_february_confirmation_expires_on_28_february(db):
 
 def test_a_client_is_associated_with_a_group_once_at_a_time(db, manager, jamal):
     group = GroupFactory()
-    data = {"group": group, "role": "member", "basis": "other"}
+    data = {"group": group, "role": "member", "basis": "other", "evidence_note": EVIDENCE}
     services.association_add(client=jamal, by=manager, data=data)
     with pytest.raises(ValidationError, match="already associated"):
         services.association_add(client=jamal, by=manager, data=data)
@@ -328,6 +336,7 @@ def test_a_manager_associates_a_client_from_the_group_page_and_confirms_and_ends
     url = reverse("incidents:association_create_for_group", args=[group.pk])
     key = client.get(url).context["form"]["form_key"].value()
     data = {"client": jamal.pk, "role": "associate", "basis": "family_or_peer_report", "form_key": key}
+    data["evidence_note"] = "His mother said so on 2 May"
     assert client.post(url, data).status_code == 302
     association = GroupAssociation.objects.get()
     month_ago = TODAY() - datetime.timedelta(days=30)
@@ -337,7 +346,7 @@ def test_a_manager_associates_a_client_from_the_group_page_and_confirms_and_ends
     client.post(reverse("incidents:association_confirm", args=[association.pk]), {"back": "group"})
     association.refresh_from_db()
     assert association.confirmed_on == TODAY()
-    client.post(reverse("incidents:association_end", args=[association.pk]))
+    client.post(reverse("incidents:association_end", args=[association.pk]), {"confirm": "yes"})
     association.refresh_from_db()
     assert association.ended_on == TODAY()
     assert client.post(reverse("incidents:association_end", args=[association.pk])).status_code == 404
@@ -407,7 +416,7 @@ def test_an_association_added_and_confirmed_through_the_web_is_audited_with_who(
     client.force_login(peacekeeper)
     url = reverse("incidents:association_create", args=[jamal.pk])
     key = client.get(url).context["form"]["form_key"].value()
-    client.post(url, {"group": group.pk, "role": "member", "basis": "other", "form_key": key})
+    client.post(url, {"group": group.pk, "role": "member", "basis": "other", "evidence_note": "Seen", "form_key": key})
     association = GroupAssociation.objects.get()
     client.force_login(manager)
     client.post(reverse("incidents:association_confirm", args=[association.pk]))
@@ -437,3 +446,91 @@ def test_an_expired_or_ended_association_is_not_in_any_history(client, manager, 
     assert "Park Street" in page and "Kept note" in page
     assert "Old Town Crew" not in page and "Lapsed note" not in page
     assert "Gone Crew" not in page and "Ended note" not in page
+
+
+# Issue #16, the walk and the attack
+
+
+def _add_on_page(client, user, jamal, **data):
+    client.force_login(user)
+    url = reverse("incidents:association_create", args=[jamal.pk])
+    key = client.get(url).context["form"]["form_key"].value()
+    return client.post(url, {"role": "member", "basis": "observed_by_staff", "form_key": key, **data})
+
+
+def test_an_association_needs_its_evidence_note(client, manager, jamal):
+    response = _add_on_page(client, manager, jamal, group=GroupFactory().pk, evidence_note="  ")
+    assert response.status_code == 200
+    assert response.context["form"].errors["evidence_note"] == [
+        "What the basis rests on. No rumours: say who saw or said what, and when."
+    ]
+    assert not GroupAssociation.objects.exists()
+
+
+def test_an_old_association_without_a_note_can_still_be_confirmed_and_ended(db, manager, jamal):
+    old = GroupAssociationFactory(client=jamal, evidence_note="")
+    services.association_confirm(association=old, by=manager)
+    services.association_end(association=old, by=manager)
+    assert old.ended_on == TODAY()
+
+
+def test_an_association_that_would_already_have_expired_is_refused(client, manager, jamal):
+    long_ago = add_years(TODAY(), -5) - datetime.timedelta(days=3)
+    response = _add_on_page(
+        client,
+        manager,
+        jamal,
+        group=GroupFactory().pk,
+        evidence_note="He said so",
+        started_on=long_ago.isoformat(),
+        confirmed_on=long_ago.isoformat(),
+    )
+    assert response.status_code == 200
+    [message] = response.context["form"].errors["confirmed_on"]
+    assert message == (
+        f"Confirmed more than 5 years ago, it would already have expired on {association_expiry(long_ago):%-d %B %Y}: "
+        "confirm it again today or leave it out."
+    )
+    assert not GroupAssociation.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["last_reviewed_on", "next_review_on"])
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1899-12-31"])
+def test_group_review_dates_are_bounded(client, manager, field, day):
+    client.force_login(manager)
+    url = reverse("incidents:group_create")
+    key = client.get(url).context["form"]["form_key"].value()
+    response = client.post(url, {**_group_data(), field: day, "form_key": key})
+    assert response.status_code == 200 and field in response.context["form"].errors
+    assert not Group.objects.exists()
+
+
+def test_the_expiring_page_links_the_client_and_the_group_and_confirms_from_the_row(client, manager, jamal):
+    group = GroupFactory(name="Eastside Boys")
+    soon = TODAY() + datetime.timedelta(days=10)
+    association = GroupAssociationFactory(
+        client=jamal, group=group, started_on=add_years(soon, -5), confirmed_on=add_years(soon, -5), expires_on=soon
+    )
+    client.force_login(manager)
+    page = client.get(reverse("incidents:association_expiring")).content.decode()
+    assert f'href="{jamal.get_absolute_url()}"' in page and f'href="{group.get_absolute_url()}"' in page
+    assert jamal.last_name not in page  # codes, as before
+    confirm = reverse("incidents:association_confirm", args=[association.pk])
+    assert f'action="{confirm}"' in page
+    response = client.post(confirm, {"back": "expiring"})
+    assert response["Location"] == reverse("incidents:association_expiring")
+    association.refresh_from_db()
+    assert association.confirmed_on == TODAY()
+
+
+def test_ending_an_association_asks_first_naming_the_client_and_the_group(client, manager, jamal):
+    association = GroupAssociationFactory(client=jamal, group=GroupFactory(name="Eastside Boys"))
+    client.force_login(manager)
+    url = reverse("incidents:association_end", args=[association.pk])
+    asked = client.post(url, {"back": "client"})
+    association.refresh_from_db()
+    assert asked.status_code == 200 and association.ended_on is None
+    assert f"End {jamal.code}'s association with Eastside Boys?" in asked.content.decode()
+    assert client.post(url, {"back": "client", "confirm": "yes"}).status_code == 302
+    association.refresh_from_db()
+    assert association.ended_on == TODAY()

@@ -199,3 +199,20 @@ def test_groups_and_conflicts_are_in_no_export(client, manager, jamal):
             with zipfile.ZipFile(io.BytesIO(body)) as book:
                 body = b"".join(book.read(name) for name in book.namelist())
         assert b"Zebra" not in body, url
+
+
+def test_a_peacekeeper_sees_a_group_they_may_not_open_without_its_name_or_link(client, peacekeeper, jamal):
+    """Issue #16: the rival group's page is 404 for them, so its node neither links there nor names it."""
+    crew, rivals = GroupFactory(name="Crew"), GroupFactory(name="Hidden Rivals")
+    GroupAssociationFactory(client=jamal, group=crew)
+    conflict = ConflictFactory(status="cooling")
+    ConflictPartyFactory(conflict=conflict, client=jamal, side="a")
+    ConflictPartyFactory(conflict=conflict, group=rivals, side="b")
+    client.force_login(peacekeeper)
+    response = _network(client, reverse("incidents:client_network", args=[jamal.pk]))
+    page = response.content.decode()
+    nodes = {n["data"]["label"]: n["data"] for n in _elements(response)["nodes"]}
+    assert "Hidden Rivals" not in page and rivals.get_absolute_url() not in page
+    assert nodes["another group"]["url"] == "" and str(rivals.pk) not in nodes["another group"]["id"]
+    assert nodes["Crew"]["url"] == crew.get_absolute_url()
+    assert any(label.startswith(f"Conflict #{conflict.pk}") and d["url"] for label, d in nodes.items())

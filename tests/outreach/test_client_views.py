@@ -242,9 +242,9 @@ def test_a_client_page_query_count_stays_flat(client, manager, jamal, django_ass
     client.force_login(manager)
     client.get("/health/")  # steady state: the session was touched on sign-in
     # session, user, roles, client, secondaries, contact count, goals, referrals, involvements,
-    # mediations, current group associations, contacts, enrolment periods, transfers, the access-log
-    # row (+ savepoint and release of the request transaction)
-    with django_assert_max_num_queries(17):
+    # mediations, current group associations, conflicts (with their status), contacts, enrolment
+    # periods, transfers, the access-log row (+ savepoint and release of the request transaction)
+    with django_assert_max_num_queries(18):
         assert client.get(jamal.get_absolute_url()).status_code == 200
 
 
