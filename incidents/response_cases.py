@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts import roles
+from core.people import display_name
 from core.services import audited_by
 from incidents.models import (
     OPENS_RESPONSE_CASE,
@@ -313,6 +314,14 @@ def response_task_assign(*, task: ResponseTask, to: User | None, by: User) -> Re
     task = ResponseTask.objects.select_for_update().get(pk=task.pk)
     if task.status != TaskStatus.OPEN:
         raise ValidationError("This task is no longer open.")
+    if to is not None and task.person_id and not Client.objects.visible_to(to).filter(pk=task.person_id).exists():
+        # They would see "a client on another caseload" and could not know whom to contact (the walk).
+        raise ValidationError(
+            {
+                "to": f"{display_name(to)} does not have this client on their caseload, so could not see whom to "
+                "contact: add them to the client's team first, or choose one of the client's peacekeepers."
+            }
+        )
     task.assigned_to = to
     with audited_by(by):
         task.save(update_fields=["assigned_to", "updated_at"])

@@ -17,6 +17,7 @@ from accounts import access, roles
 from core.form_keys import submit_once
 from core.lists import FilteredListMixin
 from core.parameters import page_number
+from core.people import display_name
 from incidents import response_cases, response_reads, services
 from incidents.filters import ResponseCaseFilter
 from incidents.forms import CaseCloseForm, ResponseForm, TaskAssignForm, TaskSetAsideForm
@@ -151,7 +152,13 @@ def response_task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     elif request.method == "POST":
         messages.info(request, "This task is no longer open.")
         return redirect(task.case)
-    context = {"task": task, "incident": incident, "form": form, "person_visible": person_visible}
+    context = {
+        "task": task,
+        "incident": incident,
+        "form": form,
+        "person_visible": person_visible,
+        "can_take": roles.is_peacekeeper(request.user),  # the task's own page offers it too (the walk)
+    }
     return render(request, "incidents/response_task_detail.html", context, status=400 if form and form.errors else 200)
 
 
@@ -181,7 +188,11 @@ def response_task_assign(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Choose a peacekeeper.")
         return redirect(task.case)
     to = form.cleaned_data["peacekeeper"]
-    return _act(request, task, response_cases.response_task_assign, f"{task.title}: assigned.", to=to)
+    if to is None and task.assigned_to_id is None:
+        messages.error(request, "Choose a peacekeeper: the task is not assigned to anyone yet.")
+        return redirect(task.case)
+    done = f"{task.title}: assigned to {display_name(to)}." if to else f"{task.title}: no longer assigned to anyone."
+    return _act(request, task, response_cases.response_task_assign, done, to=to)
 
 
 @require_POST
@@ -207,6 +218,12 @@ def response_case_close(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, f"The response to {case.incident.case_number} is closed.")
-    else:
-        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+    else:  # each message names its field: "This field is required." twice said nothing (the walk)
+        labels = {name: form.fields[name].label or name for name in form.fields}
+        messages.error(
+            request,
+            " ".join(
+                f"{labels.get(name, '')}: {m}".lstrip(": ") for name, errors in form.errors.items() for m in errors
+            ),
+        )
     return redirect(case)

@@ -45,6 +45,8 @@ from incidents.models import (
 from incidents.tables import IncidentTable, MediationTable
 from outreach.models import Client
 
+RETALIATIONS_LISTED = 20  # an incident's page lists at most this many incidents answering it
+
 IMPORT_ERRORS_SHOWN = 200
 # When the import page says the worker seems late, or stopped.
 WORKER_LATE_SECONDS = 15
@@ -114,7 +116,7 @@ class IncidentUpdateView(IncidentPagesMixin, ServiceFormMixin, UpdateView):
 
 def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_incident_role(request)
-    incident = get_object_or_404(Incident.objects.select_related("neighborhood", "logged_by"), pk=pk)
+    incident = get_object_or_404(Incident.objects.select_related("neighborhood", "logged_by", "retaliation_for"), pk=pk)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     involvements = list(incident.involvements.select_related("client"))
@@ -142,6 +144,8 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "counts_every_client": roles.can_see_reports(request.user),
             "responses": incident.responses.select_related("peacekeeper"),
             "mediations": incident.mediations.select_related("neighborhood"),
+            # Incidents recorded as retaliation for this one (the walk: the link showed nowhere).
+            "retaliations": incident.retaliations.order_by("occurred_at", "pk")[:RETALIATIONS_LISTED],
             "response_case": ResponseCase.objects.visible_to(request.user).filter(incident=incident).first(),
             "response_form": ResponseForm(user=request.user) if roles.can_record_responses(request.user) else None,
             "may_set_status": roles.can_log_incidents(request.user),

@@ -539,3 +539,52 @@ class TestOneHospitalVisit:
         data = {"occurred_at": timezone.now(), "duration_minutes": 30, "kind": "phone", "notes": "Called."}
         outreach_services.contact_log(client=client, by=peacekeeper, data=data)
         assert incident.response_case.tasks.get(kind="hospital").status == TaskStatus.OPEN
+
+
+class TestTheWalksSmallerFindings:
+    def test_an_incident_page_shows_what_it_retaliates_for_and_what_answers_it(self, client, analyst):
+        first = logged(analyst, case_number="FIRST", occurred_at=timezone.now() - datetime.timedelta(days=2))
+        answer = logged(
+            analyst,
+            case_number="ANSWER",
+            retaliation_for=first,
+            occurred_at=timezone.now() - datetime.timedelta(days=1),
+        )
+        client.force_login(analyst)
+        assert "Retaliation for" in client.get(answer.get_absolute_url()).content.decode()
+        page = client.get(first.get_absolute_url()).content.decode()
+        assert "Recorded as retaliation for it" in page and answer.get_absolute_url() in page
+
+    def test_a_persons_task_is_assigned_only_to_someone_who_may_see_the_person(
+        self, manager, peacekeeper, other_peacekeeper
+    ):
+        incident = shooting()
+        response_cases.response_cases_open(incidents=Incident.objects.filter(pk=incident.pk))
+        friend = ClientFactory(primary_peacekeeper=peacekeeper)
+        services.involvement_create(
+            incident=incident, by=manager, data={"client": friend, "role": "associate", "outcome": "unharmed"}
+        )
+        task = incident.response_case.tasks.get(person=friend)
+        with pytest.raises(ValidationError, match="does not have this client on their caseload"):
+            response_cases.response_task_assign(task=task, to=other_peacekeeper, by=manager)
+        response_cases.response_task_assign(task=task, to=peacekeeper, by=manager)
+
+    def test_an_empty_assign_and_an_empty_close_say_what_is_missing(self, client, manager):
+        incident = shooting()
+        response_cases.response_cases_open(incidents=Incident.objects.filter(pk=incident.pk))
+        case = incident.response_case
+        task = case.tasks.get(kind="scene")
+        client.force_login(manager)
+        page = client.post(reverse("incidents:response_task_assign", args=[task.pk]), {"peacekeeper": ""}, follow=True)
+        assert "Choose a peacekeeper" in page.content.decode() and "assigned." not in page.content.decode()
+        page = client.post(reverse("incidents:response_case_close", args=[case.pk]), {}, follow=True).content.decode()
+        assert "Retaliation: This field is required." in page and "Closing review: This field is required." in page
+
+    def test_the_task_page_says_who_holds_it_and_offers_to_take_it(self, client, peacekeeper):
+        incident = shooting()
+        response_cases.response_cases_open(incidents=Incident.objects.filter(pk=incident.pk))
+        task = incident.response_case.tasks.get(kind="scene")
+        client.force_login(peacekeeper)
+        page = client.get(reverse("incidents:response_task_detail", args=[task.pk])).content.decode()
+        assert "Not assigned: anyone may take it." in page
+        assert reverse("incidents:response_task_take", args=[task.pk]) in page
