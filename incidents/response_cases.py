@@ -368,7 +368,14 @@ def response_case_close(*, case: ResponseCase, by: User, review: str, retaliatio
     with audited_by(by):
         case.full_clean()
         case.save()
+        # What was left undone is closed out with the case, not left "late" and "to do" forever (the walk).
+        case.tasks.filter(status=TaskStatus.OPEN).update(
+            status=TaskStatus.NOT_NEEDED, note=CLOSED_UNDONE, updated_at=timezone.now()
+        )
     return case
+
+
+CLOSED_UNDONE = "Not done when the case was closed after its risk window."
 
 
 def _require_manager(user: User) -> None:

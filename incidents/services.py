@@ -6,6 +6,7 @@ As in outreach.services: keyword-only functions `<thing>_<action>`, each under o
 validating with `full_clean()`; `by` is who acts, recorded in the audit trail.
 """
 
+import datetime
 import uuid
 import zlib
 from collections.abc import Mapping
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from accounts import roles
 from core.services import audited_by, model_save
-from incidents import response_cases, tasks
+from incidents import counting, response_cases, tasks
 from incidents.models import (
     CaseStatus,
     ImportStatus,
@@ -30,6 +31,7 @@ from incidents.models import (
     Mediation,
     Response,
     ResponseCase,
+    ResponseKind,
     ResponseTask,
 )
 from outreach import services as outreach_services
@@ -167,7 +169,33 @@ def incident_set_status(*, incident: Incident, by: User, status: str) -> Inciden
 def mediation_create(*, by: User, data: Mapping[str, Any], form_key: uuid.UUID | None = None) -> Mediation:
     """Record a mediation with the peacekeepers who led it and the clients in it, as logged by `by`."""
     mediation = Mediation(logged_by=by, form_key=form_key)
-    return model_save(mediation, data=data, fields=MEDIATION_FIELDS, many=MEDIATION_PEOPLE, by=by)
+    mediation = model_save(mediation, data=data, fields=MEDIATION_FIELDS, many=MEDIATION_PEOPLE, by=by)
+    _mediation_does_the_conflict_check(mediation, by=by)
+    return mediation
+
+
+def _mediation_does_the_conflict_check(mediation: Mediation, *, by: User) -> None:
+    """A mediation for an incident is its case's conflict check or mediation attempt: recorded as that response,
+    by its peacekeeper, so the task is not left open beside it (the walk: one mediation recorded twice)."""
+    if mediation.incident_id is None:
+        return
+    task = (
+        ResponseTask.objects.open()
+        .filter(case__incident=mediation.incident_id, kind=ResponseKind.CONFLICT_CHECK, person=None)
+        .order_by("due_at")
+        .first()
+    )
+    led = [p for p in mediation.peacekeepers.all() if roles.is_peacekeeper(p)]
+    peacekeeper = by if by in led or (roles.is_peacekeeper(by) and not led) else (led[0] if led else None)
+    if task is None or peacekeeper is None:
+        return
+    incident = mediation.incident
+    day = counting.local_midnight(mediation.occurred_on) + datetime.timedelta(hours=12)
+    when = min(max(day, incident.occurred_at), timezone.now())
+    data = {"kind": ResponseKind.CONFLICT_CHECK, "responded_at": when, "notes": f"Mediation #{mediation.pk}."}
+    if peacekeeper != by:
+        data["peacekeeper"] = peacekeeper
+    response_log(incident=incident, by=by, data=data, task=task)
 
 
 @transaction.atomic

@@ -305,6 +305,9 @@ class TestClosing:
         case = incident.response_case
         response_cases.response_case_close(case=case, by=manager, review="No contact possible.", retaliation="unknown")
         assert ResponseCase.objects.get(pk=case.pk).status == CaseStatus.CLOSED
+        # The walk: a closed case kept its undone tasks "late" and "to do"; they are closed out with it.
+        assert not case.tasks.filter(status=TaskStatus.OPEN).exists()
+        assert set(case.tasks.values_list("note", flat=True)) == {response_cases.CLOSED_UNDONE}
 
     def test_peacekeepers_do_not_close_cases_or_set_tasks_aside(self, peacekeeper):
         incident = shooting()
@@ -588,3 +591,22 @@ class TestTheWalksSmallerFindings:
         page = client.get(reverse("incidents:response_task_detail", args=[task.pk])).content.decode()
         assert "Not assigned: anyone may take it." in page
         assert reverse("incidents:response_task_take", args=[task.pk]) in page
+
+
+def test_a_mediation_for_the_incident_does_its_conflict_check(peacekeeper):
+    """The walk: a mediation recorded for an incident left its case's "conflict check or mediation attempt" open."""
+    incident = shooting()
+    response_cases.response_cases_open(incidents=Incident.objects.filter(pk=incident.pk))
+    data = {
+        "occurred_on": timezone.localdate(),
+        "parties": "Two blocks",
+        "outcome": "temporarily_resolved",
+        "incident": incident,
+        "notes": "",
+        "peacekeepers": [peacekeeper],
+        "clients": [],
+    }
+    mediation = services.mediation_create(by=peacekeeper, data=data)
+    task = incident.response_case.tasks.get(kind="conflict_check")
+    assert task.status == TaskStatus.DONE and task.response.peacekeeper == peacekeeper
+    assert f"Mediation #{mediation.pk}" in task.response.notes
