@@ -55,10 +55,12 @@ class ConflictTable(PaginatedTable):
         return ConflictStatus(value).label if value in ConflictStatus.values else "Not recorded"
 
 
-CONFIRM_BUTTON = """<form method="post" action="{% url 'incidents:association_confirm' record.pk %}">
-{% csrf_token %}<input type="hidden" name="back" value="expiring">
-<button type="submit" class="btn btn-outline-primary btn-sm">Confirm<span class="visually-hidden">
-{{ record.client.code }} with {{ record.group.name }}</span></button></form>"""
+CONFIRM_BUTTON = (  # one line, as every cell
+    """<form method="post" action="{% url 'incidents:association_confirm' record.pk %}">{% csrf_token %}"""
+    """<input type="hidden" name="back" value="expiring"><button type="submit" class="btn btn-outline-primary """
+    """btn-sm">Confirm<span class="visually-hidden"> {{ record.client.code }} with {{ record.group.name }}</span>"""
+    """</button></form>"""
+)
 
 
 class ExpiringAssociationTable(PaginatedTable):

@@ -35,8 +35,11 @@ def with_counts(queryset):
     """Cases with their open and late tasks counted (one query for the list)."""
     now = timezone.now()
     return queryset.annotate(
-        open_count=Count("tasks", filter=Q(tasks__status=TaskStatus.OPEN)),
-        late_count=Count("tasks", filter=Q(tasks__status=TaskStatus.OPEN, tasks__due_at__lt=now)),
+        # A closed case has nothing late or to do, whatever was left undone in it.
+        open_count=Count("tasks", filter=Q(tasks__status=TaskStatus.OPEN, status=CaseStatus.OPEN)),
+        late_count=Count(
+            "tasks", filter=Q(tasks__status=TaskStatus.OPEN, status=CaseStatus.OPEN, tasks__due_at__lt=now)
+        ),
     )
 
 

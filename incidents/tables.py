@@ -70,14 +70,15 @@ class ResponseCaseTable(PaginatedTable):
     """Response cases: the incident, when, how long since, the tasks late and left."""
 
     incident = tables.Column(verbose_name="Incident", linkify=lambda record: record.get_absolute_url())
-    occurred = DateTimeColumn(accessor="incident__occurred_at", verbose_name="When", attrs=visible_from("sm"))
+    # When, on a phone too: an hour-old shooting and a four-month-old one must not look alike (the walk).
+    occurred = DateTimeColumn(accessor="incident__occurred_at", verbose_name="When", attrs=visible_from("xs"))
     kind = tables.Column(accessor="incident__kind", verbose_name="Kind", attrs=visible_from("md"))
     neighborhood = tables.Column(
         accessor="incident__neighborhood__name", verbose_name="Neighborhood", attrs=visible_from("md")
     )
     late_count = tables.Column(verbose_name="Late", attrs=visible_from("xs", extra="text-end"))
     open_count = tables.Column(verbose_name="To do", attrs=visible_from("xs", extra="text-end"))
-    status = tables.Column(verbose_name="Case")
+    status = tables.Column(verbose_name="Case", attrs=visible_from("sm"))
 
     class Meta:
         model = ResponseCase

@@ -6,6 +6,7 @@ from django.db.models import Model, OuterRef
 from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -102,6 +103,17 @@ class IncidentCreateView(IncidentPagesMixin, SubmitOnceMixin, ServiceFormMixin, 
     def save(self, form) -> Incident:
         data = form.cleaned_data
         return services.incident_create(by=self.request.user, data=data, form_key=data["form_key"])
+
+    def get_success_message(self) -> str:
+        # Whoever logs a shooting is told its response started (the walk: the analyst was not).
+        case = ResponseCase.objects.filter(incident=self.object).first()
+        if case is None:
+            return super().get_success_message()
+        tasks = case.tasks.count()
+        return (
+            f"{super().get_success_message()} A response case is open with {tasks} task{pluralize(tasks)} for the "
+            "program's peacekeepers."
+        )
 
 
 class IncidentUpdateView(IncidentPagesMixin, ServiceFormMixin, UpdateView):
