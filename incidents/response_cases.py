@@ -123,6 +123,7 @@ def response_cases_follow(*, incidents: QuerySet[Incident], by: User | None = No
     cases = ResponseCase.objects.open().filter(incident__in=incidents).select_related("incident")
     standards = {s.pk: s for s in ResponseStandard.objects.all()}
     by_title = {s.title: s for s in standards.values()}
+    _reopen_a_shooting_again(incidents, by=by)
     for case in cases:
         incident = case.incident
         if not Incident.objects.filter(OPENS_RESPONSE_CASE, pk=incident.pk).exists():
@@ -141,16 +142,42 @@ def response_cases_follow(*, incidents: QuerySet[Incident], by: User | None = No
                     task.save(update_fields=["due_at", "updated_at"])
 
 
+def _reopen_a_shooting_again(incidents: QuerySet[Incident], *, by: User | None) -> None:
+    """A case closed because its incident was recorded again as something that opens none, whose incident is a
+    homicide or a non-fatal shooting once more (a correction corrected): open again, with the tasks it closed
+    (the recheck: the case stayed closed, every task "not needed", for a real shooting)."""
+    closed = ResponseCase.objects.filter(
+        incident__in=incidents.filter(OPENS_RESPONSE_CASE), status=CaseStatus.CLOSED, review__startswith=NOT_A_SHOOTING
+    )
+    with audited_by(by):
+        for case in closed:
+            case.tasks.filter(status=TaskStatus.NOT_NEEDED, note__startswith=NOT_NEEDED_NOT_A_SHOOTING).update(
+                status=TaskStatus.OPEN, note="", updated_at=timezone.now()
+            )
+            case.status, case.closed_at, case.closed_by, case.retaliation, case.review = (
+                CaseStatus.OPEN,
+                None,
+                None,
+                "",
+                "",
+            )
+            case.save()
+
+
+NOT_A_SHOOTING = "Closed when the incident was recorded again as"
+NOT_NEEDED_NOT_A_SHOOTING = "Not needed: the incident was recorded again as"
+
+
 def _close_not_a_shooting(case: ResponseCase, *, by: User) -> None:
     kind = case.incident.get_kind_display().lower()
-    note = f"Not needed: the incident was recorded again as {kind}, which opens no response case."
+    note = f"{NOT_NEEDED_NOT_A_SHOOTING} {kind}, which opens no response case."
     with audited_by(by):
         for task in case.tasks.filter(status=TaskStatus.OPEN):
             task.status, task.note = TaskStatus.NOT_NEEDED, note
             task.save(update_fields=["status", "note", "updated_at"])
         case.status, case.closed_at, case.closed_by = CaseStatus.CLOSED, timezone.now(), by
         case.retaliation = Retaliation.UNKNOWN
-        case.review = f"Closed when the incident was recorded again as {kind}: it opens no response case."
+        case.review = f"{NOT_A_SHOOTING} {kind}: it opens no response case."
         case.save()
 
 

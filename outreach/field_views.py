@@ -73,7 +73,8 @@ def field_sync(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"error": "Field mode is for peacekeepers."}, status=403)
     keys = field.keys()
     if keys is None:
-        return JsonResponse({"error": "Field mode is off on this server (no key)."}, status=503)
+        # Not there, rather than a server error: a server without a key has no field mode at all.
+        return JsonResponse({"error": "Field mode is off on this server (no key)."}, status=404)
     if request.method == "GET":
         return JsonResponse({"user": request.user.pk, "csrf": get_token(request), "key_id": keys.key_id})
     try:

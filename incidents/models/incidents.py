@@ -230,18 +230,21 @@ class Incident(models.Model):
             return {}
         response = self.responses.filter(responded_at__lt=self.occurred_at).order_by("responded_at").first()
         if response is not None:
-            when = timezone.localtime(response.responded_at).strftime("%-d %b %Y, %H:%M")
-            return {"occurred_at": f"A response to this incident is recorded at {when}: the incident is before it."}
+            when = date_format(timezone.localtime(response.responded_at), "DATETIME_FORMAT")
+            return {
+                "occurred_at": f"A response to this incident is recorded at {when}: the incident cannot be later than "
+                "its response."
+            }
         answer = (
             Incident.objects.filter(retaliation_for=self.pk, occurred_at__lte=self.occurred_at)
             .order_by("occurred_at")
             .first()
         )
         if answer is not None:
-            when = timezone.localtime(answer.occurred_at).strftime("%-d %b %Y, %H:%M")
+            when = date_format(timezone.localtime(answer.occurred_at), "DATETIME_FORMAT")
             return {
                 "occurred_at": f"Incident {answer.case_number}, recorded as retaliation for this one, happened at "
-                f"{when}: this one is before it."
+                f"{when}: this one cannot be later than that."
             }
         return {}
 

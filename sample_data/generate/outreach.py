@@ -141,6 +141,7 @@ class ContactRow(NamedTuple):
     follow_up_on: datetime.date | None
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    field_digest: str = ""  # none was sent from field mode (the column has no database default)
 
 
 class GoalRow(NamedTuple):

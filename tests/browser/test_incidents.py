@@ -136,6 +136,7 @@ def test_involved_clients_are_named_only_to_those_who_may_see_them(
     assert "Andre" not in html and andre.code not in html
 
     page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     sign_in(analyst)
     page.goto(url)
     people = page.get_by_role("region", name="Program clients involved")

@@ -99,6 +99,8 @@ def test_a_passkey_is_set_up_and_then_signs_in(page, sign_in, live_server, peace
 
     page.get_by_role("button", name="Menu").click()
     page.get_by_role("button", name="Sign out").click()
+    # Signing out waits for field mode to forget the phone's pages first: sign in once it is done.
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     sign_in(peacekeeper)
     expect(page.get_by_role("button", name="Use your passkey")).to_be_visible()
     page.screenshot(path=f"{SHOTS}-passkey-sign-in-390.png", full_page=True)
@@ -124,6 +126,7 @@ def test_a_passkey_is_added_beside_the_authenticator_app(
 
     # Next sign-in: the app stays the first choice; the passkey is offered instead.
     page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     sign_in(manager, password=PASSWORD)
     with page.expect_navigation():
         page.get_by_role("button", name="Use a passkey instead").click()

@@ -453,6 +453,11 @@ class TestTheCaseFollowsItsIncident:
         case = ResponseCase.objects.get(incident=incident)
         assert case.status == CaseStatus.CLOSED and case.closed_by == analyst
         assert not case.tasks.filter(status=TaskStatus.OPEN).exists()
+        # The recheck: corrected back to a shooting with someone wounded, its case opens again with its tasks.
+        services.incident_update(incident=incident, by=analyst, data={"kind": "nonfatal_shooting", "injured": 1})
+        case.refresh_from_db()
+        assert case.status == CaseStatus.OPEN and case.closed_at is None and case.review == ""
+        assert case.tasks.filter(status=TaskStatus.OPEN, kind="scene").exists()
 
     def test_a_four_month_follow_up_keeps_the_local_time_across_a_change_of_clocks(self, analyst, settings):
         settings.TIME_ZONE = "America/Los_Angeles"
