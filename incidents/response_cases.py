@@ -415,3 +415,13 @@ def open_recent(*, days: int, by: User | None = None) -> int:
     upgrading, and for demo data): `manage.py open_response_cases`."""
     since = timezone.now() - datetime.timedelta(days=days)
     return response_cases_open(incidents=Incident.objects.filter(Q(occurred_at__gte=since)), by=by)
+
+
+def follow_open(*, by: User | None = None) -> int:
+    """Bring every open case in line with its incident as it is now (after upgrading from a version that left
+    due times an hour off across a change of clocks, or kept a case open for an incident recorded again as shots
+    fired): `manage.py open_response_cases --follow`. The number of open cases looked at."""
+    open_cases = ResponseCase.objects.open()
+    count = open_cases.count()
+    response_cases_follow(incidents=Incident.objects.filter(response_case__in=open_cases), by=by)
+    return count

@@ -10,7 +10,7 @@ import zoneinfo
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -415,6 +415,26 @@ def test_the_command_opens_recent_cases(analyst):
     out = io.StringIO()
     call_command("open_response_cases", "--days", "120", stdout=out)
     assert "Opened 1 response case" in out.getvalue()
+
+
+def test_the_command_repairs_cases_left_out_of_line_by_earlier_versions(manager):
+    """The recheck: data written before the fixes kept four-month follow-ups an hour off and a case open for an
+    incident since recorded as shots fired."""
+    moved = shooting(case_number="MOVED")
+    gone = shooting(case_number="GONE")
+    response_cases.response_cases_open(incidents=Incident.objects.all())
+    ResponseTask.objects.filter(case__incident=moved, kind="scene").update(
+        due_at=timezone.now() + datetime.timedelta(days=9)
+    )
+    Incident.objects.filter(pk=gone.pk).update(kind="shots_fired", injured=0)  # as an older version left it
+    with pytest.raises(CommandError, match="--by"):
+        call_command("open_response_cases", "--follow", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("open_response_cases", "--follow", "--by", manager.username, stdout=out)
+    assert "Brought 2 open cases in line" in out.getvalue()
+    scene = ResponseTask.objects.get(case__incident=moved, kind="scene")
+    assert scene.due_at == response_cases.task_due(Incident.objects.get(pk=moved.pk), scene.standard)
+    assert ResponseCase.objects.get(incident=gone).status == CaseStatus.CLOSED
 
 
 class TestTheCaseFollowsItsIncident:

@@ -1,3 +1,4 @@
+from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 
 from incidents import response_cases
@@ -11,6 +12,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--days", type=int, default=120)
+        parser.add_argument(
+            "--follow",
+            action="store_true",
+            help="Also bring every open case in line with its incident: due times from the incident's time (whole "
+            "days on the local calendar), and cases of incidents that no longer open one closed. It needs --by.",
+        )
+        parser.add_argument("--by", help="The username recorded as closing such cases (an administrator or manager).")
 
     def handle(self, *args, days: int, **options) -> None:
         if not 1 <= days <= 3660:
@@ -18,3 +26,9 @@ class Command(BaseCommand):
         response_cases.default_standard()
         opened = response_cases.open_recent(days=days)
         self.stdout.write(f"Opened {opened} response case{'s' if opened != 1 else ''}.")
+        if options["follow"]:
+            by = User.objects.filter(username=options["by"] or "").first()
+            if by is None:
+                raise CommandError("--follow needs --by USERNAME: who is recorded as closing a case.")
+            looked = response_cases.follow_open(by=by)
+            self.stdout.write(f"Brought {looked} open case{'s' if looked != 1 else ''} in line with their incidents.")
