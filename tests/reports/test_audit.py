@@ -634,3 +634,36 @@ class TestACorrectionLeavesTheYearBeforeTied:
         assert ("Homicides", ALL_PLACES, 2019) in result.split and ("Homicides", ALL_PLACES, 2018) not in result.split
         a = [f for f in result.findings if f.cell.copy == 1 and f.cell.row == 0 and f.cell.column == 0]
         assert a and (a[0].low, a[0].high) == (1, 3) and not a[0].protected
+
+
+class TestAStaleCopyIsSetAside:
+    """The sixth attacker's N4: a homicide of May 2021 recorded after Q2's and Q3's first versions went out. Q2's
+    second version and Q4's copy agree with the data as it is; Q3's first version does not, and it sat in the
+    latest versions' reading, which then read Lincoln Village copy by copy. A reader who sets Q3 aside ties Q2
+    and Q4: each "<5", and "<5" for the year, leave each 1 to 3."""
+
+    def test_prepare_protects_what_a_reader_of_the_agreeing_copies_works_out(self):
+        hill = lambda n: ("Hill", [9, 9 * n])  # noqa: E731
+        t = [COMPLEMENTARY] * 2
+        q1 = released("2021 Q1", 2021, 1, [hill(1), ("T", [9, 9])], {})
+        q2_v1 = released("2021 Q2 v1", 2021, 2, [hill(2), ("T", [9, 18])], {})
+        q3_v1 = released(
+            "2021 Q3 v1",
+            2021,
+            3,
+            [("LV", [SMALL, SMALL]), hill(3), ("T", t)],
+            {(0, 0): 1, (0, 1): 1, (2, 0): 10, (2, 1): 28},
+        )
+        q2_v2 = released(
+            "2021 Q2 v2",
+            2021,
+            2,
+            [("LV", [SMALL, SMALL]), hill(2), ("T", t)],
+            {(0, 0): 1, (0, 1): 1, (2, 0): 10, (2, 1): 19},
+        )
+        rows = [("LV", [1, 3]), ("Hill", [9, 36]), ("T", [10, 39])]
+        q4 = publication.prepare(report(2021, 4, places_table(2021, 4, rows)), [q1, q2_v1, q3_v1, q2_v2])
+        assert_protected(q4)
+        reader = [publication._copy(c) for c in (q1, q2_v2, release(q4, 2021, 4))]
+        leaks = [(f.cell, f.low, f.high) for f in audit.audit(reader).leaks() if f.cell.copy == 2]
+        assert not leaks, leaks
