@@ -253,7 +253,8 @@ class _World:
             self.blank = self.system(blank)
         low, high = self.solver.interval(self.blank, self.blank.parts, self.blank.cell_expression(cell))
         if high is not None and high - low < audit.PROTECTED_WIDTH:
-            self.given.add((cell.table, cell.row, cell.column))
+            if cell.copy == len(self.copies):  # this copy's own: marked on its check
+                self.given.add((cell.table, cell.row, cell.column))
             return True
         return False
 
@@ -421,7 +422,9 @@ def _first_leak(
         if not mine and part_of[next(iter(system.cell_expression(cell)))] not in touched:
             continue
         finding = _finding(system, solver, cell)
-        if finding.protected or (not mine and before.leaked(cell)) or (mine and given_away(cell)):
+        # A released copy's count that the copies, this one saying only what any display of its counts says,
+        # already narrow (an earlier version of this quarter gave "one or more" too) is theirs to answer for.
+        if finding.protected or (not mine and (before.leaked(cell) or given_away(cell))) or (mine and given_away(cell)):
             checked.add(cell)
         else:
             return finding

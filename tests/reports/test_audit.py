@@ -667,3 +667,26 @@ class TestAStaleCopyIsSetAside:
         reader = [publication._copy(c) for c in (q1, q2_v2, release(q4, 2021, 4))]
         leaks = [(f.cell, f.low, f.high) for f in audit.audit(reader).leaks() if f.cell.copy == 2]
         assert not leaks, leaks
+
+
+def test_a_new_version_is_not_refused_for_a_count_its_first_version_gave_away_too():
+    """The sixth attacker's refusals: 2019 Q1's new version was refused because, read in its first version's place,
+    its "one or more" for a neighborhood narrowed Q2's count, though the first version said "one or more" too."""
+    t = [COMPLEMENTARY] * 2
+    v1 = released(
+        "Q1 v1",
+        2019,
+        1,
+        [("LV", [SMALL, SMALL]), ("Hill", [9, 9]), ("T", t)],
+        {(0, 0): 1, (0, 1): 1, (2, 0): 10, (2, 1): 10},
+    )
+    q2 = released(
+        "Q2",
+        2019,
+        2,
+        [("LV", [SMALL, SMALL]), ("Hill", [9, 18]), ("T", t)],
+        {(0, 0): 1, (0, 1): 2, (2, 0): 10, (2, 1): 20},
+    )
+    rows = [("LV", [1, 1]), ("Hill", [10, 10]), ("T", [11, 11])]  # Hill's Q1 corrected: a late homicide
+    v2 = publication.prepare(report(2019, 1, places_table(2019, 1, rows)), [v1, q2])
+    assert v2.sections  # prepared, not refused
