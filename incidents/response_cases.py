@@ -287,9 +287,16 @@ def _likely_task(response: Response, tasks) -> ResponseTask | None:
         .filter(Q(person__isnull=True) | Q(assigned_to=response.peacekeeper_id))
         .order_by("due_at", "pk")
     )
+    fitting = list(fitting)
+    # Every due time of the case's tasks of this kind, read once (not a query per candidate).
+    dues = ResponseTask.objects.filter(case__incident=response.incident_id, kind=response.kind).values_list(
+        "person", "due_at"
+    )
+    due_times: dict = {}
+    for person, due in dues:
+        due_times.setdefault(person, []).append(due)
     for task in fitting:
-        earlier = ResponseTask.objects.filter(case=task.case_id, kind=task.kind, person=task.person_id)
-        before = earlier.filter(due_at__lt=task.due_at).order_by("-due_at").values_list("due_at", flat=True).first()
+        before = max((due for due in due_times.get(task.person_id, []) if due < task.due_at), default=None)
         if before is None or response.responded_at >= before:
             return task
     return None
