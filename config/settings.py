@@ -202,6 +202,12 @@ FIELD_MODE_PRIVATE_KEY = env_str("FIELD_MODE_PRIVATE_KEY") or None
 FIELD_MODE_PRIVATE_KEY_FILE = Path(
     env_str("FIELD_MODE_PRIVATE_KEY_FILE", str(BASE_DIR / ".data" / "field-mode-key.pem"))
 )
+# After a rotation, the earlier keys' PEM files (comma-separated): they still open what phones sealed
+# for them before it and seal nothing new. Drop one once no phone can hold a record for it (README).
+FIELD_MODE_RETIRED_KEY_FILES = [Path(path) for path in env_list("FIELD_MODE_RETIRED_KEY_FILES", [])]
+for _retired in FIELD_MODE_RETIRED_KEY_FILES:
+    if not _retired.is_file():
+        raise ImproperlyConfigured(f"FIELD_MODE_RETIRED_KEY_FILES names {_retired}, which is not a file.")
 
 # Background work runs in `manage.py db_worker` (make run and make serve start it beside the web
 # server), queued in the database. Tests use the immediate backend where a job should just run.

@@ -42,6 +42,11 @@ def keys() -> sealed.KeyPair | None:
     return sealed.load(pem=settings.FIELD_MODE_PRIVATE_KEY, path=settings.FIELD_MODE_PRIVATE_KEY_FILE)
 
 
+def retired_keys() -> tuple[sealed.KeyPair, ...]:
+    """Keys rotated out: they open what phones sealed for them before the rotation, nothing else."""
+    return sealed.load_retired(settings.FIELD_MODE_RETIRED_KEY_FILES)
+
+
 @dataclass
 class Refused(Exception):
     """A record the server will not save: the status to answer, the message for the phone to show."""
@@ -96,7 +101,7 @@ def field_contact_send(*, by: User, envelope: object, keys: sealed.KeyPair) -> t
     Refused (nothing written) when the envelope does not open, is another user's, names a client
     off `by`'s caseload, or fails the contact form's validation."""
     try:
-        record = sealed.open_envelope(keys, envelope)
+        record = sealed.open_envelope(keys, envelope, retired=retired_keys())
     except sealed.SealedError as error:
         raise Refused(400, f"Not sent: {error}") from error
     if record.get("owner") != by.pk:

@@ -1,6 +1,9 @@
 """Field mode's server side: the sealed record's envelope, and the sync endpoint that saves it once."""
 
 import datetime
+import os
+import subprocess
+import sys
 import json
 import uuid
 
@@ -281,3 +284,48 @@ def test_a_send_costs_the_same_queries_whatever_the_caseload(
     # 26: the contact and what it does to a response case's hospital task are one transaction (a savepoint)
     with django_assert_max_num_queries(26):
         assert send(grover, envelope(field_keys, record(peacekeeper, jamal))).status_code == 201
+
+
+def test_after_a_rotation_a_record_sealed_for_the_retired_key_still_arrives(
+    grover, peacekeeper, jamal, field_keys, settings, tmp_path
+):
+    # A record sealed on the phone before the rotation, with the key its kept page then carried.
+    old_pem = tmp_path / "old.pem"
+    old_pem.write_bytes(sealed.generate_pem())
+    old = sealed.load(pem=None, path=old_pem)
+    before = envelope(old, record(peacekeeper, jamal))
+    refused = send(grover, before)
+    assert refused.status_code == 400 and "key this server does not hold" in refused.json()["error"]
+
+    settings.FIELD_MODE_RETIRED_KEY_FILES = [old_pem]
+    assert send(grover, before).status_code == 201
+    # The pages hand out the current key only: nothing new is sealed for the retired one.
+    page = grover.get("/field/").content.decode()
+    assert field_keys.public_b64 in page and old.public_b64 not in page
+    assert grover.get(SYNC).json()["key_id"] == field_keys.key_id
+    assert Contact.objects.count() == 1
+
+
+def test_an_unreadable_retired_key_is_the_servers_fault_and_the_phone_keeps_the_record(
+    peacekeeper, jamal, field_keys, settings, tmp_path
+):
+    broken = tmp_path / "broken.pem"
+    broken.write_text("not a key")
+    settings.FIELD_MODE_RETIRED_KEY_FILES = [broken]
+    http = HttpClient(raise_request_exception=False)
+    http.force_login(peacekeeper)
+    response = send(http, envelope(field_keys, record(peacekeeper, jamal)))
+    # A 5xx: field.js keeps the record as waiting and tries again (a 4xx would mark it refused).
+    assert response.status_code == 500
+    assert not Contact.objects.exists()
+
+
+def test_a_retired_key_file_that_is_missing_stops_the_server_at_start(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={**os.environ, "FIELD_MODE_RETIRED_KEY_FILES": str(tmp_path / "gone.pem")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0 and "FIELD_MODE_RETIRED_KEY_FILES names" in result.stderr
