@@ -1,10 +1,10 @@
 """Field mode's server side: the sealed record's envelope, and the sync endpoint that saves it once."""
 
 import datetime
+import json
 import os
 import subprocess
 import sys
-import json
 import uuid
 
 import pytest
