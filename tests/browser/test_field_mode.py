@@ -216,3 +216,73 @@ def test_an_expired_session_keeps_the_outbox_for_its_writer_alone(
     expect(page.locator("#field-status")).to_have_text("Field mode: online · 0 not sent", timeout=15_000)
     contact = Contact.objects.get()
     assert (contact.client, contact.peacekeeper, contact.notes) == (jamal, grover, NOTES)
+
+
+def _log_offline(page, client, minutes: str, notes: str) -> None:
+    page.goto(page.url.split("/field/")[0] + "/field/")  # the kept page, offline
+    page.get_by_role("link", name=f"Log contact with {client.full_name}").click()
+    expect(page.get_by_role("heading", name=re.compile("^New contact"), level=1)).to_be_visible()
+    page.get_by_label("Duration (minutes)").fill(minutes)
+    page.get_by_label("Notes").fill(notes)
+    page.get_by_role("button", name="Save contact").click()
+    expect(page).to_have_url(re.compile(r"/field/\?saved=1$"))
+
+
+def test_three_contacts_for_two_clients_arrive_once_through_a_double_replay_and_a_dropped_answer(
+    page, context, sign_in, live_server, jamal, field_keys
+):
+    from tests.factories import ClientFactory
+
+    grover = jamal.primary_peacekeeper
+    keisha = ClientFactory(first_name="Keisha", last_name="Moore", primary_peacekeeper=grover)
+    page.set_viewport_size(PHONE)
+    sign_in(grover)
+    page.goto(f"{live_server.url}/field/")
+    expect(page.locator("body")).to_have_attribute("data-field-kept", "yes")
+    _wait_for_the_service_worker(page)
+
+    context.set_offline(True)
+    _log_offline(page, jamal, "30", "First talk: the laundromat.")
+    _log_offline(page, keisha, "15", "Keisha: school meeting on Monday.")
+    _log_offline(page, jamal, "20", "Second talk: he stayed in last night.")
+    status = page.locator("#field-status")
+    expect(status).to_have_text("Field mode: offline · 3 not sent")
+    page.reload()  # still offline: the kept page, the outbox read again from IndexedDB
+    expect(status).to_have_text("Field mode: offline · 3 not sent")
+    expect(page.locator("#field-outbox-list li")).to_have_count(3)
+    assert not Contact.objects.exists()
+
+    # The network drops mid-send: the first record reaches the server and is saved, but its answer
+    # never comes back. The phone cannot know it was saved; it sends it again later.
+    dropped = []
+
+    def drop_the_first_answer(route):
+        if route.request.method == "POST" and not dropped:
+            dropped.append(route.fetch().status)  # the server gets it and answers...
+            route.abort("internetdisconnected")  # ...and the phone never hears the answer
+        else:
+            route.continue_()
+
+    context.route(re.compile(r"/field/sync/$"), drop_the_first_answer)
+    # Back online: the "online" event replays, and at the same moment a second tab and this one
+    # replay again, twice at once.
+    second = context.new_page()
+    context.set_offline(False)
+    second.goto(f"{live_server.url}/field/")
+    page.evaluate("() => Promise.all([window.peacekeeperField.flush(), window.peacekeeperField.flush()])")
+    expect(status).to_have_text("Field mode: online · 0 not sent", timeout=30_000)
+    expect(second.locator("#field-status")).to_have_text("Field mode: online · 0 not sent", timeout=30_000)
+    assert dropped == [201]
+
+    contacts = Contact.objects.order_by("occurred_at", "pk")
+    assert sorted((c.client_id, c.notes) for c in contacts) == sorted(
+        [
+            (jamal.pk, "First talk: the laundromat."),
+            (keisha.pk, "Keisha: school meeting on Monday."),
+            (jamal.pk, "Second talk: he stayed in last night."),
+        ]
+    )
+    assert all(c.peacekeeper == grover and c.written_offline_at is not None for c in contacts)
+    assert page.evaluate(READ_EVERYTHING_KEPT)["records"] == []
+    context.unroute(re.compile(r"/field/sync/$"))
+    second.close()
