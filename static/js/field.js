@@ -432,6 +432,32 @@
     );
   }
 
+  // "signed-in" when the server answers for this user within a few seconds, "signed-out" when it
+  // answers for nobody (or someone else), "unreachable" otherwise.
+  var PROBE_MS = 4000;
+  async function reachable() {
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = controller ? setTimeout(function () { controller.abort(); }, PROBE_MS) : null;
+    try {
+      var response = await fetch(body.dataset.fieldSync, {
+        credentials: "same-origin",
+        redirect: "manual",
+        cache: "no-store",
+        headers: { Accept: "application/json" },
+        signal: controller ? controller.signal : undefined,
+      });
+      if (!response.ok) {
+        return response.type === "opaqueredirect" || response.status === 403 ? "signed-out" : "unreachable";
+      }
+      var answer = await response.json();
+      return String(answer.user) === user ? "signed-in" : "signed-out";
+    } catch (error) {
+      return "unreachable";
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   var capture = document.querySelector("form[data-field-capture]");
   if (capture) {
     var note = capture.querySelector(".field-offline-note");
@@ -450,11 +476,21 @@
         when.value = localMinute(new Date());
       }
     }
+    var probed = false;
     capture.addEventListener("submit", async function (event) {
-      if (navigator.onLine) {
+      if (probed) {
         return; // the ordinary form post, with its one-time key
       }
       event.preventDefault();
+      // "Online" only says a network is there, not that the server answers (a stairwell's one bar,
+      // a captive portal), and a post to a session that has ended would be lost at the sign-in
+      // redirect: ask the server first, briefly. Only a signed-in answer posts the form.
+      var reach = navigator.onLine ? await reachable() : "unreachable";
+      if (reach === "signed-in") {
+        probed = true;
+        capture.submit();
+        return;
+      }
       var fields = [];
       new FormData(capture).forEach(function (value, name) {
         if (name !== "csrfmiddlewaretoken" && name !== "form_key") {

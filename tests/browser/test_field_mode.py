@@ -286,3 +286,47 @@ def test_three_contacts_for_two_clients_arrive_once_through_a_double_replay_and_
     assert page.evaluate(READ_EVERYTHING_KEPT)["records"] == []
     context.unroute(re.compile(r"/field/sync/$"))
     second.close()
+
+
+def test_a_network_that_says_online_but_never_answers_keeps_the_contact_on_the_phone(
+    page, context, sign_in, live_server, jamal, field_keys
+):
+    page.set_viewport_size(PHONE)
+    sign_in(jamal.primary_peacekeeper)
+    page.goto(f"{live_server.url}/field/")
+    expect(page.locator("body")).to_have_attribute("data-field-kept", "yes")
+    page.get_by_role("link", name=f"Log contact with {jamal.full_name}").click()
+    page.get_by_label("Duration (minutes)").fill("25")
+    page.get_by_label("Notes").fill(NOTES)
+    # One bar of signal: the phone believes it is online, the server's answers never arrive.
+    context.route(re.compile(r"/field/sync/$"), lambda route: route.abort("timedout"))
+    page.get_by_role("button", name="Save contact").click()
+    expect(page).to_have_url(re.compile(r"/field/\?saved=1$"))
+    expect(page.locator("#field-status")).to_have_text("Field mode: online · 1 not sent")
+    assert not Contact.objects.exists()
+
+    context.unroute(re.compile(r"/field/sync/$"))
+    page.get_by_role("button", name="Send now").click()
+    expect(page.locator("#field-status")).to_have_text("Field mode: online · 0 not sent", timeout=15_000)
+    assert Contact.objects.get().notes == NOTES
+
+
+def test_a_contact_saved_after_the_session_ended_online_is_kept_and_sent_after_signing_in(
+    page, context, sign_in, live_server, jamal, field_keys
+):
+    grover = jamal.primary_peacekeeper
+    page.set_viewport_size(PHONE)
+    sign_in(grover)
+    page.goto(f"{live_server.url}/field/")
+    expect(page.locator("body")).to_have_attribute("data-field-kept", "yes")
+    page.get_by_role("link", name=f"Log contact with {jamal.full_name}").click()
+    page.get_by_label("Duration (minutes)").fill("25")
+    page.get_by_label("Notes").fill(NOTES)
+    context.clear_cookies()  # the session ends while the form is open: a plain post would be lost at sign-in
+    page.get_by_role("button", name="Save contact").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    assert not Contact.objects.exists()
+    sign_in(grover)
+    expect(page.locator("#field-status")).to_have_text("Field mode: online · 0 not sent", timeout=15_000)
+    contact = Contact.objects.get()
+    assert (contact.client, contact.peacekeeper, contact.notes) == (jamal, grover, NOTES)
