@@ -605,6 +605,11 @@
 
   if ("serviceWorker" in navigator && body.dataset.fieldWorker) {
     navigator.serviceWorker.register(body.dataset.fieldWorker, { scope: "/" }).catch(function () {});
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (event.data && event.data.type === "peacekeeper-field-flush") {
+        flush();
+      }
+    });
   }
   if (syncedNote) {
     showSynced();

@@ -46,6 +46,16 @@ self.addEventListener("activate", function (event) {
       .then(function () {
         return self.clients.claim();
       })
+      .then(function () {
+        // A worker starting (installed or updated) is one of the moments to replay the outbox: the
+        // pages do the sending (they hold the session and the CSRF token), so they are told.
+        return self.clients.matchAll({ type: "window" });
+      })
+      .then(function (windows) {
+        windows.forEach(function (client) {
+          client.postMessage({ type: "peacekeeper-field-flush" });
+        });
+      })
   );
 });
 
