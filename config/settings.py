@@ -202,6 +202,12 @@ FIELD_MODE_PRIVATE_KEY = env_str("FIELD_MODE_PRIVATE_KEY") or None
 FIELD_MODE_PRIVATE_KEY_FILE = Path(
     env_str("FIELD_MODE_PRIVATE_KEY_FILE", str(BASE_DIR / ".data" / "field-mode-key.pem"))
 )
+# How long the caseload pages kept on a phone for offline use are shown: after this, with or
+# without a network, the service worker deletes them (the next visit of /field/ online keeps them
+# again). 12 hours (a long shift) by default; contacts saved on the phone are never dropped by it.
+FIELD_MODE_KEPT_HOURS = env_int("FIELD_MODE_KEPT_HOURS", 12)
+if not 1 <= FIELD_MODE_KEPT_HOURS <= 24 * 14:
+    raise ImproperlyConfigured("FIELD_MODE_KEPT_HOURS must be between 1 and 336 (two weeks).")
 # After a rotation, the earlier keys' PEM files (comma-separated): they still open what phones sealed
 # for them before it and seal nothing new. Drop one once no phone can hold a record for it (README).
 FIELD_MODE_RETIRED_KEY_FILES = [Path(path) for path in env_list("FIELD_MODE_RETIRED_KEY_FILES", [])]

@@ -3,6 +3,7 @@ the web app manifest (outreach/field.py says how a send works)."""
 
 import json
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
@@ -53,6 +54,7 @@ def field_caseload(request: HttpRequest) -> HttpResponse:
             "rows": rows[:FIELD_CASELOAD_MAX],
             "more": len(rows) > FIELD_CASELOAD_MAX,
             "field_keys": field.keys(),
+            "kept_hours": settings.FIELD_MODE_KEPT_HOURS,
         },
     )
 
@@ -104,6 +106,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
             "precache": json.dumps([static(path) for path in PRECACHED_STATIC]),
             "static_prefix": json.dumps(static("")),
             "field_url": json.dumps(reverse("outreach:field_caseload")),
+            "kept_ms": round(settings.FIELD_MODE_KEPT_HOURS * 3600 * 1000),
         },
         content_type="text/javascript",
     )

@@ -520,7 +520,10 @@
   function showSynced() {
     var at = localStorage.getItem(SYNCED + user);
     if (syncedNote && at) {
-      syncedNote.textContent = "Kept on this phone at " + new Date(at).toLocaleString() + ".";
+      var until = new Date(Date.parse(at) + Number(syncedNote.dataset.fieldKeptHours) * 3600 * 1000);
+      syncedNote.textContent =
+        "Kept on this phone at " + new Date(at).toLocaleString() + ", for offline use until " +
+        until.toLocaleString() + " (open this page online again to keep it longer).";
       if (!navigator.serviceWorker || !navigator.serviceWorker.controller) {
         // The first visit installs the service worker; the page works offline from the next load.
         syncedNote.textContent += " Open this page once more before going offline.";
@@ -537,12 +540,17 @@
       urls.push(link.getAttribute("href"));
     });
     var responses = [];
+    var keptAt = new Date().toISOString();
     for (var i = 0; i < urls.length; i++) {
       var response = await fetch(urls[i], { credentials: "same-origin" });
       if (!response.ok || response.redirected) {
         return; // signed out meanwhile: keep nothing new
       }
-      responses.push([urls[i], response]);
+      // Stamped with when it was kept: the service worker stops showing it after FIELD_MODE_KEPT_HOURS.
+      var headers = new Headers(response.headers);
+      headers.set("X-Peacekeeper-Kept-At", keptAt);
+      var kept = new Response(await response.blob(), { status: response.status, headers: headers });
+      responses.push([urls[i], kept]);
     }
     await forgotten;
     await caches.delete(myPages); // replaced whole: a client reassigned away disappears
@@ -552,7 +560,7 @@
         return cache.put(pair[0], pair[1]);
       })
     );
-    localStorage.setItem(SYNCED + user, new Date().toISOString());
+    localStorage.setItem(SYNCED + user, keptAt);
     showSynced();
     body.dataset.fieldKept = "yes";
   }

@@ -330,3 +330,22 @@ def test_a_contact_saved_after_the_session_ended_online_is_kept_and_sent_after_s
     expect(page.locator("#field-status")).to_have_text("Field mode: online · 0 not sent", timeout=15_000)
     contact = Contact.objects.get()
     assert (contact.client, contact.peacekeeper, contact.notes) == (jamal, grover, NOTES)
+
+
+def test_kept_pages_stop_showing_after_their_hours_even_offline(
+    page, context, sign_in, live_server, jamal, field_keys, settings
+):
+    settings.FIELD_MODE_KEPT_HOURS = 0.001  # 3.6 seconds
+    page.set_viewport_size(PHONE)
+    sign_in(jamal.primary_peacekeeper)
+    page.goto(f"{live_server.url}/field/")
+    expect(page.locator("body")).to_have_attribute("data-field-kept", "yes")
+    _wait_for_the_service_worker(page)
+    expect(page.locator("#field-synced")).to_contain_text("for offline use until")
+    page.wait_for_timeout(4_000)
+    # A phone left signed in, found later with no signal: the caseload is not shown, and is deleted.
+    context.set_offline(True)
+    page.reload()
+    expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
+    expect(page.get_by_text(jamal.full_name)).to_have_count(0)
+    assert _kept_names(page) == []

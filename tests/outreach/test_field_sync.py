@@ -329,3 +329,9 @@ def test_a_retired_key_file_that_is_missing_stops_the_server_at_start(tmp_path):
         check=False,
     )
     assert result.returncode != 0 and "FIELD_MODE_RETIRED_KEY_FILES names" in result.stderr
+
+
+def test_the_service_worker_shows_kept_pages_for_the_configured_hours_only(grover, field_keys, settings):
+    settings.FIELD_MODE_KEPT_HOURS = 8
+    assert "var KEPT_MS = 28800000;" in grover.get("/sw.js").content.decode()
+    assert 'data-field-kept-hours="8"' in grover.get("/field/").content.decode()
