@@ -549,6 +549,11 @@
       // Stamped with when it was kept: the service worker stops showing it after FIELD_MODE_KEPT_HOURS.
       var headers = new Headers(response.headers);
       headers.set("X-Peacekeeper-Kept-At", keptAt);
+      // The body kept is the decoded one: a compressed response's encoding and length no longer
+      // describe it (Chromium copes either way; they are dropped so that no browser trusts them).
+      ["Content-Encoding", "Content-Length", "Vary"].forEach(function (name) {
+        headers.delete(name);
+      });
       var kept = new Response(await response.blob(), { status: response.status, headers: headers });
       responses.push([urls[i], kept]);
     }

@@ -73,7 +73,7 @@ function fromKeptPages(request) {
         return (
           hit ||
           caches.open(name).then(function (cache) {
-            return cache.match(request, { ignoreSearch: true }).then(function (kept) {
+            return cache.match(request, { ignoreSearch: true, ignoreVary: true }).then(function (kept) {
               var at = kept ? Date.parse(kept.headers.get(KEPT_AT) || "") : NaN;
               if (kept && !(Date.now() - at < KEPT_MS)) {
                 // Too old, or kept without its time: this user's whole sync goes, not one page.
