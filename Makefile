@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: install install-dev run serve test lint format chromium vnu db-stop db-status check-deploy backup restore bench
+.PHONY: install install-dev run serve test lint format chromium vnu lighthouse db-stop db-status check-deploy backup restore bench
 
 install: $(VENV)/.installed
 
@@ -100,6 +100,16 @@ $(VNU_JAR):
 	@rm -rf .tools/vnu-tmp && mkdir -p .tools/vnu-tmp $(dir $(VNU_JAR))
 	@cd .tools/vnu-tmp && npm pack --silent vnu-jar@$(VNU_VERSION) >/dev/null && tar xzf vnu-jar-$(VNU_VERSION).tgz
 	@mv .tools/vnu-tmp/package/build/dist/vnu.jar $(VNU_JAR) && rm -rf .tools/vnu-tmp
+
+# Lighthouse's mobile scores for the main pages on production settings (README, Performance); not
+# part of `make test`. Lighthouse 12.2.3 (13 needs Node 22) in .tools/, from npm, on Debian's Chromium.
+LIGHTHOUSE_CLI := .tools/lighthouse/node_modules/lighthouse/cli/index.js
+lighthouse: install chromium $(LIGHTHOUSE_CLI)
+	$(PY) bench/lighthouse.py
+
+$(LIGHTHOUSE_CLI):
+	@mkdir -p .tools/lighthouse
+	cd .tools/lighthouse && npm i -E --no-audit --no-fund --silent lighthouse@12.2.3
 
 db-status: install
 	$(PY) -m config.embedded_db status

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
-from django.templatetags.static import static
+from django.templatetags.static import PrefixNode, static
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -104,7 +104,8 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         {
             "version": SERVICE_WORKER_VERSION,
             "precache": json.dumps([static(path) for path in PRECACHED_STATIC]),
-            "static_prefix": json.dumps(static("")),
+            # The prefix itself: static("") has no manifest entry, and fails with hashed static files.
+            "static_prefix": json.dumps(PrefixNode.handle_simple("STATIC_URL")),
             "field_url": json.dumps(reverse("outreach:field_caseload")),
             "kept_ms": round(settings.FIELD_MODE_KEPT_HOURS * 3600 * 1000),
         },

@@ -335,3 +335,19 @@ def test_the_service_worker_shows_kept_pages_for_the_configured_hours_only(grove
     settings.FIELD_MODE_KEPT_HOURS = 8
     assert "var KEPT_MS = 28800000;" in grover.get("/sw.js").content.decode()
     assert 'data-field-kept-hours="8"' in grover.get("/field/").content.decode()
+
+
+def test_the_service_worker_is_served_with_the_production_hashed_static_files(grover, field_keys, settings, tmp_path):
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    response = grover.get("/sw.js")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'var STATIC_PREFIX = "/static/";' in body
+    assert "/static/js/field." in body and '"/static/js/field.js"' not in body  # the hashed name
