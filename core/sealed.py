@@ -144,7 +144,7 @@ def open_envelope(keys: KeyPair, envelope: object, *, retired: tuple[KeyPair, ..
         raise SealedError("The record could not be decrypted: it is damaged or was changed.") from error
     try:
         record = json.loads(plaintext)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:  # RecursionError: nesting deeper than Python's stack
         raise SealedError("The record's content is not JSON.") from error
     if not isinstance(record, dict):
         raise SealedError("The record's content is not an object.")

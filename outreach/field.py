@@ -95,6 +95,18 @@ def _refusal(form: ContactForm, data: QueryDict) -> Refused:
     return Refused(422, f"{NOT_VALID} {detail}".strip(), errors=errors, fields=fields)
 
 
+def _sent_before(*, by: User, key: uuid.UUID, client_pk: int, data: QueryDict) -> Contact | None:
+    """The row this user's phone already saved under `key` for this client, if any: a retry whose
+    first answer was lost. It answers with that row even when the client has left the caseload
+    since (the phone must learn it was saved, not "nothing was saved"); other content is refused."""
+    earlier = Contact.objects.filter(form_key=key, peacekeeper=by, client_id=client_pk).select_related("client").first()
+    if earlier is None:
+        return None
+    if earlier.field_digest and earlier.field_digest != _digest(earlier.client, data):
+        raise Refused(422, KEY_REUSED)
+    return earlier
+
+
 def field_contact_send(*, by: User, envelope: object, keys: sealed.KeyPair) -> tuple[Contact, bool]:
     """Save the contact sealed in `envelope`, written offline by `by`: (the row, whether it is new).
 
@@ -107,13 +119,18 @@ def field_contact_send(*, by: User, envelope: object, keys: sealed.KeyPair) -> t
     if record.get("owner") != by.pk:
         raise Refused(403, OTHER_WRITER)
     client_pk = record.get("client")
-    client = Client.objects.visible_to(by).filter(pk=client_pk).first() if isinstance(client_pk, int) else None
-    if client is None:
+    if type(client_pk) is not int:  # not a bool either: true is no client id
         raise Refused(404, NOT_ON_CASELOAD)
     key = parse_key(record.get(FIELD))
     if key is None:
         raise Refused(400, MISSING_KEY)
     data = _form_data(record.get("fields"), key)
+    sent_before = _sent_before(by=by, key=key, client_pk=client_pk, data=data)
+    if sent_before is not None:
+        return sent_before, False
+    client = Client.objects.visible_to(by).filter(pk=client_pk).first()
+    if client is None:
+        raise Refused(404, NOT_ON_CASELOAD)
     digest = _digest(client, data)
 
     def create() -> Contact:

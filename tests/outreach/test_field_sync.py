@@ -1,5 +1,6 @@
 """Field mode's server side: the sealed record's envelope, and the sync endpoint that saves it once."""
 
+import base64
 import datetime
 import json
 import os
@@ -8,6 +9,8 @@ import sys
 import uuid
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.test import Client as HttpClient
 from django.utils import timezone
 
@@ -281,8 +284,9 @@ def test_a_send_costs_the_same_queries_whatever_the_caseload(
 ):
     for _ in range(earlier):
         send(grover, envelope(field_keys, record(peacekeeper, ClientFactory(primary_peacekeeper=peacekeeper))))
-    # 26: the contact and what it does to a response case's hospital task are one transaction (a savepoint)
-    with django_assert_max_num_queries(26):
+    # 26: the contact and what it does to a response case's hospital task are one transaction (a savepoint);
+    # 27: the look-up of a row this user's phone already sent under the key (a retry after a lost answer)
+    with django_assert_max_num_queries(27):
         assert send(grover, envelope(field_keys, record(peacekeeper, jamal))).status_code == 201
 
 
@@ -351,3 +355,58 @@ def test_the_service_worker_is_served_with_the_production_hashed_static_files(gr
     body = response.content.decode()
     assert 'var STATIC_PREFIX = "/static/";' in body
     assert "/static/js/field." in body and '"/static/js/field.js"' not in body  # the hashed name
+
+
+def test_a_retry_after_a_lost_answer_finds_its_row_even_once_the_client_has_left_the_caseload(
+    grover, peacekeeper, other_peacekeeper, jamal, field_keys
+):
+    sealed_record = envelope(field_keys, record(peacekeeper, jamal))
+    first = send(grover, sealed_record)  # saved; the answer never reached the phone
+    assert first.status_code == 201
+    Client.objects.filter(pk=jamal.pk).update(primary_peacekeeper=other_peacekeeper)
+    again = send(grover, sealed_record)
+    # "Saved" (so the phone drops it), never "nothing was saved" for a contact that was.
+    assert again.status_code == 200 and again.json()["contact"] == first.json()["contact"]
+    assert Contact.objects.count() == 1
+
+
+def test_a_client_id_of_true_is_no_client(grover, peacekeeper, jamal, field_keys):
+    payload = {**record(peacekeeper, jamal), "client": True}
+    response = send(grover, envelope(field_keys, payload))
+    assert response.status_code == 404 and not Contact.objects.exists()
+
+
+@pytest.mark.parametrize("inside", [False, True])
+def test_deeply_nested_json_is_refused_not_a_server_error(peacekeeper, jamal, field_keys, inside):
+    http = HttpClient(raise_request_exception=False)
+    http.force_login(peacekeeper)
+    deep = "[" * 100_000 + "]" * 100_000
+    if inside:
+        body = _seal_text(field_keys, deep)  # sealed as the browser would, around the nesting
+        response = http.post(SYNC, data=json.dumps(body), content_type="application/json")
+    else:
+        response = http.post(SYNC, data=deep, content_type="application/json")
+    assert response.status_code == 400 and response.json()["error"].startswith("Not sent")
+
+
+def _seal_text(keys, text: str) -> dict:
+    content_key = AESGCM.generate_key(bit_length=256)
+    iv = os.urandom(12)
+    public = serialization.load_der_public_key(keys.public_der)
+    return {
+        "key_id": keys.key_id,
+        "wrapped_key": base64.b64encode(public.encrypt(content_key, sealed._OAEP)).decode(),
+        "iv": base64.b64encode(iv).decode(),
+        "ciphertext": base64.b64encode(AESGCM(content_key).encrypt(iv, text.encode(), None)).decode(),
+    }
+
+
+def test_a_body_over_the_request_limit_is_refused_in_json(grover, field_keys, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = grover.post(SYNC, data="x" * 5000, content_type="application/json")
+    assert response.status_code == 413 and "larger" in response.json()["error"]
+
+
+def test_head_of_the_service_worker_and_manifest_answers(grover, field_keys):
+    assert grover.head("/sw.js").status_code == 200
+    assert grover.head("/manifest.webmanifest").status_code == 200
