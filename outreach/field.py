@@ -91,8 +91,12 @@ def _refusal(form: ContactForm, data: QueryDict) -> Refused:
     errors = {name: [str(message) for message in messages] for name, messages in form.errors.items()}
     labels = [f"{form.fields[name].label or name}: " if name in form.fields else "" for name in errors]
     detail = " ".join(f"{label}{' '.join(messages)}" for label, messages in zip(labels, errors.values(), strict=True))
-    fields = [[name, value] for name in data if name != FIELD for value in data.getlist(name)]
-    return Refused(422, f"{NOT_VALID} {detail}".strip(), errors=errors, fields=fields)
+    return Refused(422, f"{NOT_VALID} {detail}".strip(), errors=errors, fields=_entries(data))
+
+
+def _entries(data: QueryDict) -> list[list[str]]:
+    """The writer's own entries, (name, value) pairs, to give back to the writer with a refusal."""
+    return [[name, value] for name in data if name != FIELD for value in data.getlist(name)]
 
 
 def _sent_before(*, by: User, key: uuid.UUID, client_pk: int, data: QueryDict) -> Contact | None:
@@ -130,7 +134,8 @@ def field_contact_send(*, by: User, envelope: object, keys: sealed.KeyPair) -> t
         return sent_before, False
     client = Client.objects.visible_to(by).filter(pk=client_pk).first()
     if client is None:
-        raise Refused(404, NOT_ON_CASELOAD)
+        # With the writer's own entries: the phone shows them, so discarding the record loses nothing.
+        raise Refused(404, NOT_ON_CASELOAD, fields=_entries(data))
     digest = _digest(client, data)
 
     def create() -> Contact:

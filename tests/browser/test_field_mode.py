@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from outreach.models import Contact
+from outreach.models import Client, Contact
 from tests.browser import a11y
 from tests.browser.conftest import PHONE
 
@@ -151,11 +151,53 @@ def test_a_record_the_server_refuses_stays_with_its_reason(page, context, sign_i
     page.wait_for_timeout(500)
     assert asked and asked[0].startswith("1 contact is not sent yet.")
     expect(page).to_have_url(re.compile(r"/field/(\?saved=1)?$"))
-    # Correcting it reopens the contact form with the entries, from the server, as this tab's draft.
+    # Correcting it reopens the contact form with the entries, from the server; the sealed record
+    # stays on the phone meanwhile, and nothing of it is stored unencrypted.
     page.get_by_role("button", name="Correct on the form").click()
     expect(page.get_by_role("heading", name=re.compile("^New contact"), level=1)).to_be_visible()
     expect(page.get_by_label("Duration (minutes)")).to_have_value("900")
-    expect(page.locator("#field-status")).to_have_text("Field mode: online · 0 not sent")
+    expect(page.get_by_text("Correcting a contact saved on this phone.")).to_be_visible()
+    expect(page.locator("#field-status")).to_have_text("Field mode: online · 1 not sent")
+    kept = page.evaluate(READ_EVERYTHING_KEPT)
+    assert len(kept["records"]) == 1 and "900" not in kept["session"] + kept["local"]
+
+    # The tab is closed mid-correction: the record is still there, with its reason.
+    page.goto(f"{live_server.url}/field/")
+    expect(page.locator("#field-outbox-list")).to_contain_text("Enter a duration between 1 and 720 minutes")
+
+    # Corrected and saved: one contact, under the record's own key, and the record leaves the phone.
+    page.get_by_role("button", name="Correct on the form").click()
+    expect(page.get_by_label("Duration (minutes)")).to_have_value("900")
+    page.get_by_label("Duration (minutes)").fill("90")
+    page.get_by_role("button", name="Save contact").click()
+    expect(page.locator("#field-status")).to_have_text("Field mode: online · 0 not sent", timeout=15_000)
+    contact = Contact.objects.get()
+    assert contact.duration_minutes == 90 and str(contact.form_key) == kept["records"][0]["id"]
+    assert page.evaluate(READ_EVERYTHING_KEPT)["records"] == []
+
+
+def test_a_contact_for_a_client_who_left_the_caseload_keeps_what_was_written(
+    page, context, sign_in, live_server, jamal, other_peacekeeper, field_keys
+):
+    page.set_viewport_size(PHONE)
+    sign_in(jamal.primary_peacekeeper)
+    page.goto(f"{live_server.url}/field/")
+    expect(page.locator("body")).to_have_attribute("data-field-kept", "yes")
+    _wait_for_the_service_worker(page)
+    context.set_offline(True)
+    page.get_by_role("link", name=f"Log contact with {jamal.full_name}").click()
+    page.get_by_label("Duration (minutes)").fill("30")
+    page.get_by_label("Notes").fill(NOTES)
+    page.get_by_role("button", name="Save contact").click()
+    expect(page.locator("#field-status")).to_have_text("Field mode: offline · 1 not sent")
+    Client.objects.filter(pk=jamal.pk).update(primary_peacekeeper=other_peacekeeper)  # reassigned meanwhile
+
+    context.set_offline(False)
+    outbox = page.locator("#field-outbox-list")
+    expect(outbox).to_contain_text("not on your caseload", timeout=15_000)
+    page.get_by_role("button", name="Show what I wrote").click()
+    expect(page.get_by_label("What you wrote")).to_have_value(re.compile("laundromat"))
+    assert not Contact.objects.exists()
 
 
 def test_the_field_page_meets_wcag_21_aa(new_context, live_server, jamal, other_peacekeeper, field_keys):
