@@ -507,7 +507,31 @@
 
 
   // --- Capturing a contact offline ----------------------------------------------------------------
-  function localMinute(date) {
+  // The time of contact in the program's time zone, which the form's times are in (a phone set to
+  // another zone, or travelling, would otherwise file it hours off, or "in the future").
+  function localMinute(date, zone) {
+    try {
+      var parts = {};
+      new Intl.DateTimeFormat("en-CA", {
+        timeZone: zone,
+        year: "numeric",
+        month: "2-digit",
+        day: "2-digit",
+        hour: "2-digit",
+        minute: "2-digit",
+        hourCycle: "h23",
+      })
+        .formatToParts(date)
+        .forEach(function (part) {
+          parts[part.type] = part.value;
+        });
+      return parts.year + "-" + parts.month + "-" + parts.day + "T" + parts.hour + ":" + parts.minute;
+    } catch (error) {
+      return phoneMinute(date); // no such zone in this browser: the phone's own clock
+    }
+  }
+
+  function phoneMinute(date) {
     var pad = function (n) {
       return String(n).padStart(2, "0");
     };
@@ -558,7 +582,7 @@
       // A kept form says the time of the last sync; the contact is being written now (editable).
       var when = capture.querySelector("[name='occurred_at']");
       if (when) {
-        when.value = localMinute(new Date());
+        when.value = localMinute(new Date(), capture.dataset.fieldTimeZone);
       }
     }
     var probed = false;

@@ -391,3 +391,36 @@ def test_kept_pages_stop_showing_after_their_hours_even_offline(
     expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
     expect(page.get_by_text(jamal.full_name)).to_have_count(0)
     assert _kept_names(page) == []
+
+
+def test_a_contact_written_offline_on_a_phone_in_another_time_zone_takes_the_programs_time(
+    new_context, live_server, jamal, field_keys
+):
+    import datetime
+
+    from django.utils import timezone
+
+    context = new_context(viewport=PHONE, timezone_id="Pacific/Honolulu")  # two or three hours behind
+    # The phone's clock runs three hours ahead of the server's, so that the time the phone writes in
+    # is told apart from the one the kept form was rendered with.
+    ahead = datetime.timedelta(hours=3)
+    context.clock.install(time=datetime.datetime.now(datetime.UTC) + ahead)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Username").fill(jamal.primary_peacekeeper.username)
+        page.get_by_label("Password").fill("correct-horse-battery")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign in").click()
+        page.goto(f"{live_server.url}/field/")
+        expect(page.locator("body")).to_have_attribute("data-field-kept", "yes")
+        _wait_for_the_service_worker(page)
+        context.set_offline(True)
+        page.get_by_role("link", name=f"Log contact with {jamal.full_name}").click()
+        shown = page.get_by_label("Date and time").input_value()
+        phone_now_in_program_zone = (timezone.localtime() + ahead).replace(tzinfo=None)
+        assert abs(datetime.datetime.fromisoformat(shown) - phone_now_in_program_zone) < datetime.timedelta(
+            minutes=2
+        ), (shown, phone_now_in_program_zone)
+    finally:
+        context.close()
