@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: install install-dev run serve test lint format chromium vnu lighthouse db-stop db-status check-deploy backup restore bench
+.PHONY: install install-dev run serve test lint format chromium vnu java lighthouse db-stop db-status check-deploy backup restore bench
 
 install: $(VENV)/.installed
 
@@ -81,11 +81,16 @@ chromium:
 		echo "The browser tests need /usr/bin/chromium: run 'sudo apt-get install chromium' and retry." >&2; exit 1; \
 	fi
 
-# The Nu Html Checker (vnu.jar, from the npm package vnu-jar, pinned) for the HTML validity test,
-# and a Java runtime to run it: Debian's headless JRE when missing and root, as for chromium.
+# The Nu Html Checker (vnu.jar, from the npm package vnu-jar, pinned by version and SHA-256, fetched
+# with Python: no Node needed) for the HTML validity test, and a Java runtime to run it: Debian's
+# headless JRE when missing and root, as for chromium. Java is checked first, so nothing is fetched
+# for a run that cannot use it.
 VNU_VERSION := 26.9.27
+VNU_SHA256 := 5970d3ffca91a627cf0965e5d91bb2e4242307c29292998de0b419d6a901b2b7
 VNU_JAR := .tools/vnu-$(VNU_VERSION)/vnu.jar
-vnu: $(VNU_JAR)
+vnu: java $(VNU_JAR)
+
+java:
 	@if command -v java >/dev/null; then :; \
 	elif [ "$$(id -u)" = "0" ]; then \
 		echo "Installing Debian's headless Java runtime for the HTML validity test..."; \
@@ -95,11 +100,12 @@ vnu: $(VNU_JAR)
 		echo "The HTML validity test needs Java: run 'sudo apt-get install default-jre-headless' and retry." >&2; exit 1; \
 	fi
 
-$(VNU_JAR):
-	@echo "Fetching the Nu Html Checker (npm vnu-jar@$(VNU_VERSION))..."
-	@rm -rf .tools/vnu-tmp && mkdir -p .tools/vnu-tmp $(dir $(VNU_JAR))
-	@cd .tools/vnu-tmp && npm pack --silent vnu-jar@$(VNU_VERSION) >/dev/null && tar xzf vnu-jar-$(VNU_VERSION).tgz
-	@mv .tools/vnu-tmp/package/build/dist/vnu.jar $(VNU_JAR) && rm -rf .tools/vnu-tmp
+$(VNU_JAR): | java
+	python3 -m config.fetch_tool vnu-jar $(VNU_VERSION) $(VNU_SHA256) package/build/dist/vnu.jar $(VNU_JAR)
+
+# apt-get takes one lock: the system packages are installed one after the other under make -j (make
+# before 4.4 then runs the whole invocation serially).
+.NOTPARALLEL: chromium java
 
 # Lighthouse's mobile scores for the main pages on production settings (README, Performance); not
 # part of `make test`. Lighthouse 12.2.3 (13 needs Node 22) in .tools/, from npm, on Debian's Chromium.

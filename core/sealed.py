@@ -86,7 +86,8 @@ def ensure_key_file(path: Path) -> bool:
     return True
 
 
-@functools.lru_cache(maxsize=4)
+# The current key and a few retired ones, each parsed once per process.
+@functools.lru_cache(maxsize=16)
 def _load(pem: bytes) -> KeyPair:
     key = serialization.load_pem_private_key(pem, password=None)
     if not isinstance(key, rsa.RSAPrivateKey):
@@ -131,14 +132,14 @@ def open_envelope(keys: KeyPair, envelope: object, *, retired: tuple[KeyPair, ..
     key or a retired one; SealedError otherwise."""
     if not isinstance(envelope, dict):
         raise SealedError("The record is not an envelope.")
-    keys = next((pair for pair in (keys, *retired) if pair.key_id == envelope.get("key_id")), None)
-    if keys is None:
+    pair = next((pair for pair in (keys, *retired) if pair.key_id == envelope.get("key_id")), None)
+    if pair is None:
         raise SealedError("The record was encrypted for a key this server does not hold.")
     wrapped, iv, ciphertext = (_b64(envelope, name) for name in ("wrapped_key", "iv", "ciphertext"))
     if len(iv) != IV_BYTES or len(ciphertext) > MAX_CIPHERTEXT_BYTES:
         raise SealedError("The record's sizes are wrong.")
     try:
-        content_key = keys.private.decrypt(wrapped, _OAEP)
+        content_key = pair.private.decrypt(wrapped, _OAEP)
         plaintext = AESGCM(content_key).decrypt(iv, ciphertext, None)
     except (ValueError, InvalidTag) as error:
         raise SealedError("The record could not be decrypted: it is damaged or was changed.") from error

@@ -30,7 +30,7 @@ PRECACHED_STATIC = (
     "js/field.js",
 )
 # Bump when sw.js changes in a way the browser must notice (its bytes changing is what it checks).
-SERVICE_WORKER_VERSION = 1
+SERVICE_WORKER_VERSION = 2
 
 
 def _field_user_or_404(request: HttpRequest) -> None:

@@ -541,12 +541,16 @@
     );
   }
 
-  // "signed-in" when the server answers for this user within a few seconds, "signed-out" when it
-  // answers for nobody (or someone else), "unreachable" otherwise.
+  // {state: "signed-in", csrf} when the server answers for this user within a few seconds,
+  // {state: "signed-out"} when it answers for nobody (or someone else), {state: "unreachable"} otherwise.
   var PROBE_MS = 4000;
   async function reachable() {
     var controller = window.AbortController ? new AbortController() : null;
-    var timer = controller ? setTimeout(function () { controller.abort(); }, PROBE_MS) : null;
+    var timer = controller
+      ? setTimeout(function () {
+          controller.abort();
+        }, PROBE_MS)
+      : null;
     try {
       var response = await fetch(body.dataset.fieldSync, {
         credentials: "same-origin",
@@ -556,12 +560,13 @@
         signal: controller ? controller.signal : undefined,
       });
       if (!response.ok) {
-        return response.type === "opaqueredirect" || response.status === 403 ? "signed-out" : "unreachable";
+        var out = response.type === "opaqueredirect" || response.status === 403;
+        return { state: out ? "signed-out" : "unreachable" };
       }
       var answer = await response.json();
-      return String(answer.user) === user ? "signed-in" : "signed-out";
+      return String(answer.user) === user ? { state: "signed-in", csrf: answer.csrf } : { state: "signed-out" };
     } catch (error) {
-      return "unreachable";
+      return { state: "unreachable" };
     } finally {
       clearTimeout(timer);
     }
@@ -586,45 +591,83 @@
       }
     }
     var probed = false;
+    var saving = false;
+    var submits = capture.querySelectorAll("button[type=submit]");
+    var setBusy = function (busy) {
+      submits.forEach(function (button) {
+        button.disabled = busy;
+      });
+    };
+    window.addEventListener("pageshow", function () {
+      probed = saving = false; // a page restored from the back/forward cache checks again
+      setBusy(false);
+    });
+    if (body.dataset.fieldKeptCopy) {
+      // A form opened from the phone's kept copy: a key of its own, once, so that a second contact
+      // written from the same copy is not taken for the first one sent again.
+      var formKey = capture.querySelector("[name='form_key']");
+      if (formKey) {
+        formKey.value = crypto.randomUUID();
+      }
+    }
     capture.addEventListener("submit", async function (event) {
       if (probed) {
         return; // the ordinary form post, with its one-time key
       }
       event.preventDefault();
-      // "Online" only says a network is there, not that the server answers (a stairwell's one bar,
-      // a captive portal), and a post to a session that has ended would be lost at the sign-in
-      // redirect: ask the server first, briefly. Only a signed-in answer posts the form.
-      var reach = navigator.onLine ? await reachable() : "unreachable";
-      if (reach === "signed-in") {
-        if (capture.dataset.fieldCorrecting) {
-          // The next page (after the post) sends the record again: 200 once the form has saved
-          // the corrected row under its key (it then leaves the phone), else refused again. Only
-          // the record's id is noted here, nothing of what it says.
-          sessionStorage.setItem(CORRECTED + capture.dataset.fieldCorrecting, "1");
-        }
-        probed = true;
-        capture.submit();
-        return;
+      if (saving) {
+        return; // a second tap while the first is being checked or sealed
       }
+      saving = true;
+      setBusy(true);
+      // Read now: the form is reset once the contact is kept.
       var fields = [];
       new FormData(capture).forEach(function (value, name) {
         if (name !== "csrfmiddlewaretoken" && name !== "form_key") {
           fields.push([name, String(value)]);
         }
       });
-      var client = Number(capture.dataset.fieldCapture);
-      // A key of its own: the kept form's key would be shared by every contact written with it.
-      var id = crypto.randomUUID();
-      var written = new Date().toISOString();
-      var envelope = await seal({ owner: Number(user), client: client, form_key: id, written_at: written, fields: fields });
-      await putRecord({ id: id, owner: user, client: client, written_at: written, status: "waiting", error: "", envelope: envelope });
-      Object.keys(sessionStorage).forEach(function (key) {
-        if (key.indexOf(DRAFTS) === 0) {
-          sessionStorage.removeItem(key);
+      // "Online" only says a network is there, not that the server answers (a stairwell's one bar,
+      // a captive portal), and a post to a session that has ended would be lost at the sign-in
+      // redirect: ask the server first, briefly. Only a signed-in answer posts the form.
+      var reach = navigator.onLine ? await reachable() : { state: "unreachable" };
+      if (reach.state === "signed-in") {
+        if (capture.dataset.fieldCorrecting) {
+          // The next page (after the post) sends the record again: 200 once the form has saved
+          // the corrected row under its key (it then leaves the phone), else refused again. Only
+          // the record's id is noted here, nothing of what it says.
+          sessionStorage.setItem(CORRECTED + capture.dataset.fieldCorrecting, "1");
         }
-      });
-      capture.reset();
-      askToPersist();
+        // The session's token now: signing in again in another tab since this page loaded
+        // changed it, and a post with the old one would be refused and lost.
+        var token = capture.querySelector("[name='csrfmiddlewaretoken']");
+        if (token && reach.csrf) {
+          token.value = reach.csrf;
+        }
+        probed = true;
+        capture.submit();
+        return;
+      }
+      try {
+        var client = Number(capture.dataset.fieldCapture);
+        // A key of its own: the kept form's key would be shared by every contact written with it.
+        var id = crypto.randomUUID();
+        var written = new Date().toISOString();
+        var envelope = await seal({ owner: Number(user), client: client, form_key: id, written_at: written, fields: fields });
+        await putRecord({ id: id, owner: user, client: client, written_at: written, status: "waiting", error: "", envelope: envelope });
+        Object.keys(sessionStorage).forEach(function (key) {
+          if (key.indexOf(DRAFTS) === 0) {
+            sessionStorage.removeItem(key);
+          }
+        });
+        capture.reset();
+        askToPersist();
+      } catch (error) {
+        saving = false;
+        setBusy(false);
+        window.alert("This contact could not be kept on the phone (" + error + "). Nothing was lost: try again.");
+        return;
+      }
       window.location.assign(body.dataset.fieldPage + "?saved=1");
     });
   }
@@ -673,7 +716,9 @@
       ["Content-Encoding", "Content-Length", "Vary"].forEach(function (name) {
         headers.delete(name);
       });
-      var kept = new Response(await response.blob(), { status: response.status, headers: headers });
+      // Marked as the phone's copy, so that its contact form takes a one-time key of its own.
+      var html = (await response.text()).replace("<body", '<body data-field-kept-copy="yes"');
+      var kept = new Response(html, { status: response.status, headers: headers });
       responses.push([urls[i], kept]);
     }
     await forgotten;

@@ -47,6 +47,7 @@ self.addEventListener("activate", function (event) {
             })
         );
       })
+      .then(sweepStale)
       .then(function () {
         return self.clients.claim();
       })
@@ -63,6 +64,32 @@ self.addEventListener("activate", function (event) {
   );
 });
 
+// Kept too long ago, or kept without its time (before this worker): not shown. (A phone clock set
+// back since shows them longer by as much; an age below zero is not refused, since the page and the
+// worker do not always read the same clock.)
+function isStale(response) {
+  var age = Date.now() - Date.parse(response.headers.get(KEPT_AT) || "");
+  return !(age < KEPT_MS);
+}
+
+// Deletes each user's kept pages once they are stale, whether or not anyone opens them offline.
+function sweepStale() {
+  return caches.keys().then(function (names) {
+    return Promise.all(
+      names
+        .filter(function (name) {
+          return name.indexOf(PAGE_CACHE_PREFIX) === 0;
+        })
+        .map(function (name) {
+          // caches.match, not caches.open: opening a cache another handler just deleted makes it again.
+          return caches.match(FIELD_URL, { cacheName: name, ignoreSearch: true, ignoreVary: true }).then(function (page) {
+            return page && isStale(page) ? caches.delete(name) : undefined;
+          });
+        })
+    );
+  });
+}
+
 function fromKeptPages(request) {
   return caches.keys().then(function (names) {
     var pages = names.filter(function (name) {
@@ -72,17 +99,14 @@ function fromKeptPages(request) {
       return found.then(function (hit) {
         return (
           hit ||
-          caches.open(name).then(function (cache) {
-            return cache.match(request, { ignoreSearch: true, ignoreVary: true }).then(function (kept) {
-              var at = kept ? Date.parse(kept.headers.get(KEPT_AT) || "") : NaN;
-              if (kept && !(Date.now() - at < KEPT_MS)) {
-                // Too old, or kept without its time: this user's whole sync goes, not one page.
-                return caches.delete(name).then(function () {
-                  return undefined;
-                });
-              }
-              return kept;
-            });
+          caches.match(request, { cacheName: name, ignoreSearch: true, ignoreVary: true }).then(function (kept) {
+            if (kept && isStale(kept)) {
+              // Too old, or kept without its time: this user's whole sync goes, not one page.
+              return caches.delete(name).then(function () {
+                return undefined;
+              });
+            }
+            return kept;
           })
         );
       });
@@ -129,6 +153,7 @@ self.addEventListener("fetch", function (event) {
     return;
   }
   if (request.mode === "navigate") {
+    event.waitUntil(sweepStale());
     event.respondWith(
       fetch(request).catch(function () {
         return fromKeptPages(request).then(function (hit) {
