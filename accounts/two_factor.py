@@ -227,8 +227,11 @@ def recent_changes(user: User):
 
 def notice_text(row: AccessLog) -> str:
     at = timezone.localtime(row.at)
-    when = f"{formats.date_format(at, 'j F Y')} at {formats.time_format(at, 'H:i')}"
-    return f"{row.target} on {when}. If this was not you, tell your administrator now."
+    return _("%(what)s on %(day)s at %(time)s. If this was not you, tell your administrator now.") % {
+        "what": row.target,
+        "day": formats.date_format(at, "j F Y"),
+        "time": formats.time_format(at, "H:i"),
+    }
 
 
 def signed_in(request: HttpRequest, *, previous_login: datetime.datetime | None) -> None:
