@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: install install-dev run serve test lint format chromium db-stop db-status check-deploy backup restore bench messages
+.PHONY: install install-dev run serve test lint format chromium gettext db-stop db-status check-deploy backup restore bench messages
 
 install: $(VENV)/.installed
 
@@ -30,7 +30,7 @@ STOP_WORKER_ON_EXIT = worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker
 run: install
 	$(PY) -m config.run $(HOST_PORT)
 
-test: install-dev chromium
+test: install-dev chromium gettext
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
@@ -85,10 +85,22 @@ chromium:
 # compile. The compiled .mo files are committed, so a fresh clone shows Spanish with no gettext installed;
 # tests/test_translations.py fails when a catalogue is incomplete or a .mo is stale.
 MESSAGES_IGNORE := --ignore=static/vendor --ignore=node_modules --ignore=tests --ignore=bench
-messages: install
+messages: install gettext
 	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l es --no-obsolete $(MESSAGES_IGNORE)
 	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l es --no-obsolete -d djangojs $(MESSAGES_IGNORE)
 	DJANGO_DEBUG=1 $(PY) manage.py compilemessages -l es --ignore=.venv --ignore=.data --ignore=node_modules
+
+# gettext's tools: `make messages` and the catalogue test (tests/test_translations.py) need them; serving does not
+# (the compiled .mo files are committed).
+gettext:
+	@if command -v msgfmt >/dev/null && command -v msgattrib >/dev/null; then :; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		echo "Installing Debian's gettext for the catalogue test..."; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q gettext >/dev/null || \
+		{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q gettext >/dev/null; }; \
+	else \
+		echo "The catalogue test needs gettext: run 'sudo apt-get install gettext' and retry." >&2; exit 1; \
+	fi
 
 db-status: install
 	$(PY) -m config.embedded_db status
