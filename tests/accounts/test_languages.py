@@ -154,7 +154,7 @@ def test_the_navigation_offers_both_languages_signed_in(client, peacekeeper):
     page = html(client.get("/", **SPANISH))
     assert 'action="/accounts/preferences/language/"' in page
     assert ">English</button>" in page and ">Español</button>" in page
-    assert 'value="es" lang="es" class="btn btn-link nav-link px-2 active" aria-pressed="true"' in page
+    assert 'value="es" lang="es" class="btn btn-link nav-link px-0 px-lg-2 active" aria-pressed="true"' in page
 
 
 @pytest.mark.django_db
