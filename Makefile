@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: install install-dev run serve test lint format chromium gettext db-stop db-status check-deploy backup restore bench messages
+.PHONY: install install-dev run serve test lint format chromium vnu lighthouse gettext db-stop db-status check-deploy backup restore bench messages
 
 install: $(VENV)/.installed
 
@@ -30,7 +30,7 @@ STOP_WORKER_ON_EXIT = worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker
 run: install
 	$(PY) -m config.run $(HOST_PORT)
 
-test: install-dev chromium gettext
+test: install-dev chromium vnu gettext
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
@@ -80,6 +80,36 @@ chromium:
 	else \
 		echo "The browser tests need /usr/bin/chromium: run 'sudo apt-get install chromium' and retry." >&2; exit 1; \
 	fi
+
+# The Nu Html Checker (vnu.jar, from the npm package vnu-jar, pinned) for the HTML validity test,
+# and a Java runtime to run it: Debian's headless JRE when missing and root, as for chromium.
+VNU_VERSION := 26.9.27
+VNU_JAR := .tools/vnu-$(VNU_VERSION)/vnu.jar
+vnu: $(VNU_JAR)
+	@if command -v java >/dev/null; then :; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		echo "Installing Debian's headless Java runtime for the HTML validity test..."; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q default-jre-headless >/dev/null || \
+		{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q default-jre-headless >/dev/null; }; \
+	else \
+		echo "The HTML validity test needs Java: run 'sudo apt-get install default-jre-headless' and retry." >&2; exit 1; \
+	fi
+
+$(VNU_JAR):
+	@echo "Fetching the Nu Html Checker (npm vnu-jar@$(VNU_VERSION))..."
+	@rm -rf .tools/vnu-tmp && mkdir -p .tools/vnu-tmp $(dir $(VNU_JAR))
+	@cd .tools/vnu-tmp && npm pack --silent vnu-jar@$(VNU_VERSION) >/dev/null && tar xzf vnu-jar-$(VNU_VERSION).tgz
+	@mv .tools/vnu-tmp/package/build/dist/vnu.jar $(VNU_JAR) && rm -rf .tools/vnu-tmp
+
+# Lighthouse's mobile scores for the main pages on production settings (README, Performance); not
+# part of `make test`. Lighthouse 12.2.3 (13 needs Node 22) in .tools/, from npm, on Debian's Chromium.
+LIGHTHOUSE_CLI := .tools/lighthouse/node_modules/lighthouse/cli/index.js
+lighthouse: install chromium $(LIGHTHOUSE_CLI)
+	$(PY) bench/lighthouse.py
+
+$(LIGHTHOUSE_CLI):
+	@mkdir -p .tools/lighthouse
+	cd .tools/lighthouse && npm i -E --no-audit --no-fund --silent lighthouse@12.2.3
 
 # The Spanish catalogues (README, "Languages"): collect every marked string of both domains, then
 # compile. The compiled .mo files are committed, so a fresh clone shows Spanish with no gettext installed;

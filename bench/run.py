@@ -8,9 +8,10 @@
 3. Each page: warm-up requests, then BENCH_REPEAT (default 20) timed ones, in process with Django's
    test client and production settings (DEBUG off): median, 95th percentile, SQL queries, and the
    time spent in SQL alone (the floor the page cannot beat).
-4. The import of a 100,000-row CSV by `manage.py import_incidents` in a child process: wall time
+4. Field mode: 50 sealed contacts replayed through /field/sync/, then again (bench/field_replay.py).
+5. The import of a 100,000-row CSV by `manage.py import_incidents` in a child process: wall time
    and peak memory (the child's maximum resident set size).
-5. A plain table on stdout, with the targets of the "Scale" issue beside the figures, and the same
+6. A plain table on stdout, with the targets of the "Scale" issue beside the figures, and the same
    as JSON in .bench/latest.json (and a dated copy).
 
 Options: --reuse keeps the bench database and its data when it has some (quick reruns while
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import quote
 
+from field_replay import bench_field_replay
 from summary import connect_ms, data_sizes, machine, print_table
 from timed_import import bench_import
 
@@ -99,6 +101,7 @@ def main() -> int:
     print(f"Timing {len(pages)} pages, {args.repeat} requests each after {WARM_UP} warm-up requests...", flush=True)
     results = [measure(page, args.repeat) for page in pages]
     sizes = data_sizes()
+    replayed = bench_field_replay()
     imported = None if args.skip_import else bench_import(url, args.seed, OUT_DIR)
     report = {
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -111,6 +114,7 @@ def main() -> int:
         "connect_ms": connect_ms(),
         # Not asdict(): it deep-copies every field, the slowest query's parameters too, which may not copy.
         "pages": [{f.name: getattr(r, f.name) for f in fields(r) if not f.name.startswith("slowest")} for r in results],
+        "field_replay": replayed,
         "import": imported,
     }
     print_table(report)

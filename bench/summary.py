@@ -95,6 +95,22 @@ def print_table(report: dict) -> None:
         ok = "" if r["ok"] is None else ("ok" if r["ok"] else "FAIL")
         rows.append([r["name"], f"{r['median_ms']:.1f}", f"{r['p95_ms']:.1f}", str(r["queries"]), f"{r['sql_ms']:.1f}"])
         rows[-1] += [ratio, r["target"], ok]
+    replay = report.get("field_replay")
+    if replay:
+        again = f"{replay['again_seconds']:.2f} s again, {replay['rows_made']} rows"
+        name = f"field mode: replay {replay['records']} contacts ({again})"
+        rows.append(
+            [
+                name,
+                f"{replay['seconds'] * 1000:.0f}",
+                "",
+                "",
+                "",
+                "",
+                replay["target"],
+                "ok" if replay["ok"] else "FAIL",
+            ]
+        )
     imp = report["import"]
     if imp:
         ok = "ok" if imp["ok"] else "FAIL"

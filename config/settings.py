@@ -66,6 +66,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # HTML compressed for phones on weak networks (static files come compressed from WhiteNoise).
+    # Django's GZip pads each response by a random length (BREACH mitigation, Django 4.2+), and
+    # CSRF tokens are masked per response.
+    "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The browser's language (Accept-Language, or the set_language cookie); never a redirect: no URL prefixes.
@@ -209,6 +213,18 @@ FIELD_MODE_PRIVATE_KEY = env_str("FIELD_MODE_PRIVATE_KEY") or None
 FIELD_MODE_PRIVATE_KEY_FILE = Path(
     env_str("FIELD_MODE_PRIVATE_KEY_FILE", str(BASE_DIR / ".data" / "field-mode-key.pem"))
 )
+# How long the caseload pages kept on a phone for offline use are shown: after this, with or
+# without a network, the service worker deletes them (the next visit of /field/ online keeps them
+# again). 12 hours (a long shift) by default; contacts saved on the phone are never dropped by it.
+FIELD_MODE_KEPT_HOURS = env_int("FIELD_MODE_KEPT_HOURS", 12)
+if not 1 <= FIELD_MODE_KEPT_HOURS <= 24 * 14:
+    raise ImproperlyConfigured("FIELD_MODE_KEPT_HOURS must be between 1 and 336 (two weeks).")
+# After a rotation, the earlier keys' PEM files (comma-separated): they still open what phones sealed
+# for them before it and seal nothing new. Drop one once no phone can hold a record for it (README).
+FIELD_MODE_RETIRED_KEY_FILES = [Path(path) for path in env_list("FIELD_MODE_RETIRED_KEY_FILES", [])]
+for _retired in FIELD_MODE_RETIRED_KEY_FILES:
+    if not _retired.is_file():
+        raise ImproperlyConfigured(f"FIELD_MODE_RETIRED_KEY_FILES names {_retired}, which is not a file.")
 
 # Background work runs in `manage.py db_worker` (make run and make serve start it beside the web
 # server), queued in the database. Tests use the immediate backend where a job should just run.

@@ -59,10 +59,20 @@ def form_key_field() -> models.UUIDField:
     )
 
 
+class KeyInput(forms.HiddenInput):
+    """The one-time key's hidden input, with no id: it has no label, and a page with several create
+    forms (a conflict's parties and incidents) would otherwise repeat `id_form_key`."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].pop("id", None)
+        return context
+
+
 class FormKeyMixin(forms.ModelForm):
     """A create form's one-time key, in a hidden field (not on edit forms: editing is idempotent)."""
 
-    form_key = forms.CharField(widget=forms.HiddenInput, required=False)
+    form_key = forms.CharField(widget=KeyInput, required=False)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

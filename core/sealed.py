@@ -10,6 +10,10 @@ The private key comes from settings: `FIELD_MODE_PRIVATE_KEY` (a PEM, from the e
 else the PEM file `FIELD_MODE_PRIVATE_KEY_FILE` (default `.data/field-mode-key.pem`), which
 `make run` (config/run.py) generates when it is missing. No key: field mode is off.
 
+Rotation: the current key seals every new record; `FIELD_MODE_RETIRED_KEY_FILES` names earlier
+keys' PEM files, which still open the records phones sealed for them before the rotation (each
+envelope names its key) and seal nothing new (`load_retired`).
+
 Imports nothing of Django at module level: config/run.py uses `ensure_key_file` before set-up.
 """
 
@@ -36,6 +40,10 @@ _OAEP = padding.OAEP(mgf=padding.MGF1(algorithm=hashes.SHA256()), algorithm=hash
 
 class SealedError(ValueError):
     """An envelope this server cannot open: malformed, another key's, or tampered with."""
+
+
+class KeyFileError(RuntimeError):
+    """A configured key file that cannot be read: the server's fault, never the record's."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +103,19 @@ def load(*, pem: str | None, path: Path | None) -> KeyPair | None:
     return None
 
 
+def load_retired(paths: "list[Path] | tuple[Path, ...]") -> tuple[KeyPair, ...]:
+    """Retired key pairs, from their PEM files. An unreadable one fails loudly (a server error, so
+    the phone keeps the record and tries again), never as the record's fault: a retired key is
+    configured precisely because records sealed for it are still on phones."""
+    retired = []
+    for path in paths:
+        try:
+            retired.append(_load(Path(path).read_bytes()))
+        except (OSError, ValueError) as error:
+            raise KeyFileError(f"The retired field-mode key {path} cannot be read: {error}") from error
+    return tuple(retired)
+
+
 def _b64(envelope: dict, name: str) -> bytes:
     value = envelope.get(name)
     if not isinstance(value, str):
@@ -105,11 +126,13 @@ def _b64(envelope: dict, name: str) -> bytes:
         raise SealedError(f"The record's {name} is not base64.") from error
 
 
-def open_envelope(keys: KeyPair, envelope: object) -> dict:
-    """The record inside an envelope {key_id, wrapped_key, iv, ciphertext}; SealedError otherwise."""
+def open_envelope(keys: KeyPair, envelope: object, *, retired: tuple[KeyPair, ...] = ()) -> dict:
+    """The record inside an envelope {key_id, wrapped_key, iv, ciphertext}, sealed for the current
+    key or a retired one; SealedError otherwise."""
     if not isinstance(envelope, dict):
         raise SealedError("The record is not an envelope.")
-    if envelope.get("key_id") != keys.key_id:
+    keys = next((pair for pair in (keys, *retired) if pair.key_id == envelope.get("key_id")), None)
+    if keys is None:
         raise SealedError("The record was encrypted for a key this server does not hold.")
     wrapped, iv, ciphertext = (_b64(envelope, name) for name in ("wrapped_key", "iv", "ciphertext"))
     if len(iv) != IV_BYTES or len(ciphertext) > MAX_CIPHERTEXT_BYTES:
@@ -121,7 +144,7 @@ def open_envelope(keys: KeyPair, envelope: object) -> dict:
         raise SealedError("The record could not be decrypted: it is damaged or was changed.") from error
     try:
         record = json.loads(plaintext)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:  # RecursionError: nesting deeper than Python's stack
         raise SealedError("The record's content is not JSON.") from error
     if not isinstance(record, dict):
         raise SealedError("The record's content is not an object.")

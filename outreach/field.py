@@ -42,6 +42,11 @@ def keys() -> sealed.KeyPair | None:
     return sealed.load(pem=settings.FIELD_MODE_PRIVATE_KEY, path=settings.FIELD_MODE_PRIVATE_KEY_FILE)
 
 
+def retired_keys() -> tuple[sealed.KeyPair, ...]:
+    """Keys rotated out: they open what phones sealed for them before the rotation, nothing else."""
+    return sealed.load_retired(settings.FIELD_MODE_RETIRED_KEY_FILES)
+
+
 @dataclass
 class Refused(Exception):
     """A record the server will not save: the status to answer, the message for the phone to show."""
@@ -86,8 +91,24 @@ def _refusal(form: ContactForm, data: QueryDict) -> Refused:
     errors = {name: [str(message) for message in messages] for name, messages in form.errors.items()}
     labels = [f"{form.fields[name].label or name}: " if name in form.fields else "" for name in errors]
     detail = " ".join(f"{label}{' '.join(messages)}" for label, messages in zip(labels, errors.values(), strict=True))
-    fields = [[name, value] for name in data if name != FIELD for value in data.getlist(name)]
-    return Refused(422, f"{NOT_VALID} {detail}".strip(), errors=errors, fields=fields)
+    return Refused(422, f"{NOT_VALID} {detail}".strip(), errors=errors, fields=_entries(data))
+
+
+def _entries(data: QueryDict) -> list[list[str]]:
+    """The writer's own entries, (name, value) pairs, to give back to the writer with a refusal."""
+    return [[name, value] for name in data if name != FIELD for value in data.getlist(name)]
+
+
+def _sent_before(*, by: User, key: uuid.UUID, client_pk: int, data: QueryDict) -> Contact | None:
+    """The row this user's phone already saved under `key` for this client, if any: a retry whose
+    first answer was lost. It answers with that row even when the client has left the caseload
+    since (the phone must learn it was saved, not "nothing was saved"); other content is refused."""
+    earlier = Contact.objects.filter(form_key=key, peacekeeper=by, client_id=client_pk).select_related("client").first()
+    if earlier is None:
+        return None
+    if earlier.field_digest and earlier.field_digest != _digest(earlier.client, data):
+        raise Refused(422, KEY_REUSED)
+    return earlier
 
 
 def field_contact_send(*, by: User, envelope: object, keys: sealed.KeyPair) -> tuple[Contact, bool]:
@@ -96,19 +117,25 @@ def field_contact_send(*, by: User, envelope: object, keys: sealed.KeyPair) -> t
     Refused (nothing written) when the envelope does not open, is another user's, names a client
     off `by`'s caseload, or fails the contact form's validation."""
     try:
-        record = sealed.open_envelope(keys, envelope)
+        record = sealed.open_envelope(keys, envelope, retired=retired_keys())
     except sealed.SealedError as error:
         raise Refused(400, f"Not sent: {error}") from error
     if record.get("owner") != by.pk:
         raise Refused(403, OTHER_WRITER)
     client_pk = record.get("client")
-    client = Client.objects.visible_to(by).filter(pk=client_pk).first() if isinstance(client_pk, int) else None
-    if client is None:
+    if type(client_pk) is not int:  # not a bool either: true is no client id
         raise Refused(404, NOT_ON_CASELOAD)
     key = parse_key(record.get(FIELD))
     if key is None:
         raise Refused(400, MISSING_KEY)
     data = _form_data(record.get("fields"), key)
+    sent_before = _sent_before(by=by, key=key, client_pk=client_pk, data=data)
+    if sent_before is not None:
+        return sent_before, False
+    client = Client.objects.visible_to(by).filter(pk=client_pk).first()
+    if client is None:
+        # With the writer's own entries: the phone shows them, so discarding the record loses nothing.
+        raise Refused(404, NOT_ON_CASELOAD, fields=_entries(data))
     digest = _digest(client, data)
 
     def create() -> Contact:

@@ -3,13 +3,15 @@ the web app manifest (outreach/field.py says how a send works)."""
 
 import json
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
-from django.templatetags.static import static
+from django.templatetags.static import PrefixNode, static
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from accounts import roles
 from outreach import field
@@ -53,6 +55,7 @@ def field_caseload(request: HttpRequest) -> HttpResponse:
             "rows": rows[:FIELD_CASELOAD_MAX],
             "more": len(rows) > FIELD_CASELOAD_MAX,
             "field_keys": field.keys(),
+            "kept_hours": settings.FIELD_MODE_KEPT_HOURS,
         },
     )
 
@@ -79,7 +82,9 @@ def field_sync(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"user": request.user.pk, "csrf": get_token(request), "key_id": keys.key_id})
     try:
         envelope = json.loads(request.body)
-    except ValueError:
+    except RequestDataTooBig:
+        return _refused(field.Refused(413, "Not sent: the record is far larger than a contact can be."))
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than Python's stack
         return _refused(field.Refused(400, "Not sent: the record is not JSON."))
     try:
         contact, created = field.field_contact_send(by=request.user, envelope=envelope, keys=keys)
@@ -91,7 +96,7 @@ def field_sync(request: HttpRequest) -> JsonResponse:
     )
 
 
-@require_GET
+@require_safe
 def service_worker(request: HttpRequest) -> HttpResponse:
     """/sw.js, from the site root so its scope is the whole site. It holds no data (the list of
     static files, the URLs it may answer offline), but is served only to signed-in users: the page
@@ -102,8 +107,10 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         {
             "version": SERVICE_WORKER_VERSION,
             "precache": json.dumps([static(path) for path in PRECACHED_STATIC]),
-            "static_prefix": json.dumps(static("")),
+            # The prefix itself: static("") has no manifest entry, and fails with hashed static files.
+            "static_prefix": json.dumps(PrefixNode.handle_simple("STATIC_URL")),
             "field_url": json.dumps(reverse("outreach:field_caseload")),
+            "kept_ms": round(settings.FIELD_MODE_KEPT_HOURS * 3600 * 1000),
         },
         content_type="text/javascript",
     )
@@ -113,7 +120,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def manifest(request: HttpRequest) -> JsonResponse:
     """The web app manifest. Public because browsers fetch manifests without cookies; it holds no data."""
     response = JsonResponse(

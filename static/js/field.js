@@ -17,6 +17,7 @@
   var PAGE_CACHE_PREFIX = "pk-field-u";
   var SYNCED = "peacekeeper-field-synced:";
   var DRAFTS = "peacekeeper-draft:";
+  var CORRECTED = "peacekeeper-field-corrected:";
   var DB_NAME = "peacekeeper-field";
   var STORE = "outbox";
   var MAX_BACKOFF = 5 * 60 * 1000;
@@ -196,7 +197,7 @@
 
   function clientLabel(clientId) {
     var row = document.querySelector('[data-client-id="' + clientId + '"]');
-    return row ? row.dataset.clientCode : "client record " + clientId;
+    return row ? row.dataset.clientCode : "a client not on your caseload now";
   }
 
   function contactFormUrl(clientId) {
@@ -204,6 +205,8 @@
     return link ? link.getAttribute("href") : "/clients/" + clientId + "/contacts/new/";
   }
 
+  // The server's refusals of the record itself; any other status (a proxy's 429, a 408) is tried again.
+  var FINAL_REFUSALS = [400, 403, 404, 413, 422];
   var STATUS_WORDS = { waiting: "waiting to be sent", sending: "sending…", failed: "not saved" };
 
   function listItem(record) {
@@ -225,7 +228,7 @@
       var fix = document.createElement("button");
       fix.type = "button";
       fix.className = "btn btn-primary btn-sm me-2";
-      fix.textContent = "Correct on the form";
+      fix.textContent = record.refused === 404 ? "Show what I wrote" : "Correct on the form";
       fix.addEventListener("click", function () {
         correct(record);
       });
@@ -326,9 +329,10 @@
       await deleteRecord(record.id);
       return "sent";
     }
-    if (answer && answer.error && result.status >= 400 && result.status < 500) {
+    if (answer && answer.error && FINAL_REFUSALS.indexOf(result.status) !== -1) {
       record.status = "failed";
       record.error = answer.error;
+      record.refused = result.status; // 404: the client is not on the caseload, there is no form for it
       await putRecord(record);
       return "failed";
     }
@@ -391,15 +395,16 @@
     return render();
   }
 
-  // A refused record, to correct: the server is asked again (the reason may be gone), and if it
-  // still refuses it gives back the writer's own entries, which reopen the contact form as a draft
-  // in this tab (static/js/session.js restores it); the sealed record is then dropped.
+  // A refused record, to correct. It stays sealed in the outbox until the server has the
+  // corrected contact: the contact form opens with ?correct=<id>, asks the server for the writer's
+  // own entries (held in the page only, never stored unencrypted) and posts under the record's own
+  // one-time key, so the record's next send finds that row (200) and only then leaves the phone.
   async function correct(record) {
-    var who = await session().catch(function () {
+    var who = navigator.onLine ? await session().catch(function () {
       return null;
-    });
+    }) : null;
     if (!who) {
-      window.alert("Sign in first, while online, to correct this contact.");
+      window.alert("Connect to the internet and sign in first to correct this contact. It stays on this phone until then.");
       return;
     }
     var result = await post(record, who.csrf);
@@ -412,17 +417,121 @@
       window.alert(result.answer && result.answer.error ? result.answer.error : "The server did not answer; try again.");
       return;
     }
+    if (result.status === 404) {
+      // No form to put it back on (the client is not on this caseload any more): the writer's own
+      // words, shown here, so that discarding the record never loses them.
+      showWritten(record, result.answer.fields);
+      return;
+    }
+    window.location.assign(contactFormUrl(record.client) + "?correct=" + encodeURIComponent(record.id));
+  }
+
+  function showWritten(record, fields) {
+    var item = list && list.querySelector('[data-outbox-record="' + record.id + '"]');
+    if (!item) {
+      return;
+    }
+    var box = document.createElement("div");
+    box.className = "field-written mt-2";
+    var intro = document.createElement("p");
+    intro.className = "mb-1";
+    intro.textContent = "What you wrote (copy it before discarding; ask your manager where it belongs):";
+    var text = document.createElement("textarea");
+    text.className = "form-control";
+    text.readOnly = true;
+    text.rows = 6;
+    text.setAttribute("aria-label", "What you wrote");
+    text.value = fields
+      .filter(function (pair) {
+        return pair[1];
+      })
+      .map(function (pair) {
+        return pair[0].replace(/_/g, " ") + ": " + pair[1];
+      })
+      .join("\n");
+    box.appendChild(intro);
+    box.appendChild(text);
+    item.querySelectorAll(".field-written").forEach(function (old) {
+      old.remove();
+    });
+    item.appendChild(box);
+    text.focus();
+  }
+
+  // On the contact form opened with ?correct=<id>: the refused record's entries, from the server.
+  async function openCorrection(form) {
+    var id = new URLSearchParams(window.location.search).get("correct");
+    if (!id || form.querySelector(".is-invalid")) {
+      return;
+    }
+    var record = await getRecord(id);
+    if (!record || record.owner !== user) {
+      return;
+    }
+    var who = await session().catch(function () {
+      return null;
+    });
+    var result = who ? await post(record, who.csrf) : null;
+    if (result && (result.status === 200 || result.status === 201) && result.answer && result.answer.contact) {
+      await deleteRecord(record.id);
+      window.location.assign(body.dataset.fieldPage);
+      return;
+    }
+    if (!result || !result.answer || !result.answer.fields) {
+      return;
+    }
     var values = {};
     result.answer.fields.forEach(function (pair) {
       (values[pair[0]] = values[pair[0]] || []).push(pair[1]);
     });
-    sessionStorage.setItem(DRAFTS + user + ":contact-" + record.client, JSON.stringify(values));
-    await deleteRecord(record.id);
-    window.location.assign(contactFormUrl(record.client));
+    Object.keys(values).forEach(function (name) {
+      form.querySelectorAll("[name='" + name + "']").forEach(function (input) {
+        if (input.type === "checkbox" || input.type === "radio") {
+          input.checked = values[name].indexOf(input.value) !== -1;
+        } else if (input.type !== "hidden") {
+          input.value = values[name][0];
+        }
+      });
+    });
+    var key = form.querySelector("[name='form_key']");
+    if (key) {
+      key.value = record.id; // the record's own key: its next send finds the corrected row
+    }
+    var note = document.createElement("p");
+    note.className = "alert alert-warning field-correcting";
+    note.setAttribute("role", "status");
+    note.textContent = "Correcting a contact saved on this phone. " + result.answer.error;
+    form.insertBefore(note, form.firstChild);
+    form.dataset.fieldCorrecting = record.id;
   }
 
+
   // --- Capturing a contact offline ----------------------------------------------------------------
-  function localMinute(date) {
+  // The time of contact in the program's time zone, which the form's times are in (a phone set to
+  // another zone, or travelling, would otherwise file it hours off, or "in the future").
+  function localMinute(date, zone) {
+    try {
+      var parts = {};
+      new Intl.DateTimeFormat("en-CA", {
+        timeZone: zone,
+        year: "numeric",
+        month: "2-digit",
+        day: "2-digit",
+        hour: "2-digit",
+        minute: "2-digit",
+        hourCycle: "h23",
+      })
+        .formatToParts(date)
+        .forEach(function (part) {
+          parts[part.type] = part.value;
+        });
+      return parts.year + "-" + parts.month + "-" + parts.day + "T" + parts.hour + ":" + parts.minute;
+    } catch (error) {
+      return phoneMinute(date); // no such zone in this browser: the phone's own clock
+    }
+  }
+
+  function phoneMinute(date) {
     var pad = function (n) {
       return String(n).padStart(2, "0");
     };
@@ -430,6 +539,32 @@
       date.getFullYear() + "-" + pad(date.getMonth() + 1) + "-" + pad(date.getDate()) +
       "T" + pad(date.getHours()) + ":" + pad(date.getMinutes())
     );
+  }
+
+  // "signed-in" when the server answers for this user within a few seconds, "signed-out" when it
+  // answers for nobody (or someone else), "unreachable" otherwise.
+  var PROBE_MS = 4000;
+  async function reachable() {
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = controller ? setTimeout(function () { controller.abort(); }, PROBE_MS) : null;
+    try {
+      var response = await fetch(body.dataset.fieldSync, {
+        credentials: "same-origin",
+        redirect: "manual",
+        cache: "no-store",
+        headers: { Accept: "application/json" },
+        signal: controller ? controller.signal : undefined,
+      });
+      if (!response.ok) {
+        return response.type === "opaqueredirect" || response.status === 403 ? "signed-out" : "unreachable";
+      }
+      var answer = await response.json();
+      return String(answer.user) === user ? "signed-in" : "signed-out";
+    } catch (error) {
+      return "unreachable";
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   var capture = document.querySelector("form[data-field-capture]");
@@ -447,14 +582,30 @@
       // A kept form says the time of the last sync; the contact is being written now (editable).
       var when = capture.querySelector("[name='occurred_at']");
       if (when) {
-        when.value = localMinute(new Date());
+        when.value = localMinute(new Date(), capture.dataset.fieldTimeZone);
       }
     }
+    var probed = false;
     capture.addEventListener("submit", async function (event) {
-      if (navigator.onLine) {
+      if (probed) {
         return; // the ordinary form post, with its one-time key
       }
       event.preventDefault();
+      // "Online" only says a network is there, not that the server answers (a stairwell's one bar,
+      // a captive portal), and a post to a session that has ended would be lost at the sign-in
+      // redirect: ask the server first, briefly. Only a signed-in answer posts the form.
+      var reach = navigator.onLine ? await reachable() : "unreachable";
+      if (reach === "signed-in") {
+        if (capture.dataset.fieldCorrecting) {
+          // The next page (after the post) sends the record again: 200 once the form has saved
+          // the corrected row under its key (it then leaves the phone), else refused again. Only
+          // the record's id is noted here, nothing of what it says.
+          sessionStorage.setItem(CORRECTED + capture.dataset.fieldCorrecting, "1");
+        }
+        probed = true;
+        capture.submit();
+        return;
+      }
       var fields = [];
       new FormData(capture).forEach(function (value, name) {
         if (name !== "csrfmiddlewaretoken" && name !== "form_key") {
@@ -478,13 +629,20 @@
     });
   }
 
+  if (capture) {
+    openCorrection(capture).catch(function () {});
+  }
+
   // --- Keeping the field-mode pages for offline use ------------------------------------------------
   var syncedNote = document.querySelector("[data-field-sync-status]");
 
   function showSynced() {
     var at = localStorage.getItem(SYNCED + user);
     if (syncedNote && at) {
-      syncedNote.textContent = "Kept on this phone at " + new Date(at).toLocaleString() + ".";
+      var until = new Date(Date.parse(at) + Number(syncedNote.dataset.fieldKeptHours) * 3600 * 1000);
+      syncedNote.textContent =
+        "Kept on this phone at " + new Date(at).toLocaleString() + ", for offline use until " +
+        until.toLocaleString() + " (open this page online again to keep it longer).";
       if (!navigator.serviceWorker || !navigator.serviceWorker.controller) {
         // The first visit installs the service worker; the page works offline from the next load.
         syncedNote.textContent += " Open this page once more before going offline.";
@@ -501,12 +659,22 @@
       urls.push(link.getAttribute("href"));
     });
     var responses = [];
+    var keptAt = new Date().toISOString();
     for (var i = 0; i < urls.length; i++) {
       var response = await fetch(urls[i], { credentials: "same-origin" });
       if (!response.ok || response.redirected) {
         return; // signed out meanwhile: keep nothing new
       }
-      responses.push([urls[i], response]);
+      // Stamped with when it was kept: the service worker stops showing it after FIELD_MODE_KEPT_HOURS.
+      var headers = new Headers(response.headers);
+      headers.set("X-Peacekeeper-Kept-At", keptAt);
+      // The body kept is the decoded one: a compressed response's encoding and length no longer
+      // describe it (Chromium copes either way; they are dropped so that no browser trusts them).
+      ["Content-Encoding", "Content-Length", "Vary"].forEach(function (name) {
+        headers.delete(name);
+      });
+      var kept = new Response(await response.blob(), { status: response.status, headers: headers });
+      responses.push([urls[i], kept]);
     }
     await forgotten;
     await caches.delete(myPages); // replaced whole: a client reassigned away disappears
@@ -516,7 +684,7 @@
         return cache.put(pair[0], pair[1]);
       })
     );
-    localStorage.setItem(SYNCED + user, new Date().toISOString());
+    localStorage.setItem(SYNCED + user, keptAt);
     showSynced();
     body.dataset.fieldKept = "yes";
   }
@@ -569,11 +737,35 @@
 
   if ("serviceWorker" in navigator && body.dataset.fieldWorker) {
     navigator.serviceWorker.register(body.dataset.fieldWorker, { scope: "/" }).catch(function () {});
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (event.data && event.data.type === "peacekeeper-field-flush") {
+        flush();
+      }
+    });
   }
   if (syncedNote) {
     showSynced();
     askToPersist();
   }
-  render().then(flush).then(keepPages);
+  // Records whose correction was just posted go out again now (see the capture form's submit).
+  async function requeueCorrected() {
+    var ids = Object.keys(sessionStorage).filter(function (key) {
+      return key.indexOf(CORRECTED) === 0;
+    });
+    for (var i = 0; i < ids.length; i++) {
+      sessionStorage.removeItem(ids[i]);
+      var record = await getRecord(ids[i].slice(CORRECTED.length));
+      if (record && record.owner === user && record.status === "failed") {
+        record.status = "waiting";
+        await putRecord(record);
+      }
+    }
+  }
+
+  requeueCorrected()
+    .catch(function () {})
+    .then(render)
+    .then(flush)
+    .then(keepPages);
   window.peacekeeperField = { flush: flush, render: render }; // for the browser tests and the console
 })();

@@ -14,6 +14,10 @@ var PAGE_CACHE_PREFIX = "pk-field-u";
 var PRECACHE = {{ precache|safe }};
 var STATIC_PREFIX = {{ static_prefix|safe }};
 var FIELD_URL = {{ field_url|safe }};
+// A kept page older than this is deleted, not shown: a phone left signed in and then lost, or
+// passed on, stops showing the caseload after a shift even with no network (FIELD_MODE_KEPT_HOURS).
+var KEPT_MS = {{ kept_ms }};
+var KEPT_AT = "X-Peacekeeper-Kept-At";
 
 self.addEventListener("install", function (event) {
   event.waitUntil(
@@ -46,6 +50,16 @@ self.addEventListener("activate", function (event) {
       .then(function () {
         return self.clients.claim();
       })
+      .then(function () {
+        // A worker starting (installed or updated) is one of the moments to replay the outbox: the
+        // pages do the sending (they hold the session and the CSRF token), so they are told.
+        return self.clients.matchAll({ type: "window" });
+      })
+      .then(function (windows) {
+        windows.forEach(function (client) {
+          client.postMessage({ type: "peacekeeper-field-flush" });
+        });
+      })
   );
 });
 
@@ -59,7 +73,16 @@ function fromKeptPages(request) {
         return (
           hit ||
           caches.open(name).then(function (cache) {
-            return cache.match(request, { ignoreSearch: true });
+            return cache.match(request, { ignoreSearch: true, ignoreVary: true }).then(function (kept) {
+              var at = kept ? Date.parse(kept.headers.get(KEPT_AT) || "") : NaN;
+              if (kept && !(Date.now() - at < KEPT_MS)) {
+                // Too old, or kept without its time: this user's whole sync goes, not one page.
+                return caches.delete(name).then(function () {
+                  return undefined;
+                });
+              }
+              return kept;
+            });
           })
         );
       });
@@ -71,7 +94,7 @@ function offlinePage() {
   var html =
     '<!doctype html><html lang="en"><head><meta charset="utf-8">' +
     '<meta name="viewport" content="width=device-width, initial-scale=1"><title>Offline · Peacekeeper</title></head>' +
-    "<body><main><h1>You are offline</h1><p>This page is not kept on this phone. " +
+    "<body><main><h1>You are offline</h1><p>This page is not kept on this phone, or was kept too long ago. " +
     '<a href="' + FIELD_URL + '">Field mode</a> (your caseload and its contact forms) works offline.</p></main></body></html>';
   return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }

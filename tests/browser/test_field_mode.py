@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from outreach.models import Contact
+from outreach.models import Client, Contact
 from tests.browser import a11y
 from tests.browser.conftest import PHONE
 
@@ -151,11 +151,53 @@ def test_a_record_the_server_refuses_stays_with_its_reason(page, context, sign_i
     page.wait_for_timeout(500)
     assert asked and asked[0].startswith("1 contact is not sent yet.")
     expect(page).to_have_url(re.compile(r"/field/(\?saved=1)?$"))
-    # Correcting it reopens the contact form with the entries, from the server, as this tab's draft.
+    # Correcting it reopens the contact form with the entries, from the server; the sealed record
+    # stays on the phone meanwhile, and nothing of it is stored unencrypted.
     page.get_by_role("button", name="Correct on the form").click()
     expect(page.get_by_role("heading", name=re.compile("^New contact"), level=1)).to_be_visible()
     expect(page.get_by_label("Duration (minutes)")).to_have_value("900")
-    expect(page.locator("#field-status")).to_have_text("Field mode: online · 0 not sent")
+    expect(page.get_by_text("Correcting a contact saved on this phone.")).to_be_visible()
+    expect(page.locator("#field-status")).to_have_text("Field mode: online · 1 not sent")
+    kept = page.evaluate(READ_EVERYTHING_KEPT)
+    assert len(kept["records"]) == 1 and "900" not in kept["session"] + kept["local"]
+
+    # The tab is closed mid-correction: the record is still there, with its reason.
+    page.goto(f"{live_server.url}/field/")
+    expect(page.locator("#field-outbox-list")).to_contain_text("Enter a duration between 1 and 720 minutes")
+
+    # Corrected and saved: one contact, under the record's own key, and the record leaves the phone.
+    page.get_by_role("button", name="Correct on the form").click()
+    expect(page.get_by_label("Duration (minutes)")).to_have_value("900")
+    page.get_by_label("Duration (minutes)").fill("90")
+    page.get_by_role("button", name="Save contact").click()
+    expect(page.locator("#field-status")).to_have_text("Field mode: online · 0 not sent", timeout=15_000)
+    contact = Contact.objects.get()
+    assert contact.duration_minutes == 90 and str(contact.form_key) == kept["records"][0]["id"]
+    assert page.evaluate(READ_EVERYTHING_KEPT)["records"] == []
+
+
+def test_a_contact_for_a_client_who_left_the_caseload_keeps_what_was_written(
+    page, context, sign_in, live_server, jamal, other_peacekeeper, field_keys
+):
+    page.set_viewport_size(PHONE)
+    sign_in(jamal.primary_peacekeeper)
+    page.goto(f"{live_server.url}/field/")
+    expect(page.locator("body")).to_have_attribute("data-field-kept", "yes")
+    _wait_for_the_service_worker(page)
+    context.set_offline(True)
+    page.get_by_role("link", name=f"Log contact with {jamal.full_name}").click()
+    page.get_by_label("Duration (minutes)").fill("30")
+    page.get_by_label("Notes").fill(NOTES)
+    page.get_by_role("button", name="Save contact").click()
+    expect(page.locator("#field-status")).to_have_text("Field mode: offline · 1 not sent")
+    Client.objects.filter(pk=jamal.pk).update(primary_peacekeeper=other_peacekeeper)  # reassigned meanwhile
+
+    context.set_offline(False)
+    outbox = page.locator("#field-outbox-list")
+    expect(outbox).to_contain_text("not on your caseload", timeout=15_000)
+    page.get_by_role("button", name="Show what I wrote").click()
+    expect(page.get_by_label("What you wrote")).to_have_value(re.compile("laundromat"))
+    assert not Contact.objects.exists()
 
 
 def test_the_field_page_meets_wcag_21_aa(new_context, live_server, jamal, other_peacekeeper, field_keys):
@@ -216,3 +258,169 @@ def test_an_expired_session_keeps_the_outbox_for_its_writer_alone(
     expect(page.locator("#field-status")).to_have_text("Field mode: online · 0 not sent", timeout=15_000)
     contact = Contact.objects.get()
     assert (contact.client, contact.peacekeeper, contact.notes) == (jamal, grover, NOTES)
+
+
+def _log_offline(page, client, minutes: str, notes: str) -> None:
+    page.goto(page.url.split("/field/")[0] + "/field/")  # the kept page, offline
+    page.get_by_role("link", name=f"Log contact with {client.full_name}").click()
+    expect(page.get_by_role("heading", name=re.compile("^New contact"), level=1)).to_be_visible()
+    page.get_by_label("Duration (minutes)").fill(minutes)
+    page.get_by_label("Notes").fill(notes)
+    page.get_by_role("button", name="Save contact").click()
+    expect(page).to_have_url(re.compile(r"/field/\?saved=1$"))
+
+
+def test_three_contacts_for_two_clients_arrive_once_through_a_double_replay_and_a_dropped_answer(
+    page, context, sign_in, live_server, jamal, field_keys
+):
+    from tests.factories import ClientFactory
+
+    grover = jamal.primary_peacekeeper
+    keisha = ClientFactory(first_name="Keisha", last_name="Moore", primary_peacekeeper=grover)
+    page.set_viewport_size(PHONE)
+    sign_in(grover)
+    page.goto(f"{live_server.url}/field/")
+    expect(page.locator("body")).to_have_attribute("data-field-kept", "yes")
+    _wait_for_the_service_worker(page)
+
+    context.set_offline(True)
+    _log_offline(page, jamal, "30", "First talk: the laundromat.")
+    _log_offline(page, keisha, "15", "Keisha: school meeting on Monday.")
+    _log_offline(page, jamal, "20", "Second talk: he stayed in last night.")
+    status = page.locator("#field-status")
+    expect(status).to_have_text("Field mode: offline · 3 not sent")
+    page.reload()  # still offline: the kept page, the outbox read again from IndexedDB
+    expect(status).to_have_text("Field mode: offline · 3 not sent")
+    expect(page.locator("#field-outbox-list li")).to_have_count(3)
+    assert not Contact.objects.exists()
+
+    # The network drops mid-send: the first record reaches the server and is saved, but its answer
+    # never comes back. The phone cannot know it was saved; it sends it again later.
+    dropped = []
+
+    def drop_the_first_answer(route):
+        if route.request.method == "POST" and not dropped:
+            dropped.append(route.fetch().status)  # the server gets it and answers...
+            route.abort("internetdisconnected")  # ...and the phone never hears the answer
+        else:
+            route.continue_()
+
+    context.route(re.compile(r"/field/sync/$"), drop_the_first_answer)
+    # Back online: the "online" event replays, and at the same moment a second tab and this one
+    # replay again, twice at once.
+    second = context.new_page()
+    context.set_offline(False)
+    second.goto(f"{live_server.url}/field/")
+    page.evaluate("() => Promise.all([window.peacekeeperField.flush(), window.peacekeeperField.flush()])")
+    expect(status).to_have_text("Field mode: online · 0 not sent", timeout=30_000)
+    expect(second.locator("#field-status")).to_have_text("Field mode: online · 0 not sent", timeout=30_000)
+    assert dropped == [201]
+
+    contacts = Contact.objects.order_by("occurred_at", "pk")
+    assert sorted((c.client_id, c.notes) for c in contacts) == sorted(
+        [
+            (jamal.pk, "First talk: the laundromat."),
+            (keisha.pk, "Keisha: school meeting on Monday."),
+            (jamal.pk, "Second talk: he stayed in last night."),
+        ]
+    )
+    assert all(c.peacekeeper == grover and c.written_offline_at is not None for c in contacts)
+    assert page.evaluate(READ_EVERYTHING_KEPT)["records"] == []
+    context.unroute(re.compile(r"/field/sync/$"))
+    second.close()
+
+
+def test_a_network_that_says_online_but_never_answers_keeps_the_contact_on_the_phone(
+    page, context, sign_in, live_server, jamal, field_keys
+):
+    page.set_viewport_size(PHONE)
+    sign_in(jamal.primary_peacekeeper)
+    page.goto(f"{live_server.url}/field/")
+    expect(page.locator("body")).to_have_attribute("data-field-kept", "yes")
+    page.get_by_role("link", name=f"Log contact with {jamal.full_name}").click()
+    page.get_by_label("Duration (minutes)").fill("25")
+    page.get_by_label("Notes").fill(NOTES)
+    # One bar of signal: the phone believes it is online, the server's answers never arrive.
+    context.route(re.compile(r"/field/sync/$"), lambda route: route.abort("timedout"))
+    page.get_by_role("button", name="Save contact").click()
+    expect(page).to_have_url(re.compile(r"/field/\?saved=1$"))
+    expect(page.locator("#field-status")).to_have_text("Field mode: online · 1 not sent")
+    assert not Contact.objects.exists()
+
+    context.unroute(re.compile(r"/field/sync/$"))
+    page.get_by_role("button", name="Send now").click()
+    expect(page.locator("#field-status")).to_have_text("Field mode: online · 0 not sent", timeout=15_000)
+    assert Contact.objects.get().notes == NOTES
+
+
+def test_a_contact_saved_after_the_session_ended_online_is_kept_and_sent_after_signing_in(
+    page, context, sign_in, live_server, jamal, field_keys
+):
+    grover = jamal.primary_peacekeeper
+    page.set_viewport_size(PHONE)
+    sign_in(grover)
+    page.goto(f"{live_server.url}/field/")
+    expect(page.locator("body")).to_have_attribute("data-field-kept", "yes")
+    page.get_by_role("link", name=f"Log contact with {jamal.full_name}").click()
+    page.get_by_label("Duration (minutes)").fill("25")
+    page.get_by_label("Notes").fill(NOTES)
+    context.clear_cookies()  # the session ends while the form is open: a plain post would be lost at sign-in
+    page.get_by_role("button", name="Save contact").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    assert not Contact.objects.exists()
+    sign_in(grover)
+    expect(page.locator("#field-status")).to_have_text("Field mode: online · 0 not sent", timeout=15_000)
+    contact = Contact.objects.get()
+    assert (contact.client, contact.peacekeeper, contact.notes) == (jamal, grover, NOTES)
+
+
+def test_kept_pages_stop_showing_after_their_hours_even_offline(
+    page, context, sign_in, live_server, jamal, field_keys, settings
+):
+    settings.FIELD_MODE_KEPT_HOURS = 0.001  # 3.6 seconds
+    page.set_viewport_size(PHONE)
+    sign_in(jamal.primary_peacekeeper)
+    page.goto(f"{live_server.url}/field/")
+    expect(page.locator("body")).to_have_attribute("data-field-kept", "yes")
+    _wait_for_the_service_worker(page)
+    expect(page.locator("#field-synced")).to_contain_text("for offline use until")
+    page.wait_for_timeout(4_000)
+    # A phone left signed in, found later with no signal: the caseload is not shown, and is deleted.
+    context.set_offline(True)
+    page.reload()
+    expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
+    expect(page.get_by_text(jamal.full_name)).to_have_count(0)
+    assert _kept_names(page) == []
+
+
+def test_a_contact_written_offline_on_a_phone_in_another_time_zone_takes_the_programs_time(
+    new_context, live_server, jamal, field_keys
+):
+    import datetime
+
+    from django.utils import timezone
+
+    context = new_context(viewport=PHONE, timezone_id="Pacific/Honolulu")  # two or three hours behind
+    # The phone's clock runs three hours ahead of the server's, so that the time the phone writes in
+    # is told apart from the one the kept form was rendered with.
+    ahead = datetime.timedelta(hours=3)
+    context.clock.install(time=datetime.datetime.now(datetime.UTC) + ahead)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Username").fill(jamal.primary_peacekeeper.username)
+        page.get_by_label("Password").fill("correct-horse-battery")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign in").click()
+        page.goto(f"{live_server.url}/field/")
+        expect(page.locator("body")).to_have_attribute("data-field-kept", "yes")
+        _wait_for_the_service_worker(page)
+        context.set_offline(True)
+        page.get_by_role("link", name=f"Log contact with {jamal.full_name}").click()
+        shown = page.get_by_label("Date and time").input_value()
+        phone_now_in_program_zone = (timezone.localtime() + ahead).replace(tzinfo=None)
+        assert abs(datetime.datetime.fromisoformat(shown) - phone_now_in_program_zone) < datetime.timedelta(
+            minutes=2
+        ), (shown, phone_now_in_program_zone)
+    finally:
+        context.close()

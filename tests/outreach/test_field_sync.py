@@ -1,10 +1,16 @@
 """Field mode's server side: the sealed record's envelope, and the sync endpoint that saves it once."""
 
+import base64
 import datetime
 import json
+import os
+import subprocess
+import sys
 import uuid
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.test import Client as HttpClient
 from django.utils import timezone
 
@@ -278,6 +284,129 @@ def test_a_send_costs_the_same_queries_whatever_the_caseload(
 ):
     for _ in range(earlier):
         send(grover, envelope(field_keys, record(peacekeeper, ClientFactory(primary_peacekeeper=peacekeeper))))
-    # 26: the contact and what it does to a response case's hospital task are one transaction (a savepoint)
-    with django_assert_max_num_queries(26):
+    # 26: the contact and what it does to a response case's hospital task are one transaction (a savepoint);
+    # 27: the look-up of a row this user's phone already sent under the key (a retry after a lost answer)
+    with django_assert_max_num_queries(27):
         assert send(grover, envelope(field_keys, record(peacekeeper, jamal))).status_code == 201
+
+
+def test_after_a_rotation_a_record_sealed_for_the_retired_key_still_arrives(
+    grover, peacekeeper, jamal, field_keys, settings, tmp_path
+):
+    # A record sealed on the phone before the rotation, with the key its kept page then carried.
+    old_pem = tmp_path / "old.pem"
+    old_pem.write_bytes(sealed.generate_pem())
+    old = sealed.load(pem=None, path=old_pem)
+    before = envelope(old, record(peacekeeper, jamal))
+    refused = send(grover, before)
+    assert refused.status_code == 400 and "key this server does not hold" in refused.json()["error"]
+
+    settings.FIELD_MODE_RETIRED_KEY_FILES = [old_pem]
+    assert send(grover, before).status_code == 201
+    # The pages hand out the current key only: nothing new is sealed for the retired one.
+    page = grover.get("/field/").content.decode()
+    assert field_keys.public_b64 in page and old.public_b64 not in page
+    assert grover.get(SYNC).json()["key_id"] == field_keys.key_id
+    assert Contact.objects.count() == 1
+
+
+def test_an_unreadable_retired_key_is_the_servers_fault_and_the_phone_keeps_the_record(
+    peacekeeper, jamal, field_keys, settings, tmp_path
+):
+    broken = tmp_path / "broken.pem"
+    broken.write_text("not a key")
+    settings.FIELD_MODE_RETIRED_KEY_FILES = [broken]
+    http = HttpClient(raise_request_exception=False)
+    http.force_login(peacekeeper)
+    response = send(http, envelope(field_keys, record(peacekeeper, jamal)))
+    # A 5xx: field.js keeps the record as waiting and tries again (a 4xx would mark it refused).
+    assert response.status_code == 500
+    assert not Contact.objects.exists()
+
+
+def test_a_retired_key_file_that_is_missing_stops_the_server_at_start(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={**os.environ, "FIELD_MODE_RETIRED_KEY_FILES": str(tmp_path / "gone.pem")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0 and "FIELD_MODE_RETIRED_KEY_FILES names" in result.stderr
+
+
+def test_the_service_worker_shows_kept_pages_for_the_configured_hours_only(grover, field_keys, settings):
+    settings.FIELD_MODE_KEPT_HOURS = 8
+    assert "var KEPT_MS = 28800000;" in grover.get("/sw.js").content.decode()
+    assert 'data-field-kept-hours="8"' in grover.get("/field/").content.decode()
+
+
+def test_the_service_worker_is_served_with_the_production_hashed_static_files(grover, field_keys, settings, tmp_path):
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    response = grover.get("/sw.js")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'var STATIC_PREFIX = "/static/";' in body
+    assert "/static/js/field." in body and '"/static/js/field.js"' not in body  # the hashed name
+
+
+def test_a_retry_after_a_lost_answer_finds_its_row_even_once_the_client_has_left_the_caseload(
+    grover, peacekeeper, other_peacekeeper, jamal, field_keys
+):
+    sealed_record = envelope(field_keys, record(peacekeeper, jamal))
+    first = send(grover, sealed_record)  # saved; the answer never reached the phone
+    assert first.status_code == 201
+    Client.objects.filter(pk=jamal.pk).update(primary_peacekeeper=other_peacekeeper)
+    again = send(grover, sealed_record)
+    # "Saved" (so the phone drops it), never "nothing was saved" for a contact that was.
+    assert again.status_code == 200 and again.json()["contact"] == first.json()["contact"]
+    assert Contact.objects.count() == 1
+
+
+def test_a_client_id_of_true_is_no_client(grover, peacekeeper, jamal, field_keys):
+    payload = {**record(peacekeeper, jamal), "client": True}
+    response = send(grover, envelope(field_keys, payload))
+    assert response.status_code == 404 and not Contact.objects.exists()
+
+
+@pytest.mark.parametrize("inside", [False, True])
+def test_deeply_nested_json_is_refused_not_a_server_error(peacekeeper, jamal, field_keys, inside):
+    http = HttpClient(raise_request_exception=False)
+    http.force_login(peacekeeper)
+    deep = "[" * 100_000 + "]" * 100_000
+    if inside:
+        body = _seal_text(field_keys, deep)  # sealed as the browser would, around the nesting
+        response = http.post(SYNC, data=json.dumps(body), content_type="application/json")
+    else:
+        response = http.post(SYNC, data=deep, content_type="application/json")
+    assert response.status_code == 400 and response.json()["error"].startswith("Not sent")
+
+
+def _seal_text(keys, text: str) -> dict:
+    content_key = AESGCM.generate_key(bit_length=256)
+    iv = os.urandom(12)
+    public = serialization.load_der_public_key(keys.public_der)
+    return {
+        "key_id": keys.key_id,
+        "wrapped_key": base64.b64encode(public.encrypt(content_key, sealed._OAEP)).decode(),
+        "iv": base64.b64encode(iv).decode(),
+        "ciphertext": base64.b64encode(AESGCM(content_key).encrypt(iv, text.encode(), None)).decode(),
+    }
+
+
+def test_a_body_over_the_request_limit_is_refused_in_json(grover, field_keys, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = grover.post(SYNC, data="x" * 5000, content_type="application/json")
+    assert response.status_code == 413 and "larger" in response.json()["error"]
+
+
+def test_head_of_the_service_worker_and_manifest_answers(grover, field_keys):
+    assert grover.head("/sw.js").status_code == 200
+    assert grover.head("/manifest.webmanifest").status_code == 200
