@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: install install-dev run serve test lint format chromium vnu java lighthouse db-stop db-status check-deploy backup restore bench
+.PHONY: install install-dev run serve test lint format chromium vnu java lighthouse gettext db-stop db-status check-deploy backup restore bench messages
 
 install: $(VENV)/.installed
 
@@ -30,7 +30,7 @@ STOP_WORKER_ON_EXIT = worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker
 run: install
 	$(PY) -m config.run $(HOST_PORT)
 
-test: install-dev chromium vnu
+test: install-dev chromium vnu gettext
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
@@ -105,7 +105,7 @@ $(VNU_JAR): | java
 
 # apt-get takes one lock: the system packages are installed one after the other under make -j (make
 # before 4.4 then runs the whole invocation serially).
-.NOTPARALLEL: chromium java
+.NOTPARALLEL: chromium java gettext
 
 # Lighthouse's mobile scores for the main pages on production settings (README, Performance); not
 # part of `make test`. Lighthouse 12.2.3 (13 needs Node 22) in .tools/, from npm, on Debian's Chromium.
@@ -116,6 +116,27 @@ lighthouse: install chromium $(LIGHTHOUSE_CLI)
 $(LIGHTHOUSE_CLI):
 	@mkdir -p .tools/lighthouse
 	cd .tools/lighthouse && npm i -E --no-audit --no-fund --silent lighthouse@12.2.3
+
+# The Spanish catalogues (README, "Languages"): collect every marked string of both domains, then
+# compile. The compiled .mo files are committed, so a fresh clone shows Spanish with no gettext installed;
+# tests/test_translations.py fails when a catalogue is incomplete or a .mo is stale.
+MESSAGES_IGNORE := --ignore=static/vendor --ignore=node_modules --ignore=tests --ignore=bench
+messages: install gettext
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l es --no-obsolete $(MESSAGES_IGNORE)
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l es --no-obsolete -d djangojs $(MESSAGES_IGNORE)
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages -l es --ignore=.venv --ignore=.data --ignore=node_modules
+
+# gettext's tools: `make messages` and the catalogue test (tests/test_translations.py) need them; serving does not
+# (the compiled .mo files are committed).
+gettext:
+	@if command -v msgfmt >/dev/null && command -v msgattrib >/dev/null; then :; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		echo "Installing Debian's gettext for the catalogue test..."; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q gettext >/dev/null || \
+		{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q gettext >/dev/null; }; \
+	else \
+		echo "The catalogue test needs gettext: run 'sudo apt-get install gettext' and retry." >&2; exit 1; \
+	fi
 
 db-status: install
 	$(PY) -m config.embedded_db status

@@ -1,8 +1,10 @@
 from axes.admin import AccessLogAdmin as AxesAccessLogAdmin
 from axes.models import AccessLog as AxesAccessLog
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 
-from accounts.models import AccessLog, SignIn
+from accounts.models import AccessLog, Preferences, SignIn
 
 
 @admin.register(AccessLog)
@@ -22,6 +24,24 @@ class AccessLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class PreferencesInline(admin.StackedInline):
+    """An administrator sets a user's language on the user's page (it applies at their next sign-in)."""
+
+    model = Preferences
+    fields = ["language"]
+    can_delete = False
+    max_num = 1
+
+
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class PeacekeeperUserAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, PreferencesInline]
 
 
 # django-axes' log of sign-ins, under a name of its own (the product's access log is the one above).

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 
@@ -29,9 +30,9 @@ class AdminSection:
 
 
 class PeacekeeperAdminSite(admin.AdminSite):
-    site_header = "Peacekeeper administration"
-    site_title = "Peacekeeper admin"
-    index_title = "Administration"
+    site_header = _("Peacekeeper administration")
+    site_title = _("Peacekeeper admin")
+    index_title = _("Administration")
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

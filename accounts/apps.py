@@ -7,4 +7,8 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self) -> None:
-        from accounts import lockout  # noqa: F401  (connects the lockout access-log receiver)
+        from django.contrib.auth.signals import user_logged_in
+
+        from accounts import languages, lockout  # noqa: F401  (lockout connects the lockout access-log receiver)
+
+        user_logged_in.connect(languages.on_sign_in, dispatch_uid="accounts.languages.on_sign_in")

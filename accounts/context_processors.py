@@ -1,23 +1,24 @@
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
 
 # (label, URL name, who may use it). Entries whose page does not exist yet are left out.
 NAVIGATION = [
-    ("Dashboard", "dashboard", lambda user: True),
-    ("Clients", "outreach:client_list", roles.can_see_clients),
-    ("Incidents", "incidents:incident_list", roles.can_log_incidents),
-    ("Mediations", "incidents:mediation_list", roles.can_log_incidents),
-    ("Response cases", "incidents:response_case_list", roles.can_see_all_clients),
-    ("Response tasks", "incidents:response_task_list", roles.is_peacekeeper),
+    (_("Dashboard"), "dashboard", lambda user: True),
+    (_("Clients"), "outreach:client_list", roles.can_see_clients),
+    (_("Incidents"), "incidents:incident_list", roles.can_log_incidents),
+    (_("Mediations"), "incidents:mediation_list", roles.can_log_incidents),
+    (_("Response cases"), "incidents:response_case_list", roles.can_see_all_clients),
+    (_("Response tasks"), "incidents:response_task_list", roles.is_peacekeeper),
     # Conflicts and groups: the program roles only (analysts see them only as counts).
-    ("Conflicts", "incidents:conflict_list", roles.can_see_clients),
-    ("Groups", "incidents:group_list", roles.can_see_clients),
-    ("Reports", "reports:index", roles.can_see_reports),
-    ("Access log", "access_log", roles.can_see_all_clients),
-    ("Admin", "admin:index", roles.is_admin),
+    (_("Conflicts"), "incidents:conflict_list", roles.can_see_clients),
+    (_("Groups"), "incidents:group_list", roles.can_see_clients),
+    (_("Reports"), "reports:index", roles.can_see_reports),
+    (_("Access log"), "access_log", roles.can_see_all_clients),
+    (_("Admin"), "admin:index", roles.is_admin),
 ]
 
 

@@ -1,5 +1,6 @@
 import django_filters
 from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AccessLog
 from core.lists import label_date_range
@@ -17,11 +18,11 @@ class UserFilter(django_filters.ModelChoiceFilter):
 
 
 class AccessLogFilter(django_filters.FilterSet):
-    user = UserFilter(queryset=User.objects.order_by("first_name", "last_name"), empty_label="Anyone")
-    client_code = django_filters.CharFilter(label="Client code", lookup_expr="iexact")
-    action = django_filters.ChoiceFilter(choices=AccessLog.Action.choices, empty_label="Any action")
+    user = UserFilter(queryset=User.objects.order_by("first_name", "last_name"), empty_label=_("Anyone"))
+    client_code = django_filters.CharFilter(label=_("Client code"), lookup_expr="iexact")
+    action = django_filters.ChoiceFilter(choices=AccessLog.Action.choices, empty_label=_("Any action"))
     at = BoundedDateRangeFilter(
-        field_name="at__date", label="Between", widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
+        field_name="at__date", label=_("Between"), widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
     )
 
     class Meta:
@@ -30,4 +31,4 @@ class AccessLogFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        label_date_range(self, "at", "From", "To")
+        label_date_range(self, "at", _("From"), _("To"))

@@ -1,6 +1,12 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Preferences
+from accounts.services import PREFERENCES_FIELDS
+from core.forms import form_helper
 
 
 class LoginForm(AuthenticationForm):
@@ -20,7 +26,7 @@ class ConfirmPasswordForm(forms.Form):
     """The password again, before a first second factor is added."""
 
     password = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
     )
@@ -34,5 +40,32 @@ class ConfirmPasswordForm(forms.Form):
         user = self.request.user
         # Through authenticate(), so that django-axes counts a wrong password here too.
         if authenticate(self.request, username=user.get_username(), password=password) is None:
-            raise forms.ValidationError("That is not your password.")
+            raise forms.ValidationError(_("That is not your password."))
         return password
+
+
+class PreferencesForm(forms.ModelForm):
+    """The preferences page: the language the product speaks to you in."""
+
+    language = forms.ChoiceField(
+        label=_("Language"),
+        # Each language named in its own form (settings.LANGUAGES), whatever the page's language.
+        choices=[("", _("The language my browser asks for")), *settings.LANGUAGES],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = Preferences
+        fields = PREFERENCES_FIELDS
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper()
+
+
+class LanguageForm(forms.Form):
+    """The navigation's language selector: one language, and the page to go back to."""
+
+    language = forms.ChoiceField(choices=settings.LANGUAGES)
+    next = forms.CharField(required=False)

@@ -7,7 +7,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from accounts import two_factor
+from accounts import languages, two_factor
 
 LAST_SEEN_KEY = "last_seen"
 
@@ -30,6 +30,19 @@ class SessionIdleMiddleware:
         return self.get_response(request)
 
 
+class UserLanguageMiddleware:
+    """A signed-in user's own language, when they chose one, over what LocaleMiddleware took from
+    the browser (accounts.languages). After AuthenticationMiddleware; never a redirect."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated and (language := languages.remembered(request)):
+            languages.activate_for(request, language)
+        return self.get_response(request)
+
+
 class TwoFactorMiddleware:
     """The second factor is kept, not just asked for once.
 
@@ -48,6 +61,9 @@ class TwoFactorMiddleware:
         "/accounts/two-factor/setup/",
         "/accounts/two-factor/confirm-password/",
         "/accounts/two-factor/qrcode/",
+        # The language, so the set-up pages can be read in it.
+        "/accounts/preferences/",
+        "/jsi18n/",
     )
 
     def __init__(self, get_response) -> None:

@@ -20,6 +20,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
 from django_otp import login as otp_login
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -117,10 +118,10 @@ def device_add(*, request: HttpRequest, device: Device) -> list[str]:
     recovery codes (returned, to be shown once)."""
     user = request.user
     if not may_change_factors(request):
-        raise FactorError("Sign in again before you change how you sign in.")
+        raise FactorError(_("Sign in again before you change how you sign in."))
     first = not has_two_factor(user)
     if isinstance(device, TOTPDevice) and TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        raise FactorError("You already have an authenticator app. Remove it first to use another one.")
+        raise FactorError(_("You already have an authenticator app. Remove it first to use another one."))
     device.user = user
     device.confirmed = True
     device.name = DEFAULT if first else label_of(device)
@@ -140,10 +141,10 @@ def device_remove(*, request: HttpRequest, device: Device) -> None:
     """Remove one of request.user's devices; another one becomes the default."""
     user = request.user
     if not request.user.is_verified():
-        raise FactorError("Sign in with your second factor before you change it.")
+        raise FactorError(_("Sign in with your second factor before you change it."))
     others = [d for d in _devices(user) if not (type(d) is type(device) and d.pk == device.pk)]
     if not others and required_for(user):
-        raise FactorError("Managers and administrators must keep a second factor: add another one first.")
+        raise FactorError(_("Managers and administrators must keep a second factor: add another one first."))
     was_default = device.name == DEFAULT
     device.delete()
     if was_default and others:
@@ -160,9 +161,9 @@ def turn_off(*, request: HttpRequest) -> None:
     """Remove every second factor and the recovery codes of request.user."""
     user = request.user
     if not user.is_verified():
-        raise FactorError("Sign in with your second factor before you turn it off.")
+        raise FactorError(_("Sign in with your second factor before you turn it off."))
     if required_for(user):
-        raise FactorError("Managers and administrators must sign in with a second factor.")
+        raise FactorError(_("Managers and administrators must sign in with a second factor."))
     for device in _devices(user):
         device.delete()
     StaticDevice.objects.filter(user=user).delete()
@@ -173,7 +174,7 @@ def turn_off(*, request: HttpRequest) -> None:
 def recovery_codes_regenerate(*, request: HttpRequest) -> list[str]:
     """New recovery codes for request.user; the old ones stop working."""
     if not request.user.is_verified():
-        raise FactorError("Sign in with your second factor before you make new recovery codes.")
+        raise FactorError(_("Sign in with your second factor before you make new recovery codes."))
     codes = _new_recovery_codes(request.user)
     record_change(request=request, user=request.user, what="New recovery codes were made")
     return codes
@@ -226,8 +227,11 @@ def recent_changes(user: User):
 
 def notice_text(row: AccessLog) -> str:
     at = timezone.localtime(row.at)
-    when = f"{formats.date_format(at, 'j F Y')} at {formats.time_format(at, 'H:i')}"
-    return f"{row.target} on {when}. If this was not you, tell your administrator now."
+    return _("%(what)s on %(day)s at %(time)s. If this was not you, tell your administrator now.") % {
+        "what": row.target,
+        "day": formats.date_format(at, "j F Y"),
+        "time": formats.time_format(at, "H:i"),
+    }
 
 
 def signed_in(request: HttpRequest, *, previous_login: datetime.datetime | None) -> None:

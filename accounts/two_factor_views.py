@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -19,10 +20,13 @@ from accounts import two_factor
 from accounts.forms import ConfirmPasswordForm, LoginForm
 
 OTP_ERRORS = {
-    "invalid_token": "That code is not right. Type the newest code your app shows, or use another way below.",
-    "token_throttled": "Too many wrong codes: wait a little, then try again.",
+    "invalid_token": _("That code is not right. Type the newest code your app shows, or use another way below."),
+    "token_throttled": _("Too many wrong codes: wait a little, then try again."),
 }
-METHOD_LABELS = {"generator": "Authenticator app on your phone", "webauthn": "Passkey (this device or a security key)"}
+METHOD_LABELS = {
+    "generator": _("Authenticator app on your phone"),
+    "webauthn": _("Passkey (this device or a security key)"),
+}
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -50,11 +54,11 @@ class LoginView(tf_views.LoginView):
             form.otp_error_messages = {**form.otp_error_messages, **OTP_ERRORS}
         if step == self.TOKEN_STEP and not isinstance(form, WebauthnAuthenticationTokenForm):
             field = form.fields["otp_token"]
-            field.label = "Code"
-            field.help_text = "The 6-digit code your authenticator app shows now."
+            field.label = _("Code")
+            field.help_text = _("The 6-digit code your authenticator app shows now.")
             field.widget.attrs.update(inputmode="numeric")
         elif step == self.BACKUP_STEP:
-            form.fields["otp_token"].label = "Recovery code"
+            form.fields["otp_token"].label = _("Recovery code")
             form.fields["otp_token"].widget.attrs.update(autocomplete="off", autocapitalize="none")
         return form
 
@@ -103,10 +107,10 @@ class SetupView(tf_views.SetupView):
         if step == "method":
             codes = {m.code for m in self.get_available_methods()}
             form.fields["method"].choices = [(c, label) for c, label in METHOD_LABELS.items() if c in codes]
-            form.fields["method"].label = "How do you want to confirm it is you?"
+            form.fields["method"].label = _("How do you want to confirm it is you?")
         elif step == "generator":
-            form.fields["token"].label = "Code"
-            form.fields["token"].help_text = "The 6-digit code the app shows."
+            form.fields["token"].label = _("Code")
+            form.fields["token"].help_text = _("The 6-digit code the app shows.")
         return form
 
     def get_context_data(self, form, **kwargs):
@@ -136,7 +140,7 @@ class SetupView(tf_views.SetupView):
         if codes:
             context = {"codes": codes, "next": _safe_next(self.request, resolve_url("dashboard")), "first": True}
             return render(self.request, "two_factor/core/backup_tokens.html", context)
-        messages.success(self.request, "Your new passkey is ready.")
+        messages.success(self.request, _("Your new passkey is ready."))
         return redirect("two_factor:profile")
 
 

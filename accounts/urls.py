@@ -21,6 +21,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("keepalive/", views.keepalive, name="keepalive"),
+    path("preferences/", views.preferences, name="preferences"),
+    path("preferences/language/", views.language_set, name="language_set"),
     path("lockouts/unlock/", views.lockout_unlock, name="lockout_unlock"),
     path("two-factor/", include((two_factor_patterns, "two_factor"))),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

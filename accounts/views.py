@@ -2,15 +2,20 @@ import ipaddress
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from accounts import lockout, roles
+from accounts import languages, lockout, roles
 from accounts.filters import AccessLogFilter
+from accounts.forms import LanguageForm, PreferencesForm
 from accounts.middleware import touch
-from accounts.models import AccessLog
+from accounts.models import AccessLog, Preferences
+from accounts.services import preferences_update
 from accounts.tables import AccessLogTable
 from core.lists import FilteredListMixin
 
@@ -50,9 +55,48 @@ def lockout_unlock(request: HttpRequest) -> HttpResponse:
         try:
             address = str(ipaddress.ip_address(address))
         except ValueError:
-            return HttpResponseBadRequest("That is not an address.")
+            return HttpResponseBadRequest(_("That is not an address."))
     elif not username:
-        return HttpResponseBadRequest("Say which account or address to unlock.")
+        return HttpResponseBadRequest(_("Say which account or address to unlock."))
     lockout.lockout_lift(request=request, username=username, address=address)
-    messages.success(request, f"Sign-in from {address} is open again." if address else f"{username} can sign in again.")
+    if address:
+        messages.success(request, _("Sign-in from %(address)s is open again.") % {"address": address})
+    else:
+        messages.success(request, _("%(username)s can sign in again.") % {"username": username})
     return redirect("dashboard")
+
+
+def preferences(request: HttpRequest) -> HttpResponse:
+    """Your own preferences: the language the product speaks to you in (every role)."""
+    instance = Preferences.objects.filter(user=request.user).first() or Preferences(user=request.user)
+    form = PreferencesForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        response = redirect("preferences")
+        _language_save(request, response, form.cleaned_data["language"])
+        messages.success(request, _("Your preferences are saved."))
+        return response
+    return render(request, "accounts/preferences.html", {"form": form})
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The navigation's language selector, signed in: saved as the user's preference."""
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Choose English or Spanish."))
+    target = form.cleaned_data["next"]
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("dashboard")
+    response = redirect(target)
+    _language_save(request, response, form.cleaned_data["language"])
+    return response
+
+
+def _language_save(request: HttpRequest, response: HttpResponse, language: str) -> None:
+    preferences_update(user=request.user, language=language)
+    languages.remember(request, language)
+    languages.set_cookie(response, language)
+    # The confirmation (and the rest of this request) in the language just chosen.
+    languages.activate_for(request, language or languages.browser_language(request))

@@ -2,5 +2,5 @@
 window.peacekeeperWatchJob("copy-progress", function (data, page) {
   if (data.total) page.bar.max = data.total;
   page.bar.value = data.done;
-  page.field("text").textContent = data.text || "Starting.";
+  page.field("text").textContent = data.text || gettext("Starting.");
 });

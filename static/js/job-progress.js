@@ -25,7 +25,7 @@ window.peacekeeperWatchJob = function (sectionId, show) {
         window.setTimeout(poll, 1000);
       })
       .catch(function () {
-        field("note").textContent = "Cannot reach the server to update the progress; retrying.";
+        field("note").textContent = gettext("Cannot reach the server to update the progress; retrying.");
         window.setTimeout(poll, 5000);
       });
   }

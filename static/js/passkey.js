@@ -71,25 +71,25 @@
 
   function start() {
     button.disabled = true;
-    status.textContent = "Waiting for your passkey…";
+    status.textContent = gettext("Waiting for your passkey…");
     var request = { publicKey: publicKeyOptions() };
     var ask = mode === "create" ? navigator.credentials.create(request) : navigator.credentials.get(request);
     ask.then(
       function (credential) {
-        status.textContent = "Checking…";
+        status.textContent = gettext("Checking…");
         field.value = serialise(credential);
         form.submit();
       },
       function () {
         button.disabled = false;
-        status.textContent = "The passkey was not used (cancelled, or not available here). Try again, or choose another way below.";
+        status.textContent = gettext("The passkey was not used (cancelled, or not available here). Try again, or choose another way below.");
       }
     );
   }
 
   if (!window.PublicKeyCredential || !navigator.credentials) {
     button.disabled = true;
-    status.textContent = "This browser cannot use passkeys.";
+    status.textContent = gettext("This browser cannot use passkeys.");
     return;
   }
   button.addEventListener("click", start);

@@ -9,7 +9,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # The web app manifest: browsers fetch it without cookies (outreach/field_views.py); it holds no data.
-PUBLIC = {"/accounts/login/", "/health/", "/manifest.webmanifest"}
+PUBLIC = {"/accounts/login/", "/health/", "/manifest.webmanifest", "/jsi18n/"}
+# The sign-in page's language selector (Django's set_language): it only sets a cookie, and sends back.
+PUBLIC_REDIRECTS = {"/i18n/setlang/"}
 # The admin sends to its own login page first, which sends on to /accounts/login/ (tested below).
 LOGIN_URLS = ("/accounts/login/", "/admin/login/")
 
@@ -57,7 +59,7 @@ def test_the_walk_finds_the_project_pages():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", [u for u in ALL_URLS if u not in PUBLIC])
+@pytest.mark.parametrize("url", [u for u in ALL_URLS if u not in PUBLIC | PUBLIC_REDIRECTS])
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_it_sends_anonymous_users_to_the_login_page(client, url, method):
     response = getattr(client, method)(url)
@@ -69,6 +71,12 @@ def test_it_sends_anonymous_users_to_the_login_page(client, url, method):
 @pytest.mark.parametrize("url", sorted(PUBLIC))
 def test_public_pages_answer_without_login(client, url):
     assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_language_selector_answers_without_login(client):
+    response = client.post("/i18n/setlang/", {"language": "es", "next": "/accounts/login/"})
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/"
 
 
 @pytest.mark.django_db
