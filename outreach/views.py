@@ -45,6 +45,9 @@ from outreach.models import (
 )
 from outreach.tables import RISK_BADGES, STATUS_BADGES, ClientTable
 
+# Sent by static/js/field.js with the pages it keeps on the phone (the access log names them so).
+FIELD_KEEP_HEADER = "X-Peacekeeper-Field-Keep"
+
 TIMELINE_PER_PAGE = 25
 # Longer notes fold on the client page behind "Show more" (a <details>), so the timeline stays scannable.
 NOTE_FOLD_CHARS = 280
@@ -406,8 +409,12 @@ class ClientRecordMixin(ClientPagesMixin, ServiceFormMixin):
         context = super().get_context_data(**kwargs)
         verb = "Edit" if getattr(self, "object", None) else "New"
         context.update(client=self.client, title=f"{verb} {self.noun}")
-        # Every form page names the client; an edit form shows the record's notes too.
-        access.client_viewed(self.request, self.client.code, f"{verb.lower()} {self.noun} form")
+        # Every form page names the client; an edit form shows the record's notes too. Field mode's
+        # sync fetches each client's contact form to keep on the phone, and says so (FIELD_KEEP_HEADER),
+        # so the access log tells a form kept for offline use from one a person opened.
+        kept = self.request.headers.get(FIELD_KEEP_HEADER) == "1" and not getattr(self, "object", None)
+        where = f"{self.noun} form kept on the phone for offline use" if kept else f"{verb.lower()} {self.noun} form"
+        access.client_viewed(self.request, self.client.code, where)
         return context
 
     def get_success_message(self) -> str:
@@ -470,6 +477,8 @@ class ContactCreateView(ClientRecordCreateMixin, CreateView):
             .order_by("-created_at")
             .first()
         )
+        if self.request.headers.get(FIELD_KEEP_HEADER) == "1":
+            just_saved = None  # a copy kept for offline use would say it for hours, with a link dead offline
         return {**super().get_context_data(**kwargs), "just_saved": just_saved}
 
     def save(self, form) -> Contact:

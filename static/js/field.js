@@ -56,10 +56,25 @@
   var beforeSignOut = function () {
     return Promise.resolve(true);
   };
+  var SIGN_OUT_PENDING = "peacekeeper-field-sign-out:";
   document.querySelectorAll("form.sign-out").forEach(function (signOut) {
     signOut.addEventListener("submit", function (event) {
       event.preventDefault();
+      if (user && !navigator.onLine) {
+        // Signing out needs the server. Offline, the kept caseload goes now, and the sign-out
+        // itself as soon as a page of this browser is back online (below).
+        localStorage.setItem(SIGN_OUT_PENDING + user, "1");
+        localStorage.removeItem(SYNCED + user);
+        forgetPages(null).then(function () {
+          window.alert(
+            "You are offline. The caseload kept on this phone is deleted now, and you will be signed out " +
+              "as soon as the phone is back online. Contacts not sent yet stay on the phone, encrypted."
+          );
+        });
+        return;
+      }
       var go = function () {
+        localStorage.removeItem(SIGN_OUT_PENDING + user);
         localStorage.removeItem(SYNCED + user);
         var late = new Promise(function (resolve) {
           setTimeout(resolve, 1500);
@@ -76,6 +91,38 @@
       }, go);
     });
   });
+
+  // A sign-out asked for offline: done now that a page of this user loads online.
+  var pendingSignOut = function () {
+    var form = document.querySelector("form.sign-out");
+    if (user && navigator.onLine && form && localStorage.getItem(SIGN_OUT_PENDING + user)) {
+      form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit", { cancelable: true }));
+      return true;
+    }
+    return false;
+  };
+  if (pendingSignOut()) {
+    return;
+  }
+  window.addEventListener("online", pendingSignOut);
+
+  // The sign-in page says when contacts wait on this phone (whose, it does not say): they go when
+  // their writer signs in. Its count is of sealed records only; nothing of them is readable here.
+  var waitingNote = document.getElementById("field-waiting-note");
+  if (!user && waitingNote && window.indexedDB) {
+    var opening = indexedDB.open(DB_NAME, 1);
+    opening.onupgradeneeded = function () {
+      opening.result.createObjectStore(STORE, { keyPath: "id" });
+    };
+    opening.onsuccess = function () {
+      var db = opening.result;
+      var counting = db.transaction(STORE).objectStore(STORE).count();
+      counting.onsuccess = function () {
+        db.close();
+        waitingNote.hidden = counting.result === 0;
+      };
+    };
+  }
 
   if (!user || !window.indexedDB || !window.crypto || !crypto.subtle) {
     return;
@@ -197,7 +244,7 @@
 
   function clientLabel(clientId) {
     var row = document.querySelector('[data-client-id="' + clientId + '"]');
-    return row ? row.dataset.clientCode : "a client not on your caseload now";
+    return row ? row.dataset.clientName + " (" + row.dataset.clientCode + ")" : "a client not on your caseload now";
   }
 
   function contactFormUrl(clientId) {
@@ -267,7 +314,15 @@
         return record.status !== "failed";
       }).length;
       signedOutNote.hidden = !(signedOut && waiting);
-      signedOutNote.textContent = "Sign in to send " + waiting + " saved contact" + (waiting === 1 ? "" : "s") + ".";
+      var signIn = document.createElement("a");
+      signIn.href = "/accounts/login/?next=" + encodeURIComponent(body.dataset.fieldPage);
+      signIn.className = "alert-link";
+      signIn.textContent = "Sign in";
+      signedOutNote.replaceChildren(signIn, " to send " + waiting + " saved contact" + (waiting === 1 ? "" : "s") + ".");
+      var savedNote = document.getElementById("field-saved");
+      if (savedNote) {
+        savedNote.hidden = !(new URLSearchParams(window.location.search).get("saved") && records.length);
+      }
     }
     return records;
   }
@@ -275,6 +330,19 @@
   // --- Sending ----------------------------------------------------------------------------------
   var backoff = 0;
   var retryTimer = null;
+  var sent = 0; // by this page, said on the field page
+
+  function showSent() {
+    var note = document.getElementById("field-sent");
+    if (note) {
+      note.textContent = sent + " contact" + (sent === 1 ? "" : "s") + " sent and saved on the server.";
+      note.hidden = false;
+      var saved = document.getElementById("field-saved");
+      if (saved) {
+        saved.hidden = true;
+      }
+    }
+  }
   var flushing = false;
 
   function retryLater() {
@@ -365,11 +433,17 @@
       record.status = "sending";
       await putRecord(record);
       await render();
-      if ((await send(record, who.csrf)) === "retry") {
+      var outcome = await send(record, who.csrf);
+      if (outcome === "retry") {
         record.status = "waiting";
         await putRecord(record);
+        await render();
         retryLater();
         return;
+      }
+      if (outcome === "sent") {
+        sent += 1;
+        showSent();
       }
       await render();
     }
@@ -704,7 +778,8 @@
     var responses = [];
     var keptAt = new Date().toISOString();
     for (var i = 0; i < urls.length; i++) {
-      var response = await fetch(urls[i], { credentials: "same-origin" });
+      // The header tells the server's access log that this page is kept for offline use, not opened.
+      var response = await fetch(urls[i], { credentials: "same-origin", headers: { "X-Peacekeeper-Field-Keep": "1" } });
       if (!response.ok || response.redirected) {
         return; // signed out meanwhile: keep nothing new
       }

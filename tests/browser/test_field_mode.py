@@ -110,7 +110,8 @@ def test_a_contact_logged_offline_is_kept_sealed_and_sent_once(page, context, si
 
     expect(page).to_have_url(re.compile(r"/field/\?saved=1$"))
     expect(status).to_have_text("Field mode: offline · 1 not sent")
-    expect(page.locator("#field-outbox-list")).to_contain_text(f"Contact with {jamal.code}")
+    expect(page.get_by_text("Saved on this phone, encrypted.")).to_be_visible()
+    expect(page.locator("#field-outbox-list")).to_contain_text(f"Contact with {jamal.full_name} ({jamal.code})")
     expect(page.locator("#field-outbox-list")).to_contain_text("waiting to be sent")
     page.reload()  # offline still: the kept page, and the outbox read from IndexedDB
     expect(status).to_have_text("Field mode: offline · 1 not sent")
@@ -128,6 +129,7 @@ def test_a_contact_logged_offline_is_kept_sealed_and_sent_once(page, context, si
 
     context.set_offline(False)
     expect(status).to_have_text("Field mode: online · 0 not sent", timeout=15_000)
+    expect(page.get_by_text("1 contact sent and saved on the server.")).to_be_visible()
     contact = Contact.objects.get()
     assert (contact.client, contact.peacekeeper, contact.notes) == (jamal, peacekeeper, NOTES)
     assert contact.duration_minutes == 45 and contact.written_offline_at is not None
@@ -262,7 +264,12 @@ def test_an_expired_session_keeps_the_outbox_for_its_writer_alone(
     context.clear_cookies()
     context.set_offline(False)
     expect(page.get_by_text("Sign in to send 1 saved contact.")).to_be_visible(timeout=15_000)
+    expect(page.get_by_role("link", name="Sign in")).to_have_attribute("href", "/accounts/login/?next=%2Ffield%2F")
     assert not Contact.objects.exists()
+
+    # The sign-in page says contacts wait on this phone (not whose).
+    page.goto(f"{live_server.url}/accounts/login/")
+    expect(page.get_by_text("Contacts written offline are waiting on this phone")).to_be_visible()
 
     # Someone else signs in on this phone: Grover's kept pages are gone, his record is neither
     # shown nor sent, and Maria's own count is 0.
@@ -456,3 +463,42 @@ def test_a_contact_written_offline_on_a_phone_in_another_time_zone_takes_the_pro
         ), (shown, phone_now_in_program_zone)
     finally:
         context.close()
+
+
+def test_signing_out_offline_deletes_the_kept_caseload_and_signs_out_once_back_online(
+    page, context, sign_in, live_server, jamal, field_keys
+):
+    grover = jamal.primary_peacekeeper
+    page.set_viewport_size(PHONE)
+    sign_in(grover)
+    page.get_by_role("button", name="Menu").click()
+    page.get_by_role("link", name="Field mode", exact=True).click()  # in the menu, not only the status badge
+    expect(page.locator("body")).to_have_attribute("data-field-kept", "yes")
+    _wait_for_the_service_worker(page)
+    context.set_offline(True)
+    page.get_by_role("link", name=f"Log contact with {jamal.full_name}").click()
+    page.get_by_label("Duration (minutes)").fill("20")
+    page.get_by_label("Notes").fill(NOTES)
+    page.get_by_role("button", name="Save contact").click()
+    expect(page.locator("#field-status")).to_have_text("Field mode: offline · 1 not sent")
+
+    told = []
+    page.on("dialog", lambda dialog: (told.append(dialog.message), dialog.accept()))
+    page.get_by_role("button", name="Menu").click()
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_function("() => caches.keys().then(() => true)")
+    expect(page.locator("#field-status")).to_be_visible()
+    for _ in range(50):
+        if _kept_names(page) == [] and told:
+            break
+        page.wait_for_timeout(100)
+    assert _kept_names(page) == [] and told and told[-1].startswith("You are offline.")
+
+    # Back online: signed out at once (the contact may go just before, or at the next sign-in).
+    context.set_offline(False)
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible(timeout=15_000)
+    page.goto(f"{live_server.url}/")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()  # the session is gone
+    sign_in(grover)
+    expect(page.locator("#field-status")).to_have_text("Field mode: online · 0 not sent", timeout=15_000)
+    assert Contact.objects.get().notes == NOTES

@@ -412,3 +412,24 @@ def test_a_body_over_the_request_limit_is_refused_in_json(grover, field_keys, se
 def test_head_of_the_service_worker_and_manifest_answers(grover, field_keys):
     assert grover.head("/sw.js").status_code == 200
     assert grover.head("/manifest.webmanifest").status_code == 200
+
+
+def test_a_contact_form_kept_for_offline_use_says_so_in_the_access_log(grover, peacekeeper, jamal, field_keys):
+    from accounts.models import AccessLog
+
+    grover.get(f"/clients/{jamal.pk}/contacts/new/", headers={"X-Peacekeeper-Field-Keep": "1"})
+    grover.get(f"/clients/{jamal.pk}/contacts/new/")
+    targets = list(AccessLog.objects.filter(client_code=jamal.code).order_by("pk").values_list("target", flat=True))
+    assert targets == [
+        f"client {jamal.code} (contact form kept on the phone for offline use)",
+        f"client {jamal.code} (new contact form)",
+    ]
+
+
+def test_a_contact_form_kept_for_offline_use_says_nothing_of_the_last_save(grover, peacekeeper, jamal, field_keys):
+    from tests.factories import ContactFactory
+
+    ContactFactory(client=jamal, peacekeeper=peacekeeper)
+    form = f"/clients/{jamal.pk}/contacts/new/"
+    assert "You saved a contact" in grover.get(form).content.decode()
+    assert "You saved a contact" not in grover.get(form, headers={"X-Peacekeeper-Field-Keep": "1"}).content.decode()
