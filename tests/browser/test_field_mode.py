@@ -83,6 +83,15 @@ def _wait_for_the_service_worker(page) -> None:
     assert _controlled(page, 100), "The service worker never took control of the page."
 
 
+def _synced_on_a_phone(page, sign_in, live_server, user) -> None:
+    """Signed in at phone width, field mode's pages kept on the phone and its service worker in control."""
+    page.set_viewport_size(PHONE)
+    sign_in(user)
+    page.goto(f"{live_server.url}/field/")
+    expect(page.locator("body")).to_have_attribute("data-field-kept", "yes")
+    _wait_for_the_service_worker(page)
+
+
 def _kept_names(page) -> list[str]:
     return page.evaluate("async () => (await caches.keys()).filter((name) => name.startsWith('pk-field-u'))")
 
@@ -150,11 +159,7 @@ def test_a_contact_logged_offline_is_kept_sealed_and_sent_once(page, context, si
 
 
 def test_a_record_the_server_refuses_stays_with_its_reason(page, context, sign_in, live_server, jamal, field_keys):
-    page.set_viewport_size(PHONE)
-    sign_in(jamal.primary_peacekeeper)
-    page.goto(f"{live_server.url}/field/")
-    expect(page.locator("body")).to_have_attribute("data-field-kept", "yes")
-    _wait_for_the_service_worker(page)
+    _synced_on_a_phone(page, sign_in, live_server, jamal.primary_peacekeeper)
     context.set_offline(True)
     page.get_by_role("link", name=f"Log contact with {jamal.full_name}").click()
     page.get_by_label("Duration (minutes)").fill("900")  # over the 12-hour limit
@@ -204,11 +209,7 @@ def test_a_record_the_server_refuses_stays_with_its_reason(page, context, sign_i
 def test_a_contact_for_a_client_who_left_the_caseload_keeps_what_was_written(
     page, context, sign_in, live_server, jamal, other_peacekeeper, field_keys
 ):
-    page.set_viewport_size(PHONE)
-    sign_in(jamal.primary_peacekeeper)
-    page.goto(f"{live_server.url}/field/")
-    expect(page.locator("body")).to_have_attribute("data-field-kept", "yes")
-    _wait_for_the_service_worker(page)
+    _synced_on_a_phone(page, sign_in, live_server, jamal.primary_peacekeeper)
     context.set_offline(True)
     page.get_by_role("link", name=f"Log contact with {jamal.full_name}").click()
     page.get_by_label("Duration (minutes)").fill("30")
@@ -248,11 +249,7 @@ def test_an_expired_session_keeps_the_outbox_for_its_writer_alone(
     page, context, sign_in, live_server, jamal, other_peacekeeper, field_keys
 ):
     grover = jamal.primary_peacekeeper
-    page.set_viewport_size(PHONE)
-    sign_in(grover)
-    page.goto(f"{live_server.url}/field/")
-    expect(page.locator("body")).to_have_attribute("data-field-kept", "yes")
-    _wait_for_the_service_worker(page)
+    _synced_on_a_phone(page, sign_in, live_server, grover)
     context.set_offline(True)
     page.get_by_role("link", name=f"Log contact with {jamal.full_name}").click()
     page.get_by_label("Duration (minutes)").fill("20")
@@ -307,11 +304,7 @@ def test_three_contacts_for_two_clients_arrive_once_through_a_double_replay_and_
 
     grover = jamal.primary_peacekeeper
     keisha = ClientFactory(first_name="Keisha", last_name="Moore", primary_peacekeeper=grover)
-    page.set_viewport_size(PHONE)
-    sign_in(grover)
-    page.goto(f"{live_server.url}/field/")
-    expect(page.locator("body")).to_have_attribute("data-field-kept", "yes")
-    _wait_for_the_service_worker(page)
+    _synced_on_a_phone(page, sign_in, live_server, grover)
 
     context.set_offline(True)
     _log_offline(page, jamal, "30", "First talk: the laundromat.")
@@ -417,11 +410,7 @@ def test_kept_pages_stop_showing_after_their_hours_even_offline(
     page, context, sign_in, live_server, jamal, field_keys, settings
 ):
     settings.FIELD_MODE_KEPT_HOURS = 0.001  # 3.6 seconds
-    page.set_viewport_size(PHONE)
-    sign_in(jamal.primary_peacekeeper)
-    page.goto(f"{live_server.url}/field/")
-    expect(page.locator("body")).to_have_attribute("data-field-kept", "yes")
-    _wait_for_the_service_worker(page)
+    _synced_on_a_phone(page, sign_in, live_server, jamal.primary_peacekeeper)
     expect(page.locator("#field-synced")).to_contain_text("for offline use until")
     page.wait_for_timeout(4_000)
     # A phone left signed in, found later with no signal: the caseload is not shown, and is deleted.
