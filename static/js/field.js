@@ -887,5 +887,5 @@
     .then(render)
     .then(flush)
     .then(keepPages);
-  window.peacekeeperField = { flush: flush, render: render }; // for the browser tests and the console
+  window.peacekeeperField = { flush: flush, render: render, localMinute: localMinute }; // for the browser tests and the console
 })();
