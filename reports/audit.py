@@ -40,6 +40,7 @@ copy's figures of that measure and place on their own, and says so (`Audit.split
 import copy as _copy
 import datetime
 import functools
+import itertools
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -302,11 +303,55 @@ class System:
         for k, copy in enumerate(self.copies):
             for table in copy.tables:
                 self._relate_table(k, table)
+        self._tie_unchanged()
         for (measure, place, first, last, k), expression in figure_keys.items():
             for smaller, larger in AT_MOST_MEASURES:
                 if measure == smaller and (larger, place, first, last, k) in figure_keys:
                     self._add(_minus(expression, figure_keys[(larger, place, first, last, k)]), -np.inf, 0)
         self._stock_and_flow()
+
+    def _tie_unchanged(self) -> None:
+        """Within a (measure, place, year) read copy by copy, the days a correction left alone: a reader sees which
+        figures moved between two copies and holds the rest as they were (the seventh attacker: Q1 unchanged
+        between Q2's versions gave a correction of Q2 away). The audit knows each copy's true figures, so it ties
+        across two copies every stretch of days, between cut points both have, whose true count is the same in
+        both and follows from the copy's own figures; a stretch the correction changed stays apart."""
+        known: dict[tuple, list[tuple[int, int, int]]] = {}  # a copy's group: (first, last + 1, true count)
+        for k, t, r, c, figure in self._figures():
+            group = self._group(k, figure)
+            true = self.copies[k].true_value(t, r, c)
+            if len(group) == 3 and r not in self.copies[k].tables[t].distinct_rows and isinstance(true, int):
+                first, last = _days(figure)
+                known.setdefault(group, []).append((first, last + 1, true))
+        for k, figure in self._absent_places():
+            group = self._group(k, figure)
+            if len(group) == 3:
+                first, last = _days(figure)
+                known.setdefault(group, []).append((first, last + 1, 0))
+        by_figure: dict[tuple, list[tuple]] = {}
+        for group in sorted(known):
+            by_figure.setdefault(group[:2], []).append(group)
+        for groups in by_figure.values():
+            for a, b in itertools.combinations(groups, 2):
+                common = sorted(set(self._cuts[a]) & set(self._cuts[b]))
+                start = 0
+                while start < len(common) - 1:
+                    for end in range(start + 1, len(common)):
+                        span = common[start], common[end]
+                        count_a, count_b = (_determined(known[g], self._cuts[g], *span) for g in (a, b))
+                        if count_a is not None and count_b is not None:
+                            if count_a == count_b:
+                                self._add(_minus(self._span(a, *span), self._span(b, *span)), 0, 0)
+                            break
+                    start = end
+
+    def _span(self, group: tuple, first: int, end: int) -> Expression:
+        """The atoms of a group from day `first` to the day before `end` (both cut points of the group)."""
+        cuts = self._cuts[group]
+        return {
+            self._unknown(("atom", *group, cuts[i], cuts[i + 1] - 1)): 1
+            for i in range(cuts.index(first), cuts.index(end))
+        }
 
     def _stock_and_flow(self) -> None:
         """The clients' stock and flow, where the true figures follow it (STOCK_AND_FLOW): the clients active
@@ -743,6 +788,22 @@ def _bounds(value, small: bool) -> tuple[float, float] | None:
     if value == FREE:
         return 0, np.inf
     return None
+
+
+def _determined(figures: list[tuple[int, int, int]], cuts: list[int], first: int, end: int) -> int | None:
+    """The count of days `first` to `end` - 1 when figures (first, end, count) of one group of one copy fix it
+    (the span is a combination of the figures' spans), else None."""
+    atoms = len(cuts) - 1
+    matrix = np.zeros((len(figures), atoms))
+    for n, (start, stop, _) in enumerate(figures):
+        matrix[n, cuts.index(start) : cuts.index(stop)] = 1
+    span = np.zeros(atoms)
+    span[cuts.index(first) : cuts.index(end)] = 1
+    # The span is fixed exactly when it is in the row space of the figures: span = matrix.T @ weights.
+    weights, *_ = np.linalg.lstsq(matrix.T, span, rcond=None)
+    if not np.allclose(matrix.T @ weights, span):
+        return None
+    return round(float(weights @ np.array([count for _, _, count in figures], dtype=float)))
 
 
 def _by_place(table: Table) -> bool:

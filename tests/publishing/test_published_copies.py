@@ -233,7 +233,7 @@ class TestPublishingIsDeliberate:
         _prepare(client, 2018, 3)
         second = PublishedCopy.objects.get(status=CopyStatus.READY)
         page = client.get(reverse("publishing:draft", args=[second.pk])).content.decode()
-        assert "Compared with version 1, 1 figure differs:" in page
+        assert "Compared with version 1, 2 figures differ:" in page  # the late homicide: Q3 and the year to date
         assert (
             "Shootings with someone killed or wounded, Year to date (1 January to 30 September 2018): "
             "&lt;5 → suppressed" in page

@@ -690,3 +690,42 @@ def test_a_new_version_is_not_refused_for_a_count_its_first_version_gave_away_to
     rows = [("LV", [1, 1]), ("Hill", [10, 10]), ("T", [11, 11])]  # Hill's Q1 corrected: a late homicide
     v2 = publication.prepare(report(2019, 1, places_table(2019, 1, rows)), [v1, q2])
     assert v2.sections  # prepared, not refused
+
+
+class TestACorrectionTiesTheDaysItDidNotChange:
+    """The seventh attacker's F3: two late homicides of May 2017 in Downtown made Q2's versions disagree, so the
+    audit read Downtown's and the citywide figures of 2017 copy by copy, and none of their days stayed tied. A
+    reader sees only Q2 move: holding Q1 as it was, the first version's 28 for the year leaves Downtown's Q2
+    "<5" + Downtown's and Midtown's Q1 = 10, the second's 30 leaves 12, so Q2 was 1 or 2 before and 3 or 4
+    after. The audit knows which days the correction left alone and ties them across copies."""
+
+    def copies(self):
+        q1 = released(
+            "2017 Q1",
+            2017,
+            1,
+            [("Downtown", [COMPLEMENTARY] * 2), ("Midtown", [SMALL] * 2), ("Hill", [9, 9]), ("T", [COMPLEMENTARY] * 2)],
+            {(0, 0): 7, (0, 1): 7, (1, 0): 2, (1, 1): 2, (3, 0): 18, (3, 1): 18},
+        )
+
+        def q2(label, downtown):
+            rows = [("Downtown", [SMALL, COMPLEMENTARY]), ("Midtown", [0, SMALL]), ("Hill", [9, 18])]
+            values = {(0, 0): downtown, (0, 1): 7 + downtown, (1, 1): 2, (3, 0): 9 + downtown}
+            return released(label, 2017, 2, [*rows, ("T", [COMPLEMENTARY, 27 + downtown])], values)
+
+        return [q1, q2("2017 Q2 v1", 1), q2("2017 Q2 v2", 3)]
+
+    def test_the_audit_finds_what_a_reader_holding_the_first_quarter_finds(self):
+        q1, v1, v2 = self.copies()
+        assert not audit.audit([publication._copy(q1), publication._copy(v1)]).leaks()  # safe before
+        result = audit.audit([publication._copy(c) for c in (q1, v1, v2)])
+        assert ("Homicides", "Downtown", 2017) in result.split
+        downtown_q2 = {f.cell.copy: (f.low, f.high) for f in result.findings if f.cell.row == 0 and f.cell.column == 0}
+        assert downtown_q2 == {0: (5, 8), 1: (1, 2), 2: (3, 4)}
+
+    def test_prepare_hides_more_in_the_second_version(self):
+        q1, v1, _ = self.copies()
+        rows = [("Downtown", [3, 10]), ("Midtown", [0, 2]), ("Hill", [9, 18]), ("T", [12, 30])]
+        v2 = publication.prepare(report(2017, 2, places_table(2017, 2, rows)), [q1, v1])
+        assert shown(v2, "by_place")["T"][1] != 30  # 30 - 28 is the correction's 2, in a "<5" both times
+        assert_protected(v2)
