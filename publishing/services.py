@@ -26,6 +26,7 @@ STALE_BASIS = (
 )
 LOCK_SPACE = 7301  # advisory locks: (LOCK_SPACE, 0) publication, (LOCK_SPACE, year * 10 + quarter) preparation
 NOT_READY = "This copy is not ready to publish: {status}."
+NARROWED = "This copy's check found a small count a reader could narrow: it cannot be published. Prepare it again."
 
 
 def copy_prepare(*, quarter: Quarter, by: User, form_key: uuid.UUID | None = None) -> PublishedCopy:
@@ -56,6 +57,8 @@ def copy_publish(*, copy: PublishedCopy, by: User, reason: str = "") -> Publishe
         return copy  # published already (a double submit)
     if copy.status != CopyStatus.READY:
         raise ValidationError(NOT_READY.format(status=copy.get_status_display().lower()))
+    if (copy.audit or {}).get("narrowed"):
+        raise ValidationError(NARROWED)
     _lock(0)  # one publication at a time: the basis check and the version number hold only so
     current = [c.pk for c in tasks.released_around(copy.year)]
     if current != copy.basis:

@@ -769,6 +769,7 @@ def describe(copies: Sequence[Copy], result: Audit, *, given_away: set = frozens
         "summary": summary,
         "cells": cells,
         "narrowest": narrowest,
+        "narrowed": unprotected,  # small counts a reader can narrow, beyond those given away already
         "split": sorted(f"{measure} ({place}, {year})" for measure, place, year in result.split),
         "checked_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
     }

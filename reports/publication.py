@@ -143,7 +143,9 @@ def prepare(report: Report, released: Sequence[Released], *, progress: Progress 
     ]
     copies = final[0].copies
     result = _narrowest(final, results)
-    given = set().union(*(world.given for world in worlds))
+    given = {(len(copies) - 1, *cell) for cell in set().union(*(world.given for world in worlds))}
+    index = {copy.label: k for k, copy in enumerate(copies)}
+    given |= {(index[label], *cell) for world in worlds for label, *cell in world.before.given if label in index}
     published, notes, n = [], [], 0
     for section in report.sections:
         shown = []
@@ -153,11 +155,16 @@ def prepare(report: Report, released: Sequence[Released], *, progress: Progress 
             notes += table_notes
             n += 1
         published.append((section.title, shown))
+    check = audit.describe(copies, result, given_away=given)
+    if check["narrowed"]:
+        # Every reading was closed round by round, yet the readings together still narrow a count (each hidden
+        # cell keeps the narrowest interval any reading gives): never offered for publication.
+        raise Unprotectable(f"The check of the copy as it would be published: {check['summary']}")
     return PublicCopy(
         published,
         notes,
         headline(report, published, public=True),
-        audit.describe(copies, result, given_away={(len(copies) - 1, *cell) for cell in given}),
+        check,
         hidden_values=[(tables[t].key, r, c, v) for (t, r, c), v in sorted(candidate.values(hidden).items())],
     )
 
@@ -392,6 +399,7 @@ class _Before:
 
     def __init__(self, copies: list[audit.Copy], solver: audit.Solver, hint=None):
         self.copies, self.solver, self.system, self.hint = copies, solver, None, hint
+        self.given: set[tuple[str, int, int, int]] = set()  # (copy label, table, row, column) found leaked already
 
     def leaked(self, cell: audit.Cell) -> bool:
         if self.system is None:
@@ -424,8 +432,12 @@ def _first_leak(
         finding = _finding(system, solver, cell)
         # A released copy's count that the copies, this one saying only what any display of its counts says,
         # already narrow (an earlier version of this quarter gave "one or more" too) is theirs to answer for.
-        if finding.protected or (not mine and (before.leaked(cell) or given_away(cell))) or (mine and given_away(cell)):
+        if finding.protected:
             checked.add(cell)
+        elif (not mine and (before.leaked(cell) or given_away(cell))) or (mine and given_away(cell)):
+            checked.add(cell)
+            if not mine:  # a released copy's count given away without this one: marked so on this copy's check
+                before.given.add((system.copies[cell.copy].label, cell.table, cell.row, cell.column))
         else:
             return finding
     return None

@@ -366,6 +366,19 @@ class TestHostileText:
         copy.refresh_from_db()
         assert copy.status == CopyStatus.PUBLISHED
 
+    def test_a_copy_whose_check_finds_a_count_narrowed_is_never_published(self, client, manager, story):
+        """The seventh attacker's F2: a draft whose check says a small count "can be narrowed" must not go out,
+        whatever the form says (prepare refuses such a copy; this guards a check stored some other way)."""
+        client.force_login(manager)
+        _prepare(client, 2018, 3)
+        copy = PublishedCopy.objects.get(status=CopyStatus.READY)
+        assert copy.audit["narrowed"] == 0
+        PublishedCopy.objects.filter(pk=copy.pk).update(audit={**copy.audit, "narrowed": 1})
+        response = client.post(reverse("publishing:publish", args=[copy.pk]), {"confirm": "on"})
+        copy.refresh_from_db()
+        assert copy.status == CopyStatus.READY and copy.version is None
+        assert services.NARROWED in response.content.decode().replace("&#x27;", "'")
+
     @pytest.mark.parametrize("reason", ["a\x00b", "x" * 10_000])
     def test_a_reason_with_nul_or_too_long_is_refused_with_a_message(self, client, manager, story, reason):
         publish_copy(2018, 3, by=manager)

@@ -443,6 +443,19 @@ class TestGivenAwayBefore:
         mine = [c for c in second.audit["cells"] if c["copy"].endswith("(this copy)") and c["row"] == "Hill"]
         assert mine and all(c.get("given_away") for c in mine if not c["protected"])
         assert "given away already by copies published before" in second.audit["summary"]
+        # The first version's own Hill, narrowed by the first version alone, is marked so too: nothing new is.
+        released = [c for c in second.audit["cells"] if c["copy"] == "Q1 v1" and not c["protected"]]
+        assert released and all(c.get("given_away") for c in released)
+        assert second.audit["narrowed"] == 0 and "can be narrowed" not in second.audit["summary"]
+
+    def test_prepare_refuses_a_copy_whose_final_check_still_narrows_a_count(self, monkeypatch):
+        """The seventh attacker's F2: each reading is closed round by round, but the check keeps, for each hidden
+        cell, the narrowest interval of any reading; should that still narrow a count, no copy is offered."""
+        describe = audit.describe
+        monkeypatch.setattr(audit, "describe", lambda *a, **k: {**describe(*a, **k), "narrowed": 1})
+        rows = [("A", [2, 2]), ("B", [5, 5]), ("Total", [7, 7])]
+        with pytest.raises(publication.Unprotectable, match="The check of the copy as it would be published"):
+            publication.prepare(report(2018, 2, places_table(2018, 2, rows)), [])
 
 
 class TestAContradictionIsOfItsYear:
