@@ -24,13 +24,13 @@ FIELD_CASELOAD_MAX = 100
 # What the service worker keeps for offline use, besides the pages field.js stores at a sync.
 PRECACHED_STATIC = (
     "vendor/bootstrap/bootstrap.min.css",
-    "vendor/bootstrap/bootstrap.bundle.min.js",
+    "js/nav.js",
     "css/app.css",
     "js/session.js",
     "js/field.js",
 )
 # Bump when sw.js changes in a way the browser must notice (its bytes changing is what it checks).
-SERVICE_WORKER_VERSION = 2
+SERVICE_WORKER_VERSION = 3
 
 
 def _field_user_or_404(request: HttpRequest) -> None:
@@ -106,10 +106,12 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "outreach/sw.js",
         {
             "version": SERVICE_WORKER_VERSION,
-            "precache": json.dumps([static(path) for path in PRECACHED_STATIC]),
+            "precache": json.dumps([*(static(path) for path in PRECACHED_STATIC), reverse("javascript_catalog")]),
             # The prefix itself: static("") has no manifest entry, and fails with hashed static files.
             "static_prefix": json.dumps(PrefixNode.handle_simple("STATIC_URL")),
             "field_url": json.dumps(reverse("outreach:field_caseload")),
+            # The scripts' strings (/jsi18n/): a kept page offline needs them as much as the scripts.
+            "catalog_url": json.dumps(reverse("javascript_catalog")),
             "kept_ms": round(settings.FIELD_MODE_KEPT_HOURS * 3600 * 1000),
         },
         content_type="text/javascript",

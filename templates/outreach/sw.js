@@ -1,7 +1,7 @@
 // Peacekeeper's service worker, served from the site root by outreach/field_views.py (version {{ version }}).
 //
 // What it keeps, deliberately, and nothing else:
-// - the static files (cache "pk-static-v{{ version }}"): no personal data;
+// - the static files and the scripts' strings, /jsi18n/ (cache "pk-static-v{{ version }}"): no personal data;
 // - nothing of a signed-in page by itself. Signed-in pages are sent with Cache-Control: no-store,
 //   and only static/js/field.js, on a peacekeeper's field-mode page, stores that page and the
 //   contact forms of their caseload (cache "pk-field-u<user id>"), replacing them at each sync and
@@ -14,6 +14,7 @@ var PAGE_CACHE_PREFIX = "pk-field-u";
 var PRECACHE = {{ precache|safe }};
 var STATIC_PREFIX = {{ static_prefix|safe }};
 var FIELD_URL = {{ field_url|safe }};
+var CATALOG_URL = {{ catalog_url|safe }};
 // A kept page older than this is deleted, not shown: a phone left signed in and then lost, or
 // passed on, stops showing the caseload after a shift even with no network (FIELD_MODE_KEPT_HOURS).
 var KEPT_MS = {{ kept_ms }};
@@ -132,7 +133,8 @@ self.addEventListener("fetch", function (event) {
   if (url.origin !== self.location.origin) {
     return;
   }
-  if (url.pathname.indexOf(STATIC_PREFIX) === 0) {
+  // The static files, and the scripts' strings in the user's language (no personal data in either).
+  if (url.pathname.indexOf(STATIC_PREFIX) === 0 || url.pathname === CATALOG_URL) {
     event.respondWith(
       fetch(request)
         .then(function (response) {

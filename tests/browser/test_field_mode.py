@@ -124,6 +124,8 @@ def test_a_contact_logged_offline_is_kept_sealed_and_sent_once(page, context, si
     expect(page.locator("#field-outbox-list")).to_contain_text("waiting to be sent")
     page.reload()  # offline still: the kept page, and the outbox read from IndexedDB
     expect(status).to_have_text("Field mode: offline · 1 not sent")
+    # The scripts' strings come from the service worker's cache too: offline, gettext is still there.
+    assert page.evaluate("typeof gettext === 'function' && typeof interpolate === 'function'")
     page.set_viewport_size({"width": 320, "height": 700})
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     page.set_viewport_size(PHONE)

@@ -256,6 +256,7 @@ def test_the_service_worker_is_served_from_the_root_and_never_cached(grover, fie
     assert response["Cache-Control"] == "no-cache"
     body = response.content.decode()
     assert '"/static/js/field.js"' in body and "caches" in body
+    assert body.count('"/jsi18n/"') == 2  # precached, and answered from the cache offline
 
 
 def test_the_manifest_is_public_and_holds_no_data(client, db):
