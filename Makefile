@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: install install-dev run serve test lint format chromium vnu java lighthouse gettext db-stop db-status check-deploy backup restore bench messages
+.PHONY: install install-dev run serve test lint format chromium vnu java lighthouse assets gettext db-stop db-status check-deploy backup restore bench messages
 
 install: $(VENV)/.installed
 
@@ -116,6 +116,18 @@ lighthouse: install chromium $(LIGHTHOUSE_CLI)
 $(LIGHTHOUSE_CLI):
 	@mkdir -p .tools/lighthouse
 	cd .tools/lighthouse && npm i -E --no-audit --no-fund --silent lighthouse@12.2.3
+
+# Bootstrap's CSS trimmed to what the pages use (README, Performance): run after adding Bootstrap classes
+# to a template; the output, static/vendor/bootstrap/bootstrap.min.css, is committed (never built at
+# install time). PurgeCSS 8.0.0 in .tools/, from npm; assets/purgecss.config.cjs says what it reads.
+PURGECSS := .tools/purgecss/node_modules/.bin/purgecss
+assets: install $(PURGECSS)
+	node $(PURGECSS) --config assets/purgecss.config.cjs
+	@echo "static/vendor/bootstrap/bootstrap.min.css: $$(wc -c < static/vendor/bootstrap/bootstrap.min.css) bytes (from $$(wc -c < assets/bootstrap.min.css))"
+
+$(PURGECSS):
+	@mkdir -p .tools/purgecss
+	cd .tools/purgecss && npm i -E --no-audit --no-fund --silent purgecss@8.0.0
 
 # The Spanish catalogues (README, "Languages"): collect every marked string of both domains, then
 # compile. The compiled .mo files are committed, so a fresh clone shows Spanish with no gettext installed;
