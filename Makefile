@@ -70,16 +70,22 @@ format: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# Browser tests drive Debian's Chromium; install it when missing and we may.
-chromium:
-	@if [ -x /usr/bin/chromium ]; then :; \
+# A system package from Debian when it is missing and we are root (apt-get update only when the first try
+# fails), else the command to run: $(call apt_install,shell test that it is there,package,what needs it).
+define apt_install
+	@if $(1); then :; \
 	elif [ "$$(id -u)" = "0" ]; then \
-		echo "Installing Debian's chromium for the browser tests..."; \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null || \
-		{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; \
+		echo "Installing Debian's $(2) for $(3)..."; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(2) >/dev/null || \
+		{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(2) >/dev/null; }; \
 	else \
-		echo "The browser tests need /usr/bin/chromium: run 'sudo apt-get install chromium' and retry." >&2; exit 1; \
+		echo "Debian's $(2) is needed for $(3): run 'sudo apt-get install $(2)' and retry." >&2; exit 1; \
 	fi
+endef
+
+# Browser tests drive Debian's Chromium.
+chromium:
+	$(call apt_install,[ -x /usr/bin/chromium ],chromium,the browser tests)
 
 # The Nu Html Checker (vnu.jar, from the npm package vnu-jar, pinned by version and SHA-256, fetched
 # with Python: no Node needed) for the HTML validity test, and a Java runtime to run it: Debian's
@@ -91,14 +97,7 @@ VNU_JAR := .tools/vnu-$(VNU_VERSION)/vnu.jar
 vnu: java $(VNU_JAR)
 
 java:
-	@if command -v java >/dev/null; then :; \
-	elif [ "$$(id -u)" = "0" ]; then \
-		echo "Installing Debian's headless Java runtime for the HTML validity test..."; \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q default-jre-headless >/dev/null || \
-		{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q default-jre-headless >/dev/null; }; \
-	else \
-		echo "The HTML validity test needs Java: run 'sudo apt-get install default-jre-headless' and retry." >&2; exit 1; \
-	fi
+	$(call apt_install,command -v java >/dev/null,default-jre-headless,the HTML validity test)
 
 $(VNU_JAR): | java
 	python3 -m config.fetch_tool vnu-jar $(VNU_VERSION) $(VNU_SHA256) package/build/dist/vnu.jar $(VNU_JAR)
@@ -141,14 +140,7 @@ messages: install gettext
 # gettext's tools: `make messages` and the catalogue test (tests/test_translations.py) need them; serving does not
 # (the compiled .mo files are committed).
 gettext:
-	@if command -v msgfmt >/dev/null && command -v msgattrib >/dev/null; then :; \
-	elif [ "$$(id -u)" = "0" ]; then \
-		echo "Installing Debian's gettext for the catalogue test..."; \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q gettext >/dev/null || \
-		{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q gettext >/dev/null; }; \
-	else \
-		echo "The catalogue test needs gettext: run 'sudo apt-get install gettext' and retry." >&2; exit 1; \
-	fi
+	$(call apt_install,command -v msgfmt >/dev/null && command -v msgattrib >/dev/null,gettext,the catalogue test)
 
 db-status: install
 	$(PY) -m config.embedded_db status
