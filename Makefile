@@ -151,5 +151,12 @@ db-stop: install
 # Times the main pages on ten years of a big program's synthetic data (README, Performance), in
 # a database of its own (peacekeeper_bench, made afresh) on the embedded server or DATABASE_URL's.
 # BENCH_SCALE (default 10) and BENCH_REPEAT (default 20) change the size and the requests per page.
+# BENCH_SCALES=10,40 runs each scale in a database of its own (peacekeeper_bench_10, ...), then prints
+# each page's growth between the scales side by side (bench/growth.py).
 bench: install
-	$(PY) bench/run.py
+	@if [ -z "$(BENCH_SCALES)" ]; then $(PY) bench/run.py; else \
+		for scale in $$(echo "$(BENCH_SCALES)" | tr ',' ' '); do \
+			$(PY) bench/run.py --scale $$scale --database peacekeeper_bench_$$scale --out scale-$$scale || exit 1; \
+		done; \
+		$(PY) bench/growth.py $$(echo "$(BENCH_SCALES)" | tr ',' ' '); \
+	fi

@@ -15,7 +15,9 @@
    as JSON in .bench/latest.json (and a dated copy).
 
 Options: --reuse keeps the bench database and its data when it has some (quick reruns while
-tuning); --explain prints EXPLAIN ANALYZE of each page's slowest query; --skip-import.
+tuning); --explain prints EXPLAIN ANALYZE of each page's slowest query; --skip-import; --database NAME
+and --out NAME (the JSON's name in .bench/) for one run of several scales (`make bench BENCH_SCALES=10,40`
+runs this once per scale, each in its own database, then bench/growth.py prints the growth table).
 """
 
 import argparse
@@ -86,7 +88,7 @@ class QueryTimer:
 
 def main() -> int:
     args = parse_args()
-    url = prepare_database(reuse=args.reuse)
+    url = prepare_database(args.database, reuse=args.reuse)
     configure_django(url)
     import django
 
@@ -121,9 +123,9 @@ def main() -> int:
     if args.explain:
         explain(results)
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")  # noqa: DTZ005 (a file name, local time is fine)
-    for path in (OUT_DIR / "latest.json", OUT_DIR / f"bench-{stamp}.json"):
+    for path in (OUT_DIR / f"{args.out}.json", OUT_DIR / f"bench-{stamp}.json"):
         path.write_text(json.dumps(report, indent=2, default=str) + "\n")
-    print(f"\nWritten to {OUT_DIR / 'latest.json'} (and bench-{stamp}.json).")
+    print(f"\nWritten to {OUT_DIR / (args.out + '.json')} (and bench-{stamp}.json).")
     return 0
 
 
@@ -135,17 +137,19 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--reuse", action="store_true", help="Keep the bench database if it has data.")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE each page's slowest query.")
     parser.add_argument("--skip-import", action="store_true", help="Do not time the 100,000-row import.")
+    parser.add_argument("--database", default=BENCH_DATABASE, help="The bench database's name (it must say 'bench').")
+    parser.add_argument("--out", default="latest", help="The JSON file's name in .bench/, without .json.")
     return parser.parse_args()
 
 
 # -- the database -------------------------------------------------------------------------
 
 
-def prepare_database(*, reuse: bool) -> str:
+def prepare_database(database: str, *, reuse: bool) -> str:
     """Create (or, with reuse, keep) the bench database; return its URL."""
     import psycopg2
 
-    server = server_settings()
+    server = server_settings(database)
     name = server["NAME"]
     if "bench" not in name:
         raise SystemExit(f"Refusing to use database {name!r} for the benchmark: its name must contain 'bench'.")
@@ -167,20 +171,22 @@ def prepare_database(*, reuse: bool) -> str:
     return f"postgres://{auth}@{quote(str(server['HOST']), safe='')}:{server['PORT']}/{name}"
 
 
-def server_settings() -> dict:
+def server_settings(database: str) -> dict:
     """Where the bench database lives: BENCH_DATABASE_URL, else DATABASE_URL's server, else embedded."""
     import dj_database_url
 
     if os.environ.get("BENCH_DATABASE_URL"):
         settings = dj_database_url.parse(os.environ["BENCH_DATABASE_URL"])
+        if database != BENCH_DATABASE:  # one of several scales: its own database on that server
+            settings["NAME"] = database
     elif os.environ.get("DATABASE_URL"):
-        settings = {**dj_database_url.parse(os.environ["DATABASE_URL"]), "NAME": BENCH_DATABASE}
+        settings = {**dj_database_url.parse(os.environ["DATABASE_URL"]), "NAME": database}
     else:
         sys.path.insert(0, str(BASE_DIR))
         from config import embedded_db
 
         # Starts the server (or joins it); this process holds it until it exits.
-        settings = {**embedded_db.database_settings(BASE_DIR / ".data" / "pg"), "NAME": BENCH_DATABASE}
+        settings = {**embedded_db.database_settings(BASE_DIR / ".data" / "pg"), "NAME": database}
     return {**settings, "PASSWORD": settings.get("PASSWORD") or ""}
 
 
