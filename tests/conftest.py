@@ -1,7 +1,9 @@
 """Shared fixtures: the personas every test speaks of."""
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 from accounts.roles import Role
 from tests.factories import UserFactory
@@ -22,6 +24,15 @@ def _release_test_database(django_db_setup, django_db_blocker):
             " WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
     connection.close()
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """Each test starts in the default language: LocaleMiddleware activates a request's language in the thread
+    and leaves it there, so a Spanish request would otherwise make the tests after it speak Spanish."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

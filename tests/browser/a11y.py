@@ -322,6 +322,8 @@ class Sweep:
     """What a sweep checked, skipped and found, for one role."""
 
     role: str
+    language: str = "en"  # what every page's <html lang> must say
+    widths: tuple[str, ...] = tuple(WIDTHS)
     checked: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -335,7 +337,8 @@ class Sweep:
             (self.failing if violation["impact"] in FAILING_IMPACTS else self.other).append(text)
 
     def summary(self) -> str:
-        lines = [f"axe sweep as {self.role}: {len(self.checked)} page views checked, {len(self.skipped)} URLs skipped"]
+        counts = f"{len(self.checked)} page views checked, {len(self.skipped)} URLs skipped"
+        lines = [f"axe sweep as {self.role} in {self.language}: {counts}"]
         lines += [f"  checked {item}" for item in self.checked]
         lines += [f"  skipped {item}" for item in self.skipped]
         lines += [f"  ERROR {item}" for item in self.errors]
@@ -377,9 +380,14 @@ def sweep(page, base_url: str, routes: list[str], samples: SampleIds, result: Sw
     """Check each route that renders as HTML for this page's user, at desktop and phone widths."""
     pages = html_pages(page, base_url, routes, samples, result)
     for width, viewport in WIDTHS.items():
+        if width not in result.widths:
+            continue
         page.set_viewport_size(viewport)
         for url in pages:
             page.goto(base_url + url)
+            lang = page.evaluate("document.documentElement.lang")
+            if lang != result.language:
+                result.failing.append(f'<html lang="{lang}"> on {url} @ {width}, in {result.language}')
             result.record(url, width, run_axe(page))
     return result
 
