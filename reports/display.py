@@ -176,6 +176,9 @@ def text(english: str) -> str:
     translated = gettext(english)
     if translated != english:
         return translated
+    days = parse_span(english)
+    if days:  # "1 July to 30 September 2018", a heading's or a row's days
+        return span(days[0], days[1], year=days[2])
     for pattern, regex in _COMPILED:
         found = regex.fullmatch(english)
         if found:
