@@ -7,6 +7,7 @@ import io
 
 import openpyxl
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
@@ -271,3 +272,27 @@ class TestTheReportPages:
         assert "Violencia y resultados" in html and "La violencia este año" in html
         assert "Conflictos y grupos" in html and "Todos los informes" in html
         assert "Violence this year" not in html and "All reports" not in html
+
+
+class TestTheCommand:
+    def test_export_report_writes_spanish_when_asked_and_says_so(self, story, tmp_path):
+        out = io.StringIO()
+        path = tmp_path / "informe.xlsx"
+        args = ["--year", "2018", "--quarter", "3", "--format", "xlsx", "--output", str(path)]
+        call_command("export_report", *args, "--language", "es", stdout=out)
+        spanish = _sheets(path.read_bytes())
+        assert list(spanish) == ["Informe", "Violencia", "Programa", "Resultados", "Definiciones"]
+        assert out.getvalue().startswith("Se escribió el T3 2018 (definitivo, al ")
+        call_command("export_report", *args, stdout=io.StringIO())
+        english = _sheets(path.read_bytes())
+        assert list(english) == ["Report", "Violence", "Program", "Outcomes", "Definitions"]
+        assert [_numbers(rows) for rows in english.values()] == [_numbers(rows) for rows in spanish.values()]
+
+    def test_its_errors_are_spanish_too(self, story, tmp_path):
+        with pytest.raises(CommandError, match="^La carpeta .* no existe.$"):
+            call_command(
+                "export_report",
+                *["--year", "2018", "--quarter", "3", "--format", "csv", "--output", str(tmp_path / "no" / "r.csv")],
+                "--language",
+                "es",
+            )
