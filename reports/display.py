@@ -95,7 +95,6 @@ PATTERNS = [
     ),
     gettext_noop("Public copy, version %(count)s, published %(day)s."),
     gettext_noop("Public copy, version %(count)s, published %(day)s. It replaces version %(number)s: %(reason)s"),
-    gettext_noop("%(measure)s: %(label)s"),
     # The audit's words (publishing's check, managers only), kept in English with the copy's record.
     gettext_noop("%(quarter)s, version %(count)s"),
     gettext_noop("%(quarter)s (this copy)"),
@@ -116,7 +115,6 @@ PATTERNS = [
         "%(summary)s %(count)s small counts of this copy had been given away already by copies published before "
         "(hiding them here cannot protect them): they are marked below."
     ),
-    gettext_noop("%(measure)s (%(label)s)"),
     # The preparation job's progress and failure (publishing.tasks), kept in English on the copy's row.
     gettext_noop("Step 1 of 2: choosing the cells to hide (pass %(count)s)."),
     gettext_noop(
@@ -126,6 +124,10 @@ PATTERNS = [
     gettext_noop("Checked %(count)s of %(number)s hidden cells; about %(other)s s left."),
     gettext_noop("This copy cannot be protected: %(reason)s"),
     gettext_noop("The background job stopped with an error (%(reason)s). Nothing was published."),
+    # Last, the loosest: a grouped row's measure in the tidy CSV ("Clients exited: Deceased"), and the audit's
+    # "Homicides (Hill)".
+    gettext_noop("%(measure)s: %(label)s"),
+    gettext_noop("%(measure)s (%(label)s)"),
 ]
 _PART = {
     "days": f"(?:{_SPAN})",

@@ -96,3 +96,30 @@ def test_publishing_speaks_spanish(client, spanish_manager, story):
     assert "Copias públicas, T3 2018" in listing and "Versión 1" in listing and "la más reciente" in listing
     assert "Published" not in listing.split("<main", 1)[-1]
     assert PublishedCopy.objects.get().status == CopyStatus.PUBLISHED == "published"  # the stored value stays
+
+
+def test_the_preparation_jobs_words_are_shown_in_spanish(client, spanish_manager):
+    """The worker keeps its progress and its failure in English on the row; the page says them in Spanish."""
+    copy = PublishedCopy.objects.create(
+        year=2018,
+        quarter=3,
+        prepared_by=spanish_manager,
+        status=CopyStatus.PREPARING,
+        progress_text=(
+            "Step 2 of 2: checking each hidden cell, this copy's and those of the published copies tied to it, "
+            "against everything published. Checked 1,200 of 3,400 hidden cells; about 12 s left."
+        ),
+    )
+    status = client.get(reverse("publishing:draft_status", args=[copy.pk])).json()
+    assert status["text"] == (
+        "Paso 2 de 2: comprobando cada celda oculta, las de esta copia y las de las copias publicadas relacionadas "
+        "con ella, con todo lo publicado. Comprobadas 1,200 de 3,400 celdas ocultas; quedan unos 12 s."
+    )
+    assert status["label"] == "Preparando la copia"
+    PublishedCopy.objects.filter(pk=copy.pk).update(
+        status=CopyStatus.FAILED,
+        failure="The background job stopped with an error (ZeroDivisionError). Nothing was published.",
+    )
+    html = page(client.get(reverse("publishing:draft", args=[copy.pk])))
+    assert "La tarea en segundo plano se detuvo con un error (ZeroDivisionError). No se publicó nada." in html
+    assert "No se preparó." in html and "Nothing was published" not in html
