@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from core.form_keys import FormKeyMixin
 from publishing.models import PublishedCopy
@@ -20,18 +21,18 @@ class PublishForm(forms.Form):
     """Publishing a prepared copy: a new version says why it replaces the one before."""
 
     reason = forms.CharField(
-        label="Why this version replaces the one before",
+        label=_("Why this version replaces the one before"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=(
+        help_text=_(
             "Needed from the second version on: what was corrected, or that the quarter is over. It is printed "
             "on every format, for anyone to read: name nobody."
         ),
     )
     confirm = forms.BooleanField(
-        label="I have read this copy and its check. Publish it: it can never be changed afterwards.",
-        error_messages={"required": "Tick the box to confirm: a published copy can never be changed."},
+        label=_("I have read this copy and its check. Publish it: it can never be changed afterwards."),
+        error_messages={"required": _("Tick the box to confirm: a published copy can never be changed.")},
     )
 
     def clean_reason(self) -> str:

@@ -7,18 +7,19 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.form_keys import form_key_field
 from core.quarters import Quarter
 
 
 class CopyStatus(models.TextChoices):
-    WAITING = "waiting", "Waiting for the background worker"
-    PREPARING = "preparing", "Preparing the copy"
-    READY = "ready", "Ready to publish"
-    FAILED = "failed", "Could not be prepared"
-    PUBLISHED = "published", "Published"
-    DISCARDED = "discarded", "Not published"
+    WAITING = "waiting", _("Waiting for the background worker")
+    PREPARING = "preparing", _("Preparing the copy")
+    READY = "ready", _("Ready to publish")
+    FAILED = "failed", _("Could not be prepared")
+    PUBLISHED = "published", _("Published")
+    DISCARDED = "discarded", _("Not published")
 
 
 class PublishedCopyQuerySet(models.QuerySet):
@@ -45,7 +46,7 @@ class PublishedCopy(models.Model):
     # Set when published: the quarter's versions count 1, 2, ... in the order they were published.
     version = models.PositiveSmallIntegerField(null=True, blank=True)
     reason = models.TextField(
-        blank=True, max_length=2000, help_text="Why a new version replaces the one before (a correction)."
+        blank=True, max_length=2000, help_text=_("Why a new version replaces the one before (a correction).")
     )
     # The report as computed: the days it covers, when, and whether the quarter was still running.
     through = models.DateField(null=True, blank=True)

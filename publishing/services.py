@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from accounts import roles
 from core.quarters import Quarter
@@ -15,18 +16,22 @@ from outreach.models import Client
 from publishing import tasks
 from publishing.models import CopyStatus, PublishedCopy
 
-NAMES_SOMEONE = (
+NAMES_SOMEONE = gettext_noop(
     "The reason names a client (their name or code). Every format of the copy prints it, for anyone to read: say "
     "what changed without naming anyone (for example, a homicide of 3 March recorded late)."
 )
-REASON_NEEDED = "Say why this version replaces version {version}: what was corrected, or that the quarter is over."
-STALE_BASIS = (
+REASON_NEEDED = gettext_noop(
+    "Say why this version replaces version %(version)s: what was corrected, or that the quarter is over."
+)
+STALE_BASIS = gettext_noop(
     "Another public copy has been published since this one was prepared, and this one was not checked against it. "
     "Prepare it again."
 )
 LOCK_SPACE = 7301  # advisory locks: (LOCK_SPACE, 0) publication, (LOCK_SPACE, year * 10 + quarter) preparation
-NOT_READY = "This copy is not ready to publish: {status}."
-NARROWED = "This copy's check found a small count a reader could narrow: it cannot be published. Prepare it again."
+NOT_READY = gettext_noop("This copy is not ready to publish: %(status)s.")
+NARROWED = gettext_noop(
+    "This copy's check found a small count a reader could narrow: it cannot be published. Prepare it again."
+)
 
 
 def copy_prepare(*, quarter: Quarter, by: User, form_key: uuid.UUID | None = None) -> PublishedCopy:
@@ -56,19 +61,19 @@ def copy_publish(*, copy: PublishedCopy, by: User, reason: str = "") -> Publishe
     if copy.status == CopyStatus.PUBLISHED:
         return copy  # published already (a double submit)
     if copy.status != CopyStatus.READY:
-        raise ValidationError(NOT_READY.format(status=copy.get_status_display().lower()))
+        raise ValidationError(gettext(NOT_READY) % {"status": copy.get_status_display().lower()})
     if (copy.audit or {}).get("narrowed"):
-        raise ValidationError(NARROWED)
+        raise ValidationError(gettext(NARROWED))
     _lock(0)  # one publication at a time: the basis check and the version number hold only so
     current = [c.pk for c in tasks.released_around(copy.year)]
     if current != copy.basis:
-        raise ValidationError(STALE_BASIS)
+        raise ValidationError(gettext(STALE_BASIS))
     last = PublishedCopy.objects.of(copy.period).aggregate(last=Max("version"))["last"] or 0
     reason = reason.strip()
     if last and not reason:
-        raise ValidationError({"reason": REASON_NEEDED.format(version=last)})
+        raise ValidationError({"reason": gettext(REASON_NEEDED) % {"version": last}})
     if reason and Client.objects.named_in(reason).exists():
-        raise ValidationError({"reason": NAMES_SOMEONE})
+        raise ValidationError({"reason": gettext(NAMES_SOMEONE)})
     copy.status, copy.version, copy.reason = CopyStatus.PUBLISHED, last + 1, reason
     copy.published_by, copy.published_at = by, timezone.now()
     copy.full_clean()
@@ -95,4 +100,4 @@ def _lock(key: int) -> None:
 
 def _require_publisher(user: User) -> None:
     if not roles.can_publish_reports(user):
-        raise PermissionDenied("Only managers publish public copies.")
+        raise PermissionDenied(gettext("Only managers publish public copies."))

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import access, roles
@@ -17,7 +18,7 @@ from core.quarters import Quarter
 from publishing import frozen, services
 from publishing.forms import PrepareForm, PublishForm
 from publishing.models import CopyStatus, PublishedCopy
-from reports import periods
+from reports import display, periods
 from reports import views as report_views
 
 THIS_COPY = "(this copy)"  # how the audit names the copy being prepared (reports.publication.prepare)
@@ -108,7 +109,7 @@ def draft_status(request: HttpRequest, pk: int) -> JsonResponse:
 def draft_publish(request: HttpRequest, pk: int) -> HttpResponse:
     copy = _draft_or_published(request, pk)
     if copy.status == CopyStatus.PUBLISHED:
-        messages.info(request, f"Already published as version {copy.version}.")
+        messages.info(request, gettext("Already published as version %(version)s.") % {"version": copy.version})
         return redirect(copy)
     form = PublishForm(request.POST)
     if form.is_valid():
@@ -121,7 +122,11 @@ def draft_publish(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 form.add_error(None, error.messages)
         else:
-            messages.success(request, f"Published as version {copy.version} of {copy.period.label}.")
+            messages.success(
+                request,
+                gettext("Published as version %(version)s of %(quarter)s.")
+                % {"version": copy.version, "quarter": display.quarter_label(copy.period.label)},
+            )
             return redirect(copy)
     return _draft_page(request, copy, form, status=400)
 
@@ -130,7 +135,7 @@ def draft_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def draft_discard(request: HttpRequest, pk: int) -> HttpResponse:
     copy = services.copy_discard(copy=_draft_or_published(request, pk), by=request.user)
     if copy.status == CopyStatus.DISCARDED:
-        messages.info(request, "This copy will not be published.")
+        messages.info(request, gettext("This copy will not be published."))
     return redirect("publishing:copies", copy.year, copy.quarter)
 
 
@@ -152,6 +157,7 @@ def _published(request: HttpRequest, year: int, quarter: int, version: int) -> P
 
 
 @require_GET
+@report_views.in_language
 def copy_detail(request: HttpRequest, year: int, quarter: int, version: int) -> HttpResponse:
     """A published public copy, exactly as released."""
     copy = _published(request, year, quarter, version)
@@ -162,11 +168,13 @@ def copy_detail(request: HttpRequest, year: int, quarter: int, version: int) -> 
         "copy_record": copy,
         "replaced_by": later.order_by("version").last(),
         **_document_context(request, document, copy),
+        **report_views.language_links(request),
     }
     return render(request, "publishing/copy_detail.html", context)
 
 
 @require_GET
+@report_views.in_language
 def copy_export(request: HttpRequest, year: int, quarter: int, version: int, file_format: str) -> HttpResponse:
     """A published public copy as a CSV or XLSX download (in the access log)."""
     copy = _published(request, year, quarter, version)
@@ -198,16 +206,16 @@ def copy_status(copy: PublishedCopy) -> dict:
     last = copy.progress_at or copy.started_at or copy.prepared_at
     note = ""
     if copy.status == CopyStatus.WAITING and (now - last).total_seconds() > WORKER_LATE_SECONDS:
-        note = "The background worker has not picked this up yet: it may be busy, or not running."
+        note = gettext("The background worker has not picked this up yet: it may be busy, or not running.")
     elif copy.status == CopyStatus.PREPARING and (now - last).total_seconds() > STALLED_SECONDS:
-        note = "No progress for over two minutes: the background worker may have stopped."
+        note = gettext("No progress for over two minutes: the background worker may have stopped.")
     return {
         "status": copy.status,
         "label": copy.get_status_display(),
         "active": copy.active,
         "done": copy.progress_done,
         "total": copy.progress_total,
-        "text": copy.progress_text,
+        "text": display.text(copy.progress_text),  # kept in English on the row by the worker
         "note": note,
-        "failure": copy.failure,
+        "failure": display.text(copy.failure),
     }

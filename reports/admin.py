@@ -7,10 +7,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext
 
 from accounts import access, roles
 from accounts.admin_site import AdminSection
-from reports import periods, publication, quarterly, views
+from reports import display, periods, publication, quarterly, views
 from reports.forms import QuarterPickerForm
 
 QUARTERS_LISTED = 4
@@ -27,7 +28,7 @@ def _urls(site: admin.AdminSite) -> list:
             return redirect("admin:reports_quarterly", picked.year, picked.number)
         context = {
             **site.each_context(request),
-            "title": "Reports",
+            "title": gettext("Reports"),
             "picker": picker,
             "first_quarter": first,
             "quarters": periods.listed(views.recent_quarters(QUARTERS_LISTED, first)),
@@ -44,7 +45,7 @@ def _urls(site: admin.AdminSite) -> list:
         context = {
             **site.each_context(request),
             **views.quarterly_context(publication.internal(report), first=first),
-            "title": f"Violence and outcome report, {q.label}",
+            "title": gettext("Violence and outcome report, %(quarter)s") % {"quarter": display.quarter_label(q.label)},
         }
         return TemplateResponse(request, "admin/reports_quarterly.html", context)
 
@@ -61,7 +62,7 @@ def _index_entry(request: HttpRequest) -> dict | None:
         return None
     models = [
         {
-            "name": f"Quarterly report {q.label}",
+            "name": gettext("Quarterly report %(quarter)s") % {"quarter": display.quarter_label(q.label)},
             "object_name": f"quarterly_{q.year}_{q.number}",
             "admin_url": reverse("admin:reports_quarterly", args=[q.year, q.number]),
             "view_only": True,
@@ -71,7 +72,7 @@ def _index_entry(request: HttpRequest) -> dict | None:
         for q in views.recent_quarters(QUARTERS_LISTED, periods.first_quarter())
     ]
     return {
-        "name": "Reports",
+        "name": gettext("Reports"),
         "app_label": "reports",
         "app_url": reverse("admin:reports_index"),
         "has_module_perms": True,

@@ -6,13 +6,15 @@ never a name. The file formats (reports.exports) and the HTML page render what t
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from reports import audit, suppression
+from django.utils.translation import gettext_noop
+
+from reports import audit, display, suppression
 from reports.periods import span_text
 from reports.quarterly import ALL_PLACES, Report, Table
 from reports.suppression import Suppressed
 
 # What a public copy tells its reader about the cells it hides.
-PUBLIC_NOTICE = (
+PUBLIC_NOTICE = gettext_noop(
     "Public copy: counts from 1 to 4 of people or incidents are shown as <5, and some other cells are hidden so "
     "they cannot be worked out. Hours, contacts and referrals are never hidden. See the Suppressed sheet."
 )
@@ -538,7 +540,7 @@ def headline(report: Report, sections: list[tuple[str, list[Table]]], *, public:
     """The report's sentence; in a public copy only when every count it rests on is shown."""
     trend = next((t for _, tables in sections for t in tables if t.key == "violence_trend"), None)
     if public and trend is not None and any(isinstance(values[0], str) for _, values in trend.rows):
-        return (
+        return gettext_noop(
             "The year-to-date comparison is left out of this public copy: some of the counts it rests on are hidden "
             "(under 5, or hidden so that a small count cannot be worked out from them)."
         )
@@ -553,13 +555,14 @@ def trend_chart(sections: list[tuple[str, list[Table]]], through) -> dict:
 
 
 def chart_data(rows: list[tuple[str, list]], through) -> dict:
-    """Chart.js data (static/js/charts.js) from (year, [homicides ytd, homicides, victims ytd, victims])."""
+    """Chart.js data (static/js/charts.js) from (year, [homicides ytd, homicides, victims ytd, victims]), its
+    labels in the reader's language."""
     days = f"1 January to {through.day} {through:%B}"
     labels = [
-        f"Homicides, {days}",
-        "Homicides, whole year",
-        f"Non-fatal shooting victims, {days}",
-        "Non-fatal shooting victims, whole year",
+        display.text(f"Homicides, {days}"),
+        display.text("Homicides, whole year"),
+        display.text(f"Non-fatal shooting victims, {days}"),
+        display.text("Non-fatal shooting victims, whole year"),
     ]
     return {
         "labels": [year for year, _ in rows],

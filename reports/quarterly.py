@@ -10,7 +10,8 @@ from dataclasses import dataclass, field, replace
 
 from django.db.models import Aggregate, Count, Exists, F, FloatField, Func, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from core.quarters import Quarter
 from incidents import counting
@@ -41,6 +42,7 @@ from outreach.models import (
     active_on,
     exited_during,
 )
+from reports import headlines
 from reports.periods import DAY, DAYS_30, FULL_YEAR, QUARTER, YTD, Period, span_text
 
 HISTORY_YEARS = 5
@@ -157,7 +159,13 @@ def periods_of(quarter: Quarter, through: datetime.date) -> tuple[Period, Period
 
 
 def build(quarter: Quarter, *, now: datetime.datetime | None = None) -> Report:
-    """Every figure of the quarterly report."""
+    """Every figure of the quarterly report, its words in English whatever the reader's language: they are the
+    keys of its figures and of its published copies (reports.display translates them when shown)."""
+    with translation.override("en"):
+        return _build(quarter, now=now)
+
+
+def _build(quarter: Quarter, *, now: datetime.datetime | None = None) -> Report:
     now = now or timezone.now()
     today = timezone.localdate(now)
     if quarter.first > today:
@@ -173,9 +181,9 @@ def build(quarter: Quarter, *, now: datetime.datetime | None = None) -> Report:
         headline=headline("homicide", quarter.year, through, {r.year: r.homicides_ytd for r in record}, record[0].year),
         trend=trend,
         sections=[
-            Section("violence", "Violence", _violence_tables(quarter, through, trend)),
-            Section("program", "Program", _program_tables(quarter, through)),
-            Section("outcomes", "Outcomes", [_outcome_table(quarter, through)]),
+            Section("violence", gettext_noop("Violence"), _violence_tables(quarter, through, trend)),
+            Section("program", gettext_noop("Program"), _program_tables(quarter, through)),
+            Section("outcomes", gettext_noop("Outcomes"), [_outcome_table(quarter, through)]),
         ],
     )
 
@@ -196,33 +204,36 @@ def first_year_on_record(year: int) -> int:
 
 
 def headline(noun: str, year: int, through: datetime.date, ytd_by_year: dict[int, int], first_year: int) -> str:
-    """A sentence comparing this year's count to the same months of earlier years, computed."""
+    """A sentence comparing this year's count to the same months of earlier years, computed (in English, the
+    record's language: reports.headlines says it in the reader's)."""
+    return sentence(noun, year, through, ytd_by_year, first_year).english()
+
+
+def sentence(
+    noun: str, year: int, through: datetime.date, ytd_by_year: dict[int, int], first_year: int
+) -> headlines.Sentence:
+    """The comparison of this year's count with the same months of earlier years, as its parts."""
+    if noun != "homicide":
+        raise ValueError("The sentence counts homicides.")
     count = ytd_by_year.get(year, 0)
-    nouns = f"{count} {noun}{'' if count == 1 else 's'}"
-    if through.month == 12 and through.day == 31:
-        months, lead = "the whole year", f"{nouns} in {year}"
-    else:  # name the window's first and last day, as every heading does
-        months = span_text(datetime.date(year, 1, 1), datetime.date(year, through.month, through.day))
-        lead = f"{nouns} from {months}"
+    day = datetime.date(year, through.month, through.day)
     earlier = [y for y in range(year - 1, first_year - 1, -1)]
     if not earlier:
-        return f"{lead}; there are no earlier years on record to compare with."
+        return headlines.Sentence(count, day, headlines.NONE)
     fewer_run = _run(earlier, lambda y: ytd_by_year.get(y, 0) > count)
     more_run = _run(earlier, lambda y: ytd_by_year.get(y, 0) < count)
-    same = "the same months" if months != "the whole year" else "a whole year"
     if fewer_run == len(earlier) and len(earlier) > 1:
-        return f"{lead}, the fewest in {same} of any year on record (since {first_year})."
+        return headlines.Sentence(count, day, headlines.FEWEST_ALL, first_year)
     if fewer_run >= 2:
-        return f"{lead}, the fewest in {same} of any of the previous {fewer_run} years."
+        return headlines.Sentence(count, day, headlines.FEWEST, fewer_run)
     if more_run == len(earlier) and len(earlier) > 1:
-        return f"{lead}, the most in {same} of any year on record (since {first_year})."
+        return headlines.Sentence(count, day, headlines.MOST_ALL, first_year)
     if more_run >= 2:
-        return f"{lead}, the most in {same} of any of the previous {more_run} years."
+        return headlines.Sentence(count, day, headlines.MOST, more_run)
     last = ytd_by_year.get(year - 1, 0)
     if last == count:
-        return f"{lead}, the same as in {same} of {year - 1}."
-    direction = "down" if count < last else "up"
-    return f"{lead}, {direction} from {last} in {same} of {year - 1}."
+        return headlines.Sentence(count, day, headlines.SAME)
+    return headlines.Sentence(count, day, headlines.DOWN if count < last else headlines.UP, last)
 
 
 def _run(years: list[int], holds) -> int:
@@ -243,16 +254,16 @@ def _violence_tables(quarter: Quarter, through: datetime.date, trend: list[count
     shootings = _shooting_incidents(q_window, ytd_window)
     periods = periods_of(quarter, through)
     rows = [
-        ("Homicides", [q.homicides, ytd.homicides]),
-        ("Non-fatal shooting victims", [q.nonfatal_shooting_victims, ytd.nonfatal_shooting_victims]),
+        (gettext_noop("Homicides"), [q.homicides, ytd.homicides]),
+        (gettext_noop("Non-fatal shooting victims"), [q.nonfatal_shooting_victims, ytd.nonfatal_shooting_victims]),
         ("Shooting incidents", shootings),
     ]
     headline_table = Table(
         "violence_summary",
-        "This quarter and year to date",
+        gettext_noop("This quarter and year to date"),
         _columns(quarter, periods),
         rows,
-        definition=(
+        definition=gettext_noop(
             "Homicides count victims killed, not incidents; an incident with anyone killed is a homicide. Non-fatal "
             "shooting victims count people wounded in a shooting incident who survived. Shooting incidents count "
             "incidents with a firearm, and every non-fatal shooting and shots fired whatever the weapon recorded. "
@@ -294,9 +305,9 @@ def _trend_table(trend: list[counting.YearRow], through: datetime.date) -> Table
         f"The same days in earlier years ({days}) and whole years",
         [
             f"Homicides, {days}",
-            "Homicides, whole year",
+            gettext_noop("Homicides, whole year"),
             f"Non-fatal shooting victims, {days}",
-            "Non-fatal shooting victims, whole year",
+            gettext_noop("Non-fatal shooting victims, whole year"),
         ],
         rows,
         definition=(
@@ -333,19 +344,26 @@ def _neighborhood_table(quarter: Quarter, periods: tuple[Period, Period], q_wind
         .order_by("neighborhood__name")
     )
     table_rows = [
-        (r["neighborhood__name"] or "Not recorded", [r["h_q"], r["n_q"], r["s_q"], r["h"], r["n"], r["s"]])
+        (
+            r["neighborhood__name"] or gettext_noop("Not recorded"),
+            [r["h_q"], r["n_q"], r["s_q"], r["h"], r["n"], r["s"]],
+        )
         for r in found
     ]
     totals = [sum(values[i] for _, values in table_rows) for i in range(6)]
-    rows = [*table_rows, ("All neighborhoods", totals)]
+    rows = [*table_rows, (gettext_noop("All neighborhoods"), totals)]
     q_period, ytd_period = periods
-    measures = ["Homicides", "Non-fatal shooting victims", "Shooting incidents"] * 2
+    measures = [
+        gettext_noop("Homicides"),
+        gettext_noop("Non-fatal shooting victims"),
+        gettext_noop("Shooting incidents"),
+    ] * 2
     column_periods = [q_period] * 3 + [ytd_period] * 3
     places = [label for label, _ in table_rows] + [ALL_PLACES]
     place_ids = [r["neighborhood_id"] for r in found] + [None]
     return Table(
         "violence_by_neighborhood",
-        "By neighborhood",
+        gettext_noop("By neighborhood"),
         [
             *(f"{m}, {quarter.label} ({q_period.text})" for m in measures[:3]),
             *(f"{m}, year to date ({ytd_period.text})" for m in measures[3:]),
@@ -355,7 +373,7 @@ def _neighborhood_table(quarter: Quarter, periods: tuple[Period, Period], q_wind
             [Figure(m, places[r], p, place_ids[r]) for m, p in zip(measures, column_periods, strict=True)]
             for r in range(len(rows))
         ],
-        definition=(
+        definition=gettext_noop(
             "Neighborhoods with at least one incident this year: this quarter's days, then the year's. The last row "
             "is the total."
         ),
@@ -370,7 +388,7 @@ def _program_tables(quarter: Quarter, through: datetime.date) -> list[Table]:
     return [
         _program_summary(quarter, periods, through),
         _grouped(
-            ("exits_by_reason", "Clients exited, by reason", "Clients exited"),
+            ("exits_by_reason", gettext_noop("Clients exited, by reason"), gettext_noop("Clients exited")),
             EnrolmentPeriod.objects.exits_during(ytd_first, through),
             "exit_reason",
             "exited_on",
@@ -379,7 +397,11 @@ def _program_tables(quarter: Quarter, through: datetime.date) -> list[Table]:
             periods,
         ),
         _grouped(
-            ("goals_by_domain", "Life-plan goals achieved, by domain", "Life-plan goals achieved"),
+            (
+                "goals_by_domain",
+                gettext_noop("Life-plan goals achieved, by domain"),
+                gettext_noop("Life-plan goals achieved"),
+            ),
             Goal.objects.filter(status=GoalStatus.ACHIEVED, achieved_on__gte=ytd_first, achieved_on__lte=through),
             "domain",
             "achieved_on",
@@ -388,7 +410,7 @@ def _program_tables(quarter: Quarter, through: datetime.date) -> list[Table]:
             periods,
         ),
         _grouped(
-            ("mediations_by_outcome", "Mediations, by outcome", "Mediations"),
+            ("mediations_by_outcome", gettext_noop("Mediations, by outcome"), gettext_noop("Mediations")),
             Mediation.objects.filter(occurred_on__gte=ytd_first, occurred_on__lte=through),
             "outcome",
             "occurred_on",
@@ -410,11 +432,11 @@ def _grouped(names, queryset, group_field, date_field, choices, quarter, periods
         .order_by()
     }
     rows = [
-        (label, [counts.get(value, {}).get("q", 0), counts.get(value, {}).get("ytd", 0)])
+        (str(label), [counts.get(value, {}).get("q", 0), counts.get(value, {}).get("ytd", 0)])
         for value, label in choices.choices
     ]
     totals = [sum(v[0] for _, v in rows), sum(v[1] for _, v in rows)]
-    rows.append(("Total", totals))
+    rows.append((gettext_noop("Total"), totals))
     measures = [f"{measure}: {label}" for label, _ in rows[:-1]] + [measure]
     return Table(
         key,
@@ -458,23 +480,26 @@ def _program_summary(quarter: Quarter, periods: tuple[Period, Period], through: 
     on = f"{through.day} {through:%B} {through.year}"
     rows = [
         (f"Clients active on {on}", [clients["active"], None]),
-        ("Clients enrolled", [clients["enrolled_q"], clients["enrolled_ytd"]]),
-        ("Clients exited", [clients["exited_q"], clients["exited_ytd"]]),
-        ("Contacts (mentoring sessions and other touches)", [contacts["q"], contacts["ytd"]]),
-        ("Contact hours", [counting.half_up(contacts["minutes_q"], 60), counting.half_up(contacts["minutes_ytd"], 60)]),
+        (gettext_noop("Clients enrolled"), [clients["enrolled_q"], clients["enrolled_ytd"]]),
+        (gettext_noop("Clients exited"), [clients["exited_q"], clients["exited_ytd"]]),
+        (gettext_noop("Contacts (mentoring sessions and other touches)"), [contacts["q"], contacts["ytd"]]),
+        (
+            gettext_noop("Contact hours"),
+            [counting.half_up(contacts["minutes_q"], 60), counting.half_up(contacts["minutes_ytd"], 60)],
+        ),
         (f"Clients contacted in the {CONTACT_WINDOW_DAYS} days to {on}", [contacts["recent_clients"], None]),
-        ("Referrals completed", [referrals["q"], referrals["ytd"]]),
+        (gettext_noop("Referrals completed"), [referrals["q"], referrals["ytd"]]),
     ]
     figures = _figures(rows, list(periods))
-    figures[0][0] = Figure("Clients active", ALL_PLACES, Period(DAY, through, through))
-    figures[3] = [Figure("Contacts", ALL_PLACES, p) for p in periods]
-    figures[5][0] = Figure("Clients contacted", ALL_PLACES, Period(DAYS_30, recent_first, through))
+    figures[0][0] = Figure(gettext_noop("Clients active"), ALL_PLACES, Period(DAY, through, through))
+    figures[3] = [Figure(gettext_noop("Contacts"), ALL_PLACES, p) for p in periods]
+    figures[5][0] = Figure(gettext_noop("Clients contacted"), ALL_PLACES, Period(DAYS_30, recent_first, through))
     return Table(
         "program_summary",
-        "Clients and outreach",
+        gettext_noop("Clients and outreach"),
         _columns(quarter, periods),
         rows,
-        definition=(
+        definition=gettext_noop(
             "Active: in an enrolment on the date (enrolled on or before it, not exited by it), and not inactive. "
             "Exited: clients who left the program after enrolling. Contact hours are the sum of contact durations, "
             "a half rounded up."
@@ -503,19 +528,24 @@ def _response_table(quarter: Quarter, periods: tuple[Period, Period]) -> Table:
         )
     )
     rows = [
-        ("Shootings with someone killed or wounded", [shootings["q"], shootings["ytd"]]),
-        ("With a peacekeeper response within 24 hours", [shootings["q_in_time"], shootings["ytd_in_time"]]),
+        (gettext_noop("Shootings with someone killed or wounded"), [shootings["q"], shootings["ytd"]]),
         (
-            "Share responded within 24 hours (%)",
+            gettext_noop("With a peacekeeper response within 24 hours"),
+            [shootings["q_in_time"], shootings["ytd_in_time"]],
+        ),
+        (
+            gettext_noop("Share responded within 24 hours (%)"),
             [_share(shootings["q_in_time"], shootings["q"]), _share(shootings["ytd_in_time"], shootings["ytd"])],
         ),
     ]
     return Table(
         "shooting_responses",
-        "Shooting responses",
+        gettext_noop("Shooting responses"),
         _columns(quarter, periods),
         rows,
-        definition="A response is a scene, hospital, family-support, vigil or follow-up visit by a peacekeeper.",
+        definition=gettext_noop(
+            "A response is a scene, hospital, family-support, vigil or follow-up visit by a peacekeeper."
+        ),
         measure_rows={2},
         shares={2: (1, 0)},
         running=((0, 1),),
@@ -570,21 +600,24 @@ def _response_case_table(quarter: Quarter, periods: tuple[Period, Period]) -> Ta
     retaliation = Incident.objects.between(ytd_start, end).filter(retaliation_for__isnull=False)
     retaliatory = retaliation.aggregate(q=Count("pk", filter=Q(occurred_at__gte=q_start)), ytd=Count("pk"))
     rows = [
-        ("Homicides and non-fatal shootings with a response case", [counts["q"], counts["ytd"]]),
-        ("With the scene or hospital task done in its window", [counts["q_in_time"], counts["ytd_in_time"]]),
+        (gettext_noop("Homicides and non-fatal shootings with a response case"), [counts["q"], counts["ytd"]]),
         (
-            "Share done in its window (%)",
+            gettext_noop("With the scene or hospital task done in its window"),
+            [counts["q_in_time"], counts["ytd_in_time"]],
+        ),
+        (
+            gettext_noop("Share done in its window (%)"),
             [_share(counts["q_in_time"], counts["q"]), _share(counts["ytd_in_time"], counts["ytd"])],
         ),
-        ("Median hours to the first response", [_hours(counts["q_hours"]), _hours(counts["ytd_hours"])]),
-        ("Retaliatory incidents recorded", [retaliatory["q"], retaliatory["ytd"]]),
+        (gettext_noop("Median hours to the first response"), [_hours(counts["q_hours"]), _hours(counts["ytd_hours"])]),
+        (gettext_noop("Retaliatory incidents recorded"), [retaliatory["q"], retaliatory["ytd"]]),
     ]
     return Table(
         "response_cases",
-        "After shootings: response cases",
+        gettext_noop("After shootings: response cases"),
         _columns(quarter, periods),
         rows,
-        definition=(
+        definition=gettext_noop(
             "Every homicide and non-fatal shooting opens a response case. Its scene response and hospital visit are "
             "due within the hours the program standard sets; a case counts as done in its window when either was "
             "recorded by then. Hours run from the incident to the first response recorded. Retaliatory incidents "
@@ -623,10 +656,10 @@ def _outcome_table(quarter: Quarter, through: datetime.date) -> Table:
         involved_ytd=Count("pk", filter=Q(Exists(involved.filter(incident__occurred_at__gte=ytd_start)))),
     )
     rows = [
-        ("Clients active during the period", [figures["active_q"], figures["active_ytd"]]),
-        ("Involved as victim or suspect", [figures["involved_q"], figures["involved_ytd"]]),
+        (gettext_noop("Clients active during the period"), [figures["active_q"], figures["active_ytd"]]),
+        (gettext_noop("Involved as victim or suspect"), [figures["involved_q"], figures["involved_ytd"]]),
         (
-            "Share involved (%)",
+            gettext_noop("Share involved (%)"),
             [
                 _share(figures["involved_q"], figures["active_q"]),
                 _share(figures["involved_ytd"], figures["active_ytd"]),
@@ -635,10 +668,10 @@ def _outcome_table(quarter: Quarter, through: datetime.date) -> Table:
     ]
     return Table(
         "outcomes",
-        "Clients involved in an incident as victim or suspect",
+        gettext_noop("Clients involved in an incident as victim or suspect"),
         _columns(quarter, periods),
         rows,
-        definition=(
+        definition=gettext_noop(
             "Active during the period: in an enrolment on some day of it, and not inactive. A client is involved "
             "when an incident in the period, during one of their enrolments, names them as victim or suspect. "
             "Shares round a half up."

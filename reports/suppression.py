@@ -18,6 +18,8 @@ table; reports.publication then audits the whole copy with every copy already pu
 
 from dataclasses import dataclass, replace
 
+from django.utils.translation import gettext_noop
+
 from reports.quarterly import Table
 
 SMALL = "<5"
@@ -33,12 +35,16 @@ class Reason:
     text: str
 
 
-FEWER_THAN_5 = Reason("fewer_than_5", "*", "fewer than 5 people or incidents")
+FEWER_THAN_5 = Reason("fewer_than_5", "*", gettext_noop("fewer than 5 people or incidents"))
 WORKED_OUT = Reason(
-    "complementary", "†", "hidden so that a small count cannot be worked out from other published figures"
+    "complementary", "†", gettext_noop("hidden so that a small count cannot be worked out from other published figures")
 )
-SHARE_OF_HIDDEN = Reason("share_of_hidden_count", "‡", "hidden because the share would give a hidden count back")
-SAME_FIGURE = Reason("same_figure", "§", "hidden because the same figure is hidden in another table of this copy")
+SHARE_OF_HIDDEN = Reason(
+    "share_of_hidden_count", "‡", gettext_noop("hidden because the share would give a hidden count back")
+)
+SAME_FIGURE = Reason(
+    "same_figure", "§", gettext_noop("hidden because the same figure is hidden in another table of this copy")
+)
 REASONS = (FEWER_THAN_5, WORKED_OUT, SHARE_OF_HIDDEN, SAME_FIGURE)
 
 

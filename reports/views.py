@@ -1,10 +1,12 @@
 import datetime
 import io
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from accounts import access, lockout, roles
@@ -17,7 +19,7 @@ from incidents import conflict_reads, counting, response_reads
 from incidents.models import Incident, Involvement
 from outreach import caseloads
 from outreach.models import Client, PossibleDuplicate
-from reports import exports, periods, publication, quarterly
+from reports import display, exports, periods, publication, quarterly
 from reports.forms import QuarterPickerForm
 
 RESPONSE_GAP_DAYS = 30
@@ -72,9 +74,9 @@ def _headline_figures() -> dict:
     quarter = Quarter.containing(today)
     record = counting.violence_by_year(quarterly.first_year_on_record(today.year), today)
     rows = record[-INDEX_TREND_YEARS:]
-    sentence = quarterly.headline(
+    sentence = quarterly.sentence(
         "homicide", today.year, today, {r.year: r.homicides_ytd for r in record}, record[0].year
-    )
+    ).text()
     return {
         "current_quarter": quarter,
         "quarter_figures": counting.violence_between(*counting.window(quarter.first, today)),
@@ -154,7 +156,58 @@ def quarter_or_404(year: int, quarter: int, *, first: Quarter) -> Quarter:
     return q
 
 
+class UnknownLanguage(ValueError):
+    pass
+
+
+def asked_language(request: HttpRequest) -> str | None:
+    """The language `?lang=` asks the report in (en or es), or None to follow the reader's own."""
+    lang = request.GET.get("lang")
+    if lang is None:
+        return None
+    if lang not in dict(settings.LANGUAGES):
+        raise UnknownLanguage(
+            gettext("Unknown language %(lang)s: ask for lang=en (English) or lang=es (Spanish).") % {"lang": lang[:20]}
+        )
+    return lang
+
+
+def in_language(view):
+    """A report view answering in the language `?lang=` asks for (400 for one it does not know), else the
+    reader's; its links to the files and to other quarters keep the language asked for."""
+
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            lang = asked_language(request)
+        except UnknownLanguage as error:
+            return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+        if lang is None:
+            return view(request, *args, **kwargs)
+        with translation.override(lang):
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):  # a TemplateResponse renders here, in the language
+                response.render()
+        response.headers["Content-Language"] = lang
+        return response
+
+    wrapped.__doc__, wrapped.__name__ = view.__doc__, view.__name__
+    return wrapped
+
+
+def language_links(request: HttpRequest) -> dict:
+    """The report page's language choice: the same page in each language; and the query string the
+    page's own links keep ("?lang=es" when the page was asked in one)."""
+    current = translation.get_language()
+    return {
+        "report_languages": [
+            {"code": code, "name": name, "current": current.startswith(code)} for code, name in settings.LANGUAGES
+        ],
+        "lang_query": f"?lang={request.GET['lang']}" if "lang" in request.GET else "",
+    }
+
+
 @require_GET
+@in_language
 def quarterly_report(request: HttpRequest, year: int, quarter: int) -> HttpResponse:
     """The program's own copy of the report (every figure). Public copies are records of their own
     (publishing), served from what was published."""
@@ -166,7 +219,8 @@ def quarterly_report(request: HttpRequest, year: int, quarter: int) -> HttpRespo
             return redirect("publishing:copies", year, quarter)
         report = quarterly.build(q)
     access.record(request, access.Action.VIEW_REPORT, f"quarterly {report.quarter.label}")
-    return render(request, "reports/quarterly.html", quarterly_context(publication.internal(report), first=first))
+    context = quarterly_context(publication.internal(report), first=first) | language_links(request)
+    return render(request, "reports/quarterly.html", context)
 
 
 def asks_public(request: HttpRequest) -> bool:
@@ -177,7 +231,8 @@ def asks_public(request: HttpRequest) -> bool:
 
 def quarterly_context(copy: publication.Document, *, first: Quarter) -> dict:
     """What the HTML report shows, for the program's copy or a published public copy (also used by the
-    admin's copy of the page)."""
+    admin's copy of the page), in the reader's language."""
+    copy = display.document(copy)
     report = copy.report
     return {
         "copy": copy,
@@ -199,14 +254,15 @@ EXPORT_FORMATS = {
 
 
 def file_response(copy: publication.Document, file_format: str, filename: str) -> HttpResponse:
-    """A copy of the report as a CSV or XLSX download."""
+    """A copy of the report as a CSV or XLSX download, in the reader's language (the same figures)."""
     render_file, content_type = EXPORT_FORMATS[file_format]
-    response = HttpResponse(render_file(copy), content_type=content_type)
+    response = HttpResponse(render_file(display.document(copy)), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
     return response
 
 
 @require_GET
+@in_language
 def quarterly_export(request: HttpRequest, year: int, quarter: int, file_format: str) -> HttpResponse:
     """The program's copy of the quarterly report as a CSV or XLSX download (recorded in the access log)."""
     _require_reports(request)
