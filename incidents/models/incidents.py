@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import format_lazy
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
@@ -379,9 +379,10 @@ class InvolvementRole(models.TextChoices):
 
 
 class InvolvementOutcome(models.TextChoices):
-    KILLED = "killed", _("Killed")
-    WOUNDED = "wounded", _("Wounded")
-    UNHARMED = "unharmed", _("Unharmed")
+    # A person's outcome ("Killed" is also a column of counts: another word in Spanish).
+    KILLED = "killed", pgettext_lazy("a person's outcome", "Killed")
+    WOUNDED = "wounded", pgettext_lazy("a person's outcome", "Wounded")
+    UNHARMED = "unharmed", pgettext_lazy("a person's outcome", "Unharmed")
 
 
 # Only a victim or a suspect can be among an incident's killed or injured (a witness who was shot
