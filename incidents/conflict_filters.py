@@ -2,6 +2,7 @@
 
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from core.forms import LongSelect
 from incidents.models import Conflict, ConflictKind, ConflictStatus, Group, GroupStatus
@@ -9,13 +10,14 @@ from outreach.models import Neighborhood
 
 
 class GroupFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Search", method="search", help_text="Name, aliases or territory note")
-    status = django_filters.ChoiceFilter(choices=GroupStatus.choices, empty_label="Any status")
+    q = django_filters.CharFilter(label=_("Search"), method="search", help_text=_("Name, aliases or territory note"))
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=GroupStatus.choices, empty_label=_("Any status"))
     neighborhood = django_filters.ModelChoiceFilter(
+        label=_("Neighborhood"),
         field_name="neighborhoods",
         queryset=Neighborhood.objects.all(),
         widget=LongSelect,
-        empty_label="Any neighborhood",
+        empty_label=_("Any neighborhood"),
         distinct=True,
     )
 
@@ -30,17 +32,20 @@ class GroupFilter(django_filters.FilterSet):
 
 
 class ConflictFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Search", method="search", help_text="Description, or a group's name")
+    q = django_filters.CharFilter(label=_("Search"), method="search", help_text=_("Description, or a group's name"))
     status = django_filters.ChoiceFilter(
         # An annotation, not a model field: django-filter cannot find a label for it ("[invalid name]").
         field_name="current_status",
-        label="Status",
+        label=_("Status"),
         choices=ConflictStatus.choices,
-        empty_label="Any status",
+        empty_label=_("Any status"),
     )
-    kind = django_filters.ChoiceFilter(choices=ConflictKind.choices, empty_label="Any kind")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ConflictKind.choices, empty_label=_("Any kind"))
     neighborhood = django_filters.ModelChoiceFilter(
-        queryset=Neighborhood.objects.all(), widget=LongSelect, empty_label="Any neighborhood"
+        label=_("Neighborhood"),
+        queryset=Neighborhood.objects.all(),
+        widget=LongSelect,
+        empty_label=_("Any neighborhood"),
     )
 
     class Meta:

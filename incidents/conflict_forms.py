@@ -5,6 +5,8 @@ import datetime
 from crispy_forms.layout import Field, Layout
 from django import forms
 from django.contrib.auth.models import User
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.form_keys import FormKeyMixin
 from core.forms import DateInput, LongSelect, StaleEditMixin, form_helper, row
@@ -27,7 +29,10 @@ from outreach.models import Client, Neighborhood, local_today
 
 class GroupForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
     neighborhoods = forms.ModelMultipleChoiceField(
-        queryset=Neighborhood.objects.order_by("name"), required=False, widget=forms.CheckboxSelectMultiple
+        queryset=Neighborhood.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Neighborhoods"),
     )
 
     class Meta:
@@ -67,12 +72,13 @@ class AssociationForm(FormKeyMixin, forms.ModelForm):
     """Associate a client with a group. From the client's page the group is chosen; from the
     group's page the client (only clients the user may see are offered)."""
 
-    client = ClientChoiceField(queryset=Client.objects.none(), widget=LongSelect)
-    group = GroupChoiceField(queryset=Group.objects.none(), widget=LongSelect)
+    client = ClientChoiceField(queryset=Client.objects.none(), widget=LongSelect, label=_("Client"))
+    group = GroupChoiceField(queryset=Group.objects.none(), widget=LongSelect, label=_("Group"))
     expires_on = forms.DateField(
+        label=_("Expires on"),
         required=False,
         widget=DateInput(),
-        help_text="Empty: the program's standard, years after the last confirmation. An earlier date is allowed.",
+        help_text=_("Empty: the program's standard, years after the last confirmation. An earlier date is allowed."),
     )
 
     class Meta:
@@ -121,7 +127,7 @@ class AssociationForm(FormKeyMixin, forms.ModelForm):
 
 class ConflictForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
     note = forms.CharField(
-        label="How it came to the program's attention",
+        label=_("How it came to the program's attention"),
         required=False,
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -131,7 +137,7 @@ class ConflictForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
         model = Conflict
         fields = services.CONFLICT_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 4}), "neighborhood": LongSelect}
-        help_texts = {"description": "What the conflict is about. Parties are added on the conflict's page."}
+        help_texts = {"description": _("What the conflict is about. Parties are added on the conflict's page.")}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -148,8 +154,8 @@ class ConflictStatusForm(FormKeyMixin, forms.ModelForm):
     """Record the conflict's next status. None is chosen beforehand: a status is a judgement, not a
     default one tap away."""
 
-    status = forms.ChoiceField(label="New status", choices=[("", "Choose a status"), *ConflictStatus.choices])
-    note = forms.CharField(label="Note", required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 2}))
+    status = forms.ChoiceField(label=_("New status"), choices=[("", _("Choose a status")), *ConflictStatus.choices])
+    note = forms.CharField(label=_("Note"), required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 2}))
 
     class Meta:
         model = ConflictStatusChange
@@ -173,8 +179,8 @@ def party_groups(user: User):
 class PartyForm(FormKeyMixin, forms.ModelForm):
     """Put a client (one the user may see) or a group (one the user may see) on a side of a conflict."""
 
-    client = ClientChoiceField(queryset=Client.objects.none(), required=False, widget=LongSelect)
-    group = GroupChoiceField(queryset=Group.objects.none(), required=False, widget=LongSelect)
+    client = ClientChoiceField(queryset=Client.objects.none(), required=False, widget=LongSelect, label=_("Client"))
+    group = GroupChoiceField(queryset=Group.objects.none(), required=False, widget=LongSelect, label=_("Group"))
 
     class Meta:
         model = ConflictParty
@@ -184,19 +190,19 @@ class PartyForm(FormKeyMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = Client.objects.visible_to(user).open_cases()
         self.fields["group"].queryset = party_groups(user)
-        self.fields["client"].empty_label = self.fields["group"].empty_label = "None"
+        self.fields["client"].empty_label = self.fields["group"].empty_label = gettext("None")
         self.helper = form_helper()
         self.helper.layout = Layout(row("side", "client", "group", cols="col-sm"))
 
     def clean(self):
         data = super().clean()
         if bool(data.get("client")) == bool(data.get("group")):
-            raise forms.ValidationError("Choose a client or a group (exactly one).")
+            raise forms.ValidationError(gettext("Choose a client or a group (exactly one)."))
         return data
 
 
 class LinkIncidentForm(FormKeyMixin, forms.ModelForm):
-    case_number = forms.CharField(label="Incident case number", max_length=50)
+    case_number = forms.CharField(label=_("Incident case number"), max_length=50)
 
     class Meta:
         model = ConflictIncident
@@ -211,7 +217,7 @@ class LinkIncidentForm(FormKeyMixin, forms.ModelForm):
         number = self.cleaned_data["case_number"].strip()
         incident = Incident.objects.filter(case_number__iexact=number).first()
         if incident is None:
-            raise forms.ValidationError(f"No incident has case number {number}.")
+            raise forms.ValidationError(gettext("No incident has case number %(number)s.") % {"number": number})
         return incident
 
     def _post_clean(self) -> None:
@@ -222,12 +228,12 @@ class LinkIncidentForm(FormKeyMixin, forms.ModelForm):
 class NetworkDateForm(forms.Form):
     """The network view's time filter: the ties current on a date (today by default)."""
 
-    on = forms.DateField(label="Ties current on", required=False, widget=DateInput())
+    on = forms.DateField(label=_("Ties current on"), required=False, widget=DateInput())
 
     def clean_on(self) -> datetime.date:
         day = self.cleaned_data["on"] or local_today()
         if day > local_today():
-            raise forms.ValidationError("Choose today or a day before.")
+            raise forms.ValidationError(gettext("Choose today or a day before."))
         if day.year < 1900:
-            raise forms.ValidationError("Choose a day after 1900.")
+            raise forms.ValidationError(gettext("Choose a day after 1900."))
         return day

@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.services import audited_by, model_save
 from incidents import response_cases
@@ -70,7 +71,7 @@ def association_add(
 def association_confirm(*, association: GroupAssociation, by: User) -> GroupAssociation:
     """Re-review a current association: confirmed today by `by`, expiring GROUP_ASSOCIATION_YEARS from today."""
     if not association.is_current:
-        raise ValidationError("This association has expired or ended: record a new one instead.")
+        raise ValidationError(gettext("This association has expired or ended: record a new one instead."))
     today = local_today()
     association.reviewed_by = by
     data = {"confirmed_on": today, "expires_on": association_expiry(today)}
@@ -81,7 +82,7 @@ def association_confirm(*, association: GroupAssociation, by: User) -> GroupAsso
 def association_end(*, association: GroupAssociation, by: User) -> GroupAssociation:
     """End a current association today (the client has left the group, or it was wrong)."""
     if not association.is_current:
-        raise ValidationError("This association has already expired or ended.")
+        raise ValidationError(gettext("This association has already expired or ended."))
     association.reviewed_by = by
     return model_save(association, data={"ended_on": local_today()}, fields=("ended_on",), by=by)
 
@@ -115,10 +116,15 @@ def conflict_set_status(
     status it already has is refused (a second click records nothing)."""
     Conflict.objects.select_for_update().filter(pk=conflict.pk).first()
     if status not in ConflictStatus.values:
-        raise ValidationError({"status": "Choose a status."})
+        raise ValidationError({"status": gettext("Choose a status.")})
     current = conflict.status_changes.order_by("-changed_at", "-pk").values_list("status", flat=True).first()
     if current == status:
-        raise ValidationError({"status": f"The conflict is already {ConflictStatus(status).label.lower()}."})
+        raise ValidationError(
+            {
+                "status": gettext("The conflict is already %(status)s.")
+                % {"status": ConflictStatus(status).label.lower()}
+            }
+        )
     change = ConflictStatusChange(conflict=conflict, status=status, changed_by=by, form_key=form_key)
     model_save(change, data={"note": note, "changed_at": at or timezone.now()}, fields=("note", "changed_at"), by=by)
     with audited_by(by):
@@ -147,7 +153,12 @@ def conflict_link_incident(
 ) -> ConflictIncident:
     """Link an incident to a conflict (once)."""
     if ConflictIncident.objects.filter(conflict=conflict, incident=incident).exists():
-        raise ValidationError({"case_number": f"Incident {incident.case_number} is already linked to this conflict."})
+        raise ValidationError(
+            {
+                "case_number": gettext("Incident %(case)s is already linked to this conflict.")
+                % {"case": incident.case_number}
+            }
+        )
     link = ConflictIncident(conflict=conflict, incident=incident, form_key=form_key)
     model_save(link, data={}, fields=(), by=by)
     # The other side of the conflict is at risk after this incident: its open response case gets them.

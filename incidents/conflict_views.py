@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django.views.generic import CreateView, UpdateView
 from django_filters.views import FilterView
@@ -43,6 +45,7 @@ from incidents.models import (
     Group,
     GroupAssociation,
 )
+from incidents.models.conflicts import long_day
 from outreach.models import Client, local_today
 
 EXPIRING_DAYS = 60
@@ -110,7 +113,7 @@ class GroupCreateView(ProgramPagesMixin, SubmitOnceMixin, ServiceFormMixin, Crea
     model = Group
     form_class = GroupForm
     template_name = "incidents/group_form.html"
-    success_message = "Group {0.name} recorded."
+    success_message = _("Group {0.name} recorded.")
 
     def form_key_visible(self):
         return Group.objects.visible_to(self.request.user)
@@ -124,7 +127,7 @@ class GroupUpdateView(ProgramPagesMixin, ServiceFormMixin, UpdateView):
     model = Group
     form_class = GroupForm
     template_name = "incidents/group_form.html"
-    success_message = "Group {0.name} saved."
+    success_message = _("Group {0.name} saved.")
 
     def get_queryset(self):
         return Group.objects.visible_to(self.request.user)
@@ -244,7 +247,10 @@ def association_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         _service_errors(request, error)
     else:
-        messages.success(request, f"Association confirmed: it now expires on {association.expires_on:%-d %B %Y}.")
+        messages.success(
+            request,
+            gettext("Association confirmed: it now expires on %(day)s.") % {"day": long_day(association.expires_on)},
+        )
     return _back(request, association)
 
 
@@ -263,7 +269,11 @@ def association_end(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         _service_errors(request, error)
     else:
-        messages.success(request, f"{association.client.code} is no longer associated with {association.group.name}.")
+        messages.success(
+            request,
+            gettext("%(code)s is no longer associated with %(group)s.")
+            % {"code": association.client.code, "group": association.group.name},
+        )
     return _back(request, association)
 
 
@@ -273,7 +283,7 @@ def association_expiring(request: HttpRequest) -> HttpResponse:
     if not roles.can_see_all_clients(request.user):
         raise Http404
     try:
-        days = parse_whole_number(request.GET.get("days") or str(EXPIRING_DAYS), name="Days", low=1, high=365)
+        days = parse_whole_number(request.GET.get("days") or str(EXPIRING_DAYS), name=gettext("Days"), low=1, high=365)
     except ValueError as error:
         messages.error(request, str(error))
         days = EXPIRING_DAYS
@@ -302,7 +312,7 @@ class ConflictCreateView(ProgramPagesMixin, SubmitOnceMixin, ServiceFormMixin, C
     model = Conflict
     form_class = ConflictForm
     template_name = "incidents/conflict_form.html"
-    success_message = "Conflict recorded: add its parties."
+    success_message = _("Conflict recorded: add its parties.")
 
     def form_key_visible(self):
         return Conflict.objects.visible_to(self.request.user)
@@ -318,7 +328,7 @@ class ConflictUpdateView(ProgramPagesMixin, ServiceFormMixin, UpdateView):
     model = Conflict
     form_class = ConflictForm
     template_name = "incidents/conflict_form.html"
-    success_message = "Conflict saved."
+    success_message = _("Conflict saved.")
 
     def get_queryset(self):
         return Conflict.objects.visible_to(self.request.user)
@@ -385,7 +395,11 @@ def conflict_status(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Conflict #{conflict.pk} is now {conflict.get_status_display().lower()}.")
+            messages.success(
+                request,
+                gettext("Conflict #%(pk)s is now %(status)s.")
+                % {"pk": conflict.pk, "status": conflict.get_status_display().lower()},
+            )
             return redirect(conflict)
     return _conflict_page(request, conflict, status_form=form)
 
@@ -403,7 +417,7 @@ def party_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Party added.")
+            messages.success(request, gettext("Party added."))
             return redirect(conflict)
     return _conflict_page(request, conflict, party_form=form)
 
@@ -418,7 +432,7 @@ def party_remove(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
     )
     party = get_object_or_404(parties, pk=party_pk)
     services.party_remove(party=party, by=request.user)
-    messages.success(request, "Party removed.")
+    messages.success(request, gettext("Party removed."))
     return redirect(conflict)
 
 
@@ -437,7 +451,7 @@ def conflict_link_incident(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Incident linked.")
+            messages.success(request, gettext("Incident linked."))
             return redirect(conflict)
     return _conflict_page(request, conflict, link_form=form)
 
@@ -448,7 +462,7 @@ def conflict_unlink_incident(request: HttpRequest, pk: int, link_pk: int) -> Htt
         return not_allowed
     link = get_object_or_404(ConflictIncident.objects.filter(conflict=conflict), pk=link_pk)
     services.conflict_unlink_incident(link=link, by=request.user)
-    messages.success(request, "Incident unlinked.")
+    messages.success(request, gettext("Incident unlinked."))
     return redirect(conflict)
 
 
@@ -483,7 +497,7 @@ def client_network(request: HttpRequest, pk: int) -> HttpResponse:
         return not_allowed
     return _network_page(
         request,
-        title=f"Network of {client.full_name} ({client.code})",
+        title=gettext("Network of %(name)s (%(code)s)") % {"name": client.full_name, "code": client.code},
         build=lambda on: networks.client_network(client, user=request.user, on=on),
         back=client,
         target=f"client {client.code}",
@@ -498,7 +512,7 @@ def group_network(request: HttpRequest, pk: int) -> HttpResponse:
         return not_allowed
     return _network_page(
         request,
-        title=f"Network of {group.name}",
+        title=gettext("Network of %(name)s") % {"name": group.name},
         build=lambda on: networks.group_network(group, user=request.user, on=on),
         back=group,
         target=f"group {group.pk}",

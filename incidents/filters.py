@@ -2,6 +2,7 @@ import datetime
 
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from core.forms import LongSelect
 from core.lists import label_date_range
@@ -22,23 +23,28 @@ from outreach.models import Neighborhood
 
 
 class IncidentFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Search", method="search", help_text="Case number, address or description")
-    kind = django_filters.ChoiceFilter(choices=IncidentKind.choices, empty_label="Any kind")
+    q = django_filters.CharFilter(
+        label=_("Search"), method="search", help_text=_("Case number, address or description")
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=IncidentKind.choices, empty_label=_("Any kind"))
     neighborhood = django_filters.ModelChoiceFilter(
-        queryset=Neighborhood.objects.all(), widget=LongSelect, empty_label="Any neighborhood"
+        label=_("Neighborhood"),
+        queryset=Neighborhood.objects.all(),
+        widget=LongSelect,
+        empty_label=_("Any neighborhood"),
     )
     occurred = BoundedDateRangeFilter(
-        label="Occurred between",
+        label=_("Occurred between"),
         method="filter_occurred",
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
-    status = django_filters.ChoiceFilter(choices=IncidentStatus.choices, empty_label="Any status")
-    weapon = django_filters.ChoiceFilter(choices=Weapon.choices, empty_label="Any weapon")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=IncidentStatus.choices, empty_label=_("Any status"))
+    weapon = django_filters.ChoiceFilter(label=_("Weapon"), choices=Weapon.choices, empty_label=_("Any weapon"))
     retaliation_risk = django_filters.ChoiceFilter(
-        label="Retaliation risk", choices=RetaliationRisk.choices, empty_label="Any retaliation risk"
+        label=_("Retaliation risk"), choices=RetaliationRisk.choices, empty_label=_("Any retaliation risk")
     )
     has_response = django_filters.BooleanFilter(
-        label="Peacekeeper response", method="filter_has_response", widget=django_filters.widgets.BooleanWidget()
+        label=_("Peacekeeper response"), method="filter_has_response", widget=django_filters.widgets.BooleanWidget()
     )
 
     class Meta:
@@ -47,8 +53,12 @@ class IncidentFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.filters["has_response"].field.widget.choices = [("", "Any"), ("true", "Responded"), ("false", "None")]
-        label_date_range(self, "occurred", "Occurred from", "Occurred to")
+        self.filters["has_response"].field.widget.choices = [
+            ("", _("Any")),
+            ("true", _("Responded")),
+            ("false", _("None")),
+        ]
+        label_date_range(self, "occurred", _("Occurred from"), _("Occurred to"))
 
     def filter_occurred(self, queryset, name, value):
         """Local days, as a half-open range on occurred_at, so the index serves it."""
@@ -70,13 +80,18 @@ class IncidentFilter(django_filters.FilterSet):
 
 
 class MediationFilter(django_filters.FilterSet):
-    outcome = django_filters.ChoiceFilter(choices=MediationOutcome.choices, empty_label="Any outcome")
+    outcome = django_filters.ChoiceFilter(
+        label=_("Outcome"), choices=MediationOutcome.choices, empty_label=_("Any outcome")
+    )
     neighborhood = django_filters.ModelChoiceFilter(
-        queryset=Neighborhood.objects.all(), widget=LongSelect, empty_label="Any neighborhood"
+        label=_("Neighborhood"),
+        queryset=Neighborhood.objects.all(),
+        widget=LongSelect,
+        empty_label=_("Any neighborhood"),
     )
     occurred = BoundedDateRangeFilter(
         field_name="occurred_on",
-        label="Between",
+        label=_("Between"),
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
 
@@ -86,12 +101,14 @@ class MediationFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        label_date_range(self, "occurred", "From", "To")
+        label_date_range(self, "occurred", _("From"), _("To"))
 
 
 class ResponseCaseFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Case number")
-    status = django_filters.ChoiceFilter(choices=CaseStatus.choices, empty_label="Open and closed")
+    q = django_filters.CharFilter(method="search", label=_("Case number"))
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=CaseStatus.choices, empty_label=_("Open and closed")
+    )
 
     class Meta:
         model = ResponseCase

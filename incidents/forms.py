@@ -5,6 +5,11 @@ from django import forms
 from django.contrib.auth.models import User
 from django.core.validators import MaxValueValidator
 from django.db.models import Q
+from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
 from core.form_keys import FormKeyMixin
@@ -48,20 +53,22 @@ class IncidentByCaseNumber(forms.CharField):
             return None
         incident = Incident.objects.filter(case_number__iexact=text).first()
         if incident is None:
-            raise forms.ValidationError(f"No incident has the case number {text}.")
+            raise forms.ValidationError(gettext("No incident has the case number %(number)s.") % {"number": text})
         return incident
 
 
 class IncidentForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
     retaliation_for = IncidentByCaseNumber(
-        label="Retaliation for incident",
-        help_text="The police report number of the earlier incident this one is known or believed to answer, if any.",
+        label=_("Retaliation for incident"),
+        help_text=_(
+            "The police report number of the earlier incident this one is known or believed to answer, if any."
+        ),
     )
 
     class Meta:
         model = Incident
         fields = services.INCIDENT_FIELDS
-        labels = {"occurred_at": "Date and time", "group_related": "Group-related"}
+        labels = {"occurred_at": _("Date and time"), "group_related": _("Group-related")}
         widgets = {
             "occurred_at": DateTimeInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
@@ -72,7 +79,10 @@ class IncidentForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
         # One rule, one message: over MAX_VICTIMS (or over the column's 32767) the form says what the
         # model and the import say.
         error_messages = {
-            name: {"max_value": too_many_victims_message(name), "min_value": "A number of people cannot be negative."}
+            name: {
+                "max_value": lazy(too_many_victims_message, str)(name),
+                "min_value": _("A number of people cannot be negative."),
+            }
             for name in ("killed", "injured")
         }
 
@@ -82,10 +92,10 @@ class IncidentForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
             self.fields[name].validators.append(MaxValueValidator(MAX_VICTIMS))  # says error_messages' text
         self.helper = form_helper()
         self.helper.layout = Layout(
-            Fieldset("What happened", row("case_number", "kind", "occurred_at"), row("killed", "injured", "weapon")),
-            Fieldset("Where", row("neighborhood", "address"), row("latitude", "longitude")),
+            Fieldset(_("What happened"), row("case_number", "kind", "occurred_at"), row("killed", "injured", "weapon")),
+            Fieldset(_("Where"), row("neighborhood", "address"), row("latitude", "longitude")),
             Fieldset(
-                "Follow-up",
+                _("Follow-up"),
                 row("source", "retaliation_risk", "status"),
                 row("retaliation_for", "group_related"),
                 Field("description"),
@@ -100,7 +110,7 @@ class ResponseForm(FormKeyMixin, forms.ModelForm):
     class Meta:
         model = Response
         fields = services.RESPONSE_FIELDS
-        labels = {"responded_at": "When", "kind": "Response"}
+        labels = {"responded_at": _("When"), "kind": _("Response")}
         widgets = {"responded_at": DateTimeInput(), "notes": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, user: User, **kwargs) -> None:
@@ -109,7 +119,7 @@ class ResponseForm(FormKeyMixin, forms.ModelForm):
         if roles.can_see_all_clients(user):
             self.fields["peacekeeper"] = PeacekeeperChoiceField(
                 queryset=peacekeeper_choices(),
-                label="Peacekeeper who responded",
+                label=_("Peacekeeper who responded"),
                 initial=user.pk if roles.is_peacekeeper(user) else None,
             )
             fields.insert(0, "peacekeeper")
@@ -130,13 +140,13 @@ class ClientMultipleChoiceField(forms.ModelMultipleChoiceField):
 class InvolvementForm(FormKeyMixin, forms.ModelForm):
     """Link a client to an incident; only clients the user may see are offered."""
 
-    client = ClientChoiceField(queryset=Client.objects.none())
+    client = ClientChoiceField(queryset=Client.objects.none(), label=_("Client"))
     # Asked every time, answered for every victim: a victim left "unharmed" by default would hide a death.
     outcome = forms.ChoiceField(
-        label="Killed, wounded or unharmed?",
-        choices=[("", "Choose (required for a victim)"), *InvolvementOutcome.choices],
+        label=_("Killed, wounded or unharmed?"),
+        choices=[("", _("Choose (required for a victim)")), *InvolvementOutcome.choices],
         required=False,
-        help_text="A client recorded as killed is exited from the program as deceased on the incident's date.",
+        help_text=_("A client recorded as killed is exited from the program as deceased on the incident's date."),
     )
 
     class Meta:
@@ -153,7 +163,7 @@ class InvolvementForm(FormKeyMixin, forms.ModelForm):
         data = super().clean()
         if not data.get("outcome"):
             if data.get("role") == InvolvementRole.VICTIM:
-                self.add_error("outcome", "Say whether the victim was killed, wounded or unharmed.")
+                self.add_error("outcome", gettext("Say whether the victim was killed, wounded or unharmed."))
             data["outcome"] = InvolvementOutcome.UNHARMED
         return data
 
@@ -162,12 +172,14 @@ class MediationForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
     """Record or correct a mediation. Only clients the user may see are offered; on an edit, the
     people already on it stay offered even if their case closed or they left the program since."""
 
-    peacekeepers = PeacekeeperMultipleChoiceField(queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple)
+    peacekeepers = PeacekeeperMultipleChoiceField(
+        queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple, label=_("Peacekeepers")
+    )
     clients = ClientMultipleChoiceField(
-        queryset=Client.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        queryset=Client.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Clients")
     )
     incident_case_number = forms.CharField(
-        label="Related incident (case number)", required=False, help_text="Optional: the police report number."
+        label=_("Related incident (case number)"), required=False, help_text=_("Optional: the police report number.")
     )
 
     class Meta:
@@ -200,8 +212,8 @@ class MediationForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
         if self.instance.conflict_id:
             conflicts = conflicts | Conflict.objects.filter(pk=self.instance.conflict_id)
         self.fields["conflict"].queryset = conflicts.select_related("neighborhood").order_by("-pk")  # str() names it
-        self.fields["conflict"].label = "Conflict worked on"
-        self.fields["conflict"].help_text = "Optional: the conflict this mediation worked on."
+        self.fields["conflict"].label = gettext("Conflict worked on")
+        self.fields["conflict"].help_text = gettext("Optional: the conflict this mediation worked on.")
         self.helper = form_helper()
         self.helper.layout = Layout(
             row("occurred_on", "neighborhood", "outcome", cols="col-sm"),
@@ -220,15 +232,15 @@ class MediationForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
             return number
         incident = Incident.objects.filter(case_number=number).first()
         if incident is None:
-            raise forms.ValidationError(f"No incident has case number {number}.")
+            raise forms.ValidationError(gettext("No incident has case number %(number)s.") % {"number": number})
         self.instance.incident = self.cleaned_data["incident"] = incident
         return number
 
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
-        label="CSV file",
-        help_text=f"UTF-8 CSV with the header of the import format, up to {MAX_UPLOAD_MB} MB.",
+        label=_("CSV file"),
+        help_text=format_lazy(_("UTF-8 CSV with the header of the import format, up to {mb} MB."), mb=MAX_UPLOAD_MB),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
@@ -246,8 +258,11 @@ class ImportUploadForm(forms.Form):
         limit = MAX_UPLOAD_MB * 1024 * 1024
         if upload.size > limit:
             raise forms.ValidationError(
-                f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit here is {MAX_UPLOAD_MB} MB. "
-                "Split it, or ask an administrator to run the import_incidents command."
+                gettext(
+                    "The file is %(size)s MB; the limit here is %(limit)s MB. Split it, or ask an administrator "
+                    "to run the import_incidents command."
+                )
+                % {"size": number_format(upload.size / 1024 / 1024, 1), "limit": MAX_UPLOAD_MB}
             )
         return upload
 
@@ -269,21 +284,25 @@ class NewNeighborhoodsForm(forms.Form):
             close = difflib.get_close_matches(name.lower(), list(lower), n=1, cutoff=0.75)
             self.hints[name] = lower[close[0]] if close else ""
             self.fields[f"as_{i}"] = forms.ChoiceField(
-                label=f"“{name}” is",
-                choices=[(self.CREATE, f"A new neighborhood: create “{name}”")]
-                + [(str(pk), f"Same as {existing_name}") for pk, existing_name in existing],
+                label=gettext("“%(name)s” is") % {"name": name},
+                choices=[(self.CREATE, gettext("A new neighborhood: create “%(name)s”") % {"name": name})]
+                + [(str(pk), gettext("Same as %(name)s") % {"name": existing_name}) for pk, existing_name in existing],
                 initial=self.CREATE,
                 widget=LongSelect,
             )
             self.fields[f"create_{i}"] = forms.BooleanField(
-                required=False, label=f"Yes, create “{name}”: I checked it is not a misspelling"
+                required=False,
+                label=gettext("Yes, create “%(name)s”: I checked it is not a misspelling") % {"name": name},
             )
 
     def clean(self):
         cleaned = super().clean()
         for i, name in enumerate(self.names):
             if cleaned.get(f"as_{i}") == self.CREATE and not cleaned.get(f"create_{i}"):
-                self.add_error(f"create_{i}", f"Tick to create “{name}”, or choose the neighborhood it is.")
+                self.add_error(
+                    f"create_{i}",
+                    gettext("Tick to create “%(name)s”, or choose the neighborhood it is.") % {"name": name},
+                )
         return cleaned
 
     def groups(self) -> list[tuple[str, str, forms.BoundField, forms.BoundField]]:
@@ -299,7 +318,7 @@ class NewNeighborhoodsForm(forms.Form):
 
 
 class TaskAssignForm(forms.Form):
-    peacekeeper = PeacekeeperChoiceField(queryset=User.objects.none(), label="Assign to", required=False)
+    peacekeeper = PeacekeeperChoiceField(queryset=User.objects.none(), label=_("Assign to"), required=False)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -307,14 +326,14 @@ class TaskAssignForm(forms.Form):
 
 
 class TaskSetAsideForm(forms.Form):
-    note = forms.CharField(label="Why it is not needed", max_length=2000, widget=forms.TextInput())
+    note = forms.CharField(label=_("Why it is not needed"), max_length=2000, widget=forms.TextInput())
 
 
 class CaseCloseForm(forms.Form):
-    retaliation = forms.ChoiceField(label="Retaliation", choices=[("", "Choose…"), *Retaliation.choices])
+    retaliation = forms.ChoiceField(label=_("Retaliation"), choices=[("", _("Choose…")), *Retaliation.choices])
     review = forms.CharField(
-        label="Closing review",
+        label=_("Closing review"),
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What was done for the people at risk, and what is known of retaliation.",
+        help_text=_("What was done for the people at risk, and what is known of retaliation."),
     )

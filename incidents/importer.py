@@ -25,6 +25,7 @@ from django.db.models import Count
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext, gettext_lazy
 
 from core.limits import LONG_TEXT_MAX
 from incidents.models import Incident, IncidentKind, Involvement, InvolvementOutcome, Weapon, incident_errors
@@ -65,7 +66,19 @@ NEW_NEIGHBORHOOD = 0
 # unchanged: enough for a person to read, bounded for a 100,000-row file.
 CHANGES_KEPT = 1000
 VALUE_SHOWN = 300
-FIELD_LABELS = {"neighborhood_id": "neighborhood", "occurred_at": "date and time"}
+# What the preview calls each field (the stored changes keep the field's name; the page shows these).
+FIELD_LABELS = {
+    "kind": gettext_lazy("kind"),
+    "occurred_at": gettext_lazy("date and time"),
+    "neighborhood_id": gettext_lazy("neighborhood"),
+    "address": gettext_lazy("address"),
+    "latitude": gettext_lazy("latitude"),
+    "longitude": gettext_lazy("longitude"),
+    "killed": gettext_lazy("killed"),
+    "injured": gettext_lazy("injured"),
+    "weapon": gettext_lazy("weapon"),
+    "description": gettext_lazy("description"),
+}
 # One example row for the template file the import page offers.
 EXAMPLE_ROW = [
     "PD-24-0101",
@@ -94,7 +107,7 @@ class LineError:
     message: str
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
+        return gettext("line %(line)s: %(message)s") % {"line": self.line, "message": self.message}
 
 
 @dataclass
@@ -163,7 +176,7 @@ def import_incidents(
         header = next(rows, None)
     except csv.Error as error:
         header = None
-        report.header_error = f"The header (line 1) cannot be read: {error}."
+        report.header_error = gettext("The header (line 1) cannot be read: %(error)s.") % {"error": error}
         return report
     report.header_error = _header_problem(header)
     if report.header_error:
@@ -189,7 +202,7 @@ def import_incidents(
     except IntegrityError:
         # Someone logged one of the file's case numbers while the import was writing it.
         report.applied = False
-        report.header_error = (
+        report.header_error = gettext(
             "Someone logged one of this file's case numbers while it was being imported, so nothing "
             "was written. Check the file again: that row will now update their incident."
         )
@@ -212,20 +225,25 @@ def _strip_bom(lines: Iterable[str]) -> Iterator[str]:
 
 def _header_problem(header: list[str] | None) -> str:
     if not header:
-        return "The file is empty: the first line must be the header " + ",".join(COLUMNS) + "."
+        return gettext("The file is empty: the first line must be the header %(header)s.") % {
+            "header": ",".join(COLUMNS)
+        }
     names = [name.strip().lower() for name in header]
     missing = [c for c in COLUMNS if c not in names]
     unknown = [n for n in names if n not in COLUMNS]
     repeated = sorted({n for n in names if names.count(n) > 1})
     problems = []
     if missing:
-        problems.append("missing column(s): " + ", ".join(missing))
+        problems.append(gettext("missing column(s): %(names)s") % {"names": ", ".join(missing)})
     if unknown:
-        problems.append("unknown column(s): " + ", ".join(unknown))
+        problems.append(gettext("unknown column(s): %(names)s") % {"names": ", ".join(unknown)})
     if repeated:
-        problems.append("repeated column(s): " + ", ".join(repeated))
+        problems.append(gettext("repeated column(s): %(names)s") % {"names": ", ".join(repeated)})
     if problems:
-        return "Wrong header (line 1): " + "; ".join(problems) + ". Expected: " + ",".join(COLUMNS) + "."
+        return gettext("Wrong header (line 1): %(problems)s. Expected: %(header)s.") % {
+            "problems": "; ".join(problems),
+            "header": ",".join(COLUMNS),
+        }
     return ""
 
 
@@ -271,7 +289,7 @@ class _Neighborhoods:
     def shown(self, pk: int | None, name_in_file: str) -> str:
         if pk is None:
             return ""
-        return self.names.get(pk) or f"{name_in_file} (new)"
+        return self.names.get(pk) or gettext("%(name)s (new)") % {"name": name_in_file}
 
 
 def _numbered_rows(rows, report: ImportReport):
@@ -298,20 +316,29 @@ def _csv_problem(error: str, *, last_line: int) -> tuple[str, bool]:
     """A plain message for the CSV reader's error, and whether reading cannot go on after it."""
     if "unexpected end of data" in error:
         return (
-            "a quoted field starts on this line and its closing quote is missing, so the rest of the file "
-            f'(to line {last_line}) would be read into it. Close the quote, or double it ("") if it is '
-            "part of the text",
+            gettext(
+                "a quoted field starts on this line and its closing quote is missing, so the rest of the file "
+                '(to line %(line)s) would be read into it. Close the quote, or double it ("") if it is '
+                "part of the text"
+            )
+            % {"line": last_line},
             True,
         )
     if "field larger than field limit" in error:
         return (
-            f"a field starting on this line runs past {csv.field_size_limit():,} characters (to line "
-            f"{last_line}): most likely a quoted field whose closing quote is missing",
+            gettext(
+                "a field starting on this line runs past %(limit)s characters (to line %(line)s): most likely a "
+                "quoted field whose closing quote is missing"
+            )
+            % {"limit": f"{csv.field_size_limit():,}", "line": last_line},
             True,
         )
     if "expected after" in error:
-        return "a closing quote is followed by more text: quote the whole field and double the quotes inside", False
-    return f"the CSV cannot be read from here on ({error})", True
+        return (
+            gettext("a closing quote is followed by more text: quote the whole field and double the quotes inside"),
+            False,
+        )
+    return gettext("the CSV cannot be read from here on (%(error)s)") % {"error": error}, True
 
 
 def _parse(
@@ -319,27 +346,46 @@ def _parse(
 ) -> tuple[dict, Incident] | None:
     """The row's values and the incident they make (checked by the model's rules), or None."""
     if len(row) != len(order):
-        report.errors.append(LineError(line, f"expected {len(order)} fields, found {len(row)}"))
+        report.errors.append(
+            LineError(
+                line,
+                gettext("expected %(expected)s fields, found %(found)s") % {"expected": len(order), "found": len(row)},
+            )
+        )
         return None
     raw = {name: cell.strip() for name, cell in zip(order, row, strict=True)}
-    problems: list[str] = [f"{name} contains a NUL character" for name, value in raw.items() if "\x00" in value]
+    problems: list[str] = [
+        gettext("%(column)s contains a NUL character") % {"column": name}
+        for name, value in raw.items()
+        if "\x00" in value
+    ]
     if problems:
         report.errors.append(LineError(line, "; ".join(problems)))
         return None
     values: dict = {"description": raw["description"], "address": raw["address"]}
     for name, limit in MAX_TEXT.items():
         if len(raw[name]) > limit:
-            problems.append(f"{name} is longer than {limit} characters")
+            problems.append(
+                gettext("%(column)s is longer than %(limit)s characters") % {"column": name, "limit": limit}
+            )
     if len(raw["description"]) > MAX_DESCRIPTION:
-        problems.append(
-            f"description is {len(raw['description']):,} characters long, more than the {MAX_DESCRIPTION:,} allowed"
-            + (" (a quote left open takes in the lines after it)" if "\n" in raw["description"] else "")
-        )
+        sizes = {"length": f"{len(raw['description']):,}", "limit": f"{MAX_DESCRIPTION:,}"}
+        if "\n" in raw["description"]:
+            message = gettext(
+                "description is %(length)s characters long, more than the %(limit)s allowed (a quote left open "
+                "takes in the lines after it)"
+            )
+        else:
+            message = gettext("description is %(length)s characters long, more than the %(limit)s allowed")
+        problems.append(message % sizes)
     case_number = raw["case_number"]
     if not case_number:
-        problems.append("case_number is empty")
+        problems.append(gettext("case_number is empty"))
     elif case_number.lower() in seen:
-        problems.append(f"case_number {case_number} appears more than once in the file (letter case aside)")
+        problems.append(
+            gettext("case_number %(case)s appears more than once in the file (letter case aside)")
+            % {"case": case_number}
+        )
     seen.add(case_number.lower())
     values["case_number"] = case_number
     values["occurred_at"] = _parse_when(raw["occurred_at"], problems)
@@ -365,7 +411,7 @@ def _lower_first(message: str) -> str:
 
 def _parse_when(text: str, problems: list[str]) -> datetime.datetime | None:
     if not text:
-        problems.append("occurred_at is empty")
+        problems.append(gettext("occurred_at is empty"))
         return None
     try:
         moment = parse_datetime(text.replace(" ", "T", 1)) if ("T" in text or " " in text) else None
@@ -375,7 +421,9 @@ def _parse_when(text: str, problems: list[str]) -> datetime.datetime | None:
                 raise ValueError
             moment = datetime.datetime.combine(day, datetime.time.min)
     except ValueError:
-        problems.append(f"occurred_at {text!r} is not an ISO 8601 date or date and time")
+        problems.append(
+            gettext("occurred_at %(value)s is not an ISO 8601 date or date and time") % {"value": repr(text)}
+        )
         return None
     try:
         if timezone.is_naive(moment):
@@ -385,13 +433,16 @@ def _parse_when(text: str, problems: list[str]) -> datetime.datetime | None:
         # such an incident "updated" every time.
         return moment.astimezone(datetime.UTC)
     except OverflowError:  # 0001-01-01T00:00+14:00 is before the year 1 in UTC
-        problems.append(f"occurred_at {text!r} is before 1900")
+        problems.append(gettext("occurred_at %(value)s is before 1900") % {"value": repr(text)})
         return None
 
 
 def _parse_choice(name: str, text: str, allowed: list[str], problems: list[str]) -> str | None:
     if text not in allowed:
-        problems.append(f"{name} {text!r} is not one of {', '.join(allowed)}")
+        problems.append(
+            gettext("%(column)s %(value)s is not one of %(allowed)s")
+            % {"column": name, "value": repr(text), "allowed": ", ".join(allowed)}
+        )
         return None
     return text
 
@@ -400,7 +451,9 @@ def _parse_count(name: str, text: str, problems: list[str]) -> int | None:
     if text == "":
         return 0
     if not (text.isascii() and text.isdigit()) or int(text) > 32767:
-        problems.append(f"{name} {text!r} is not a whole number from 0 up")
+        problems.append(
+            gettext("%(column)s %(value)s is not a whole number from 0 up") % {"column": name, "value": repr(text)}
+        )
         return None
     return int(text)
 
@@ -411,10 +464,10 @@ def _parse_decimal(name: str, text: str, problems: list[str]) -> Decimal | None:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        problems.append(f"{name} {text!r} is not a number")
+        problems.append(gettext("%(column)s %(value)s is not a number") % {"column": name, "value": repr(text)})
         return None
     if not value.is_finite() or abs(value) >= 1000:
-        problems.append(f"{name} {text!r} is not a coordinate")
+        problems.append(gettext("%(column)s %(value)s is not a coordinate") % {"column": name, "value": repr(text)})
         return None
     return value.quantize(Decimal("0.000001"))
 
@@ -443,8 +496,11 @@ def _write(
             report.errors.append(
                 LineError(
                     line,
-                    f"case_number {values['case_number']} differs only in letter case from incident "
-                    f"{current.case_number} already recorded: spell it the same way",
+                    gettext(
+                        "case_number %(case)s differs only in letter case from incident %(recorded)s already "
+                        "recorded: spell it the same way"
+                    )
+                    % {"case": values["case_number"], "recorded": current.case_number},
                 )
             )
         elif problem := _fewer_than_recorded(values, recorded.get(current.pk, {})):
@@ -490,11 +546,17 @@ def _fewer_than_recorded(values: dict, recorded: dict[str, int]) -> str:
     """The file may not give an incident fewer killed (injured) than the clients recorded so in the app."""
     for column, outcome in (("killed", InvolvementOutcome.KILLED), ("injured", InvolvementOutcome.WOUNDED)):
         if (values[column] or 0) < recorded.get(outcome, 0):
-            return (
-                f"{column} {values[column]} is fewer than the {recorded[outcome]} program client(s) recorded as "
-                f"{outcome.label.lower()} in incident {values['case_number']}: correct the people involved in the "
-                "app first, or the file"
-            )
+            if outcome == InvolvementOutcome.KILLED:
+                message = gettext(
+                    "killed %(value)s is fewer than the %(n)s program client(s) recorded as killed in incident "
+                    "%(case)s: correct the people involved in the app first, or the file"
+                )
+            else:
+                message = gettext(
+                    "injured %(value)s is fewer than the %(n)s program client(s) recorded as wounded in incident "
+                    "%(case)s: correct the people involved in the app first, or the file"
+                )
+            return message % {"value": values[column], "n": recorded[outcome], "case": values["case_number"]}
     return ""
 
 
@@ -509,7 +571,7 @@ def _changes(line: int, current: Incident, values: dict, known: _Neighborhoods, 
             old, new = known.shown(old, ""), known.shown(new, name_in_file)
         else:
             old, new = _shown(current, f, old), _shown(current, f, new)
-        fields.append({"field": FIELD_LABELS.get(f, f), "old": old, "new": new})
+        fields.append({"field": str(FIELD_LABELS[f]), "old": old, "new": new})
     return {"line": line, "case_number": current.case_number, "id": current.pk, "fields": fields}
 
 
@@ -535,13 +597,19 @@ def _ensure_neighborhoods(batch, known: _Neighborhoods, report: ImportReport, *,
         known.ids[key] = NEW_NEIGHBORHOOD
         if known.chosen is not None and key not in known.chosen:
             report.errors.append(
-                LineError(line, f"neighborhood {name} is new and was not confirmed: check the file again")
+                LineError(
+                    line,
+                    gettext("neighborhood %(name)s is new and was not confirmed: check the file again")
+                    % {"name": name},
+                )
             )
             continue
         target = known.chosen.get(key) if known.chosen is not None else None
         if target is not None:
             if target not in known.names:
-                report.errors.append(LineError(line, f"the neighborhood chosen for {name} no longer exists"))
+                report.errors.append(
+                    LineError(line, gettext("the neighborhood chosen for %(name)s no longer exists") % {"name": name})
+                )
                 continue
             known.ids[key] = target
             report.merged_neighborhoods[name] = known.names[target]
@@ -561,10 +629,15 @@ class ProgressPrinter:
     def __call__(self, done: int, errors: int = 0) -> None:
         elapsed = max(time.monotonic() - self.start, 1e-6)
         rate = done / elapsed
-        text = f"\r{done:,} rows checked ({rate:,.0f}/s)"
+        text = "\r" + gettext("%(done)s rows checked (%(rate)s/s)") % {"done": f"{done:,}", "rate": f"{rate:,.0f}"}
         if self.total:
             remaining = max(self.total - done, 0) / rate if rate else 0
-            text = f"\r{done:,}/{self.total:,} rows ({100 * done / self.total:.0f}%), about {remaining:.0f}s left"
+            text = "\r" + gettext("%(done)s/%(total)s rows (%(percent)s%%), about %(left)ss left") % {
+                "done": f"{done:,}",
+                "total": f"{self.total:,}",
+                "percent": f"{100 * done / self.total:.0f}",
+                "left": f"{remaining:.0f}",
+            }
         if isinstance(self.stream, OutputWrapper):
             self.stream.write(text, ending="")  # a management command's stdout adds "\n" otherwise
         else:

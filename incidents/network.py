@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Q, Subquery
+from django.utils.translation import gettext
 
 from incidents import counting
 from incidents.models import (
@@ -56,7 +57,7 @@ class Network:
         neither name nor id (the group's page would answer them 404)."""
         if not visible:
             key = self.hidden.setdefault(f"group-{group.pk}", f"other-group-{len(self.hidden) + 1}")
-            self.nodes.setdefault(key, _node(key, "another group", "group", ""))
+            self.nodes.setdefault(key, _node(key, gettext("another group"), "group", ""))
             return key
         key = f"group-{group.pk}"
         self.nodes.setdefault(key, _node(key, group.name, "group", group.get_absolute_url()))
@@ -67,9 +68,11 @@ class Network:
     def add_conflict(self, conflict: Conflict) -> str:
         """A conflict node (the conflicts come through Conflict.objects.visible_to: each may be linked)."""
         key = f"conflict-{conflict.pk}"
-        label = (
-            f"Conflict #{conflict.pk} ({conflict.get_kind_display().lower()}, {conflict.get_status_display().lower()})"
-        )
+        label = gettext("Conflict #%(pk)s (%(kind)s, %(status)s)") % {
+            "pk": conflict.pk,
+            "kind": conflict.get_kind_display().lower(),
+            "status": conflict.get_status_display().lower(),
+        }
         self.nodes.setdefault(key, _node(key, label, "conflict", conflict.get_absolute_url()))
         return key
 
@@ -130,7 +133,12 @@ def _add_conflicts(network: Network, user, on: datetime.date, parties: Q) -> Non
             who = network.add_client(party.client)
         else:
             who = network.add_group(party.group, visible=party.group_id in seen)
-        network.tie(who, "party", f"party, {party.get_side_display().lower()}", keys[party.conflict_id])
+        network.tie(
+            who,
+            "party",
+            gettext("party, %(side)s") % {"side": party.get_side_display().lower()},
+            keys[party.conflict_id],
+        )
 
 
 def _add_associations(network: Network, associations) -> None:

@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 
 from accounts import roles
 from core.people import display_name
@@ -264,7 +266,7 @@ def _complete(response: Response, *, task: ResponseTask | None) -> ResponseTask 
     if task is not None:
         task = tasks.filter(pk=task.pk, kind=response.kind).first()
         if task is None:
-            raise ValidationError("That task is done already, closed, or of another kind than this response.")
+            raise ValidationError(gettext("That task is done already, closed, or of another kind than this response."))
     else:
         task = _likely_task(response, tasks)
     if task is None:
@@ -327,12 +329,12 @@ HOSPITAL_CONTACT_NOTE = "Recorded as a hospital-visit contact with the client."
 def response_task_take(*, task: ResponseTask, by: User) -> ResponseTask:
     """A peacekeeper takes an unassigned task."""
     if not roles.is_peacekeeper(by):
-        raise PermissionDenied("Peacekeepers take tasks; managers assign them.")
+        raise PermissionDenied(gettext("Peacekeepers take tasks; managers assign them."))
     task = ResponseTask.objects.select_for_update().get(pk=task.pk)
     if task.assigned_to_id and task.assigned_to_id != by.pk:
-        raise ValidationError("Someone has taken this task already.")
+        raise ValidationError(gettext("Someone has taken this task already."))
     if task.status != TaskStatus.OPEN:
-        raise ValidationError("This task is no longer open.")
+        raise ValidationError(gettext("This task is no longer open."))
     task.assigned_to = by
     with audited_by(by):
         task.save(update_fields=["assigned_to", "updated_at"])
@@ -344,16 +346,19 @@ def response_task_assign(*, task: ResponseTask, to: User | None, by: User) -> Re
     """A manager assigns a task to a peacekeeper (or back to nobody)."""
     _require_manager(by)
     if to is not None and not roles.is_peacekeeper(to):
-        raise ValidationError({"to": "Tasks are assigned to active peacekeepers."})
+        raise ValidationError({"to": gettext("Tasks are assigned to active peacekeepers.")})
     task = ResponseTask.objects.select_for_update().get(pk=task.pk)
     if task.status != TaskStatus.OPEN:
-        raise ValidationError("This task is no longer open.")
+        raise ValidationError(gettext("This task is no longer open."))
     if to is not None and task.person_id and not Client.objects.visible_to(to).filter(pk=task.person_id).exists():
         # They would see "a client on another caseload" and could not know whom to contact (the walk).
         raise ValidationError(
             {
-                "to": f"{display_name(to)} does not have this client on their caseload, so could not see whom to "
-                "contact: add them to the client's team first, or choose one of the client's peacekeepers."
+                "to": gettext(
+                    "%(name)s does not have this client on their caseload, so could not see whom to contact: add "
+                    "them to the client's team first, or choose one of the client's peacekeepers."
+                )
+                % {"name": display_name(to)}
             }
         )
     task.assigned_to = to
@@ -368,7 +373,7 @@ def response_task_set_aside(*, task: ResponseTask, note: str, by: User) -> Respo
     _require_manager(by)
     task = ResponseTask.objects.select_for_update().get(pk=task.pk)
     if task.status != TaskStatus.OPEN:
-        raise ValidationError("This task is no longer open.")
+        raise ValidationError(gettext("This task is no longer open."))
     task.status, task.note = TaskStatus.NOT_NEEDED, note.strip()
     with audited_by(by):
         task.full_clean()
@@ -386,15 +391,23 @@ def response_case_close(*, case: ResponseCase, by: User, review: str, retaliatio
         return case
     open_tasks = case.tasks.filter(status=TaskStatus.OPEN).count()
     if not case.window_over and open_tasks:
+        # Translators: a date format (Django's date filter letters): the day with two digits, month, year.
+        end = date_format(timezone.localtime(case.window_ends_at), gettext("d F Y"))
         raise ValidationError(
-            f"The risk window runs to {timezone.localtime(case.window_ends_at):%d %B %Y} and {open_tasks} task"
-            f"{'s are' if open_tasks != 1 else ' is'} still open: do them, or mark them not needed, first."
+            ngettext(
+                "The risk window runs to %(end)s and %(n)s task is still open: do them, or mark them not needed, "
+                "first.",
+                "The risk window runs to %(end)s and %(n)s tasks are still open: do them, or mark them not needed, "
+                "first.",
+                open_tasks,
+            )
+            % {"end": end, "n": open_tasks}
         )
     errors = {}
     if not review.strip():
-        errors["review"] = "Write the closing review: what was done, and what is known of retaliation."
+        errors["review"] = gettext("Write the closing review: what was done, and what is known of retaliation.")
     if not retaliation:
-        errors["retaliation"] = "Say whether retaliation is known to have occurred."
+        errors["retaliation"] = gettext("Say whether retaliation is known to have occurred.")
     if errors:
         raise ValidationError(errors)
     case.status, case.closed_at, case.closed_by = CaseStatus.CLOSED, timezone.now(), by
@@ -414,7 +427,7 @@ CLOSED_UNDONE = "Not done when the case was closed after its risk window."
 
 def _require_manager(user: User) -> None:
     if not roles.can_see_all_clients(user):
-        raise PermissionDenied("Managers assign tasks and close response cases.")
+        raise PermissionDenied(gettext("Managers assign tasks and close response cases."))
 
 
 def open_recent(*, days: int, by: User | None = None) -> int:

@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -150,10 +151,10 @@ def response_task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 form.add_error(None, error.messages)
             else:
-                messages.success(request, f"{task.title}: done.")
+                messages.success(request, gettext("%(task)s: done.") % {"task": task.title})
                 return redirect(task.case)
     elif request.method == "POST":
-        messages.info(request, "This task is no longer open.")
+        messages.info(request, gettext("This task is no longer open."))
         return redirect(task.case)
     context = {
         "task": task,
@@ -178,7 +179,9 @@ def _act(request: HttpRequest, task: ResponseTask, action, done: str, **kwargs) 
 @require_POST
 def response_task_take(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task(request, pk)
-    return _act(request, task, response_cases.response_task_take, f"{task.title}: it is yours.")
+    return _act(
+        request, task, response_cases.response_task_take, gettext("%(task)s: it is yours.") % {"task": task.title}
+    )
 
 
 @require_POST
@@ -188,13 +191,16 @@ def response_task_assign(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = TaskAssignForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a peacekeeper.")
+        messages.error(request, gettext("Choose a peacekeeper."))
         return redirect(task.case)
     to = form.cleaned_data["peacekeeper"]
     if to is None and task.assigned_to_id is None:
-        messages.error(request, "Choose a peacekeeper: the task is not assigned to anyone yet.")
+        messages.error(request, gettext("Choose a peacekeeper: the task is not assigned to anyone yet."))
         return redirect(task.case)
-    done = f"{task.title}: assigned to {display_name(to)}." if to else f"{task.title}: no longer assigned to anyone."
+    if to:
+        done = gettext("%(task)s: assigned to %(name)s.") % {"task": task.title, "name": display_name(to)}
+    else:
+        done = gettext("%(task)s: no longer assigned to anyone.") % {"task": task.title}
     return _act(request, task, response_cases.response_task_assign, done, to=to)
 
 
@@ -205,7 +211,13 @@ def response_task_set_aside(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = TaskSetAsideForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    return _act(request, task, response_cases.response_task_set_aside, f"{task.title}: not needed.", note=note)
+    return _act(
+        request,
+        task,
+        response_cases.response_task_set_aside,
+        gettext("%(task)s: not needed.") % {"task": task.title},
+        note=note,
+    )
 
 
 @require_POST
@@ -220,7 +232,9 @@ def response_case_close(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"The response to {case.incident.case_number} is closed.")
+            messages.success(
+                request, gettext("The response to %(case)s is closed.") % {"case": case.incident.case_number}
+            )
     else:  # each message names its field: "This field is required." twice said nothing (the walk)
         labels = {name: form.fields[name].label or name for name in form.fields}
         messages.error(

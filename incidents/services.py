@@ -12,10 +12,12 @@ import zlib
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts import roles
 from core.services import audited_by, model_save
@@ -133,10 +135,10 @@ def response_log(
     The response does a task of the incident's response case: `task`, or the open one of its kind."""
     peacekeeper = data.get("peacekeeper") or by
     if not roles.can_record_responses(by) or (peacekeeper != by and not roles.can_see_all_clients(by)):
-        raise ValidationError("Peacekeepers record their own responses; managers and admins anyone's.")
+        raise ValidationError(gettext("Peacekeepers record their own responses; managers and admins anyone's."))
     if not roles.is_peacekeeper(peacekeeper):
         field = "peacekeeper" if "peacekeeper" in data else None
-        raise ValidationError({field or "__all__": "A response is recorded for an active peacekeeper."})
+        raise ValidationError({field or "__all__": gettext("A response is recorded for an active peacekeeper.")})
     response = model_save(
         Response(incident=incident, peacekeeper=peacekeeper, form_key=form_key),
         data=data,
@@ -162,7 +164,7 @@ def incident_set_status(*, incident: Incident, by: User, status: str) -> Inciden
     if status == "reopen":
         status = IncidentStatus.RESPONDED if incident.responses.exists() else IncidentStatus.OPEN
     elif status != IncidentStatus.CLOSED:
-        raise ValidationError({"status": "Choose to close the incident or to reopen it."})
+        raise ValidationError({"status": gettext("Choose to close the incident or to reopen it.")})
     return model_save(incident, data={"status": status}, fields=("status",), by=by)
 
 
@@ -220,6 +222,8 @@ def import_start(*, filename: str, content: bytes, by: User) -> IncidentImport:
         uploaded_by=by,
         status=ImportStatus.WAITING,
         rows_total=max(content.count(b"\n") - 1 + (not content.endswith(b"\n")), 0),
+        # The check and the import speak the uploader's language (incidents.tasks).
+        summary={tasks.LANGUAGE: translation.get_language() or settings.LANGUAGE_CODE},
     )
     job.full_clean()
     job.save()
@@ -238,10 +242,13 @@ def import_confirm(*, job: IncidentImport, neighborhoods: Mapping[str, int | Non
     chosen = {name.lower(): pk for name, pk in (neighborhoods or {}).items()}
     new = {name.lower() for name in (job.summary or {}).get("new_neighborhoods", [])}
     if missing := new - set(chosen):
-        raise ValidationError(f"Confirm each new neighborhood, or choose the one it is: {', '.join(sorted(missing))}.")
+        raise ValidationError(
+            gettext("Confirm each new neighborhood, or choose the one it is: %(names)s.")
+            % {"names": ", ".join(sorted(missing))}
+        )
     targets = {pk for pk in chosen.values() if pk is not None}
     if len(targets) != Neighborhood.objects.filter(pk__in=targets).count():
-        raise ValidationError("A neighborhood chosen no longer exists: check the file again.")
+        raise ValidationError(gettext("A neighborhood chosen no longer exists: check the file again."))
     summary = (job.summary or {}) | {tasks.CHOSEN: {name: chosen[name] for name in new}}
     if not IncidentImport.objects.filter(pk=job.pk, status=ImportStatus.READY).update(
         summary=summary,

@@ -14,8 +14,10 @@ import logging
 import time
 import zlib
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from incidents.importer import decode_upload, import_incidents
 from incidents.models import ImportStatus, IncidentImport
@@ -33,6 +35,9 @@ ERRORS_KEPT = 1000
 PROGRESS_EVERY = 0.5  # seconds between progress writes
 # The key of IncidentImport.summary holding the uploader's choices for new neighborhoods.
 CHOSEN = "neighborhoods_chosen"
+# The key of IncidentImport.summary holding the language of the page the file was uploaded from: the
+# job's messages (each line's problems, the changes) are kept in it.
+LANGUAGE = "language"
 
 
 @task()
@@ -48,8 +53,14 @@ def apply_import(import_id: int) -> dict:
 
 
 def run_import_job(import_id: int, *, apply: bool) -> dict:
-    """Run one job on its IncidentImport row and record the result there."""
+    """Run one job on its IncidentImport row and record the result there, in its uploader's language."""
     job = IncidentImport.objects.select_related("uploaded_by").get(pk=import_id)
+    language = (job.summary or {}).get(LANGUAGE) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        return _run_import_job(job, apply=apply, language=language)
+
+
+def _run_import_job(job: IncidentImport, *, apply: bool, language: str) -> dict:
     if job.status != (ImportStatus.IMPORT_WAITING if apply else ImportStatus.WAITING):
         return {"status": job.status}  # already run (a retry, or a second worker)
     job.status = ImportStatus.IMPORTING if apply else ImportStatus.CHECKING
@@ -73,7 +84,8 @@ def run_import_job(import_id: int, *, apply: bool) -> dict:
         logger.exception("Incident import %s failed", job.pk)
         IncidentImport.objects.filter(pk=job.pk).update(
             status=ImportStatus.FAILED,
-            failure=f"The background job stopped with an error ({type(error).__name__}). Nothing was written.",
+            failure=gettext("The background job stopped with an error (%(error)s). Nothing was written.")
+            % {"error": type(error).__name__},
             finished_at=timezone.now(),
             content=b"",
         )
@@ -87,7 +99,7 @@ def run_import_job(import_id: int, *, apply: bool) -> dict:
         job.status = ImportStatus.READY if report.ok else ImportStatus.REJECTED
     if job.status != ImportStatus.READY:
         job.content = b""  # imported or refused: the file is no longer needed
-    job.summary = report.as_dict(max_errors=ERRORS_KEPT) | {"phase": "import" if apply else "check"}
+    job.summary = report.as_dict(max_errors=ERRORS_KEPT) | {"phase": "import" if apply else "check", LANGUAGE: language}
     if apply:
         job.summary[CHOSEN] = chosen
     job.rows_read, job.error_count = progress.rows_read, len(report.errors)
@@ -103,7 +115,9 @@ def purge_stale_import_files() -> int:
         IncidentImport.objects.filter(uploaded_at__lt=timezone.now() - KEEP_FILES, applied_at__isnull=True)
         .exclude(status__in=[ImportStatus.CHECKING, ImportStatus.IMPORTING])
         .exclude(content=b"")
-        .update(content=b"", status=ImportStatus.FAILED, failure="The file was deleted after a day unconfirmed.")
+        .update(
+            content=b"", status=ImportStatus.FAILED, failure=gettext("The file was deleted after a day unconfirmed.")
+        )
     )
 
 

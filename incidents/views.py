@@ -6,10 +6,11 @@ from django.db.models import Model, OuterRef
 from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import CreateView, UpdateView
 from django_filters.views import FilterView
@@ -98,7 +99,7 @@ class IncidentCreateView(IncidentPagesMixin, SubmitOnceMixin, ServiceFormMixin, 
     model = Incident
     form_class = IncidentForm
     template_name = "incidents/incident_form.html"
-    success_message = "Incident {0.case_number} logged."
+    success_message = _("Incident {0.case_number} logged.")
 
     def save(self, form) -> Incident:
         data = form.cleaned_data
@@ -110,17 +111,19 @@ class IncidentCreateView(IncidentPagesMixin, SubmitOnceMixin, ServiceFormMixin, 
         if case is None:
             return super().get_success_message()
         tasks = case.tasks.count()
-        return (
-            f"{super().get_success_message()} A response case is open with {tasks} task{pluralize(tasks)} for the "
-            "program's peacekeepers."
-        )
+        opened = ngettext(
+            "A response case is open with %(n)s task for the program's peacekeepers.",
+            "A response case is open with %(n)s tasks for the program's peacekeepers.",
+            tasks,
+        ) % {"n": tasks}
+        return f"{super().get_success_message()} {opened}"
 
 
 class IncidentUpdateView(IncidentPagesMixin, ServiceFormMixin, UpdateView):
     model = Incident
     form_class = IncidentForm
     template_name = "incidents/incident_form.html"
-    success_message = "Incident {0.case_number} saved."
+    success_message = _("Incident {0.case_number} saved.")
 
     def save(self, form) -> Incident:
         return services.incident_update(incident=self.object, by=self.request.user, data=form.cleaned_data)
@@ -175,7 +178,7 @@ def incident_history(request: HttpRequest, pk: int) -> HttpResponse:
     if not roles.can_see_all_clients(request.user):
         raise Http404
     incident = get_object_or_404(Incident, pk=pk)
-    return history.history_page(request, incident, label=f"incident {incident.case_number}")
+    return history.history_page(request, incident, label=gettext("incident %(case)s") % {"case": incident.case_number})
 
 
 def _call_service(form: ModelForm, service: Callable[..., Model], **kwargs) -> Model | None:
@@ -201,13 +204,15 @@ def response_create(request: HttpRequest, pk: int) -> HttpResponse:
     _require_incident_role(request)
     incident = get_object_or_404(Incident, pk=pk)
     if not roles.can_record_responses(request.user):
-        raise PermissionDenied("Peacekeepers, managers and admins record responses; analysts do not.")
+        raise PermissionDenied(gettext("Peacekeepers, managers and admins record responses; analysts do not."))
     form = ResponseForm(request.POST, instance=Response(incident=incident), user=request.user)
     if response := _call_service(form, services.response_log, incident=incident, by=request.user):
-        messages.success(request, f"{response.get_kind_display()} recorded.")
+        messages.success(request, gettext("%(kind)s recorded.") % {"kind": response.get_kind_display()})
         return redirect(incident)
     return render(
-        request, "incidents/incident_subform.html", {"incident": incident, "form": form, "title": "Record a response"}
+        request,
+        "incidents/incident_subform.html",
+        {"incident": incident, "form": form, "title": gettext("Record a response")},
     )
 
 
@@ -221,7 +226,11 @@ def incident_status(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Incident {incident.case_number} is now {incident.get_status_display().lower()}.")
+        messages.success(
+            request,
+            gettext("Incident %(case)s is now %(status)s.")
+            % {"case": incident.case_number, "status": incident.get_status_display().lower()},
+        )
     return redirect(incident)
 
 
@@ -235,13 +244,15 @@ def involvement_create(request: HttpRequest, pk: int) -> HttpResponse:
     _require_incident_role(request)
     incident = get_object_or_404(Incident, pk=pk)
     if not roles.can_see_clients(request.user):
-        raise PermissionDenied("Only staff who see clients can link them to incidents.")
+        raise PermissionDenied(gettext("Only staff who see clients can link them to incidents."))
     form = InvolvementForm(request.POST, instance=incident.involvements.model(incident=incident), user=request.user)
     if _call_service(form, services.involvement_create, incident=incident, by=request.user):
-        messages.success(request, "Client linked to the incident.")
+        messages.success(request, gettext("Client linked to the incident."))
         return redirect(incident)
     return render(
-        request, "incidents/incident_subform.html", {"incident": incident, "form": form, "title": "Link a client"}
+        request,
+        "incidents/incident_subform.html",
+        {"incident": incident, "form": form, "title": gettext("Link a client")},
     )
 
 
@@ -275,7 +286,7 @@ class MediationCreateView(IncidentPagesMixin, SubmitOnceMixin, ServiceFormMixin,
     form_class = MediationForm
     template_name = "incidents/mediation_form.html"
     success_url = reverse_lazy("incidents:mediation_list")
-    success_message = "Mediation recorded."
+    success_message = _("Mediation recorded.")
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -332,7 +343,7 @@ class MediationUpdateView(IncidentPagesMixin, ServiceFormMixin, UpdateView):
     model = Mediation
     form_class = MediationForm
     template_name = "incidents/mediation_form.html"
-    success_message = "Mediation saved."
+    success_message = _("Mediation saved.")
 
     def get_queryset(self):
         if not roles.can_see_clients(self.request.user):
@@ -352,7 +363,9 @@ def mediation_history(request: HttpRequest, pk: int) -> HttpResponse:
     if not roles.can_see_all_clients(request.user):
         raise Http404
     mediation = get_object_or_404(_visible_mediations(request), pk=pk)
-    return history.history_page(request, mediation, label=f"the mediation of {date_format(mediation.occurred_on)}")
+    return history.history_page(
+        request, mediation, label=gettext("the mediation of %(day)s") % {"day": date_format(mediation.occurred_on)}
+    )
 
 
 def _require_importer(request: HttpRequest) -> None:
@@ -376,7 +389,7 @@ def incident_import(request: HttpRequest) -> HttpResponse:
         try:
             content.decode("utf-8")
         except UnicodeDecodeError:
-            form.add_error("file", "The file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again.")
+            form.add_error("file", gettext("The file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again."))
         else:
             job = services.import_start(filename=upload.name, content=content, by=request.user)
             return redirect("incidents:incident_import_job", pk=job.pk)
@@ -449,9 +462,11 @@ def import_status(job: IncidentImport) -> dict:
     waiting = job.status in (ImportStatus.WAITING, ImportStatus.IMPORT_WAITING)
     note = ""
     if waiting and (now - last).total_seconds() > WORKER_LATE_SECONDS:
-        note = "The background worker has not picked this up yet: it may be busy with another import, or not running."
+        note = gettext(
+            "The background worker has not picked this up yet: it may be busy with another import, or not running."
+        )
     elif job.active and (now - last).total_seconds() > STALLED_SECONDS:
-        note = (
+        note = gettext(
             "No progress for over two minutes: the background worker may have stopped. "
             "Nothing is written unless it finishes."
         )
@@ -484,5 +499,5 @@ def incident_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         return _import_job_page(request, job, form)
     if not confirmed:
         raise Http404
-    messages.info(request, f"Importing {job.filename}: this page shows the progress.")
+    messages.info(request, gettext("Importing %(name)s: this page shows the progress.") % {"name": job.filename})
     return redirect("incidents:incident_import_job", pk=job.pk)

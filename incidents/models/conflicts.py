@@ -16,6 +16,9 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
 from accounts.audit import audited
@@ -29,7 +32,13 @@ from outreach.models import Client, Neighborhood, local_today
 ASSOCIATION_MAX_DAYS = 5 * 365 + 2
 SHORT_TEXT_MAX = 1000
 
-EVIDENCE_HELP = "What the basis rests on. No rumours: say who saw or said what, and when."
+EVIDENCE_HELP = _("What the basis rests on. No rumours: say who saw or said what, and when.")
+
+
+def long_day(day: datetime.date) -> str:
+    """A day written out ("3 December 2026"; in Spanish "3 de diciembre de 2026")."""
+    # Translators: a date format (Django's date filter letters) for a day written out in full.
+    return date_format(day, gettext("j F Y"))
 
 
 def add_years(day: datetime.date, years: int) -> datetime.date:
@@ -48,25 +57,25 @@ def association_expiry(confirmed_on: datetime.date) -> datetime.date:
 def no_nul(value: str) -> None:
     """Refuse text with a NUL character, with a message (PostgreSQL cannot store one)."""
     if value and "\x00" in value:
-        raise ValidationError("The text contains a NUL character (\\x00), which cannot be saved: remove it.")
+        raise ValidationError(gettext("The text contains a NUL character (\\x00), which cannot be saved: remove it."))
 
 
 class GroupStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    INACTIVE = "inactive", "Inactive"
-    DISSOLVED = "dissolved", "Dissolved"
+    ACTIVE = "active", _("Active")
+    INACTIVE = "inactive", _("Inactive")
+    DISSOLVED = "dissolved", _("Dissolved")
 
 
 class AssociationRole(models.TextChoices):
-    MEMBER = "member", "Member"
-    ASSOCIATE = "associate", "Associate"
+    MEMBER = "member", _("Member")
+    ASSOCIATE = "associate", _("Associate")
 
 
 class AssociationBasis(models.TextChoices):
-    SELF_IDENTIFIED = "self_identified", "Self-identified"
-    OBSERVED_BY_STAFF = "observed_by_staff", "Observed by staff"
-    FAMILY_OR_PEER_REPORT = "family_or_peer_report", "Family or peer report"
-    OTHER = "other", "Other"
+    SELF_IDENTIFIED = "self_identified", _("Self-identified")
+    OBSERVED_BY_STAFF = "observed_by_staff", _("Observed by staff")
+    FAMILY_OR_PEER_REPORT = "family_or_peer_report", _("Family or peer report")
+    OTHER = "other", _("Other")
 
 
 class GroupQuerySet(models.QuerySet):
@@ -86,31 +95,46 @@ class GroupQuerySet(models.QuerySet):
 class Group(models.Model):
     """A group (a crew, a set, a clique) some clients are associated with."""
 
-    name = models.CharField(max_length=100, validators=[no_nul])
+    name = models.CharField(max_length=100, validators=[no_nul], verbose_name=_("name"))
     aliases = models.TextField(
-        blank=True, max_length=SHORT_TEXT_MAX, validators=[no_nul], help_text="Other names it goes by, one a line."
+        blank=True,
+        max_length=SHORT_TEXT_MAX,
+        validators=[no_nul],
+        help_text=_("Other names it goes by, one a line."),
+        verbose_name=_("aliases"),
     )
-    neighborhoods = models.ManyToManyField(Neighborhood, blank=True, related_name="+", through="GroupNeighborhood")
-    territory_note = models.TextField(blank=True, max_length=LONG_TEXT_MAX, validators=[no_nul])
-    status = models.CharField(max_length=20, choices=GroupStatus, default=GroupStatus.ACTIVE)
-    last_reviewed_on = models.DateField(null=True, blank=True)
-    next_review_on = models.DateField("next review due", null=True, blank=True)
+    neighborhoods = models.ManyToManyField(
+        Neighborhood, blank=True, related_name="+", through="GroupNeighborhood", verbose_name=_("neighborhoods")
+    )
+    territory_note = models.TextField(
+        blank=True, max_length=LONG_TEXT_MAX, validators=[no_nul], verbose_name=_("territory note")
+    )
+    status = models.CharField(max_length=20, choices=GroupStatus, default=GroupStatus.ACTIVE, verbose_name=_("status"))
+    last_reviewed_on = models.DateField(null=True, blank=True, verbose_name=_("last reviewed on"))
+    next_review_on = models.DateField(_("next review due"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     form_key = form_key_field()
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = GroupQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
         ordering = [Lower("name"), "pk"]
         constraints = [
             models.UniqueConstraint(
                 Lower("name"),
                 name="group_name_ci_unique",
-                violation_error_message="A group with this name (in any letter case) already exists.",
+                violation_error_message=_("A group with this name (in any letter case) already exists."),
             ),
             models.CheckConstraint(
                 condition=Q(next_review_on__isnull=True)
@@ -130,13 +154,15 @@ class Group(models.Model):
         errors: dict[str, str] = {}
         self.name = (self.name or "").strip()
         if self.last_reviewed_on and self.last_reviewed_on > local_today():
-            errors["last_reviewed_on"] = "The last review cannot be in the future."
+            errors["last_reviewed_on"] = gettext("The last review cannot be in the future.")
         for name in ("last_reviewed_on", "next_review_on"):
             day = getattr(self, name)
             if day and not EARLIEST_DATE <= day <= add_years(local_today(), 10) and name not in errors:
-                errors[name] = f"Choose a day from {EARLIEST_DATE.year} to ten years from now."
+                errors[name] = gettext("Choose a day from %(year)s to ten years from now.") % {
+                    "year": EARLIEST_DATE.year
+                }
         if self.last_reviewed_on and self.next_review_on and self.next_review_on < self.last_reviewed_on:
-            errors["next_review_on"] = "The next review is due after the last one."
+            errors["next_review_on"] = gettext("The next review is due after the last one.")
         raise_errors(errors)
 
 
@@ -144,12 +170,13 @@ class Group(models.Model):
 class GroupNeighborhood(models.Model):
     """A neighborhood a group is in (the rows of Group.neighborhoods, audited)."""
 
-    group = models.ForeignKey(Group, on_delete=models.CASCADE)
-    neighborhood = models.ForeignKey(Neighborhood, on_delete=models.CASCADE)
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, verbose_name=_("group"))
+    neighborhood = models.ForeignKey(Neighborhood, on_delete=models.CASCADE, verbose_name=_("neighborhood"))
 
     class Meta:
+        verbose_name_plural = _("group neighborhoods")
         unique_together = [("group", "neighborhood")]
-        verbose_name = "group neighborhood"
+        verbose_name = _("group neighborhood")
 
     def __str__(self) -> str:
         return f"{self.group} in {self.neighborhood}"
@@ -180,28 +207,46 @@ class GroupAssociationQuerySet(models.QuerySet):
 class GroupAssociation(models.Model):
     """A client's association with a group: in what role, on what basis, confirmed when, expiring when."""
 
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="group_associations")
-    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="associations")
-    role = models.CharField(max_length=20, choices=AssociationRole)
-    basis = models.CharField(max_length=30, choices=AssociationBasis)
-    evidence_note = models.TextField(blank=True, max_length=LONG_TEXT_MAX, validators=[no_nul])
-    started_on = models.DateField("associated since", default=local_today)
-    confirmed_on = models.DateField("last confirmed on", default=local_today)
-    expires_on = models.DateField(help_text="At most five years after the last confirmation.")
-    ended_on = models.DateField(null=True, blank=True)
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="group_associations", verbose_name=_("client")
+    )
+    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="associations", verbose_name=_("group"))
+    role = models.CharField(max_length=20, choices=AssociationRole, verbose_name=_("role"))
+    basis = models.CharField(max_length=30, choices=AssociationBasis, verbose_name=_("basis"))
+    evidence_note = models.TextField(
+        blank=True, max_length=LONG_TEXT_MAX, validators=[no_nul], verbose_name=_("evidence note")
+    )
+    started_on = models.DateField(_("associated since"), default=local_today)
+    confirmed_on = models.DateField(_("last confirmed on"), default=local_today)
+    expires_on = models.DateField(
+        help_text=_("At most five years after the last confirmation."), verbose_name=_("expires on")
+    )
+    ended_on = models.DateField(null=True, blank=True, verbose_name=_("ended on"))
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
     )
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
     )
     form_key = form_key_field()
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = GroupAssociationQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("group association")
+        verbose_name_plural = _("group associations")
         ordering = ["group", "client", "pk"]
         indexes = [
             models.Index(fields=["group", "expires_on"]),
@@ -224,7 +269,11 @@ class GroupAssociation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.client.code}: {self.get_role_display().lower()} of {self.group}"
+        return gettext("%(code)s: %(role)s of %(group)s") % {
+            "code": self.client.code,
+            "role": self.get_role_display().lower(),
+            "group": self.group,
+        }
 
     @property
     def is_current(self) -> bool:
@@ -235,26 +284,28 @@ class GroupAssociation(models.Model):
         today = local_today()
         for name in ("started_on", "confirmed_on"):
             if (day := getattr(self, name)) and day > today:
-                errors[name] = "This date cannot be in the future."
+                errors[name] = gettext("This date cannot be in the future.")
         if self.started_on and self.confirmed_on and self.confirmed_on < self.started_on:
-            errors["confirmed_on"] = "The last confirmation cannot be before the association began."
+            errors["confirmed_on"] = gettext("The last confirmation cannot be before the association began.")
         if self.confirmed_on and self.expires_on:
             latest = association_expiry(self.confirmed_on)
             if self.expires_on < self.confirmed_on:
-                errors["expires_on"] = "An association cannot expire before it was confirmed."
+                errors["expires_on"] = gettext("An association cannot expire before it was confirmed.")
             elif self.expires_on > latest:
-                errors["expires_on"] = (
-                    f"An association expires at most {settings.GROUP_ASSOCIATION_YEARS} years after it was "
-                    f"last confirmed: by {latest:%-d %B %Y} at the latest."
-                )
+                errors["expires_on"] = gettext(
+                    "An association expires at most %(years)s years after it was last confirmed: by %(latest)s at "
+                    "the latest."
+                ) % {"years": settings.GROUP_ASSOCIATION_YEARS, "latest": long_day(latest)}
         if self.ended_on and self.started_on and self.ended_on < self.started_on:
-            errors["ended_on"] = "An association cannot end before it began."
+            errors["ended_on"] = gettext("An association cannot end before it began.")
         if self._state.adding:
             errors |= _association_new_errors(self, today)
         if self.client_id and self.group_id and self.ended_on is None:
             twin = GroupAssociation.objects.current().filter(client=self.client_id, group=self.group_id)
             if twin.exclude(pk=self.pk).exists():
-                errors["group"] = "This client is already associated with this group: confirm that association instead."
+                errors["group"] = gettext(
+                    "This client is already associated with this group: confirm that association instead."
+                )
         raise_errors(errors)
 
 
@@ -265,15 +316,14 @@ def _association_new_errors(association: "GroupAssociation", today: datetime.dat
     if not (association.evidence_note or "").strip():
         errors["evidence_note"] = EVIDENCE_HELP
     if association.confirmed_on and association_expiry(association.confirmed_on) < today:
-        errors["confirmed_on"] = (
-            f"Confirmed more than {settings.GROUP_ASSOCIATION_YEARS} years ago, it would already have expired on "
-            f"{association_expiry(association.confirmed_on):%-d %B %Y}: confirm it again today or leave it out."
-        )
+        errors["confirmed_on"] = gettext(
+            "Confirmed more than %(years)s years ago, it would already have expired on %(day)s: confirm it again "
+            "today or leave it out."
+        ) % {"years": settings.GROUP_ASSOCIATION_YEARS, "day": long_day(association_expiry(association.confirmed_on))}
     elif association.expires_on and association.expires_on < today:
-        errors["expires_on"] = (
-            f"It would already have expired on {association.expires_on:%-d %B %Y}: choose today or a later day, "
-            "or leave it empty."
-        )
+        errors["expires_on"] = gettext(
+            "It would already have expired on %(day)s: choose today or a later day, or leave it empty."
+        ) % {"day": long_day(association.expires_on)}
     return errors
 
 
@@ -285,25 +335,25 @@ def lapsed_association_events() -> Q:
 
 
 class ConflictKind(models.TextChoices):
-    DISPUTE = "dispute", "Dispute"
-    RETALIATION = "retaliation", "Retaliation"
-    ROBBERY = "robbery", "Robbery"
-    GROUP_RIVALRY = "group_rivalry", "Group rivalry"
-    OTHER = "other", "Other"
+    DISPUTE = "dispute", _("Dispute")
+    RETALIATION = "retaliation", _("Retaliation")
+    ROBBERY = "robbery", _("Robbery")
+    GROUP_RIVALRY = "group_rivalry", _("Group rivalry")
+    OTHER = "other", _("Other")
 
 
 class ConflictStatus(models.TextChoices):
-    IDENTIFIED = "identified", "Identified"
-    MEDIATION_ATTEMPTED = "mediation_attempted", "Mediation attempted"
-    MEDIATED = "mediated", "Mediated"
-    COOLING = "cooling", "Cooling"
-    REIGNITED = "reignited", "Reignited"
-    CLOSED = "closed", "Closed"
+    IDENTIFIED = "identified", _("Identified")
+    MEDIATION_ATTEMPTED = "mediation_attempted", _("Mediation attempted")
+    MEDIATED = "mediated", _("Mediated")
+    COOLING = "cooling", _("Cooling")
+    REIGNITED = "reignited", _("Reignited")
+    CLOSED = "closed", _("Closed")
 
 
 class Side(models.TextChoices):
-    A = "a", "Side A"
-    B = "b", "Side B"
+    A = "a", _("Side A")
+    B = "b", _("Side B")
 
 
 def latest_status(conflict=None) -> Subquery:
@@ -336,31 +386,43 @@ class ConflictQuerySet(models.QuerySet):
 class Conflict(models.Model):
     """A conflict between people and/or groups, each party on a side, that peacekeepers work to calm."""
 
-    kind = models.CharField(max_length=20, choices=ConflictKind)
-    description = models.TextField(max_length=LONG_TEXT_MAX, validators=[no_nul])
-    neighborhood = models.ForeignKey(Neighborhood, on_delete=models.PROTECT, null=True, blank=True)
-    incidents = models.ManyToManyField(Incident, blank=True, related_name="conflicts", through="ConflictIncident")
+    kind = models.CharField(max_length=20, choices=ConflictKind, verbose_name=_("kind"))
+    description = models.TextField(max_length=LONG_TEXT_MAX, validators=[no_nul], verbose_name=_("description"))
+    neighborhood = models.ForeignKey(
+        Neighborhood, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("neighborhood")
+    )
+    incidents = models.ManyToManyField(
+        Incident, blank=True, related_name="conflicts", through="ConflictIncident", verbose_name=_("incidents")
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     form_key = form_key_field()
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = ConflictQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("conflict")
+        verbose_name_plural = _("conflicts")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["kind", "created_at"])]
 
     def __str__(self) -> str:
         # Kind, place and day, so two conflicts in a dropdown or a narrow list can be told apart
         # (select_related("neighborhood") where many are shown).
-        parts = [f"Conflict #{self.pk}: {self.get_kind_display().lower()}"]
+        parts = [gettext("Conflict #%(pk)s: %(kind)s") % {"pk": self.pk, "kind": self.get_kind_display().lower()}]
         if self.neighborhood_id:
             parts.append(str(self.neighborhood))
         if self.created_at:
-            parts.append(f"identified {timezone.localdate(self.created_at):%-d %b %Y}")
+            day = date_format(timezone.localdate(self.created_at), "j M Y")
+            parts.append(gettext("identified %(day)s") % {"day": day})
         return ", ".join(parts)
 
     def get_absolute_url(self) -> str:
@@ -375,24 +437,33 @@ class Conflict(models.Model):
         return change.status if change else ""
 
     def get_status_display(self) -> str:
-        return ConflictStatus(self.status).label if self.status in ConflictStatus.values else "Not recorded"
+        return ConflictStatus(self.status).label if self.status in ConflictStatus.values else gettext("Not recorded")
 
 
 @audited()
 class ConflictStatusChange(models.Model):
     """A step in a conflict's status history: to what, when, by whom, why."""
 
-    conflict = models.ForeignKey(Conflict, on_delete=models.CASCADE, related_name="status_changes")
-    status = models.CharField(max_length=30, choices=ConflictStatus)
-    changed_at = models.DateTimeField(default=timezone.now)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    conflict = models.ForeignKey(
+        Conflict, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("conflict")
     )
-    note = models.TextField(blank=True, max_length=LONG_TEXT_MAX, validators=[no_nul])
+    status = models.CharField(max_length=30, choices=ConflictStatus, verbose_name=_("status"))
+    changed_at = models.DateTimeField(default=timezone.now, verbose_name=_("changed at"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    note = models.TextField(blank=True, max_length=LONG_TEXT_MAX, validators=[no_nul], verbose_name=_("note"))
     form_key = form_key_field()
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("conflict status change")
+        verbose_name_plural = _("conflict status changes")
         ordering = ["changed_at", "pk"]
         indexes = [models.Index(fields=["conflict", "-changed_at", "-id"], name="conflict_status_latest")]
 
@@ -401,7 +472,7 @@ class ConflictStatusChange(models.Model):
 
     def clean(self) -> None:
         if self.changed_at and self.changed_at > timezone.now() + datetime.timedelta(minutes=5):
-            raise ValidationError({"changed_at": "A status change cannot be in the future."})
+            raise ValidationError({"changed_at": gettext("A status change cannot be in the future.")})
 
 
 class ConflictPartyQuerySet(models.QuerySet):
@@ -421,22 +492,33 @@ class ConflictPartyQuerySet(models.QuerySet):
 class ConflictParty(models.Model):
     """A party to a conflict: a client or a group, on side A or B."""
 
-    conflict = models.ForeignKey(Conflict, on_delete=models.CASCADE, related_name="parties")
-    side = models.CharField(max_length=1, choices=Side)
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, null=True, blank=True, related_name="conflict_parties")
-    group = models.ForeignKey(Group, on_delete=models.PROTECT, null=True, blank=True, related_name="conflict_parties")
+    conflict = models.ForeignKey(Conflict, on_delete=models.CASCADE, related_name="parties", verbose_name=_("conflict"))
+    side = models.CharField(max_length=1, choices=Side, verbose_name=_("side"))
+    client = models.ForeignKey(
+        Client,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="conflict_parties",
+        verbose_name=_("client"),
+    )
+    group = models.ForeignKey(
+        Group, on_delete=models.PROTECT, null=True, blank=True, related_name="conflict_parties", verbose_name=_("group")
+    )
     form_key = form_key_field()
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     objects = ConflictPartyQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("conflict party")
+        verbose_name_plural = _("conflict parties")
         ordering = ["side", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(client__isnull=False, group__isnull=True) | Q(client__isnull=True, group__isnull=False),
                 name="conflict_party_client_or_group",
-                violation_error_message="A party is a client or a group: choose exactly one.",
+                violation_error_message=_("A party is a client or a group: choose exactly one."),
             ),
             models.UniqueConstraint(
                 fields=["conflict", "client"], condition=Q(client__isnull=False), name="conflict_party_client_once"
@@ -449,39 +531,44 @@ class ConflictParty(models.Model):
 
     def __str__(self) -> str:
         who = self.client.code if self.client_id else str(self.group)
-        return f"{who} ({self.get_side_display()}) in conflict #{self.conflict_id}"
+        return gettext("%(who)s (%(side)s) in conflict #%(pk)s") % {
+            "who": who,
+            "side": self.get_side_display(),
+            "pk": self.conflict_id,
+        }
 
     @property
     def conflict_status_label(self) -> str:
         """The conflict's status (annotated by for_client_page(), else read)."""
         status = getattr(self, "conflict_status", None) or self.conflict.status
-        return ConflictStatus(status).label if status in ConflictStatus.values else "Not recorded"
+        return ConflictStatus(status).label if status in ConflictStatus.values else gettext("Not recorded")
 
     def clean(self) -> None:
         if bool(self.client_id) == bool(self.group_id):
-            raise ValidationError("A party is a client or a group: choose exactly one.")
+            raise ValidationError(gettext("A party is a client or a group: choose exactly one."))
         twins = ConflictParty.objects.filter(conflict=self.conflict_id).exclude(pk=self.pk)
         if self.client_id and twins.filter(client=self.client_id).exists():
-            raise ValidationError({"client": "This client is already a party to this conflict."})
+            raise ValidationError({"client": gettext("This client is already a party to this conflict.")})
         if self.group_id and twins.filter(group=self.group_id).exists():
-            raise ValidationError({"group": "This group is already a party to this conflict."})
+            raise ValidationError({"group": gettext("This group is already a party to this conflict.")})
 
 
 @audited()
 class ConflictIncident(models.Model):
     """An incident linked to a conflict (the rows of Conflict.incidents, audited)."""
 
-    conflict = models.ForeignKey(Conflict, on_delete=models.CASCADE)
-    incident = models.ForeignKey(Incident, on_delete=models.PROTECT)
+    conflict = models.ForeignKey(Conflict, on_delete=models.CASCADE, verbose_name=_("conflict"))
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, verbose_name=_("incident"))
     form_key = form_key_field()
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name_plural = _("conflict incidents")
         unique_together = [("conflict", "incident")]
-        verbose_name = "conflict incident"
+        verbose_name = _("conflict incident")
 
     def __str__(self) -> str:
-        return f"{self.incident.case_number} in conflict #{self.conflict_id}"
+        return gettext("%(case)s in conflict #%(pk)s") % {"case": self.incident.case_number, "pk": self.conflict_id}
 
 
 def at_risk_from_conflicts_and_groups(incident: Incident) -> list[tuple[Client, str]]:

@@ -9,6 +9,9 @@ from django.db.models.functions import Lower, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
 from accounts.audit import audited
@@ -18,37 +21,37 @@ from outreach.models import Client, ClientStatus, EnrolmentPeriod, ExitReason, N
 
 
 class IncidentKind(models.TextChoices):
-    HOMICIDE = "homicide", "Homicide"
-    NONFATAL_SHOOTING = "nonfatal_shooting", "Non-fatal shooting"
-    SHOTS_FIRED = "shots_fired", "Shots fired"
-    AGGRAVATED_ASSAULT = "aggravated_assault", "Aggravated assault"
-    OTHER = "other", "Other"
+    HOMICIDE = "homicide", _("Homicide")
+    NONFATAL_SHOOTING = "nonfatal_shooting", _("Non-fatal shooting")
+    SHOTS_FIRED = "shots_fired", _("Shots fired")
+    AGGRAVATED_ASSAULT = "aggravated_assault", _("Aggravated assault")
+    OTHER = "other", _("Other")
 
 
 class Weapon(models.TextChoices):
-    FIREARM = "firearm", "Firearm"
-    KNIFE = "knife", "Knife"
-    OTHER = "other", "Other"
-    UNKNOWN = "unknown", "Unknown"
+    FIREARM = "firearm", _("Firearm")
+    KNIFE = "knife", _("Knife")
+    OTHER = "other", _("Other")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 class IncidentSource(models.TextChoices):
-    POLICE = "police", "Police"
-    HOSPITAL = "hospital", "Hospital"
-    COMMUNITY = "community", "Community"
-    OUTREACH = "outreach", "Outreach"
+    POLICE = "police", _("Police")
+    HOSPITAL = "hospital", _("Hospital")
+    COMMUNITY = "community", _("Community")
+    OUTREACH = "outreach", _("Outreach")
 
 
 class RetaliationRisk(models.TextChoices):
-    LOW = "low", "Low"
-    MEDIUM = "medium", "Medium"
-    HIGH = "high", "High"
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
 
 
 class IncidentStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    RESPONDED = "responded", "Responded"
-    CLOSED = "closed", "Closed"
+    OPEN = "open", _("Open")
+    RESPONDED = "responded", _("Responded")
+    CLOSED = "closed", _("Closed")
 
 
 RESPONSE_WINDOW = datetime.timedelta(hours=24)
@@ -129,23 +132,39 @@ class IncidentQuerySet(models.QuerySet):
 class Incident(models.Model):
     """An incident of violence: the police report number, what happened, to how many people."""
 
-    case_number = models.CharField(max_length=50, unique=True, help_text="The police report number.")
-    kind = models.CharField(max_length=30, choices=IncidentKind)
-    occurred_at = models.DateTimeField()
-    neighborhood = models.ForeignKey(Neighborhood, on_delete=models.PROTECT, null=True, blank=True)
-    address = models.CharField(max_length=200, blank=True)
-    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    killed = models.PositiveSmallIntegerField(default=0, help_text=f"Victims who died (at most {MAX_VICTIMS}).")
-    injured = models.PositiveSmallIntegerField(
-        default=0, help_text=f"Victims wounded who survived (at most {MAX_VICTIMS})."
+    case_number = models.CharField(
+        max_length=50, unique=True, help_text=_("The police report number."), verbose_name=_("case number")
     )
-    weapon = models.CharField(max_length=20, choices=Weapon, default=Weapon.UNKNOWN)
-    group_related = models.BooleanField(default=False)
-    source = models.CharField(max_length=20, choices=IncidentSource, default=IncidentSource.POLICE)
-    retaliation_risk = models.CharField(max_length=10, choices=RetaliationRisk, default=RetaliationRisk.LOW)
-    status = models.CharField(max_length=20, choices=IncidentStatus, default=IncidentStatus.OPEN)
-    description = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
+    kind = models.CharField(max_length=30, choices=IncidentKind, verbose_name=_("kind"))
+    occurred_at = models.DateTimeField(verbose_name=_("occurred at"))
+    neighborhood = models.ForeignKey(
+        Neighborhood, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("neighborhood")
+    )
+    address = models.CharField(max_length=200, blank=True, verbose_name=_("address"))
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True, verbose_name=_("latitude"))
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True, verbose_name=_("longitude"))
+    killed = models.PositiveSmallIntegerField(
+        default=0,
+        help_text=format_lazy(_("Victims who died (at most {max})."), max=MAX_VICTIMS),
+        verbose_name=_("killed"),
+    )
+    injured = models.PositiveSmallIntegerField(
+        default=0,
+        help_text=format_lazy(_("Victims wounded who survived (at most {max})."), max=MAX_VICTIMS),
+        verbose_name=_("injured"),
+    )
+    weapon = models.CharField(max_length=20, choices=Weapon, default=Weapon.UNKNOWN, verbose_name=_("weapon"))
+    group_related = models.BooleanField(default=False, verbose_name=_("group related"))
+    source = models.CharField(
+        max_length=20, choices=IncidentSource, default=IncidentSource.POLICE, verbose_name=_("source")
+    )
+    retaliation_risk = models.CharField(
+        max_length=10, choices=RetaliationRisk, default=RetaliationRisk.LOW, verbose_name=_("retaliation risk")
+    )
+    status = models.CharField(
+        max_length=20, choices=IncidentStatus, default=IncidentStatus.OPEN, verbose_name=_("status")
+    )
+    description = models.TextField(blank=True, max_length=LONG_TEXT_MAX, verbose_name=_("description"))
     # An earlier incident this one answered (the quarterly report counts retaliatory incidents).
     retaliation_for = models.ForeignKey(
         "self",
@@ -153,18 +172,26 @@ class Incident(models.Model):
         null=True,
         blank=True,
         related_name="retaliations",
-        help_text="The earlier incident this one is known or believed to retaliate for.",
+        help_text=_("The earlier incident this one is known or believed to retaliate for."),
+        verbose_name=_("retaliation for"),
     )
     logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("logged by"),
     )
     form_key = form_key_field()
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = IncidentQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
         ordering = ["-occurred_at", "-pk"]
         indexes = [
             models.Index(fields=["occurred_at"]),
@@ -184,7 +211,7 @@ class Incident(models.Model):
             models.UniqueConstraint(
                 Lower("case_number"),
                 name="incident_case_number_ci_unique",
-                violation_error_message="An incident with this case number (in any letter case) already exists.",
+                violation_error_message=_("An incident with this case number (in any letter case) already exists."),
             ),
             models.CheckConstraint(
                 condition=Q(killed__lte=MAX_VICTIMS, injured__lte=MAX_VICTIMS), name="incident_victims_plausible"
@@ -197,7 +224,7 @@ class Incident(models.Model):
             models.CheckConstraint(
                 condition=Q(killed=0) | Q(kind__in=sorted(HOMICIDE_KINDS | KILLED_NOT_HOMICIDE_KINDS)),
                 name="incident_killed_is_homicide",
-                violation_error_message="Someone was killed: record the incident as a homicide.",
+                violation_error_message=_("Someone was killed: record the incident as a homicide."),
             ),
             models.CheckConstraint(
                 condition=~Q(kind=IncidentKind.NONFATAL_SHOOTING) | Q(killed=0, injured__gte=1, weapon=Weapon.FIREARM),
@@ -232,8 +259,11 @@ class Incident(models.Model):
         if response is not None:
             when = date_format(timezone.localtime(response.responded_at), "DATETIME_FORMAT")
             return {
-                "occurred_at": f"A response to this incident is recorded at {when}: the incident cannot be later than "
-                "its response."
+                "occurred_at": gettext(
+                    "A response to this incident is recorded at %(when)s: the incident cannot be later than "
+                    "its response."
+                )
+                % {"when": when}
             }
         answer = (
             Incident.objects.filter(retaliation_for=self.pk, occurred_at__lte=self.occurred_at)
@@ -243,8 +273,11 @@ class Incident(models.Model):
         if answer is not None:
             when = date_format(timezone.localtime(answer.occurred_at), "DATETIME_FORMAT")
             return {
-                "occurred_at": f"Incident {answer.case_number}, recorded as retaliation for this one, happened at "
-                f"{when}: this one cannot be later than that."
+                "occurred_at": gettext(
+                    "Incident %(case)s, recorded as retaliation for this one, happened at %(when)s: this one cannot "
+                    "be later than that."
+                )
+                % {"case": answer.case_number, "when": when}
             }
         return {}
 
@@ -258,15 +291,25 @@ class Incident(models.Model):
             .annotate(n=models.Count("pk"))
         )
         errors = {}
-        for field, outcome, word in (
-            ("killed", InvolvementOutcome.KILLED, "killed"),
-            ("injured", InvolvementOutcome.WOUNDED, "wounded"),
-        ):
-            if recorded.get(outcome, 0) > (getattr(self, field) or 0):
-                errors[field] = (
-                    f"{recorded[outcome]} client(s) are recorded as {word} in this incident: "
-                    f"it cannot have fewer. Correct the people involved first."
-                )
+        for field, outcome in (("killed", InvolvementOutcome.KILLED), ("injured", InvolvementOutcome.WOUNDED)):
+            if (n := recorded.get(outcome, 0)) > (getattr(self, field) or 0):
+                if outcome == InvolvementOutcome.KILLED:
+                    message = ngettext(
+                        "%(n)s client(s) are recorded as killed in this incident: it cannot have fewer. "
+                        "Correct the people involved first.",
+                        "%(n)s client(s) are recorded as killed in this incident: it cannot have fewer. "
+                        "Correct the people involved first.",
+                        n,
+                    )
+                else:
+                    message = ngettext(
+                        "%(n)s client(s) are recorded as wounded in this incident: it cannot have fewer. "
+                        "Correct the people involved first.",
+                        "%(n)s client(s) are recorded as wounded in this incident: it cannot have fewer. "
+                        "Correct the people involved first.",
+                        n,
+                    )
+                errors[field] = message % {"n": n}
         return errors
 
 
@@ -275,48 +318,52 @@ def incident_errors(incident: Incident) -> dict[str, str]:
     the CSV import all use this, so a rule is written once."""
     errors: dict[str, str] = {}
     if incident.kind == IncidentKind.HOMICIDE and (incident.killed or 0) < 1:
-        errors["killed"] = "A homicide has at least one person killed."
+        errors["killed"] = gettext("A homicide has at least one person killed.")
     if (incident.killed or 0) >= 1 and incident.kind and not may_record_killed(incident.kind):
         errors["killed"] = killed_kind_message(incident.kind)
     if incident.kind == IncidentKind.NONFATAL_SHOOTING:
         if (incident.injured or 0) < 1:
-            errors["injured"] = "A non-fatal shooting has at least one person injured."
+            errors["injured"] = gettext("A non-fatal shooting has at least one person injured.")
         if incident.weapon != Weapon.FIREARM:
-            errors["weapon"] = "A non-fatal shooting is with a firearm."
+            errors["weapon"] = gettext("A non-fatal shooting is with a firearm.")
     if incident.occurred_at and incident.occurred_at > timezone.now():
-        errors["occurred_at"] = "The incident cannot be in the future."
+        errors["occurred_at"] = gettext("The incident cannot be in the future.")
     elif incident.occurred_at and timezone.localtime(incident.occurred_at).year < EARLIEST_YEAR:
-        errors["occurred_at"] = f"The incident cannot be before {EARLIEST_YEAR}."
+        errors["occurred_at"] = gettext("The incident cannot be before %(year)s.") % {"year": EARLIEST_YEAR}
     for name in ("killed", "injured"):
         if (getattr(incident, name) or 0) > MAX_VICTIMS:
             errors.setdefault(name, too_many_victims_message(name))
     earlier = incident.retaliation_for
     if earlier is not None and incident.occurred_at:
         if earlier.pk and earlier.pk == incident.pk:
-            errors["retaliation_for"] = "An incident cannot be retaliation for itself."
+            errors["retaliation_for"] = gettext("An incident cannot be retaliation for itself.")
         elif earlier.occurred_at >= incident.occurred_at:
-            errors["retaliation_for"] = (
+            errors["retaliation_for"] = gettext(
                 "Retaliation is for an earlier incident: that one happened at the same time or later."
             )
     lat, lng = incident.latitude, incident.longitude
     if (lat is None) != (lng is None):
-        errors["latitude" if lat is None else "longitude"] = "Give both latitude and longitude, or neither."
+        errors["latitude" if lat is None else "longitude"] = gettext("Give both latitude and longitude, or neither.")
     if lat is not None and not Decimal(-90) <= Decimal(lat) <= Decimal(90):
-        errors["latitude"] = "Latitude is between -90 and 90."
+        errors["latitude"] = gettext("Latitude is between -90 and 90.")
     if lng is not None and not Decimal(-180) <= Decimal(lng) <= Decimal(180):
-        errors["longitude"] = "Longitude is between -180 and 180."
+        errors["longitude"] = gettext("Longitude is between -180 and 180.")
     return errors
 
 
 def killed_kind_message(kind: str) -> str:
     """The one message of the rule that anyone killed makes a homicide (model, form, admin, import)."""
     label = IncidentKind(kind).label.lower() if kind in IncidentKind.values else kind
-    return f"Someone was killed: record the incident as a homicide, not as {label}."
+    return gettext("Someone was killed: record the incident as a homicide, not as %(kind)s.") % {"kind": label}
 
 
 def too_many_victims_message(name: str) -> str:
     """The one message of the MAX_VICTIMS rule (the model, the import and the form say it)."""
-    return f"More than {MAX_VICTIMS} {name} in one incident is not plausible: check the number."
+    if name == "killed":
+        message = gettext("More than %(max)s killed in one incident is not plausible: check the number.")
+    else:
+        message = gettext("More than %(max)s injured in one incident is not plausible: check the number.")
+    return message % {"max": MAX_VICTIMS}
 
 
 def raise_errors(errors: dict[str, str]) -> None:
@@ -325,16 +372,17 @@ def raise_errors(errors: dict[str, str]) -> None:
 
 
 class InvolvementRole(models.TextChoices):
-    VICTIM = "victim", "Victim"
-    SUSPECT = "suspect", "Suspect"
-    WITNESS = "witness", "Witness"
-    ASSOCIATE = "associate", "Associate"
+    VICTIM = "victim", _("Victim")
+    SUSPECT = "suspect", _("Suspect")
+    WITNESS = "witness", _("Witness")
+    ASSOCIATE = "associate", _("Associate")
 
 
 class InvolvementOutcome(models.TextChoices):
-    KILLED = "killed", "Killed"
-    WOUNDED = "wounded", "Wounded"
-    UNHARMED = "unharmed", "Unharmed"
+    # A person's outcome ("Killed" is also a column of counts: another word in Spanish).
+    KILLED = "killed", pgettext_lazy("a person's outcome", "Killed")
+    WOUNDED = "wounded", pgettext_lazy("a person's outcome", "Wounded")
+    UNHARMED = "unharmed", pgettext_lazy("a person's outcome", "Unharmed")
 
 
 # Only a victim or a suspect can be among an incident's killed or injured (a witness who was shot
@@ -370,23 +418,28 @@ class InvolvementQuerySet(models.QuerySet):
 class Involvement(models.Model):
     """A program client involved in an incident, how, and whether they were killed or wounded."""
 
-    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="involvements")
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="involvements")
-    role = models.CharField(max_length=20, choices=InvolvementRole)
+    incident = models.ForeignKey(
+        Incident, on_delete=models.PROTECT, related_name="involvements", verbose_name=_("incident")
+    )
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="involvements", verbose_name=_("client"))
+    role = models.CharField(max_length=20, choices=InvolvementRole, verbose_name=_("role"))
     # A database default too: bulk loads (generate_data's COPY, analysts' tools) that name no outcome.
     outcome = models.CharField(
         max_length=20,
         choices=InvolvementOutcome,
         default=InvolvementOutcome.UNHARMED,
         db_default=InvolvementOutcome.UNHARMED,
+        verbose_name=_("outcome"),
     )
     form_key = form_key_field()
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = InvolvementQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("involvement")
+        verbose_name_plural = _("involvements")
         ordering = ["incident", "role"]
         constraints = [
             models.UniqueConstraint(fields=["incident", "client", "role"], name="involvement_unique_role"),
@@ -401,89 +454,104 @@ class Involvement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.client.code} ({self.get_role_display()}) in {self.incident.case_number}"
+        return gettext("%(code)s (%(role)s) in %(case)s") % {
+            "code": self.client.code,
+            "role": self.get_role_display(),
+            "case": self.incident.case_number,
+        }
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.outcome != InvolvementOutcome.UNHARMED and self.role not in HARMED_ROLES:
-            errors["outcome"] = "Only a victim or a suspect can be killed or wounded."
+            errors["outcome"] = gettext("Only a victim or a suspect can be killed or wounded.")
         elif self.incident_id and self.outcome in (InvolvementOutcome.KILLED, InvolvementOutcome.WOUNDED):
             errors.update(self._count_errors())
         if self.outcome == InvolvementOutcome.KILLED and self.client_id:
             earlier = Involvement.objects.filter(client=self.client_id, outcome=InvolvementOutcome.KILLED)
             if earlier := earlier.exclude(pk=self.pk).select_related("incident").first():
-                errors["outcome"] = f"This client is already recorded as killed in {earlier.incident.case_number}."
+                errors["outcome"] = gettext("This client is already recorded as killed in %(case)s.") % {
+                    "case": earlier.incident.case_number
+                }
             elif self.incident_id and (died := timezone.localdate(self.incident.occurred_at)) < self.client.referred_on:
-                errors["outcome"] = (
-                    f"This incident was on {date_format(died)}, before the client was referred "
-                    f"({date_format(self.client.referred_on)}): they cannot have been killed in it. "
-                    "Check the client and the incident."
-                )
+                errors["outcome"] = gettext(
+                    "This incident was on %(died)s, before the client was referred (%(referred)s): they cannot "
+                    "have been killed in it. Check the client and the incident."
+                ) % {"died": date_format(died), "referred": date_format(self.client.referred_on)}
         raise_errors(errors)
 
     def _count_errors(self) -> dict[str, str]:
         """No more clients killed (wounded) than the incident's killed (injured) count."""
-        if self.outcome == InvolvementOutcome.KILLED:
-            limit, noun = self.incident.killed, "killed"
-        else:
-            limit, noun = self.incident.injured, "injured"
+        killed = self.outcome == InvolvementOutcome.KILLED
+        limit = self.incident.killed if killed else self.incident.injured
         others = Involvement.objects.filter(incident=self.incident_id, outcome=self.outcome)
         others = others.exclude(pk=self.pk).exclude(client=self.client_id).count()
         if others + 1 > limit:
             # Not how many others: the clients recorded may be on caseloads this user may not see.
-            return {
-                "outcome": f"This incident records {limit} {noun}, and no more clients can be recorded as "
-                f"{'killed' if noun == 'killed' else 'wounded'} in it. Correct the incident's figures first, "
-                "or ask a manager."
-            }
+            if killed:
+                message = gettext(
+                    "This incident records %(limit)s killed, and no more clients can be recorded as killed in it. "
+                    "Correct the incident's figures first, or ask a manager."
+                )
+            else:
+                message = gettext(
+                    "This incident records %(limit)s injured, and no more clients can be recorded as wounded in "
+                    "it. Correct the incident's figures first, or ask a manager."
+                )
+            return {"outcome": message % {"limit": limit}}
         return {}
 
 
 class ResponseKind(models.TextChoices):
-    SCENE = "scene", "Scene response"
-    HOSPITAL = "hospital", "Hospital response"
-    FAMILY_SUPPORT = "family_support", "Family support"
-    VIGIL = "vigil", "Vigil"
-    FOLLOW_UP = "follow_up", "Follow-up"
+    SCENE = "scene", _("Scene response")
+    HOSPITAL = "hospital", _("Hospital response")
+    FAMILY_SUPPORT = "family_support", _("Family support")
+    VIGIL = "vigil", _("Vigil")
+    FOLLOW_UP = "follow_up", _("Follow-up")
     # After a shooting (issue #16): the response case's tasks are completed by responses of these kinds too.
-    CONFLICT_CHECK = "conflict_check", "Conflict check or mediation attempt"
-    AT_RISK_CONTACT = "at_risk_contact", "Contact with a person at risk"
+    CONFLICT_CHECK = "conflict_check", _("Conflict check or mediation attempt")
+    AT_RISK_CONTACT = "at_risk_contact", _("Contact with a person at risk")
 
 
 @audited()
 class Response(models.Model):
     """A peacekeeper's response to an incident (scene, hospital, family, vigil, follow-up)."""
 
-    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="responses")
-    peacekeeper = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    responded_at = models.DateTimeField(default=timezone.now)
-    kind = models.CharField(max_length=20, choices=ResponseKind)
-    notes = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
+    incident = models.ForeignKey(
+        Incident, on_delete=models.PROTECT, related_name="responses", verbose_name=_("incident")
+    )
+    peacekeeper = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("peacekeeper")
+    )
+    responded_at = models.DateTimeField(default=timezone.now, verbose_name=_("responded at"))
+    kind = models.CharField(max_length=20, choices=ResponseKind, verbose_name=_("kind"))
+    notes = models.TextField(blank=True, max_length=LONG_TEXT_MAX, verbose_name=_("notes"))
     form_key = form_key_field()
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
         ordering = ["responded_at", "pk"]
         indexes = [models.Index(fields=["incident", "responded_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} to {self.incident.case_number}"
+        return gettext("%(kind)s to %(case)s") % {"kind": self.get_kind_display(), "case": self.incident.case_number}
 
     def clean(self) -> None:
         errors = {}
         if self.responded_at and self.responded_at > timezone.now() + datetime.timedelta(minutes=5):
-            errors["responded_at"] = "A response cannot be in the future."
+            errors["responded_at"] = gettext("A response cannot be in the future.")
         elif self.responded_at and self.incident_id and self.responded_at < self.incident.occurred_at:
-            errors["responded_at"] = "A response cannot be before the incident."
+            errors["responded_at"] = gettext("A response cannot be before the incident.")
         raise_errors(errors)
 
 
 class MediationOutcome(models.TextChoices):
-    RESOLVED = "resolved", "Resolved"
-    TEMPORARILY_RESOLVED = "temporarily_resolved", "Temporarily resolved"
-    UNRESOLVED = "unresolved", "Unresolved"
-    ESCALATED = "escalated", "Escalated"
+    RESOLVED = "resolved", _("Resolved")
+    TEMPORARILY_RESOLVED = "temporarily_resolved", _("Temporarily resolved")
+    UNRESOLVED = "unresolved", _("Unresolved")
+    ESCALATED = "escalated", _("Escalated")
 
 
 class MediationQuerySet(models.QuerySet):
@@ -497,53 +565,77 @@ class MediationQuerySet(models.QuerySet):
 class Mediation(models.Model):
     """A conflict mediation led by peacekeepers."""
 
-    occurred_on = models.DateField("date", default=timezone.localdate)
-    neighborhood = models.ForeignKey(Neighborhood, on_delete=models.PROTECT, null=True, blank=True)
+    occurred_on = models.DateField(_("date"), default=timezone.localdate)
+    neighborhood = models.ForeignKey(
+        Neighborhood, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("neighborhood")
+    )
     peacekeepers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="mediations", through="MediationPeacekeeper"
+        settings.AUTH_USER_MODEL,
+        related_name="mediations",
+        through="MediationPeacekeeper",
+        verbose_name=_("peacekeepers"),
     )
-    clients = models.ManyToManyField(Client, blank=True, related_name="mediations", through="MediationClient")
+    clients = models.ManyToManyField(
+        Client, blank=True, related_name="mediations", through="MediationClient", verbose_name=_("clients")
+    )
     parties = models.TextField(
-        "parties involved", help_text="Who was in conflict (no names needed).", max_length=LONG_TEXT_MAX
+        _("parties involved"), help_text=_("Who was in conflict (no names needed)."), max_length=LONG_TEXT_MAX
     )
-    outcome = models.CharField(max_length=30, choices=MediationOutcome)
-    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, null=True, blank=True, related_name="mediations")
+    outcome = models.CharField(max_length=30, choices=MediationOutcome, verbose_name=_("outcome"))
+    incident = models.ForeignKey(
+        Incident, on_delete=models.PROTECT, null=True, blank=True, related_name="mediations", verbose_name=_("incident")
+    )
     conflict = models.ForeignKey(
-        "incidents.Conflict", null=True, blank=True, on_delete=models.PROTECT, related_name="mediations"
+        "incidents.Conflict",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="mediations",
+        verbose_name=_("conflict"),
     )
-    notes = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
+    notes = models.TextField(blank=True, max_length=LONG_TEXT_MAX, verbose_name=_("notes"))
     logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("logged by"),
     )
     form_key = form_key_field()
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = MediationQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("mediation")
+        verbose_name_plural = _("mediations")
         ordering = ["-occurred_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"Mediation on {date_format(self.occurred_on)} ({self.get_outcome_display()})"
+        return gettext("Mediation on %(day)s (%(outcome)s)") % {
+            "day": date_format(self.occurred_on),
+            "outcome": self.get_outcome_display(),
+        }
 
     def get_absolute_url(self) -> str:
         return reverse("incidents:mediation_detail", args=[self.pk])
 
     def clean(self) -> None:
         if self.occurred_on and self.occurred_on > timezone.localdate():
-            raise ValidationError({"occurred_on": "A mediation cannot be in the future."})
+            raise ValidationError({"occurred_on": gettext("A mediation cannot be in the future.")})
 
 
 class ImportStatus(models.TextChoices):
-    WAITING = "waiting", "Waiting for the background worker"
-    CHECKING = "checking", "Checking the file"
-    READY = "ready", "Checked: ready to import"
-    REJECTED = "rejected", "Not imported: the file has problems"
-    IMPORT_WAITING = "import_waiting", "Waiting for the background worker to import"
-    IMPORTING = "importing", "Importing"
-    IMPORTED = "imported", "Imported"
-    FAILED = "failed", "Failed"
+    WAITING = "waiting", _("Waiting for the background worker")
+    CHECKING = "checking", _("Checking the file")
+    READY = "ready", _("Checked: ready to import")
+    REJECTED = "rejected", _("Not imported: the file has problems")
+    IMPORT_WAITING = "import_waiting", _("Waiting for the background worker to import")
+    IMPORTING = "importing", _("Importing")
+    IMPORTED = "imported", _("Imported")
+    FAILED = "failed", _("Failed")
 
 
 class IncidentImport(models.Model):
@@ -553,23 +645,33 @@ class IncidentImport(models.Model):
 
     ACTIVE = (ImportStatus.WAITING, ImportStatus.CHECKING, ImportStatus.IMPORT_WAITING, ImportStatus.IMPORTING)
 
-    filename = models.CharField(max_length=255)
-    content = models.BinaryField(help_text="The file, zlib-compressed; emptied once it is no longer needed.")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-    applied_at = models.DateTimeField(null=True, blank=True)
-    summary = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=20, choices=ImportStatus, default=ImportStatus.WAITING)
-    task_id = models.CharField(max_length=64, blank=True)
-    rows_total = models.PositiveIntegerField(null=True, blank=True, help_text="Lines in the file, less the header.")
-    rows_read = models.PositiveIntegerField(default=0)
-    error_count = models.PositiveIntegerField(default=0)
-    started_at = models.DateTimeField(null=True, blank=True)
-    progress_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    failure = models.TextField(blank=True)
+    filename = models.CharField(max_length=255, verbose_name=_("filename"))
+    content = models.BinaryField(
+        help_text=_("The file, zlib-compressed; emptied once it is no longer needed."), verbose_name=_("content")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("uploaded at"))
+    applied_at = models.DateTimeField(null=True, blank=True, verbose_name=_("applied at"))
+    summary = models.JSONField(default=dict, blank=True, verbose_name=_("summary"))
+    status = models.CharField(
+        max_length=20, choices=ImportStatus, default=ImportStatus.WAITING, verbose_name=_("status")
+    )
+    task_id = models.CharField(max_length=64, blank=True, verbose_name=_("task id"))
+    rows_total = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("Lines in the file, less the header."), verbose_name=_("rows total")
+    )
+    rows_read = models.PositiveIntegerField(default=0, verbose_name=_("rows read"))
+    error_count = models.PositiveIntegerField(default=0, verbose_name=_("error count"))
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
+    progress_at = models.DateTimeField(null=True, blank=True, verbose_name=_("progress at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
+    failure = models.TextField(blank=True, verbose_name=_("failure"))
 
     class Meta:
+        verbose_name = _("incident import")
+        verbose_name_plural = _("incident imports")
         ordering = ["-uploaded_at"]
 
     def __str__(self) -> str:
@@ -595,13 +697,14 @@ class IncidentImport(models.Model):
 class MediationPeacekeeper(models.Model):
     """A peacekeeper who led a mediation."""
 
-    mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE, verbose_name=_("mediation"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, verbose_name=_("user"))
 
     class Meta:
+        verbose_name_plural = _("mediation peacekeepers")
         db_table = "incidents_mediation_peacekeepers"  # the table Django made for the field
         unique_together = [("mediation", "user")]
-        verbose_name = "mediation peacekeeper"
+        verbose_name = _("mediation peacekeeper")
 
     def __str__(self) -> str:
         return f"{self.user} in {self.mediation}"
@@ -611,13 +714,14 @@ class MediationPeacekeeper(models.Model):
 class MediationClient(models.Model):
     """A client involved in a mediation."""
 
-    mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE)
-    client = models.ForeignKey(Client, on_delete=models.CASCADE)
+    mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE, verbose_name=_("mediation"))
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, verbose_name=_("client"))
 
     class Meta:
+        verbose_name_plural = _("mediation clients")
         db_table = "incidents_mediation_clients"  # the table Django made for the field
         unique_together = [("mediation", "client")]
-        verbose_name = "mediation client"
+        verbose_name = _("mediation client")
 
     def __str__(self) -> str:
         return f"{self.client} in {self.mediation}"

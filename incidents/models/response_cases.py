@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
 from accounts.audit import audited
@@ -22,9 +24,9 @@ MAX_DUE_HOURS = 24 * 366  # a standard's window: at most a year after the incide
 
 
 class StandardWhen(models.TextChoices):
-    EVERY = "every", "After every homicide and non-fatal shooting"
-    WOUNDED = "wounded", "When someone was wounded"
-    KILLED = "killed", "When someone was killed"
+    EVERY = "every", _("After every homicide and non-fatal shooting")
+    WOUNDED = "wounded", _("When someone was wounded")
+    KILLED = "killed", _("When someone was killed")
 
 
 class ResponseStandard(models.Model):
@@ -32,19 +34,24 @@ class ResponseStandard(models.Model):
     within how many hours of it. Edited by administrators (Django admin); a change applies to cases opened
     afterwards."""
 
-    kind = models.CharField(max_length=20, choices=ResponseKind)
-    title = models.CharField(max_length=120)
-    when = models.CharField(max_length=10, choices=StandardWhen, default=StandardWhen.EVERY)
+    kind = models.CharField(max_length=20, choices=ResponseKind, verbose_name=_("kind"))
+    title = models.CharField(max_length=120, verbose_name=_("title"))
+    when = models.CharField(max_length=10, choices=StandardWhen, default=StandardWhen.EVERY, verbose_name=_("when"))
     due_hours = models.PositiveIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(MAX_DUE_HOURS)],
-        help_text="Hours after the incident by which the task is due.",
+        help_text=_("Hours after the incident by which the task is due."),
+        verbose_name=_("due hours"),
     )
     # A task for each person at risk (associates, the other side of a conflict) rather than one per case.
-    per_person = models.BooleanField(default=False, help_text="One task for each person at risk.")
-    position = models.PositiveSmallIntegerField(default=0)
-    active = models.BooleanField(default=True)
+    per_person = models.BooleanField(
+        default=False, help_text=_("One task for each person at risk."), verbose_name=_("per person")
+    )
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
+    active = models.BooleanField(default=True, verbose_name=_("active"))
 
     class Meta:
+        verbose_name = _("response standard")
+        verbose_name_plural = _("response standards")
         ordering = ["position", "due_hours", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -53,7 +60,7 @@ class ResponseStandard(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} (within {self.due_hours} h)"
+        return gettext("%(title)s (within %(hours)s h)") % {"title": self.title, "hours": self.due_hours}
 
     def applies_to(self, incident: Incident) -> bool:
         if self.when == StandardWhen.WOUNDED:
@@ -64,14 +71,14 @@ class ResponseStandard(models.Model):
 
 
 class CaseStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    CLOSED = "closed", "Closed"
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
 
 
 class Retaliation(models.TextChoices):
-    NONE_KNOWN = "none_known", "No retaliation known"
-    OCCURRED = "occurred", "Retaliation occurred"
-    UNKNOWN = "unknown", "Not known"
+    NONE_KNOWN = "none_known", _("No retaliation known")
+    OCCURRED = "occurred", _("Retaliation occurred")
+    UNKNOWN = "unknown", _("Not known")
 
 
 class ResponseCaseQuerySet(models.QuerySet):
@@ -90,23 +97,32 @@ class ResponseCase(models.Model):
     logged (by the form, the web import or the command import; one per incident), closed by a manager with a
     review once the risk window is over."""
 
-    incident = models.OneToOneField(Incident, on_delete=models.PROTECT, related_name="response_case")
-    opened_at = models.DateTimeField(default=timezone.now)
-    # Ties of a victim stay at raised risk for about four months (settings.RESPONSE_WINDOW_DAYS).
-    window_ends_at = models.DateTimeField()
-    status = models.CharField(max_length=10, choices=CaseStatus, default=CaseStatus.OPEN)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    incident = models.OneToOneField(
+        Incident, on_delete=models.PROTECT, related_name="response_case", verbose_name=_("incident")
     )
-    retaliation = models.CharField(max_length=20, choices=Retaliation, blank=True)
-    review = models.TextField("closing review", blank=True, max_length=LONG_TEXT_MAX)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    opened_at = models.DateTimeField(default=timezone.now, verbose_name=_("opened at"))
+    # Ties of a victim stay at raised risk for about four months (settings.RESPONSE_WINDOW_DAYS).
+    window_ends_at = models.DateTimeField(verbose_name=_("window ends at"))
+    status = models.CharField(max_length=10, choices=CaseStatus, default=CaseStatus.OPEN, verbose_name=_("status"))
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("closed at"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+    retaliation = models.CharField(max_length=20, choices=Retaliation, blank=True, verbose_name=_("retaliation"))
+    review = models.TextField(_("closing review"), blank=True, max_length=LONG_TEXT_MAX)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = ResponseCaseQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("response case")
+        verbose_name_plural = _("response cases")
         ordering = ["-opened_at", "-pk"]
         indexes = [models.Index(fields=["status", "opened_at"], name="response_case_open")]
         constraints = [
@@ -118,7 +134,7 @@ class ResponseCase(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Response to {self.incident.case_number}"
+        return gettext("Response to %(case)s") % {"case": self.incident.case_number}
 
     def get_absolute_url(self) -> str:
         return reverse("incidents:response_case_detail", args=[self.pk])
@@ -142,9 +158,9 @@ def window_end(incident: Incident) -> datetime.datetime:
 
 
 class TaskStatus(models.TextChoices):
-    OPEN = "open", "To do"
-    DONE = "done", "Done"
-    NOT_NEEDED = "not_needed", "Not needed"
+    OPEN = "open", _("To do")
+    DONE = "done", _("Done")
+    NOT_NEEDED = "not_needed", _("Not needed")
 
 
 class ResponseTaskQuerySet(models.QuerySet):
@@ -170,33 +186,49 @@ class ResponseTask(models.Model):
     """One thing to do for a response case, due by a time: from the program standard, or for one person at
     risk. Done when a response records it (`response`), or marked not needed with a note."""
 
-    case = models.ForeignKey(ResponseCase, on_delete=models.CASCADE, related_name="tasks")
-    standard = models.ForeignKey(ResponseStandard, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    kind = models.CharField(max_length=20, choices=ResponseKind)
-    title = models.CharField(max_length=200)
-    due_at = models.DateTimeField()
-    # A person at risk (a victim's associate, the other side of a conflict) or the wounded client to visit.
-    person = models.ForeignKey(Client, on_delete=models.PROTECT, null=True, blank=True, related_name="response_tasks")
-    reason = models.CharField(max_length=300, blank=True, help_text="Why this person is at risk.")
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="response_tasks"
+    case = models.ForeignKey(ResponseCase, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("case"))
+    standard = models.ForeignKey(
+        ResponseStandard, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("standard")
     )
-    status = models.CharField(max_length=20, choices=TaskStatus, default=TaskStatus.OPEN)
+    kind = models.CharField(max_length=20, choices=ResponseKind, verbose_name=_("kind"))
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    due_at = models.DateTimeField(verbose_name=_("due at"))
+    # A person at risk (a victim's associate, the other side of a conflict) or the wounded client to visit.
+    person = models.ForeignKey(
+        Client, on_delete=models.PROTECT, null=True, blank=True, related_name="response_tasks", verbose_name=_("person")
+    )
+    reason = models.CharField(
+        max_length=300, blank=True, help_text=_("Why this person is at risk."), verbose_name=_("reason")
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="response_tasks",
+        verbose_name=_("assigned to"),
+    )
+    status = models.CharField(max_length=20, choices=TaskStatus, default=TaskStatus.OPEN, verbose_name=_("status"))
     response = models.OneToOneField(
         Response,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="task",
-        help_text="The response that did it.",
+        help_text=_("The response that did it."),
+        verbose_name=_("response"),
     )
-    note = models.TextField(blank=True, max_length=LONG_TEXT_MAX, help_text="Why it was not needed.")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    note = models.TextField(
+        blank=True, max_length=LONG_TEXT_MAX, help_text=_("Why it was not needed."), verbose_name=_("note")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = ResponseTaskQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("response task")
+        verbose_name_plural = _("response tasks")
         ordering = ["due_at", "pk"]
         indexes = [models.Index(fields=["status", "due_at"], name="response_task_due")]
         constraints = [
@@ -224,7 +256,7 @@ class ResponseTask(models.Model):
 
     def clean(self) -> None:
         if self.status == TaskStatus.NOT_NEEDED and not self.note.strip():
-            raise ValidationError({"note": "Say why this task is not needed."})
+            raise ValidationError({"note": gettext("Say why this task is not needed.")})
 
     @property
     def late(self) -> bool:

@@ -2,6 +2,7 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
 from incidents.importer import COLUMNS, ProgressPrinter, import_incidents
 
@@ -33,27 +34,44 @@ class Command(BaseCommand):
                     file_name=Path(path).name,
                 )
         except FileNotFoundError:
-            raise CommandError(f"No such file: {path}") from None
+            raise CommandError(gettext("No such file: %(path)s") % {"path": path}) from None
         except UnicodeDecodeError as error:
-            raise CommandError(f"{path} is not UTF-8 text ({error.reason} at byte {error.start}).") from None
+            raise CommandError(
+                gettext("%(path)s is not UTF-8 text (%(reason)s at byte %(byte)s).")
+                % {"path": path, "reason": error.reason, "byte": error.start}
+            ) from None
         if progress:
             self.stdout.write("")
         if not report.ok:
             for problem in [report.header_error] if report.header_error else report.errors:
                 self.stderr.write(str(problem))
             raise CommandError(
-                f"Nothing imported: {len(report.errors) or 1} problem(s) in {path}. Fix them and run again."
+                gettext("Nothing imported: %(n)s problem(s) in %(path)s. Fix them and run again.")
+                % {"n": len(report.errors) or 1, "path": path}
             )
         self.stdout.write(self._summary(report, dry_run, time.monotonic() - started))
 
     def _summary(self, report, dry_run: bool, seconds: float) -> str:
-        verb = "Would import" if dry_run else "Imported"
-        text = (
-            f"{verb} {report.rows:,} rows in {seconds:.1f}s: {report.created:,} created, "
-            f"{report.updated:,} updated, {report.unchanged:,} unchanged."
-        )
-        if report.new_neighborhoods:
-            text += " New neighborhoods: " + ", ".join(report.new_neighborhoods) + "."
+        counts = {
+            "rows": f"{report.rows:,}",
+            "seconds": f"{seconds:.1f}",
+            "created": f"{report.created:,}",
+            "updated": f"{report.updated:,}",
+            "unchanged": f"{report.unchanged:,}",
+        }
         if dry_run:
-            text += " Dry run: nothing was written."
+            text = gettext(
+                "Would import %(rows)s rows in %(seconds)ss: %(created)s created, %(updated)s updated, "
+                "%(unchanged)s unchanged."
+            )
+        else:
+            text = gettext(
+                "Imported %(rows)s rows in %(seconds)ss: %(created)s created, %(updated)s updated, "
+                "%(unchanged)s unchanged."
+            )
+        text %= counts
+        if report.new_neighborhoods:
+            text += " " + gettext("New neighborhoods: %(names)s.") % {"names": ", ".join(report.new_neighborhoods)}
+        if dry_run:
+            text += " " + gettext("Dry run: nothing was written.")
         return text

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext, ngettext
 
 from incidents import response_cases
 
@@ -22,13 +23,22 @@ class Command(BaseCommand):
 
     def handle(self, *args, days: int, **options) -> None:
         if not 1 <= days <= 3660:
-            raise CommandError("--days must be between 1 and 3660.")
+            raise CommandError(gettext("--days must be between 1 and 3660."))
         response_cases.default_standard()
         opened = response_cases.open_recent(days=days)
-        self.stdout.write(f"Opened {opened} response case{'s' if opened != 1 else ''}.")
+        self.stdout.write(
+            ngettext("Opened %(n)s response case.", "Opened %(n)s response cases.", opened) % {"n": opened}
+        )
         if options["follow"]:
             by = User.objects.filter(username=options["by"] or "").first()
             if by is None:
-                raise CommandError("--follow needs --by USERNAME: who is recorded as closing a case.")
+                raise CommandError(gettext("--follow needs --by USERNAME: who is recorded as closing a case."))
             looked = response_cases.follow_open(by=by)
-            self.stdout.write(f"Brought {looked} open case{'s' if looked != 1 else ''} in line with their incidents.")
+            self.stdout.write(
+                ngettext(
+                    "Brought %(n)s open case in line with their incidents.",
+                    "Brought %(n)s open cases in line with their incidents.",
+                    looked,
+                )
+                % {"n": looked}
+            )

@@ -1,0 +1,279 @@
+"""The incident pages in Spanish (issue #18): a user who chose Spanish reads the incident, response,
+mediation, group, conflict and import pages, their forms' errors, messages and choice labels, the
+list's export and the import's reasons in Spanish; an English user still reads them in English."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from accounts.models import Preferences
+from incidents import response_cases
+from incidents.importer import COLUMNS, import_incidents
+from incidents.models import Incident, IncidentImport, incident_errors
+from tests.factories import (
+    ClientFactory,
+    ConflictFactory,
+    GroupAssociationFactory,
+    GroupFactory,
+    IncidentFactory,
+    MediationFactory,
+)
+from tests.forms import keyed
+
+SPANISH = {"HTTP_ACCEPT_LANGUAGE": "es-MX,es;q=0.9"}
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def speaks_spanish(client, user) -> None:
+    Preferences.objects.create(user=user, language="es")
+    client.force_login(user)
+
+
+def page(client, url: str, **params) -> str:
+    response = client.get(url, params)
+    assert response.status_code == 200, response.status_code
+    html = response.content.decode()
+    assert '<html lang="es">' in html
+    return html
+
+
+def _incident_data(**overrides):
+    data = {
+        "case_number": "SPD-900",
+        "kind": "nonfatal_shooting",
+        "occurred_at": (timezone.localtime() - datetime.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
+        "killed": 0,
+        "injured": 1,
+        "weapon": "firearm",
+        "source": "police",
+        "retaliation_risk": "high",
+        "status": "open",
+    }
+    return keyed(data | overrides)
+
+
+def test_the_incident_list_is_in_spanish(client, analyst):
+    speaks_spanish(client, analyst)
+    IncidentFactory(case_number="SPD-1", kind="homicide", killed=1, weapon="firearm")
+    html = page(client, reverse("incidents:incident_list"))
+    assert ">Incidentes</h1>" in html and "Registrar incidente" in html and "Importar CSV" in html
+    assert "Número de caso" in html and "Riesgo de represalia" in html  # the table and the filters
+    assert "Homicidio" in html and "Arma de fuego" in html  # choice labels
+    assert "1 incidente. Las horas están en la hora local del programa." in html
+    for english in ("Log incident", ">Incidents<", "Case number", "Homicide", "Any neighborhood", "Filter incidents"):
+        assert english not in html, english
+
+
+def test_the_incident_list_stays_english_for_an_english_user(client, analyst):
+    client.force_login(analyst)
+    IncidentFactory(case_number="SPD-1", kind="homicide", killed=1, weapon="firearm")
+    html = client.get(reverse("incidents:incident_list")).content.decode()
+    assert ">Incidents</h1>" in html and "Log incident" in html and "Homicide" in html
+    assert "1 incident. Times are in the program's local time." in html
+    assert "Registrar" not in html
+
+
+def test_the_incident_form_says_its_errors_in_spanish(client, peacekeeper):
+    speaks_spanish(client, peacekeeper)
+    html = page(client, reverse("incidents:incident_create"))
+    assert "Registrar un incidente" in html and "Fecha y hora" in html and "Qué pasó" in html
+    response = client.post(reverse("incidents:incident_create"), _incident_data(kind="homicide", killed=0))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Un homicidio tiene al menos una persona muerta." in html
+    assert "A homicide has at least one person killed." not in html
+    response = client.post(reverse("incidents:incident_create"), _incident_data(kind="shots_fired", killed=1))
+    assert "Alguien murió: registre el incidente como homicidio, no como disparos sin heridos." in (
+        response.content.decode()
+    )
+    response = client.post(reverse("incidents:incident_create"), _incident_data(injured=101))
+    assert "Más de 100 heridos en un solo incidente no es creíble: revise el número." in response.content.decode()
+    assert not Incident.objects.exists()
+
+
+def test_logging_an_incident_says_so_in_spanish(client, peacekeeper):
+    response_cases.default_standard()
+    speaks_spanish(client, peacekeeper)
+    response = client.post(reverse("incidents:incident_create"), _incident_data(), follow=True)
+    html = response.content.decode()
+    assert "Incidente SPD-900 registrado." in html
+    assert "Hay un caso de respuesta abierto con" in html and "tareas para los pacificadores del programa." in html
+    assert "Tiroteo no mortal · SPD-900" in html and "Respuestas de pacificadores" in html
+    assert "logged." not in html and "What happened" not in html
+
+
+def test_the_incident_page_and_its_response_case_are_in_spanish(client, manager):
+    response_cases.default_standard()
+    speaks_spanish(client, manager)
+    client.post(reverse("incidents:incident_create"), _incident_data())
+    incident = Incident.objects.get()
+    html = page(client, incident.get_absolute_url())
+    assert "Qué pasó" in html and "Riesgo de represalia" in html and "Alto" in html and "Policía" in html
+    assert "Cerrar el incidente" in html and "Historial" in html and "Vincular a un participante" in html
+    html = page(client, incident.response_case.get_absolute_url())
+    assert "Respuesta a SPD-900" in html and "0 muertos, 1 heridos." in html and "Cerrar el caso" in html
+    assert "No se conoce ninguna represalia" in html  # a choice of the closing form
+    assert "Close the case" not in html and "killed," not in html
+
+
+def test_the_status_message_is_in_spanish(client, analyst):
+    speaks_spanish(client, analyst)
+    incident = IncidentFactory(case_number="SPD-7")
+    response = client.post(reverse("incidents:incident_status", args=[incident.pk]), {"status": "closed"}, follow=True)
+    assert "El incidente SPD-7 ahora está en estado: cerrado." in response.content.decode()
+
+
+def test_mediation_pages_are_in_spanish(client, manager):
+    speaks_spanish(client, manager)
+    mediation = MediationFactory(outcome="temporarily_resolved")
+    html = page(client, reverse("incidents:mediation_list"))
+    assert ">Mediaciones</h1>" in html and "Registrar mediación" in html and "Resuelto por ahora" in html
+    html = page(client, mediation.get_absolute_url())
+    assert (
+        "La mediación" in html and "Partes involucradas" in html and "Participantes del programa involucrados" in html
+    )
+    assert "The mediation" not in html
+
+
+def test_group_and_conflict_pages_are_in_spanish(client, manager):
+    speaks_spanish(client, manager)
+    group = GroupFactory(name="Eastside Crew")
+    person = ClientFactory(code="C-0042")
+    GroupAssociationFactory(group=group, client=person, role="associate")
+    conflict = ConflictFactory(kind="group_rivalry")
+    html = page(client, reverse("incidents:group_list"))
+    assert ">Grupos</h1>" in html and "Registrar grupo" in html and "Vínculos vigentes" in html
+    html = page(client, group.get_absolute_url())
+    assert "También conocido como" in html and "Asociado" in html and "Vista de red" in html
+    assert "Confirmar" in html and "Terminar" in html and "Also known as" not in html
+    html = page(client, conflict.get_absolute_url())
+    assert f"Conflicto n.º {conflict.pk}: Rivalidad entre grupos" in html
+    assert "Historial de estados" in html and "Agregar una parte" in html and "Lado A" in html
+    assert "Identificado" in html and "Identified" not in html
+    response = client.post(reverse("incidents:conflict_status", args=[conflict.pk]), keyed({"status": ""}))
+    assert "Este campo es obligatorio." in response.content.decode()
+    html = page(client, reverse("incidents:group_network", args=[group.pk]))
+    assert "Red de Eastside Crew" in html and "Vínculos (1)" in html and "asociado" in html
+
+
+def test_a_group_association_error_is_in_spanish(client, manager):
+    speaks_spanish(client, manager)
+    person = ClientFactory()
+    group = GroupFactory()
+    data = {"group": group.pk, "role": "member", "basis": "observed_by_staff", "evidence_note": ""}
+    response = client.post(reverse("incidents:association_create", args=[person.pk]), keyed(data))
+    html = response.content.decode()
+    assert "En qué se basa. Nada de rumores: diga quién vio o dijo qué, y cuándo." in html
+    assert "No rumours" not in html
+
+
+def _csv(*rows: dict) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    base = dict.fromkeys(COLUMNS, "") | {"occurred_at": "2024-03-02T23:40", "kind": "homicide", "killed": "1"}
+    base["weapon"] = "firearm"
+    for row in rows:
+        writer.writerow([(base | row)[c] for c in COLUMNS])
+    return out.getvalue().encode()
+
+
+def _upload(client, content: bytes) -> IncidentImport:
+    upload = io.BytesIO(content)
+    upload.name = "police.csv"
+    assert client.post(reverse("incidents:incident_import"), {"file": upload}).status_code == 302
+    return IncidentImport.objects.latest("pk")
+
+
+def test_the_import_preview_gives_each_lines_reasons_in_spanish(client, analyst):
+    speaks_spanish(client, analyst)
+    html = page(client, reverse("incidents:incident_import"))
+    assert "Importar incidentes desde un CSV" in html and "Descargar una plantilla CSV" in html
+    job = _upload(client, _csv({"case_number": ""}, {"case_number": "SPD-2", "killed": "0"}, {"case_number": "SPD-3"}))
+    html = page(client, reverse("incidents:incident_import_job", args=[job.pk]))
+    assert "No se puede importar nada:" in html and "2 líneas tienen problemas." in html
+    assert "Línea 2: case_number está vacío" in html
+    assert "Línea 3: un homicidio tiene al menos una persona muerta" in html
+    assert "Incidentes nuevos" in html and "is empty" not in html and "Nothing can be imported" not in html
+    job = _upload(client, _csv({"case_number": "SPD-3"}))
+    html = page(client, reverse("incidents:incident_import_job", args=[job.pk]))
+    assert "Vista previa de police.csv" in html and "Confirmar la importación de 1 fila" in html
+    response = client.post(reverse("incidents:incident_import_confirm", args=[job.pk]), follow=True)
+    html = response.content.decode()
+    assert "Importando police.csv: esta página muestra el avance." in html
+    assert "Se importó 1 fila el" in html and "1 creados" in html
+
+
+def test_the_import_speaks_english_to_an_english_uploader(client, analyst):
+    client.force_login(analyst)
+    job = _upload(client, _csv({"case_number": ""}))
+    html = client.get(reverse("incidents:incident_import_job", args=[job.pk])).content.decode()
+    assert "Line 2: case_number is empty" in html and "está vacío" not in html
+
+
+def test_the_import_header_is_the_same_in_both_languages(client, analyst):
+    speaks_spanish(client, analyst)
+    template = client.get(reverse("incidents:incident_import_template")).content.decode()
+    assert template.splitlines()[0] == ",".join(COLUMNS)
+
+
+def test_the_command_reports_in_the_active_language(db, tmp_path):
+    path = tmp_path / "police.csv"
+    path.write_bytes(_csv({"case_number": "SPD-1"}))
+    out = io.StringIO()
+    with translation.override("es"):
+        call_command("import_incidents", str(path), "--dry-run", stdout=out)
+    assert out.getvalue().startswith("Se importarían 1 filas en ")
+    assert "Prueba: no se guardó nada." in out.getvalue()
+    out = io.StringIO()
+    with translation.override("en"):
+        call_command("import_incidents", str(path), "--dry-run", stdout=out)
+    assert out.getvalue().startswith("Would import 1 rows in ")
+
+
+def test_the_import_rules_speak_the_active_language(db):
+    lines = _csv({"case_number": "SPD-1", "kind": "shots_fired"}).decode().splitlines(keepends=True)
+    with translation.override("es"):
+        report = import_incidents(lines, dry_run=True)
+    assert [str(e) for e in report.errors] == [
+        "línea 2: alguien murió: registre el incidente como homicidio, no como disparos sin heridos"
+    ]
+    with translation.override("es"):
+        errors = incident_errors(Incident(kind="homicide", killed=0, occurred_at=timezone.now()))
+    assert errors == {"killed": "Un homicidio tiene al menos una persona muerta."}
+
+
+def test_the_list_export_has_spanish_headers_for_a_spanish_user(client, analyst):
+    IncidentFactory(case_number="SPD-1", kind="homicide", killed=1, weapon="firearm")
+    speaks_spanish(client, analyst)
+    response = client.get(reverse("incidents:incident_list"), {"_export": "csv"})
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Número de caso", "Cuándo", "Tipo"]
+    assert rows[1][0] == "SPD-1" and rows[1][2] == "Homicidio"
+
+
+def test_the_list_export_keeps_english_headers_for_an_english_user(client, analyst):
+    IncidentFactory(case_number="SPD-1")
+    client.force_login(analyst)
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(reverse("incidents:incident_list"), {"_export": "csv"}).content.decode("utf-8-sig"))
+        )
+    )
+    assert rows[0][:3] == ["Case number", "When", "Kind"]
+
+
+def test_the_import_progress_script_has_its_words_in_the_catalogue(db, client):
+    catalogue = client.get("/jsi18n/", **SPANISH).content.decode()
+    assert "filas le\\u00eddas" in catalogue or "filas leídas" in catalogue
+    assert "con problemas hasta ahora" in catalogue
