@@ -303,19 +303,24 @@ class System:
         for k, copy in enumerate(self.copies):
             for table in copy.tables:
                 self._relate_table(k, table)
-        self._tie_unchanged()
+        self._tie_corrections()
         for (measure, place, first, last, k), expression in figure_keys.items():
             for smaller, larger in AT_MOST_MEASURES:
                 if measure == smaller and (larger, place, first, last, k) in figure_keys:
                     self._add(_minus(expression, figure_keys[(larger, place, first, last, k)]), -np.inf, 0)
         self._stock_and_flow()
 
-    def _tie_unchanged(self) -> None:
-        """Within a (measure, place, year) read copy by copy, the days a correction left alone: a reader sees which
-        figures moved between two copies and holds the rest as they were (the seventh attacker: Q1 unchanged
-        between Q2's versions gave a correction of Q2 away). The audit knows each copy's true figures, so it ties
-        across two copies every stretch of days, between cut points both have, whose true count is the same in
-        both and follows from the copy's own figures; a stretch the correction changed stays apart."""
+    def _tie_corrections(self) -> None:
+        """Within a (measure, place, year) read copy by copy, each correction as a reader knows it. A reader holds
+        what did not move between two copies as it was (the seventh attacker: Q1 unchanged between Q2's versions
+        gave a correction of Q2 away); sees which way the rest moved, from the figures that moved with it (the
+        eighth attacker: a neighborhood's shootings up by one, the shootings with someone hurt up by one, the
+        wounded unchanged: "<5" then "<5" is 1-3 then 2-4); and learns the citywide size of a correction from the
+        new version's reason ("a late homicide") or the news (0 then "<5" after one more is 1). The audit knows
+        each copy's true figures, so across two copies, for every stretch of days between cut points both have
+        whose true count follows from each copy's own figures, it sets the difference: exactly, where the count
+        did not move or the figure is citywide; at least one, up or down as it truly moved, elsewhere (a renamed
+        neighborhood "gone" from one copy is not a correction of its whole count)."""
         known: dict[tuple, list[tuple[int, int, int]]] = {}  # a copy's group: (first, last + 1, true count)
         for k, t, r, c, figure in self._figures():
             group = self._group(k, figure)
@@ -340,8 +345,7 @@ class System:
                         span = common[start], common[end]
                         count_a, count_b = (_determined(known[g], self._cuts[g], *span) for g in (a, b))
                         if count_a is not None and count_b is not None:
-                            if count_a == count_b:
-                                self._add(_minus(self._span(a, *span), self._span(b, *span)), 0, 0)
+                            self._add(_minus(self._span(a, *span), self._span(b, *span)), *_moved(a, count_a - count_b))
                             break
                     start = end
 
@@ -789,6 +793,14 @@ def _bounds(value, small: bool) -> tuple[float, float] | None:
     if value == FREE:
         return 0, np.inf
     return None
+
+
+def _moved(group: tuple, difference: int) -> tuple[float, float]:
+    """The bounds a reader knows for a correction's size (earlier copy's count less the later's) of a group read
+    copy by copy ((measure, place, copy)): `System._tie_corrections`."""
+    if difference == 0 or group[1] == ALL_PLACES:
+        return difference, difference
+    return (1, np.inf) if difference > 0 else (-np.inf, -1)
 
 
 def _determined(figures: list[tuple[int, int, int]], cuts: list[int], first: int, end: int) -> int | None:

@@ -88,11 +88,17 @@ def shown(copy: publication.PublicCopy, key: str) -> dict[str, list]:
     return next(dict(t.rows) for _, tables in copy.sections for t in tables if t.key == key)
 
 
-def assert_protected(copy: publication.PublicCopy, *, hides=True) -> None:
+def assert_protected(copy: publication.PublicCopy, *, hides=True, given_away_before=False) -> None:
+    """Every hidden count protected (`given_away_before`: but those the released copies gave away already, so
+    marked, which hiding more of this copy cannot protect)."""
     cells = copy.audit["cells"]
     assert cells or not hides, "nothing was hidden"
-    assert all(cell["protected"] for cell in cells), [c for c in cells if not c["protected"]]
+    assert copy.audit["narrowed"] == 0
+    unprotected = [c for c in cells if not c["protected"] and not (given_away_before and c.get("given_away"))]
+    assert not unprotected, unprotected
     for cell in cells:
+        if given_away_before and cell.get("given_away"):
+            continue
         if cell["shown"] == SMALL:
             assert (cell["low"], cell["high"]) == (1, 4), cell
         elif cell.get("value", 5) < 5:  # a small count shown as "suppressed", or worked out between copies
@@ -676,7 +682,9 @@ class TestAStaleCopyIsSetAside:
         )
         rows = [("LV", [1, 3]), ("Hill", [9, 36]), ("T", [10, 39])]
         q4 = publication.prepare(report(2021, 4, places_table(2021, 4, rows)), [q1, q2_v1, q3_v1, q2_v2])
-        assert_protected(q4)
+        # Q2's second version gave its own LV away: 0 in the first, then "<5" after the late homicide is 1.
+        assert_protected(q4, given_away_before=True)
+        assert all(c["copy"] == "2021 Q2 v2" for c in q4.audit["cells"] if not c["protected"])
         reader = [publication._copy(c) for c in (q1, q2_v2, release(q4, 2021, 4))]
         leaks = [(f.cell, f.low, f.high) for f in audit.audit(reader).leaks() if f.cell.copy == 2]
         assert not leaks, leaks
@@ -740,5 +748,54 @@ class TestACorrectionTiesTheDaysItDidNotChange:
         q1, v1, _ = self.copies()
         rows = [("Downtown", [3, 10]), ("Midtown", [0, 2]), ("Hill", [9, 18]), ("T", [12, 30])]
         v2 = publication.prepare(report(2017, 2, places_table(2017, 2, rows)), [q1, v1])
-        assert shown(v2, "by_place")["T"][1] != 30  # 30 - 28 is the correction's 2, in a "<5" both times
+        # The correction's 2 (30 - 28, or the reason) in a "<5" both times would say 1-2 before and 3-4 after.
+        assert shown(v2, "by_place")["Downtown"][0] == COMPLEMENTARY
         assert_protected(v2)
+
+
+class TestAReaderKnowsTheSizeOfACorrection:
+    """The eighth attacker: the figures that move with a correction (a neighborhood's shootings up by one, the
+    shootings with someone hurt up by one, the wounded unchanged) or the new version's reason ("a late
+    homicide") tell a reader where it went and how big it is. Then "<5" before and "<5" after one more are 1-3
+    and 2-4 (F1), and 0 before and "<5" after one more is 1 (F2). The audit assumes the reader knows each
+    correction's size, place and days, so it finds both."""
+
+    def copies(self, before: int, after: int, shown_before):
+        q1 = released("2018 Q1", 2018, 1, [("Downtown", [0, 0]), ("Hill", [9, 9]), ("T", [9, 9])], {})
+
+        def q2(label, downtown, shown):
+            rows = [("Downtown", [shown, shown]), ("Midtown", [COMPLEMENTARY] * 2), ("Hill", [9, 18])]
+            values = {(1, 0): 9, (1, 1): 9, (3, 0): 18 + downtown, (3, 1): 27 + downtown}
+            if shown != 0:
+                values |= {(0, 0): downtown, (0, 1): downtown}
+            return released(label, 2018, 2, [*rows, ("T", [COMPLEMENTARY] * 2)], values)
+
+        return [q1, q2("2018 Q2 v1", before, shown_before), q2("2018 Q2 v2", after, SMALL)]
+
+    def downtown_q2(self, copies) -> dict[int, tuple]:
+        result = audit.audit([publication._copy(c) for c in copies])
+        return {f.cell.copy: (f.low, f.high) for f in result.findings if f.cell.row == 0 and f.cell.column == 0}
+
+    def test_a_small_count_one_more_after_a_correction_is_narrowed(self):
+        q1, v1, v2 = self.copies(2, 3, SMALL)
+        assert self.downtown_q2([q1, v1]) == {1: (1, 4)}  # safe before the correction
+        assert self.downtown_q2([q1, v1, v2]) == {1: (1, 3), 2: (2, 4)}
+
+    def test_a_zero_then_a_small_count_is_the_correction_itself(self):
+        q1, v1, v2 = self.copies(0, 1, 0)
+        assert self.downtown_q2([q1, v1, v2]) == {2: (1, 1)}
+
+    def test_prepare_shows_the_corrected_count_as_suppressed(self):
+        q1, v1, _ = self.copies(2, 3, SMALL)
+        rows = [("Downtown", [3, 3]), ("Midtown", [9, 9]), ("Hill", [9, 18]), ("T", [21, 30])]
+        v2 = publication.prepare(report(2018, 2, places_table(2018, 2, rows)), [q1, v1])
+        assert shown(v2, "by_place")["Downtown"][0] == COMPLEMENTARY  # "<5" would say 2 to 4
+        assert_protected(v2)
+
+    def test_prepare_marks_what_the_correction_gives_away_whatever_it_hides(self):
+        q1, v1, _ = self.copies(0, 1, 0)
+        rows = [("Downtown", [1, 1]), ("Midtown", [9, 9]), ("Hill", [9, 18]), ("T", [19, 28])]
+        v2 = publication.prepare(report(2018, 2, places_table(2018, 2, rows)), [q1, v1])
+        downtown = [c for c in v2.audit["cells"] if c["copy"].endswith("(this copy)") and c["row"] == "Downtown"]
+        assert downtown and all(c.get("given_away") for c in downtown if not c["protected"])
+        assert v2.audit["narrowed"] == 0
