@@ -765,8 +765,9 @@ def describe(copies: Sequence[Copy], result: Audit, *, given_away: set = frozens
     )
     if before:
         summary += (
-            f" {before:,} small count{'s' if before != 1 else ''} of this copy had been given away already by copies "
-            "published before (hiding them here cannot protect them): they are marked below."
+            f" {before:,} small count{'s' if before != 1 else ''} had been given away already by the copies published "
+            "before, or by a correction between them (hiding more of this copy cannot protect them): they are marked "
+            "below."
         )
     return {
         "protection": f"A cell shown as <5 must stay anywhere from {SMALL_LOW} to {SMALL_HIGH} for a reader.",

@@ -115,6 +115,14 @@ PATTERNS = [
         "%(summary)s %(count)s small counts of this copy had been given away already by copies published before "
         "(hiding them here cannot protect them): they are marked below."
     ),
+    gettext_noop(
+        "%(summary)s %(count)s small count had been given away already by the copies published before, or by a "
+        "correction between them (hiding more of this copy cannot protect them): they are marked below."
+    ),
+    gettext_noop(
+        "%(summary)s %(count)s small counts had been given away already by the copies published before, or by a "
+        "correction between them (hiding more of this copy cannot protect them): they are marked below."
+    ),
     # The preparation job's progress and failure (publishing.tasks), kept in English on the copy's row.
     gettext_noop("Step 1 of 2: choosing the cells to hide (pass %(count)s)."),
     gettext_noop(

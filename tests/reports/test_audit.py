@@ -448,7 +448,7 @@ class TestGivenAwayBefore:
         second = publication.prepare(report(2018, 1, places_table(2018, 1, rows)), [first])
         mine = [c for c in second.audit["cells"] if c["copy"].endswith("(this copy)") and c["row"] == "Hill"]
         assert mine and all(c.get("given_away") for c in mine if not c["protected"])
-        assert "given away already by copies published before" in second.audit["summary"]
+        assert "given away already by the copies published before, or by a correction" in second.audit["summary"]
         # The first version's own Hill, narrowed by the first version alone, is marked so too: nothing new is.
         released = [c for c in second.audit["cells"] if c["copy"] == "Q1 v1" and not c["protected"]]
         assert released and all(c.get("given_away") for c in released)
