@@ -242,11 +242,11 @@ def test_the_command_reports_in_the_active_language(db, tmp_path):
 
 def test_the_import_rules_speak_the_active_language(db):
     lines = _csv({"case_number": "SPD-1", "kind": "shots_fired"}).decode().splitlines(keepends=True)
-    with translation.override("es"):
+    with translation.override("es"):  # a line's error is said in the language active when it is shown
         report = import_incidents(lines, dry_run=True)
-    assert [str(e) for e in report.errors] == [
-        "línea 2: alguien murió: registre el incidente como homicidio, no como disparos sin heridos"
-    ]
+        assert [str(e) for e in report.errors] == [
+            "línea 2: alguien murió: registre el incidente como homicidio, no como disparos sin heridos"
+        ]
     with translation.override("es"):
         errors = incident_errors(Incident(kind="homicide", killed=0, occurred_at=timezone.now()))
     assert errors == {"killed": "Un homicidio tiene al menos una persona muerta."}
