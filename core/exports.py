@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest
+from django.utils.translation import gettext
 from django_tables2.export import ExportMixin, TableExport
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -118,7 +119,7 @@ class ListExportMixin(ExportMixin):
         filterset = getattr(self, "filterset", None)
         if filterset is not None and filterset.is_bound and not filterset.is_valid():
             return HttpResponseBadRequest(
-                "The filters are not valid: correct them on the list, then export again.",
+                gettext("The filters are not valid: correct them on the list, then export again."),
                 content_type="text/plain; charset=utf-8",
             )
         query = self.request.GET.urlencode()

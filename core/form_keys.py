@@ -40,10 +40,11 @@ from django.contrib import messages
 from django.db import IntegrityError, connection, models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 
 FIELD = "form_key"
-ALREADY_SAVED = "Already saved: this form was sent twice, and it was saved once."
-MISSING_KEY = (
+ALREADY_SAVED = _("Already saved: this form was sent twice, and it was saved once.")
+MISSING_KEY = _(
     "Nothing was saved: the one-time key of this form was missing or not valid. Check the entries below and save again."
 )
 

@@ -18,6 +18,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core import sealed
 from core.form_keys import FIELD, MISSING_KEY, KeyTaken, create_once, parse_key
@@ -26,10 +28,10 @@ from outreach import services
 from outreach.forms import ContactForm
 from outreach.models import Client, Contact
 
-NOT_ON_CASELOAD = "Not sent: this client is not on your caseload (any more). Nothing was saved."
-OTHER_WRITER = "Not sent: this record was written by another user on this phone. Nothing was saved."
-NOT_VALID = "Not saved: correct it on the contact form, or discard it."
-KEY_REUSED = (
+NOT_ON_CASELOAD = _("Not sent: this client is not on your caseload (any more). Nothing was saved.")
+OTHER_WRITER = _("Not sent: this record was written by another user on this phone. Nothing was saved.")
+NOT_VALID = _("Not saved: correct it on the contact form, or discard it.")
+KEY_REUSED = _(
     "Not saved: this contact's one-time key was already used for a different contact. "
     "Discard it, or write it again on the contact form."
 )
@@ -122,7 +124,7 @@ def field_contact_send(*, by: User, envelope: object, keys: sealed.KeyPair) -> t
         current = isinstance(envelope, dict) and envelope.get("key_id") == keys.key_id
         record = sealed.open_envelope(keys, envelope, retired=() if current else retired_keys())
     except sealed.SealedError as error:
-        raise Refused(400, f"Not sent: {error}") from error
+        raise Refused(400, gettext("Not sent: %(reason)s") % {"reason": error}) from error
     if record.get("owner") != by.pk:
         raise Refused(403, OTHER_WRITER)
     client_pk = record.get("client")

@@ -11,6 +11,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.templatetags.static import PrefixNode, static
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from accounts import roles
@@ -30,7 +31,7 @@ PRECACHED_STATIC = (
     "js/field.js",
 )
 # Bump when sw.js changes in a way the browser must notice (its bytes changing is what it checks).
-SERVICE_WORKER_VERSION = 2
+SERVICE_WORKER_VERSION = 3
 
 
 def _field_user_or_404(request: HttpRequest) -> None:
@@ -73,19 +74,19 @@ def _refused(refusal: field.Refused) -> JsonResponse:
 def field_sync(request: HttpRequest) -> JsonResponse:
     """GET: who is signed in, and a fresh CSRF token for the sends. POST: one sealed record (JSON)."""
     if not roles.can_use_field_mode(request.user):
-        return JsonResponse({"error": "Field mode is for peacekeepers."}, status=403)
+        return JsonResponse({"error": gettext("Field mode is for peacekeepers.")}, status=403)
     keys = field.keys()
     if keys is None:
         # Not there, rather than a server error: a server without a key has no field mode at all.
-        return JsonResponse({"error": "Field mode is off on this server (no key)."}, status=404)
+        return JsonResponse({"error": gettext("Field mode is off on this server (no key).")}, status=404)
     if request.method == "GET":
         return JsonResponse({"user": request.user.pk, "csrf": get_token(request), "key_id": keys.key_id})
     try:
         envelope = json.loads(request.body)
     except RequestDataTooBig:
-        return _refused(field.Refused(413, "Not sent: the record is far larger than a contact can be."))
+        return _refused(field.Refused(413, gettext("Not sent: the record is far larger than a contact can be.")))
     except (ValueError, RecursionError):  # RecursionError: nesting deeper than Python's stack
-        return _refused(field.Refused(400, "Not sent: the record is not JSON."))
+        return _refused(field.Refused(400, gettext("Not sent: the record is not JSON.")))
     try:
         contact, created = field.field_contact_send(by=request.user, envelope=envelope, keys=keys)
     except field.Refused as refusal:
@@ -110,6 +111,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
             # The prefix itself: static("") has no manifest entry, and fails with hashed static files.
             "static_prefix": json.dumps(PrefixNode.handle_simple("STATIC_URL")),
             "field_url": json.dumps(reverse("outreach:field_caseload")),
+            "catalog_url": json.dumps(reverse("javascript_catalog")),
             "kept_ms": round(settings.FIELD_MODE_KEPT_HOURS * 3600 * 1000),
         },
         content_type="text/javascript",
@@ -125,7 +127,7 @@ def manifest(request: HttpRequest) -> JsonResponse:
     """The web app manifest. Public because browsers fetch manifests without cookies; it holds no data."""
     response = JsonResponse(
         {
-            "name": "Peacekeeper field mode",
+            "name": gettext("Peacekeeper field mode"),
             "short_name": "Peacekeeper",
             "start_url": reverse("outreach:field_caseload"),
             "scope": "/",

@@ -7,13 +7,22 @@
 //   contact forms of their caseload (cache "pk-field-u<user id>"), replacing them at each sync and
 //   deleting them at sign-out, on the sign-in page, and when another user's page loads.
 // Everything goes to the network first; a kept copy answers only when the network does not.
-"use strict";
+{% load i18n %}"use strict";
 
 var STATIC_CACHE = "pk-static-v{{ version }}";
 var PAGE_CACHE_PREFIX = "pk-field-u";
 var PRECACHE = {{ precache|safe }};
 var STATIC_PREFIX = {{ static_prefix|safe }};
 var FIELD_URL = {{ field_url|safe }};
+// The JavaScript catalogue (/jsi18n/): field.js reads its words from it, offline too, so the copy
+// of the last page loaded online is kept with the static files.
+var CATALOG_URL = {{ catalog_url|safe }};
+// The offline page, in the language of the user this worker was served to.
+{% get_current_language as language %}{% translate "Offline" as offline_title %}{% translate "You are offline" as offline_heading %}{% url 'outreach:field_caseload' as field_link %}
+var OFFLINE_LANG = "{{ language|escapejs }}";
+var OFFLINE_TITLE = "{{ offline_title|escapejs }}";
+var OFFLINE_HEADING = "{{ offline_heading|escapejs }}";
+var OFFLINE_TEXT = "{% filter escapejs %}{% blocktranslate trimmed %}This page is not kept on this phone, or was kept too long ago. <a href="{{ field_link }}">Field mode</a> (your caseload and its contact forms) works offline.{% endblocktranslate %}{% endfilter %}";
 // A kept page older than this is deleted, not shown: a phone left signed in and then lost, or
 // passed on, stops showing the caseload after a shift even with no network (FIELD_MODE_KEPT_HOURS).
 var KEPT_MS = {{ kept_ms }};
@@ -116,10 +125,10 @@ function fromKeptPages(request) {
 
 function offlinePage() {
   var html =
-    '<!doctype html><html lang="en"><head><meta charset="utf-8">' +
-    '<meta name="viewport" content="width=device-width, initial-scale=1"><title>Offline · Peacekeeper</title></head>' +
-    "<body><main><h1>You are offline</h1><p>This page is not kept on this phone, or was kept too long ago. " +
-    '<a href="' + FIELD_URL + '">Field mode</a> (your caseload and its contact forms) works offline.</p></main></body></html>';
+    '<!doctype html><html lang="' + OFFLINE_LANG + '"><head><meta charset="utf-8">' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1"><title>' + OFFLINE_TITLE +
+    " · Peacekeeper</title></head><body><main><h1>" + OFFLINE_HEADING + "</h1><p>" + OFFLINE_TEXT +
+    "</p></main></body></html>";
   return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 
@@ -132,7 +141,7 @@ self.addEventListener("fetch", function (event) {
   if (url.origin !== self.location.origin) {
     return;
   }
-  if (url.pathname.indexOf(STATIC_PREFIX) === 0) {
+  if (url.pathname.indexOf(STATIC_PREFIX) === 0 || url.pathname === CATALOG_URL) {
     event.respondWith(
       fetch(request)
         .then(function (response) {
