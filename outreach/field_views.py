@@ -11,7 +11,8 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.templatetags.static import PrefixNode, static
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.html import format_html
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from accounts import roles
@@ -97,6 +98,23 @@ def field_sync(request: HttpRequest) -> JsonResponse:
     )
 
 
+def _offline_page_words() -> dict[str, str]:
+    """What the worker's offline page says, in the request's language (the page is built in sw.js)."""
+    link = format_html('<a href="{}">{}</a>', reverse("outreach:field_caseload"), gettext("Field mode"))
+    return {
+        "lang": get_language(),
+        "title": gettext("Offline"),
+        "heading": gettext("You are offline"),
+        "text": format_html(
+            gettext(
+                "This page is not kept on this phone, or was kept too long ago. {link} (your caseload and its "
+                "contact forms) works offline."
+            ),
+            link=link,
+        ),
+    }
+
+
 @require_safe
 def service_worker(request: HttpRequest) -> HttpResponse:
     """/sw.js, from the site root so its scope is the whole site. It holds no data (the list of
@@ -112,6 +130,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
             "static_prefix": json.dumps(PrefixNode.handle_simple("STATIC_URL")),
             "field_url": json.dumps(reverse("outreach:field_caseload")),
             "catalog_url": json.dumps(reverse("javascript_catalog")),
+            "offline": json.dumps(_offline_page_words()),
             "kept_ms": round(settings.FIELD_MODE_KEPT_HOURS * 3600 * 1000),
         },
         content_type="text/javascript",

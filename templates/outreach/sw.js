@@ -7,7 +7,7 @@
 //   contact forms of their caseload (cache "pk-field-u<user id>"), replacing them at each sync and
 //   deleting them at sign-out, on the sign-in page, and when another user's page loads.
 // Everything goes to the network first; a kept copy answers only when the network does not.
-{% load i18n %}"use strict";
+"use strict";
 
 var STATIC_CACHE = "pk-static-v{{ version }}";
 var PAGE_CACHE_PREFIX = "pk-field-u";
@@ -17,12 +17,8 @@ var FIELD_URL = {{ field_url|safe }};
 // The JavaScript catalogue (/jsi18n/): field.js reads its words from it, offline too, so the copy
 // of the last page loaded online is kept with the static files.
 var CATALOG_URL = {{ catalog_url|safe }};
-// The offline page, in the language of the user this worker was served to.
-{% get_current_language as language %}{% translate "Offline" as offline_title %}{% translate "You are offline" as offline_heading %}{% url 'outreach:field_caseload' as field_link %}
-var OFFLINE_LANG = "{{ language|escapejs }}";
-var OFFLINE_TITLE = "{{ offline_title|escapejs }}";
-var OFFLINE_HEADING = "{{ offline_heading|escapejs }}";
-var OFFLINE_TEXT = "{% filter escapejs %}{% blocktranslate trimmed %}This page is not kept on this phone, or was kept too long ago. <a href="{{ field_link }}">Field mode</a> (your caseload and its contact forms) works offline.{% endblocktranslate %}{% endfilter %}";
+// The offline page's words, in the language of the user this worker was served to (field_views).
+var OFFLINE = {{ offline|safe }};
 // A kept page older than this is deleted, not shown: a phone left signed in and then lost, or
 // passed on, stops showing the caseload after a shift even with no network (FIELD_MODE_KEPT_HOURS).
 var KEPT_MS = {{ kept_ms }};
@@ -125,9 +121,9 @@ function fromKeptPages(request) {
 
 function offlinePage() {
   var html =
-    '<!doctype html><html lang="' + OFFLINE_LANG + '"><head><meta charset="utf-8">' +
-    '<meta name="viewport" content="width=device-width, initial-scale=1"><title>' + OFFLINE_TITLE +
-    " · Peacekeeper</title></head><body><main><h1>" + OFFLINE_HEADING + "</h1><p>" + OFFLINE_TEXT +
+    '<!doctype html><html lang="' + OFFLINE.lang + '"><head><meta charset="utf-8">' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1"><title>' + OFFLINE.title +
+    " · Peacekeeper</title></head><body><main><h1>" + OFFLINE.heading + "</h1><p>" + OFFLINE.text +
     "</p></main></body></html>";
   return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
