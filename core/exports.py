@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django_tables2.export import ExportMixin, TableExport
 from openpyxl import Workbook
@@ -31,6 +32,8 @@ _PLAIN_NUMBER = re.compile(r"-?[0-9][0-9,]*(\.[0-9]+)?")
 
 def neutralise(value: Any) -> Any:
     """The value as a spreadsheet should read it: text that would start a formula gets a leading '."""
+    if isinstance(value, Promise):  # a translated label (choices, verbose names): its text, in the current language
+        value = str(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value

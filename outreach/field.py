@@ -132,7 +132,7 @@ def field_contact_send(*, by: User, envelope: object, keys: sealed.KeyPair) -> t
         raise Refused(404, NOT_ON_CASELOAD)
     key = parse_key(record.get(FIELD))
     if key is None:
-        raise Refused(400, MISSING_KEY)
+        raise Refused(400, gettext(MISSING_KEY))
     data = _form_data(record.get("fields"), key)
     sent_before = _sent_before(by=by, key=key, client_pk=client_pk, data=data)
     if sent_before is not None:
@@ -163,7 +163,7 @@ def field_contact_send(*, by: User, envelope: object, keys: sealed.KeyPair) -> t
     try:
         contact, created = create_once(model=Contact, key=key, visible=lambda: visible, create=create)
     except KeyTaken as error:
-        raise Refused(422, MISSING_KEY) from error
+        raise Refused(422, gettext(MISSING_KEY)) from error
     # A replay is the same content again; a row the form page saved under this key has no digest.
     if not created and contact.field_digest and contact.field_digest != digest:
         raise Refused(422, KEY_REUSED)
