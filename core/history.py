@@ -158,7 +158,9 @@ def _as_text(model_field: models.Field | None, value, names: _Names) -> str:
     if isinstance(model_field, ArrayField):
         return ", ".join(_as_text(model_field.base_field, item, names) for item in value) or EMPTY
     if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
+        label = dict(model_field.flatchoices).get(value)
+        # Some labels are plain English msgids (outreach.ExitReason says why): translated here too.
+        return gettext(str(label)) if label else str(value)
     if isinstance(model_field, models.BooleanField):
         return gettext("Yes") if value else gettext("No")
     try:

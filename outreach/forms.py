@@ -223,6 +223,10 @@ class GoalForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # The domains' labels are plain English (GoalDomain says why): said in the page's language.
+        self.fields["domain"].choices = [
+            (value, gettext(label) if value else label) for value, label in self.fields["domain"].choices
+        ]
         self.helper = form_helper()
         self.helper.layout = Layout(
             row("domain", "target_on", cols="col-sm"),
@@ -250,7 +254,10 @@ class ClientExitForm(StaleActionMixin, forms.Form):
     """Exit from the program: when, why, and a closing note."""
 
     exited_on = forms.DateField(label=_("Exit date"), widget=DateInput())
-    exit_reason = forms.ChoiceField(label=_("Reason"), choices=[("", _("Choose a reason")), *ExitReason.choices])
+    exit_reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[("", _("Choose a reason")), *((value, _(label)) for value, label in ExitReason.choices)],
+    )
     closing_note = forms.CharField(
         label=_("Closing note"),
         required=False,

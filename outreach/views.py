@@ -230,7 +230,7 @@ def client_exit_undo(request: HttpRequest, pk: int) -> HttpResponse:
             % {
                 "name": client.full_name,
                 "date": _long_date(client.exited_on),
-                "reason": client.get_exit_reason_display(),
+                "reason": gettext(client.get_exit_reason_display()),
             }
             if client.exited_on
             else gettext("This client has not exited: there is no exit to undo.")
@@ -293,7 +293,7 @@ def client_reenrol(request: HttpRequest, pk: int) -> HttpResponse:
             % {
                 "name": client.full_name,
                 "date": _long_date(client.exited_on),
-                "reason": client.get_exit_reason_display(),
+                "reason": gettext(client.get_exit_reason_display()),
             }
             if client.exited_on
             else ""

@@ -9,7 +9,7 @@ from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Concat, Lower, StrIndex, TruncDate
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -46,12 +46,15 @@ class ClientStatus(models.TextChoices):
 
 
 class ExitReason(models.TextChoices):
-    COMPLETED = "completed", _("Completed the program")
-    MOVED = "moved", _("Moved away")
-    INCARCERATED = "incarcerated", _("Incarcerated")
-    DECEASED = "deceased", _("Deceased")
-    DECLINED = "declined", _("Declined services")
-    LOST_CONTACT = "lost_contact", _("Lost contact")
+    # Plain English labels, marked but not lazy: the quarterly report puts them in the tables it stores
+    # (public copies, as JSON). Pages translate them where they show them (`{% translate %}`, gettext).
+
+    COMPLETED = "completed", gettext_noop("Completed the program")
+    MOVED = "moved", gettext_noop("Moved away")
+    INCARCERATED = "incarcerated", gettext_noop("Incarcerated")
+    DECEASED = "deceased", gettext_noop("Deceased")
+    DECLINED = "declined", gettext_noop("Declined services")
+    LOST_CONTACT = "lost_contact", gettext_noop("Lost contact")
 
 
 class Gender(models.TextChoices):

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audited
@@ -12,13 +12,15 @@ from outreach.models.clients import Client, local_today
 
 
 class GoalDomain(models.TextChoices):
-    EDUCATION = "education", _("Education")
-    EMPLOYMENT = "employment", _("Employment")
-    HOUSING = "housing", _("Housing")
-    HEALTH = "health", _("Health")
-    LEGAL = "legal", _("Legal")
-    FAMILY = "family", _("Family")
-    PERSONAL = "personal", _("Personal")
+    # Plain English labels, as ExitReason's (outreach.models.clients says why).
+
+    EDUCATION = "education", gettext_noop("Education")
+    EMPLOYMENT = "employment", gettext_noop("Employment")
+    HOUSING = "housing", gettext_noop("Housing")
+    HEALTH = "health", gettext_noop("Health")
+    LEGAL = "legal", gettext_noop("Legal")
+    FAMILY = "family", gettext_noop("Family")
+    PERSONAL = "personal", gettext_noop("Personal")
 
 
 class GoalStatus(models.TextChoices):
@@ -55,7 +57,7 @@ class Goal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_domain_display()}: {self.description}"
+        return f"{gettext(self.get_domain_display())}: {self.description}"
 
     def clean(self) -> None:
         if self.status == GoalStatus.ACHIEVED and not self.achieved_on:

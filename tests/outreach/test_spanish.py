@@ -73,7 +73,7 @@ def test_the_managers_list_is_in_spanish(client, manager, jamal):
 
 
 def test_the_client_page_is_in_spanish(client, peacekeeper, jamal):
-    GoalFactory(client=jamal, description="Terminar la escuela")
+    GoalFactory(client=jamal, description="Terminar la escuela", domain="education")
     ContactFactory(client=jamal, peacekeeper=peacekeeper, notes="Hablamos.")
     text = visible_text(page(in_spanish(client, peacekeeper).get(jamal.get_absolute_url(), **ENGLISH_BROWSER)))
     for spanish in (
@@ -88,6 +88,7 @@ def test_the_client_page_is_in_spanish(client, peacekeeper, jamal):
         "Contactos (1)",
         "Inscripción",
         "Riesgo: Alto",
+        "Educación",  # the goal's domain
     ):
         assert spanish in text, spanish
     for english in (
