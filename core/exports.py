@@ -18,6 +18,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest
+from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django_tables2.export import ExportMixin, TableExport
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -30,6 +32,8 @@ _PLAIN_NUMBER = re.compile(r"-?[0-9][0-9,]*(\.[0-9]+)?")
 
 def neutralise(value: Any) -> Any:
     """The value as a spreadsheet should read it: text that would start a formula gets a leading '."""
+    if isinstance(value, Promise):  # a translated label (choices, verbose names): its text, in the current language
+        value = str(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
@@ -118,7 +122,7 @@ class ListExportMixin(ExportMixin):
         filterset = getattr(self, "filterset", None)
         if filterset is not None and filterset.is_bound and not filterset.is_valid():
             return HttpResponseBadRequest(
-                "The filters are not valid: correct them on the list, then export again.",
+                gettext("The filters are not valid: correct them on the list, then export again."),
                 content_type="text/plain; charset=utf-8",
             )
         query = self.request.GET.urlencode()

@@ -40,10 +40,12 @@ from django.contrib import messages
 from django.db import IntegrityError, connection, models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext, gettext_noop
 
 FIELD = "form_key"
-ALREADY_SAVED = "Already saved: this form was sent twice, and it was saved once."
-MISSING_KEY = (
+# The English words (tests and the browser tests compare them); said with gettext() where shown.
+ALREADY_SAVED = gettext_noop("Already saved: this form was sent twice, and it was saved once.")
+MISSING_KEY = gettext_noop(
     "Nothing was saved: the one-time key of this form was missing or not valid. Check the entries below and save again."
 )
 
@@ -90,7 +92,7 @@ class FormKeyMixin(forms.ModelForm):
             # Give the re-rendered form a key of its own, so saving again after a look works.
             self.data = self.data.copy()
             self.data[self.add_prefix(FIELD)] = str(uuid.uuid4())
-            raise forms.ValidationError(MISSING_KEY, code="form_key")
+            raise forms.ValidationError(gettext(MISSING_KEY), code="form_key")
         cleaned[FIELD] = key
         return cleaned
 
@@ -151,7 +153,7 @@ def handle_once(
             request.POST = request.POST.copy()
             request.POST[FIELD] = ""
             return save()
-    messages.info(request, ALREADY_SAVED, extra_tags=message_tags)
+    messages.info(request, gettext(ALREADY_SAVED), extra_tags=message_tags)
     return redirect(saved_url(earlier))
 
 

@@ -11,6 +11,7 @@ from django.forms.utils import flatatt
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from phonenumber_field.formfields import PhoneNumberField as PhoneNumberFormField
 from phonenumber_field.widgets import RegionalPhoneNumberWidget
 
@@ -75,14 +76,17 @@ def refuse_if_stale(form: forms.BaseForm, record: models.Model, loaded: str | No
         return
     when = formats.date_format(timezone.localtime(current), "DATETIME_FORMAT")
     user = last_change_by(record) if hasattr(record, "events") else None
-    who = display_name(user) or "Someone else"
+    who = display_name(user) or gettext("Someone else")
     form.data = form.data.copy()
     form.data[form.add_prefix("loaded_version")] = current.isoformat()
     raise forms.ValidationError(
-        f"{who} saved this record at {when}, after you opened this form. Your changes are "
-        "below but not saved: open the record in another tab to see theirs, then save again to "
-        "replace it with yours.",
+        gettext(
+            "%(who)s saved this record at %(when)s, after you opened this form. Your changes are "
+            "below but not saved: open the record in another tab to see theirs, then save again to "
+            "replace it with yours."
+        ),
         code="stale",
+        params={"who": who, "when": when},
     )
 
 

@@ -22,6 +22,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import formats, timezone
 from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from pghistory.models import MiddlewareEvents
 from phonenumber_field.phonenumber import PhoneNumber
 
@@ -34,10 +36,11 @@ PER_PAGE = 20
 # Columns that mean nothing to a reader: keys, stamps, the one-time form key, the caches the
 # database keeps.
 HIDDEN_FIELDS = {"id", "created_at", "updated_at", "form_key", "last_contact_at"}
-ACTIONS = {"insert": "created", "update": "changed", "delete": "deleted"}
+# A part's title: the row's model and what the save did to it ("Client changed").
+ACTIONS = {"insert": _("%(model)s created"), "update": _("%(model)s changed"), "delete": _("%(model)s deleted")}
 # A link row (a through model such as a client's secondary peacekeepers) said as a sentence. A model
 # may name its own verbs with HISTORY_VERBS = ("put on the case", "taken off the case").
-LINK_VERBS = ("added", "removed")
+LINK_VERBS = (_("added"), _("removed"))
 EMPTY = "—"
 # What an import's audit context said before it carried `import_file` (older rows).
 LEGACY_IMPORT_PREFIXES = ("web import ", "import_incidents ")
@@ -133,7 +136,10 @@ class _Names:
     def name(self, model: type[Model], pk) -> str:
         obj = self.obj(model, pk)
         if obj is None:
-            return f"{capfirst(model._meta.verbose_name)} #{pk} (no longer exists)"
+            return gettext("%(model)s #%(pk)s (no longer exists)") % {
+                "model": capfirst(model._meta.verbose_name),
+                "pk": pk,
+            }
         if isinstance(obj, User):
             return display_name(obj)
         if isinstance(getattr(obj, "code", None), str):  # a client is known by its code
@@ -152,9 +158,11 @@ def _as_text(model_field: models.Field | None, value, names: _Names) -> str:
     if isinstance(model_field, ArrayField):
         return ", ".join(_as_text(model_field.base_field, item, names) for item in value) or EMPTY
     if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
+        label = dict(model_field.flatchoices).get(value)
+        # Some labels are plain English msgids (outreach.ExitReason says why): translated here too.
+        return gettext(str(label)) if label else str(value)
     if isinstance(model_field, models.BooleanField):
-        return "Yes" if value else "No"
+        return gettext("Yes") if value else gettext("No")
     try:
         parsed = model_field.to_python(value)
     except ValidationError:
@@ -174,7 +182,11 @@ def _who(context: dict | None, names: _Names) -> str:
     """The person who made the change, the import file it came from, or the system."""
     context = context or {}
     user = names.obj(User, context["user"]) if context.get("user") else None
-    person = display_name(user) if user else (f"user #{context['user']}" if context.get("user") else "")
+    person = (
+        display_name(user)
+        if user
+        else (gettext("user #%(id)s") % {"id": context["user"]} if context.get("user") else "")
+    )
     import_file = context.get("import_file") or next(
         (
             source.removeprefix(prefix)
@@ -184,8 +196,13 @@ def _who(context: dict | None, names: _Names) -> str:
         "",
     )
     if import_file:
-        return f"by the import of {import_file}" + (f" (uploaded by {person})" if person else "")
-    return person or "by the system"
+        if person:
+            return gettext("by the import of %(file)s (uploaded by %(person)s)") % {
+                "file": import_file,
+                "person": person,
+            }
+        return gettext("by the import of %(file)s") % {"file": import_file}
+    return person or gettext("by the system")
 
 
 @dataclass
@@ -289,7 +306,7 @@ def _entries(events, record: Model, keys: list[tuple]) -> list[Entry]:
         for row in rows:
             # Every row the event names, changed or not: the rows' descriptions use them too.
             columns = _columns(_tracked_model(row.event_model))
-            for data in (row.first_data, row.data, {k: before for k, (before, _) in row.diff.items()}):
+            for data in (row.first_data, row.data, {k: before for k, (before, _after) in row.diff.items()}):
                 for column, value in data.items():
                     model_field = columns.get(column)
                     if model_field is not None and model_field.is_relation:
@@ -316,12 +333,18 @@ def _add_row(entry: Entry, row: _Row, record: Model, names: _Names) -> None:
     if _is_link(model) and row.action in ("insert", "delete") and shown:
         put_on, taken_off = getattr(model, "HISTORY_VERBS", LINK_VERBS)
         verb = put_on if row.action == "insert" else taken_off
-        others = " and ".join(_as_text(f, before if after is None else after, names) for _, f, before, after in shown)
-        entry.links.append(f"{others} {verb} ({model._meta.verbose_name})")
+        others = gettext(" and ").join(
+            _as_text(f, before if after is None else after, names) for _column, f, before, after in shown
+        )
+        entry.links.append(
+            gettext("%(names)s %(verb)s (%(model)s)")
+            % {"names": others, "verb": verb, "model": model._meta.verbose_name}
+        )
         return
     if row.action == "update" and not shown:
         return  # saved with nothing a reader would see changed (only its stamps)
-    part = Part(title=f"{_model_label(row.event_model)} {ACTIONS.get(row.action, row.action)}", action=row.action)
+    title = ACTIONS[row.action] % {"model": _model_label(row.event_model)} if row.action in ACTIONS else row.action
+    part = Part(title=title, action=row.action)
     if model is not type(record):
         part.description = _describe(row, model, names)
     part.changes = [

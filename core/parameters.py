@@ -11,6 +11,7 @@ import re
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_filters import DateFromToRangeFilter
 from django_filters.fields import DateRangeField, RangeField
 
@@ -53,6 +54,14 @@ def page_number(text: str | None) -> str | None:
     return None
 
 
+def _is_iso_date(text: str) -> bool:
+    """Whether `text` is a real date written YYYY-MM-DD (however far from now)."""
+    try:
+        return bool(_ISO_DATE.fullmatch(text)) and bool(datetime.date.fromisoformat(text))
+    except ValueError:
+        return False
+
+
 class BoundedDateField(forms.DateField):
     """A date field (the browser's date input sends YYYY-MM-DD) refusing dates outside the sane range."""
 
@@ -61,10 +70,19 @@ class BoundedDateField(forms.DateField):
             return None
         if isinstance(value, datetime.date):
             return value
+        text = str(value).strip()
         try:
-            return parse_date(str(value).strip(), name="The date")
-        except ValueError as error:
-            raise forms.ValidationError(str(error), code="invalid") from None
+            return parse_date(text, name="The date")
+        except ValueError:
+            # parse_date's own words, in the page's language (reports answer with parse_date's).
+            if _is_iso_date(text):
+                message = gettext("The date must be a date from %(first)s to %(last)s.") % {
+                    "first": EARLIEST_DATE.isoformat(),
+                    "last": latest_date().isoformat(),
+                }
+            else:
+                message = gettext("The date must be a date written YYYY-MM-DD.")
+            raise forms.ValidationError(message, code="invalid") from None
 
 
 class BoundedDateRangeField(DateRangeField):

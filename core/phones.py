@@ -1,10 +1,11 @@
 """Phone numbers (django-phonenumber-field): read in the program's region, shown as people write them."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import PhoneNumber, to_python
 
 # The one message for a phone number that cannot be read (forms and models).
-PHONE_MESSAGE = "Enter a US phone number such as (209) 555-0142."
+PHONE_MESSAGE = _("Enter a US phone number such as (209) 555-0142.")
 
 
 def phone_number(value) -> PhoneNumber | None:

@@ -30,6 +30,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.utils.translation import gettext
 
 KEY_BITS = 3072
 IV_BYTES = 12
@@ -120,35 +121,35 @@ def load_retired(paths: "list[Path] | tuple[Path, ...]") -> tuple[KeyPair, ...]:
 def _b64(envelope: dict, name: str) -> bytes:
     value = envelope.get(name)
     if not isinstance(value, str):
-        raise SealedError(f"The record has no {name}.")
+        raise SealedError(gettext("The record has no %(part)s.") % {"part": name})
     try:
         return base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError) as error:
-        raise SealedError(f"The record's {name} is not base64.") from error
+        raise SealedError(gettext("The record's %(part)s is not base64.") % {"part": name}) from error
 
 
 def open_envelope(keys: KeyPair, envelope: object, *, retired: tuple[KeyPair, ...] = ()) -> dict:
     """The record inside an envelope {key_id, wrapped_key, iv, ciphertext}, sealed for the current
     key or a retired one; SealedError otherwise."""
     if not isinstance(envelope, dict):
-        raise SealedError("The record is not an envelope.")
+        raise SealedError(gettext("The record is not an envelope."))
     pair = next((pair for pair in (keys, *retired) if pair.key_id == envelope.get("key_id")), None)
     if pair is None:
-        raise SealedError("The record was encrypted for a key this server does not hold.")
+        raise SealedError(gettext("The record was encrypted for a key this server does not hold."))
     wrapped, iv, ciphertext = (_b64(envelope, name) for name in ("wrapped_key", "iv", "ciphertext"))
     if len(iv) != IV_BYTES or len(ciphertext) > MAX_CIPHERTEXT_BYTES:
-        raise SealedError("The record's sizes are wrong.")
+        raise SealedError(gettext("The record's sizes are wrong."))
     try:
         content_key = pair.private.decrypt(wrapped, _OAEP)
         plaintext = AESGCM(content_key).decrypt(iv, ciphertext, None)
     except (ValueError, InvalidTag) as error:
-        raise SealedError("The record could not be decrypted: it is damaged or was changed.") from error
+        raise SealedError(gettext("The record could not be decrypted: it is damaged or was changed.")) from error
     try:
         record = json.loads(plaintext)
     except (ValueError, RecursionError) as error:  # RecursionError: nesting deeper than Python's stack
-        raise SealedError("The record's content is not JSON.") from error
+        raise SealedError(gettext("The record's content is not JSON.")) from error
     if not isinstance(record, dict):
-        raise SealedError("The record's content is not an object.")
+        raise SealedError(gettext("The record's content is not an object."))
     return record
 
 

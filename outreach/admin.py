@@ -2,6 +2,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from pghistory.admin import EventsAdmin
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -123,7 +124,7 @@ class PeacekeeperLinkInline(admin.TabularInline):
         if db_field.name == "user":
             # Inactive peacekeepers too: a case or mediation they were on must still save.
             kwargs["queryset"] = roles.peacekeepers().order_by("first_name", "last_name")
-            kwargs["label"] = "Peacekeeper"
+            kwargs["label"] = _("Peacekeeper")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

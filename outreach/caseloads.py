@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import BooleanField, ExpressionWrapper, F, FloatField, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
 from core.expressions import SubqueryCount, SubquerySum
@@ -36,6 +37,15 @@ class Worklist:
 # Said on both pages that show the count (the peacekeeper's dashboard and the managers' table).
 CASELOAD_RULE = (
     "Counts the active clients {who} primary or secondary peacekeeper for; exited and inactive clients are not counted."
+)
+# The same rule as whole sentences, for each page, to translate (a sentence is not translated in pieces).
+CASELOAD_RULE_OWN = _(
+    "Counts the active clients you are primary or secondary peacekeeper for; exited and inactive clients "
+    "are not counted."
+)
+CASELOAD_RULE_EACH = _(
+    "Counts the active clients each peacekeeper is primary or secondary peacekeeper for; exited and inactive clients "
+    "are not counted."
 )
 
 

@@ -18,6 +18,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core import sealed
 from core.form_keys import FIELD, MISSING_KEY, KeyTaken, create_once, parse_key
@@ -26,10 +28,10 @@ from outreach import services
 from outreach.forms import ContactForm
 from outreach.models import Client, Contact
 
-NOT_ON_CASELOAD = "Not sent: this client is not on your caseload (any more). Nothing was saved."
-OTHER_WRITER = "Not sent: this record was written by another user on this phone. Nothing was saved."
-NOT_VALID = "Not saved: correct it on the contact form, or discard it."
-KEY_REUSED = (
+NOT_ON_CASELOAD = _("Not sent: this client is not on your caseload (any more). Nothing was saved.")
+OTHER_WRITER = _("Not sent: this record was written by another user on this phone. Nothing was saved.")
+NOT_VALID = _("Not saved: correct it on the contact form, or discard it.")
+KEY_REUSED = _(
     "Not saved: this contact's one-time key was already used for a different contact. "
     "Discard it, or write it again on the contact form."
 )
@@ -122,7 +124,7 @@ def field_contact_send(*, by: User, envelope: object, keys: sealed.KeyPair) -> t
         current = isinstance(envelope, dict) and envelope.get("key_id") == keys.key_id
         record = sealed.open_envelope(keys, envelope, retired=() if current else retired_keys())
     except sealed.SealedError as error:
-        raise Refused(400, f"Not sent: {error}") from error
+        raise Refused(400, gettext("Not sent: %(reason)s") % {"reason": error}) from error
     if record.get("owner") != by.pk:
         raise Refused(403, OTHER_WRITER)
     client_pk = record.get("client")
@@ -130,7 +132,7 @@ def field_contact_send(*, by: User, envelope: object, keys: sealed.KeyPair) -> t
         raise Refused(404, NOT_ON_CASELOAD)
     key = parse_key(record.get(FIELD))
     if key is None:
-        raise Refused(400, MISSING_KEY)
+        raise Refused(400, gettext(MISSING_KEY))
     data = _form_data(record.get("fields"), key)
     sent_before = _sent_before(by=by, key=key, client_pk=client_pk, data=data)
     if sent_before is not None:
@@ -161,7 +163,7 @@ def field_contact_send(*, by: User, envelope: object, keys: sealed.KeyPair) -> t
     try:
         contact, created = create_once(model=Contact, key=key, visible=lambda: visible, create=create)
     except KeyTaken as error:
-        raise Refused(422, MISSING_KEY) from error
+        raise Refused(422, gettext(MISSING_KEY)) from error
     # A replay is the same content again; a row the form page saved under this key has no digest.
     if not created and contact.field_digest and contact.field_digest != digest:
         raise Refused(422, KEY_REUSED)

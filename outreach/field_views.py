@@ -11,6 +11,8 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.templatetags.static import PrefixNode, static
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from accounts import roles
@@ -73,19 +75,19 @@ def _refused(refusal: field.Refused) -> JsonResponse:
 def field_sync(request: HttpRequest) -> JsonResponse:
     """GET: who is signed in, and a fresh CSRF token for the sends. POST: one sealed record (JSON)."""
     if not roles.can_use_field_mode(request.user):
-        return JsonResponse({"error": "Field mode is for peacekeepers."}, status=403)
+        return JsonResponse({"error": gettext("Field mode is for peacekeepers.")}, status=403)
     keys = field.keys()
     if keys is None:
         # Not there, rather than a server error: a server without a key has no field mode at all.
-        return JsonResponse({"error": "Field mode is off on this server (no key)."}, status=404)
+        return JsonResponse({"error": gettext("Field mode is off on this server (no key).")}, status=404)
     if request.method == "GET":
         return JsonResponse({"user": request.user.pk, "csrf": get_token(request), "key_id": keys.key_id})
     try:
         envelope = json.loads(request.body)
     except RequestDataTooBig:
-        return _refused(field.Refused(413, "Not sent: the record is far larger than a contact can be."))
+        return _refused(field.Refused(413, gettext("Not sent: the record is far larger than a contact can be.")))
     except (ValueError, RecursionError):  # RecursionError: nesting deeper than Python's stack
-        return _refused(field.Refused(400, "Not sent: the record is not JSON."))
+        return _refused(field.Refused(400, gettext("Not sent: the record is not JSON.")))
     try:
         contact, created = field.field_contact_send(by=request.user, envelope=envelope, keys=keys)
     except field.Refused as refusal:
@@ -94,6 +96,23 @@ def field_sync(request: HttpRequest) -> JsonResponse:
         {"contact": contact.pk, "url": contact.client.get_absolute_url(), "created": created},
         status=201 if created else 200,
     )
+
+
+def _offline_page_words() -> dict[str, str]:
+    """What the worker's offline page says, in the request's language (the page is built in sw.js)."""
+    link = format_html('<a href="{}">{}</a>', reverse("outreach:field_caseload"), gettext("Field mode"))
+    return {
+        "lang": get_language(),
+        "title": gettext("Offline"),
+        "heading": gettext("You are offline"),
+        "text": format_html(
+            gettext(
+                "This page is not kept on this phone, or was kept too long ago. {link} (your caseload and its "
+                "contact forms) works offline."
+            ),
+            link=link,
+        ),
+    }
 
 
 @require_safe
@@ -112,6 +131,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
             "field_url": json.dumps(reverse("outreach:field_caseload")),
             # The scripts' strings (/jsi18n/): a kept page offline needs them as much as the scripts.
             "catalog_url": json.dumps(reverse("javascript_catalog")),
+            "offline": json.dumps(_offline_page_words()),
             "kept_ms": round(settings.FIELD_MODE_KEPT_HOURS * 3600 * 1000),
         },
         content_type="text/javascript",
@@ -127,7 +147,7 @@ def manifest(request: HttpRequest) -> JsonResponse:
     """The web app manifest. Public because browsers fetch manifests without cookies; it holds no data."""
     response = JsonResponse(
         {
-            "name": "Peacekeeper field mode",
+            "name": gettext("Peacekeeper field mode"),
             "short_name": "Peacekeeper",
             "start_url": reverse("outreach:field_caseload"),
             "scope": "/",

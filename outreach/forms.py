@@ -6,6 +6,8 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
 from core.form_keys import FormKeyMixin
@@ -34,7 +36,7 @@ from outreach.models import (
     Topic,
     local_today,
 )
-from outreach.models.contacts import CONTACT_DURATION_MESSAGE, CONTACT_DURATION_RANGE
+from outreach.models.contacts import CONTACT_DURATION_HELP, CONTACT_DURATION_MESSAGE
 
 
 def peacekeeper_choices():
@@ -58,8 +60,18 @@ class PeacekeeperMultipleChoiceField(forms.ModelMultipleChoiceField):
         return display_name(obj)
 
 
-PERSON_FIELDS = ["first_name", "last_name", "nickname", "date_of_birth", "gender", "phone", "address", "neighborhood"]
-CASE_FIELDS = ["risk_level", "referral_source", "referred_on", "consent_signed_on"]
+PERSON_FIELDS = [
+    "first_name",
+    "last_name",
+    "nickname",
+    "date_of_birth",
+    "gender",
+    "phone",
+    "preferred_language",
+    "address",
+    "neighborhood",
+]
+CASE_FIELDS = ["risk_level", "referral_source", "referred_on", "consent_signed_on", "consent_language"]
 # Exiting, undoing an exit and re-enrolling are actions of their own (one way to do each): the form
 # edits the status only between referred, active and inactive, and not at all once a client has exited.
 MANAGER_FIELDS = ["status", "enrolled_on", "primary_peacekeeper", "secondary_peacekeepers"]
@@ -74,7 +86,7 @@ class ClientForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
         queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     not_a_duplicate = forms.BooleanField(
-        required=False, label="I checked the possible matches above: this is a different person."
+        required=False, label=_("I checked the possible matches above: this is a different person.")
     )
 
     class Meta:
@@ -102,8 +114,10 @@ class ClientForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
         if self.instance.phone_before_check and not self.instance.phone:
             # crispy shows help text as HTML: the old value is escaped.
             self.fields["phone"].help_text = format_html(
-                "Recorded before as “{}”, which could not be stored as a phone number: enter the number "
-                "again, or leave it empty.",
+                gettext(
+                    "Recorded before as “{}”, which could not be stored as a phone number: enter the number "
+                    "again, or leave it empty."
+                ),
                 self.instance.phone_before_check,
             )
         exited = self.instance.status == ClientStatus.EXITED and self.instance.pk
@@ -111,17 +125,28 @@ class ClientForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
             del self.fields["status"], self.fields["enrolled_on"]
         elif manages:
             self.fields["status"].choices = EDITABLE_STATUSES
-            self.fields["status"].help_text = "To end the enrolment, use “Exit from the program” on the client's page."
+            self.fields["status"].help_text = gettext(
+                "To end the enrolment, use “Exit from the program” on the client's page."
+            )
         self.helper = form_helper()
         layout = [
-            Fieldset("Person", row("first_name", "last_name", "nickname"), row("date_of_birth", "gender", "phone")),
-            Fieldset("Where", row("address", "neighborhood")),
-            Fieldset("Case", row("risk_level", "referral_source"), row("referred_on", "consent_signed_on")),
+            Fieldset(
+                gettext("Person"),
+                row("first_name", "last_name", "nickname"),
+                row("date_of_birth", "gender", "phone"),
+                row("preferred_language"),
+            ),
+            Fieldset(gettext("Where"), row("address", "neighborhood")),
+            Fieldset(
+                gettext("Case"),
+                row("risk_level", "referral_source"),
+                row("referred_on", "consent_signed_on", "consent_language"),
+            ),
         ]
         if manages:
             layout.append(
                 Fieldset(
-                    "Enrolment and team",
+                    gettext("Enrolment and team"),
                     *([] if exited else [row("status", "enrolled_on")]),
                     row("primary_peacekeeper"),
                     Field("secondary_peacekeepers"),
@@ -140,10 +165,10 @@ class ContactForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
     # model (Contact.clean; its constraint) all read CONTACT_MAX_MINUTES and say CONTACT_DURATION_MESSAGE.
     # (The form is novalidate: the browser shows no message of its own.)
     duration_minutes = forms.IntegerField(
-        label="Duration (minutes)",
+        label=_("Duration (minutes)"),
         min_value=1,
         max_value=CONTACT_MAX_MINUTES,
-        help_text=f"{CONTACT_DURATION_RANGE[0].upper()}{CONTACT_DURATION_RANGE[1:]}.",
+        help_text=CONTACT_DURATION_HELP,
         error_messages={"min_value": CONTACT_DURATION_MESSAGE, "max_value": CONTACT_DURATION_MESSAGE},
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
@@ -152,11 +177,11 @@ class ContactForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
         model = Contact
         fields = services.CONTACT_FIELDS
         labels = {
-            "occurred_at": "Date and time",
-            "follow_up_on": "Follow-up date",
-            "conflict_risk": "Conflict or retaliation risk",
+            "occurred_at": _("Date and time"),
+            "follow_up_on": _("Follow-up date"),
+            "conflict_risk": _("Conflict or retaliation risk"),
         }
-        help_texts = {"conflict_risk": "Tick if the client mentioned a conflict or a risk of retaliation."}
+        help_texts = {"conflict_risk": _("Tick if the client mentioned a conflict or a risk of retaliation.")}
         widgets = {
             "occurred_at": DateTimeInput(),
             "follow_up_on": DateInput(),
@@ -175,7 +200,9 @@ class ContactForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
             if not self.is_bound:
                 self.initial["follow_up_on"] = pending_follow_up
             when = date_format(pending_follow_up, "DATE_FORMAT")
-            self.fields["follow_up_on"].help_text = f"The follow-up set on {when} stays unless you change or clear it."
+            self.fields["follow_up_on"].help_text = gettext(
+                "The follow-up set on %(date)s stays unless you change or clear it."
+            ) % {"date": when}
         self.helper = form_helper()
         self.helper.layout = Layout(
             row("occurred_at", "duration_minutes", cols="col-sm"),
@@ -196,6 +223,10 @@ class GoalForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # The domains' labels are plain English (GoalDomain says why): said in the page's language.
+        self.fields["domain"].choices = [
+            (value, gettext(label) if value else label) for value, label in self.fields["domain"].choices
+        ]
         self.helper = form_helper()
         self.helper.layout = Layout(
             row("domain", "target_on", cols="col-sm"),
@@ -222,14 +253,17 @@ class ReferralForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
 class ClientExitForm(StaleActionMixin, forms.Form):
     """Exit from the program: when, why, and a closing note."""
 
-    exited_on = forms.DateField(label="Exit date", widget=DateInput())
-    exit_reason = forms.ChoiceField(label="Reason", choices=[("", "Choose a reason"), *ExitReason.choices])
+    exited_on = forms.DateField(label=_("Exit date"), widget=DateInput())
+    exit_reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[("", _("Choose a reason")), *((value, _(label)) for value, label in ExitReason.choices)],
+    )
     closing_note = forms.CharField(
-        label="Closing note",
+        label=_("Closing note"),
         required=False,
         max_length=CLOSING_NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What was achieved, what is left open, who else is involved.",
+        help_text=_("What was achieved, what is left open, who else is involved."),
     )
 
     def __init__(self, *args, client: Client, **kwargs) -> None:
@@ -251,13 +285,13 @@ class ClientReenrolForm(FormKeyMixin, forms.ModelForm):
     class Meta:
         model = EnrolmentPeriod
         fields = ["enrolled_on"]
-        labels = {"enrolled_on": "Enrolled again on"}
+        labels = {"enrolled_on": _("Enrolled again on")}
         widgets = {"enrolled_on": DateInput()}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["enrolled_on"].required = True
-        self.fields["enrolled_on"].error_messages["required"] = "Give the date the client enrolled again."
+        self.fields["enrolled_on"].error_messages["required"] = gettext("Give the date the client enrolled again.")
         # The new period's instance has no date (initial None): today, the usual case, is offered.
         if not self.initial.get("enrolled_on"):
             self.initial["enrolled_on"] = local_today()
@@ -275,13 +309,13 @@ class ClientReenrolForm(FormKeyMixin, forms.ModelForm):
 class ClientTransferForm(StaleActionMixin, forms.Form):
     """Transfer a case to another primary peacekeeper."""
 
-    to_peacekeeper = PeacekeeperChoiceField(label="New primary peacekeeper", queryset=User.objects.none())
+    to_peacekeeper = PeacekeeperChoiceField(label=_("New primary peacekeeper"), queryset=User.objects.none())
     note = forms.CharField(
-        label="Note",
+        label=_("Note"),
         required=False,
         max_length=CLOSING_NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Why, and anything the new peacekeeper should know first.",
+        help_text=_("Why, and anything the new peacekeeper should know first."),
     )
 
     def __init__(self, *args, client: Client, **kwargs) -> None:

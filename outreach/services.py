@@ -18,6 +18,9 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 from pghistory.models import Event
 
 from accounts import roles
@@ -38,7 +41,7 @@ from outreach.models import (
 )
 
 EXIT_FIELDS = ("status", "exited_on", "exit_reason")
-USE_THE_EXIT_ACTION = (
+USE_THE_EXIT_ACTION = _(
     "Exiting a client, or undoing an exit, is done with the actions on the client's page "
     "(Exit from the program, Undo the exit, Re-enrol), not by editing the record."
 )
@@ -58,6 +61,11 @@ CONTACT_FIELDS = (
 )
 GOAL_FIELDS = ("domain", "description", "target_on", "status", "achieved_on")
 REFERRAL_FIELDS = ("partner", "service", "referred_on", "status", "completed_on")
+
+
+def _long_date(day: datetime.date) -> str:
+    """A date in words, in the language of the request ("3 December 2026")."""
+    return date_format(day, pgettext("long date format", "j F Y"))
 
 
 def client_code_next(*, year: int) -> str:
@@ -82,12 +90,12 @@ def client_code_next(*, year: int) -> str:
 def _check_team(*, primary: User | None, secondary: list[User]) -> None:
     errors = {}
     if primary is not None and primary in secondary:
-        errors["secondary_peacekeepers"] = "The primary peacekeeper cannot also be a secondary peacekeeper."
+        errors["secondary_peacekeepers"] = gettext("The primary peacekeeper cannot also be a secondary peacekeeper.")
     outsiders = [display_name(u) for u in secondary if not roles.is_peacekeeper(u)]
     if outsiders:
-        errors["secondary_peacekeepers"] = "Only members of the Peacekeeper group can be assigned: " + ", ".join(
-            outsiders
-        )
+        errors["secondary_peacekeepers"] = gettext(
+            "Only members of the Peacekeeper group can be assigned: %(names)s"
+        ) % {"names": ", ".join(outsiders)}
     if errors:
         raise ValidationError(errors)
 
@@ -145,7 +153,7 @@ def _period_follow(client: Client) -> None:
             EnrolmentPeriod.objects.create(client=client, enrolled_on=client.enrolled_on)
         return
     if period.is_open and client.status == ClientStatus.REFERRED:
-        raise ValidationError({"status": "An enrolled client cannot go back to Referred: exit them instead."})
+        raise ValidationError({"status": gettext("An enrolled client cannot go back to Referred: exit them instead.")})
     if period.enrolled_on != client.enrolled_on:
         _check_after_earlier_periods(client, client.enrolled_on, but=period)
         period.enrolled_on = client.enrolled_on
@@ -158,7 +166,10 @@ def _check_after_earlier_periods(client: Client, on: datetime.date | None, *, bu
     last = earlier.order_by("-exited_on").first()
     if on and last and on < last.exited_on:
         raise ValidationError(
-            {"enrolled_on": f"The client left an earlier enrolment on {last.exited_on:%-d %B %Y}: start after it."}
+            {
+                "enrolled_on": gettext("The client left an earlier enrolment on %(date)s: start after it.")
+                % {"date": _long_date(last.exited_on)}
+            }
         )
 
 
@@ -205,7 +216,7 @@ def client_exit_undo(*, client: Client, by: User) -> Client:
     with audited_by(by):
         client = Client.objects.select_for_update().get(pk=client.pk)
         if client.status != ClientStatus.EXITED:
-            raise ValidationError("This client has not exited: there is no exit to undo.")
+            raise ValidationError(gettext("This client has not exited: there is no exit to undo."))
         period = _latest_period(client)
         if period is None or period.enrolled_on is None:
             if period is not None:
@@ -230,13 +241,18 @@ def client_reenrol(
     with audited_by(by):
         client = Client.objects.select_for_update().get(pk=client.pk)
         if client.status != ClientStatus.EXITED:
-            raise ValidationError("Only a client who has exited can be re-enrolled.")
+            raise ValidationError(gettext("Only a client who has exited can be re-enrolled."))
         if client.exit_reason == ExitReason.DECEASED:
-            raise ValidationError("This client is recorded as deceased. If that was a mistake, undo the exit instead.")
+            raise ValidationError(
+                gettext("This client is recorded as deceased. If that was a mistake, undo the exit instead.")
+            )
         last = _latest_period(client)
         if last is not None and last.exited_on and on < last.exited_on:
             raise ValidationError(
-                {"enrolled_on": f"The client left on {last.exited_on:%-d %B %Y}: re-enrol on or after it."}
+                {
+                    "enrolled_on": gettext("The client left on %(date)s: re-enrol on or after it.")
+                    % {"date": _long_date(last.exited_on)}
+                }
             )
         period = EnrolmentPeriod(client=client, enrolled_on=on, form_key=form_key)
         try:
@@ -259,11 +275,13 @@ def client_transfer(*, client: Client, by: User, to: User, note: str = "") -> Cl
     with audited_by(by):
         client = Client.objects.select_for_update().get(pk=client.pk)
         if client.status == ClientStatus.EXITED:
-            raise ValidationError("This client has exited: re-enrol them before transferring the case.")
+            raise ValidationError(gettext("This client has exited: re-enrol them before transferring the case."))
         if not roles.is_peacekeeper(to):
-            raise ValidationError({"to_peacekeeper": "Only members of the Peacekeeper group can take a case."})
+            raise ValidationError({"to_peacekeeper": gettext("Only members of the Peacekeeper group can take a case.")})
         if client.primary_peacekeeper_id == to.pk:
-            raise ValidationError({"to_peacekeeper": f"{display_name(to)} is already the primary peacekeeper."})
+            raise ValidationError(
+                {"to_peacekeeper": gettext("%(name)s is already the primary peacekeeper.") % {"name": display_name(to)}}
+            )
         transfer = ClientTransfer(
             client=client, from_peacekeeper=client.primary_peacekeeper, to_peacekeeper=to, transferred_by=by, note=note
         )
@@ -337,13 +355,22 @@ def referral_update(*, referral: Referral, by: User, data: Mapping[str, Any]) ->
 
 
 # What a merge copies from the duplicate into the kept record when the kept record has it blank.
-MERGE_FILLS_BLANKS = ("nickname", "date_of_birth", "gender", "phone", "address", "neighborhood", "consent_signed_on")
+MERGE_FILLS_BLANKS = (
+    "nickname",
+    "date_of_birth",
+    "gender",
+    "phone",
+    "preferred_language",
+    "address",
+    "neighborhood",
+    "consent_signed_on",
+)
 
 
 def _open_review(review: PossibleDuplicate) -> PossibleDuplicate:
     review = PossibleDuplicate.objects.select_for_update().get(pk=review.pk)
     if review.status != PossibleDuplicate.Status.OPEN:
-        raise ValidationError("This possible duplicate was already reviewed.")
+        raise ValidationError(gettext("This possible duplicate was already reviewed."))
     return review
 
 
@@ -380,12 +407,14 @@ def client_merge(*, review: PossibleDuplicate, into: Client, by: User) -> Client
     with audited_by(by):
         review = _open_review(review)
         if not review.matches.filter(pk=into.pk).exists():
-            raise ValidationError("That record is not one of the possible matches.")
+            raise ValidationError(gettext("That record is not one of the possible matches."))
         into = Client.objects.select_for_update().get(pk=into.pk)
         duplicate = Client.objects.select_for_update().get(pk=review.client_id)
         for name in MERGE_FILLS_BLANKS:
             if getattr(into, name) in (None, "") and getattr(duplicate, name) not in (None, ""):
                 setattr(into, name, getattr(duplicate, name))
+                if name == "consent_signed_on":  # the consent's language goes with its date
+                    into.consent_language = duplicate.consent_language
         into.full_clean()
         # Whoever took the duplicate in works with this person now: they join the kept record's team.
         team = [duplicate.primary_peacekeeper] if duplicate.primary_peacekeeper else []

@@ -1,8 +1,11 @@
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from core.people import display_name
 from core.tables import DateColumn, PaginatedTable, visible_from
@@ -21,7 +24,12 @@ STATUS_BADGES = {
 }
 
 
-WOUNDED_BADGE = "Wounded — hospital visit due"
+WOUNDED_BADGE = _("Wounded — hospital visit due")
+
+
+def _hidden_header(text) -> SafeString:
+    """A column header only screen readers say, in the language of the request that shows it."""
+    return lazy(lambda: format_html('<span class="visually-hidden">{}</span>', text), SafeString)()
 
 
 def badge(css: str, label: str) -> str:
@@ -32,25 +40,27 @@ class ClientTable(PaginatedTable):
     """The client list (a peacekeeper's caseload, or every client for managers)."""
 
     # Phones show name, risk, days since contact and next follow-up; wider screens show more.
-    code = tables.Column(linkify=True, verbose_name="Code", attrs=visible_from("sm", nowrap=True))
-    name = tables.Column(accessor="full_name", verbose_name="Name", order_by=("last_name", "first_name"), linkify=True)
-    nickname = tables.Column(verbose_name="Nickname", attrs=visible_from("lg"))
-    risk_level = tables.Column(verbose_name="Risk")
-    status = tables.Column(verbose_name="Status", attrs=visible_from("md"))
-    primary_peacekeeper = tables.Column(
-        verbose_name="Peacekeeper", order_by=("primary_peacekeeper__first_name",), attrs=visible_from("lg")
+    code = tables.Column(linkify=True, verbose_name=_("Code"), attrs=visible_from("sm", nowrap=True))
+    name = tables.Column(
+        accessor="full_name", verbose_name=_("Name"), order_by=("last_name", "first_name"), linkify=True
     )
-    neighborhood = tables.Column(verbose_name="Neighborhood", attrs=visible_from("xxl"))
-    last_contact_on = DateColumn(verbose_name="Last contact", attrs=visible_from("md", nowrap=True))
+    nickname = tables.Column(verbose_name=_("Nickname"), attrs=visible_from("lg"))
+    risk_level = tables.Column(verbose_name=_("Risk"))
+    status = tables.Column(verbose_name=_("Status"), attrs=visible_from("md"))
+    primary_peacekeeper = tables.Column(
+        verbose_name=_("Peacekeeper"), order_by=("primary_peacekeeper__first_name",), attrs=visible_from("lg")
+    )
+    neighborhood = tables.Column(verbose_name=_("Neighborhood"), attrs=visible_from("xxl"))
+    last_contact_on = DateColumn(verbose_name=_("Last contact"), attrs=visible_from("md", nowrap=True))
     days_since = tables.Column(
-        verbose_name="Days since contact", accessor="last_touch_on", order_by=("-last_touch_on",), empty_values=()
+        verbose_name=_("Days since contact"), accessor="last_touch_on", order_by=("-last_touch_on",), empty_values=()
     )
     # The date may wrap on a phone: with a "Wounded" badge beside it, a one-line date pushed Log off screen.
-    next_follow_up_on = DateColumn(verbose_name="Next follow-up", attrs=visible_from("xs", extra="nowrap-from-sm"))
-    open_goal_count = tables.Column(verbose_name="Open goals", attrs=visible_from("md", extra="text-end"))
+    next_follow_up_on = DateColumn(verbose_name=_("Next follow-up"), attrs=visible_from("xs", extra="nowrap-from-sm"))
+    open_goal_count = tables.Column(verbose_name=_("Open goals"), attrs=visible_from("md", extra="text-end"))
     # Straight to the contact form from the list, on a phone too (exited clients have no next contact).
     log_contact = tables.Column(
-        verbose_name=mark_safe('<span class="visually-hidden">Log contact</span>'),  # noqa: S308 (a constant)
+        verbose_name=_hidden_header(_("Log contact")),
         accessor="pk",
         orderable=False,
         exclude_from_export=True,
@@ -74,13 +84,13 @@ class ClientTable(PaginatedTable):
             "open_goal_count",
             "log_contact",
         )
-        empty_text = "No clients match."
+        empty_text = _("No clients match.")
         attrs = {"class": "table table-sm table-hover align-middle client-table"}
         row_attrs = {"class": lambda record: "overdue" if record.is_overdue else ""}
 
-    def __init__(self, *args, caption: str = "Clients", **kwargs) -> None:
+    def __init__(self, *args, caption: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.caption = caption
+        self.caption = caption or gettext("Clients")
 
     def render_risk_level(self, record: Client):
         return badge(RISK_BADGES[record.risk_level], record.get_risk_level_display())
@@ -96,11 +106,12 @@ class ClientTable(PaginatedTable):
             return record.get_status_display()
         wounded = getattr(record, "hospital_visit_due", False)
         days = (local_today() - record.last_touch_on).days
-        label = f"{days} day{'s' if days != 1 else ''}"
         if record.last_contact_on is None:
-            label += " (no contact yet)"
+            label = ngettext("%(days)s day (no contact yet)", "%(days)s days (no contact yet)", days) % {"days": days}
+        else:
+            label = ngettext("%(days)s day", "%(days)s days", days) % {"days": days}
         if record.is_overdue:
-            label = format_html('{} <span class="badge badge-overdue">Overdue</span>', label)
+            label = format_html('{} <span class="badge badge-overdue">{}</span>', label, gettext("Overdue"))
         if wounded:
             label = format_html('{} <span class="badge badge-wounded">{}</span>', label, WOUNDED_BADGE)
         return label
@@ -115,10 +126,10 @@ class ClientTable(PaginatedTable):
         if record.status == ClientStatus.EXITED:
             return "—"
         return format_html(
-            '<a class="btn btn-outline-primary btn-sm" href="{}">'
-            'Log<span class="visually-hidden"> contact with {}</span></a>',
+            '<a class="btn btn-outline-primary btn-sm" href="{}">{}<span class="visually-hidden"> {}</span></a>',
             reverse("outreach:contact_create", args=[record.pk]),
-            record.full_name,
+            pgettext("a contact", "Log"),
+            gettext("contact with %(name)s") % {"name": record.full_name},
         )
 
     def value_days_since(self, record: Client):

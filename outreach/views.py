@@ -10,6 +10,9 @@ from django.db.models import F, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import CreateView, UpdateView
 from django_filters.views import FilterView
@@ -54,6 +57,11 @@ NOTE_FOLD_CHARS = 280
 DUPLICATE_MATCHES_LIMIT = 10
 
 
+def _long_date(day: datetime.date) -> str:
+    """A date in words, as the page's language writes it ("3 December 2026", "3 de diciembre de 2026")."""
+    return date_format(day, pgettext("long date format", "j F Y"))
+
+
 def visible_client(request: HttpRequest, pk: int) -> Client:
     """The client, if this user may see it; 404 otherwise (for every role, GET and POST)."""
     return get_object_or_404(Client.objects.visible_to(request.user), pk=pk)
@@ -73,7 +81,7 @@ class ClientListView(ClientPagesMixin, FilteredListMixin, access.LoggedExportMix
     filterset_class = ClientFilter
     template_name = "outreach/client_list.html"
     export_name = "clients"
-    export_label = "client list"
+    export_label = "client list"  # the access log says it (in English)
     table_pagination = {"per_page": 25}
 
     def get_queryset(self):
@@ -90,7 +98,7 @@ class ClientListView(ClientPagesMixin, FilteredListMixin, access.LoggedExportMix
     def get_table_kwargs(self):
         manages = roles.can_see_all_clients(self.request.user)
         return {
-            "caption": "All clients" if manages else "My caseload",
+            "caption": gettext("All clients") if manages else gettext("My caseload"),
             "exclude": () if manages else ("primary_peacekeeper",),
         }
 
@@ -168,8 +176,11 @@ def managed_client(request: HttpRequest, pk: int) -> Client:
     return visible_client(request, pk)
 
 
-def _action_page(request: HttpRequest, client: Client, form, *, title: str, button: str, **extra) -> HttpResponse:
-    access.client_viewed(request, client.code, title.lower())
+def _action_page(
+    request: HttpRequest, client: Client, form, *, page: str, title: str, button: str, **extra
+) -> HttpResponse:
+    # `page` names it in the access log, which is in English whatever the language of the page.
+    access.client_viewed(request, client.code, page)
     context = {"client": client, "form": form, "title": title, "button": button, **extra}
     return render(request, "outreach/client_action_form.html", context)
 
@@ -187,16 +198,17 @@ def client_exit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{client.code} exited from the program.")
+            messages.success(request, gettext("%(code)s exited from the program.") % {"code": client.code})
             return redirect(client)
     correcting = client.status == ClientStatus.EXITED
     return _action_page(
         request,
         client,
         form,
-        title="Correct the exit" if correcting else "Exit from the program",
-        button="Save the exit" if correcting else "Exit from the program",
-        explanation=(
+        page="correct the exit" if correcting else "exit from the program",
+        title=gettext("Correct the exit") if correcting else gettext("Exit from the program"),
+        button=gettext("Save the exit") if correcting else gettext("Exit from the program"),
+        explanation=gettext(
             "The client leaves the default client list and every worklist; their record, contacts, goals and "
             "referrals stay. A manager can undo the exit or re-enrol the client later."
         ),
@@ -210,24 +222,39 @@ def client_exit_undo(request: HttpRequest, pk: int) -> HttpResponse:
     client = managed_client(request, pk)
     if request.method != "POST":
         explanation = (
-            f"{client.full_name} is recorded as exited on {client.exited_on:%-d %B %Y} "
-            f"({client.get_exit_reason_display()}). Undoing the exit puts them back on the caseload and the "
-            "worklists, in the same enrolment period; the history keeps the exit that was undone. To record a "
-            "new enrolment after a real exit, use Re-enrol instead."
+            gettext(
+                "%(name)s is recorded as exited on %(date)s (%(reason)s). Undoing the exit puts them back on the "
+                "caseload and the worklists, in the same enrolment period; the history keeps the exit that was "
+                "undone. To record a new enrolment after a real exit, use Re-enrol instead."
+            )
+            % {
+                "name": client.full_name,
+                "date": _long_date(client.exited_on),
+                "reason": gettext(client.get_exit_reason_display()),
+            }
             if client.exited_on
-            else "This client has not exited: there is no exit to undo."
+            else gettext("This client has not exited: there is no exit to undo.")
         )
         form = forms.Form()
         form.helper = form_helper()
         return _action_page(
-            request, client, form, title="Undo the exit", button="Undo the exit", explanation=explanation
+            request,
+            client,
+            form,
+            page="undo the exit",
+            title=gettext("Undo the exit"),
+            button=gettext("Undo the exit"),
+            explanation=explanation,
         )
     try:
         services.client_exit_undo(client=client, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"The exit of {client.code} was undone: the client is back on the caseload.")
+        messages.success(
+            request,
+            gettext("The exit of %(code)s was undone: the client is back on the caseload.") % {"code": client.code},
+        )
     return redirect(client)
 
 
@@ -247,18 +274,27 @@ def client_reenrol(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{client.code} re-enrolled: a new enrolment period has started.")
+            messages.success(
+                request, gettext("%(code)s re-enrolled: a new enrolment period has started.") % {"code": client.code}
+            )
             return redirect(client)
     return _action_page(
         request,
         client,
         form,
-        title="Re-enrol",
-        button="Re-enrol",
+        page="re-enrol",
+        title=gettext("Re-enrol"),
+        button=gettext("Re-enrol"),
         explanation=(
-            f"{client.full_name} left the program on {client.exited_on:%-d %B %Y} "
-            f"({client.get_exit_reason_display()}). Re-enrolling starts a new enrolment period; the earlier "
-            "periods stay in the client's history."
+            gettext(
+                "%(name)s left the program on %(date)s (%(reason)s). Re-enrolling starts a new enrolment period; "
+                "the earlier periods stay in the client's history."
+            )
+            % {
+                "name": client.full_name,
+                "date": _long_date(client.exited_on),
+                "reason": gettext(client.get_exit_reason_display()),
+            }
             if client.exited_on
             else ""
         ),
@@ -279,14 +315,19 @@ def client_transfer(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{client.code} transferred to {display_name(transfer.to_peacekeeper)}.")
+            messages.success(
+                request,
+                gettext("%(code)s transferred to %(name)s.")
+                % {"code": client.code, "name": display_name(transfer.to_peacekeeper)},
+            )
             return redirect(client)
     return _action_page(
         request,
         client,
         form,
-        title="Transfer the case",
-        button="Transfer",
+        page="transfer the case",
+        title=gettext("Transfer the case"),
+        button=gettext("Transfer"),
         in_hand=caseloads.case_in_hand(client),
     )
 
@@ -333,7 +374,7 @@ def client_create(request: HttpRequest) -> HttpResponse:
             form = ClientForm(request.POST, instance=instance, manages=manages, ask_duplicates=True)
             form.is_valid()
         elif client := _save_client(request, form, possible_duplicate_of=hidden):
-            messages.success(request, f"Client {client.code} created.")
+            messages.success(request, gettext("Client %(code)s created.") % {"code": client.code})
             return redirect(client)
     return render(request, "outreach/client_form.html", {"form": form, "matches": matches, "creating": True})
 
@@ -371,10 +412,19 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
     client = visible_client(request, pk)
     form = ClientForm(request.POST or None, instance=client, manages=roles.can_see_all_clients(request.user))
     if request.method == "POST" and form.is_valid() and _save_client(request, form):
-        messages.success(request, f"Client {client.code} saved.")
+        messages.success(request, gettext("Client %(code)s saved.") % {"code": client.code})
         return redirect(client)
     access.client_viewed(request, client.code, "edit form")
     return render(request, "outreach/client_form.html", {"form": form, "client": client})
+
+
+# What the record pages say, for each kind of record: (new page's title, edit page's title, its
+# button, the message once saved).
+RECORD_WORDS = {
+    "contact": (_("New contact"), _("Edit contact"), _("Save contact"), _("Contact saved for %(code)s.")),
+    "goal": (_("New goal"), _("Edit goal"), _("Save goal"), _("Goal saved for %(code)s.")),
+    "referral": (_("New referral"), _("Edit referral"), _("Save referral"), _("Referral saved for %(code)s.")),
+}
 
 
 class ClientRecordMixin(ClientPagesMixin, ServiceFormMixin):
@@ -407,8 +457,10 @@ class ClientRecordMixin(ClientPagesMixin, ServiceFormMixin):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        verb = "Edit" if getattr(self, "object", None) else "New"
-        context.update(client=self.client, title=f"{verb} {self.noun}")
+        editing = bool(getattr(self, "object", None))
+        verb = "Edit" if editing else "New"
+        new_title, edit_title, save_label, _saved = RECORD_WORDS[self.noun]
+        context.update(client=self.client, title=edit_title if editing else new_title, save_label=save_label)
         # Every form page names the client; an edit form shows the record's notes too. Field mode's
         # sync fetches each client's contact form to keep on the phone, and says so (FIELD_KEEP_HEADER),
         # so the access log tells a form kept for offline use from one a person opened.
@@ -418,7 +470,7 @@ class ClientRecordMixin(ClientPagesMixin, ServiceFormMixin):
         return context
 
     def get_success_message(self) -> str:
-        return f"{self.noun.capitalize()} saved for {self.client.code}."
+        return RECORD_WORDS[self.noun][3] % {"code": self.client.code}
 
     def get_success_url(self):
         return self.client.get_absolute_url()
@@ -498,7 +550,10 @@ class ContactUpdateView(ClientRecordMixin, UpdateView):
         contact = super().get_object(queryset)
         if not contact.may_be_corrected_by(self.request.user):
             days = Contact.CORRECTION_DAYS
-            raise PermissionDenied(f"A contact can be corrected by its author for {days} days; then ask a manager.")
+            raise PermissionDenied(
+                gettext("A contact can be corrected by its author for %(days)s days; then ask a manager.")
+                % {"days": days}
+            )
         return contact
 
     def save(self, form) -> Contact:
@@ -559,12 +614,14 @@ def duplicate_merge(request: HttpRequest, pk: int) -> HttpResponse:
     into = review.matches.filter(pk=int(into_pk)).first() if into_pk.isdigit() else None
     try:
         if into is None:
-            raise ValidationError("That record is not one of the possible matches.")
+            raise ValidationError(gettext("That record is not one of the possible matches."))
         kept = services.client_merge(review=review, into=into, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"{review.client_code} merged into {kept.code}.")
+        messages.success(
+            request, gettext("%(code)s merged into %(kept)s.") % {"code": review.client_code, "kept": kept.code}
+        )
     return redirect("dashboard")
 
 
@@ -574,5 +631,5 @@ def duplicate_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     services.possible_duplicate_dismiss(review=review, by=request.user)
-    messages.success(request, f"{review.client_code} kept as a different person.")
+    messages.success(request, gettext("%(code)s kept as a different person.") % {"code": review.client_code})
     return redirect("dashboard")

@@ -9,6 +9,8 @@ from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Concat, Lower, StrIndex, TruncDate
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from accounts import roles
@@ -20,44 +22,55 @@ from outreach.models.neighborhoods import Neighborhood
 
 
 class RiskLevel(models.TextChoices):
-    HIGH = "high", "High"
-    ELEVATED = "elevated", "Elevated"
-    MODERATE = "moderate", "Moderate"
+    HIGH = "high", _("High")
+    ELEVATED = "elevated", _("Elevated")
+    MODERATE = "moderate", _("Moderate")
 
 
 class ReferralSource(models.TextChoices):
-    POLICE = "police", "Police"
-    PROBATION_PAROLE = "probation_parole", "Probation / parole"
-    HOSPITAL = "hospital", "Hospital"
-    SCHOOL = "school", "School"
-    STREET_OUTREACH = "street_outreach", "Street outreach"
-    COMMUNITY_PARTNER = "community_partner", "Community partner"
-    SELF_FAMILY = "self_family", "Self / family"
-    OTHER = "other", "Other"
+    POLICE = "police", _("Police")
+    PROBATION_PAROLE = "probation_parole", _("Probation / parole")
+    HOSPITAL = "hospital", _("Hospital")
+    SCHOOL = "school", _("School")
+    STREET_OUTREACH = "street_outreach", _("Street outreach")
+    COMMUNITY_PARTNER = "community_partner", _("Community partner")
+    SELF_FAMILY = "self_family", _("Self / family")
+    OTHER = "other", _("Other")
 
 
 class ClientStatus(models.TextChoices):
-    REFERRED = "referred", "Referred"
-    ACTIVE = "active", "Active"
-    INACTIVE = "inactive", "Inactive"
-    EXITED = "exited", "Exited"
+    REFERRED = "referred", _("Referred")
+    ACTIVE = "active", _("Active")
+    INACTIVE = "inactive", _("Inactive")
+    EXITED = "exited", _("Exited")
 
 
 class ExitReason(models.TextChoices):
-    COMPLETED = "completed", "Completed the program"
-    MOVED = "moved", "Moved away"
-    INCARCERATED = "incarcerated", "Incarcerated"
-    DECEASED = "deceased", "Deceased"
-    DECLINED = "declined", "Declined services"
-    LOST_CONTACT = "lost_contact", "Lost contact"
+    # Plain English labels, marked but not lazy: the quarterly report puts them in the tables it stores
+    # (public copies, as JSON). Pages translate them where they show them (`{% translate %}`, gettext).
+
+    COMPLETED = "completed", gettext_noop("Completed the program")
+    MOVED = "moved", gettext_noop("Moved away")
+    INCARCERATED = "incarcerated", gettext_noop("Incarcerated")
+    DECEASED = "deceased", gettext_noop("Deceased")
+    DECLINED = "declined", gettext_noop("Declined services")
+    LOST_CONTACT = "lost_contact", gettext_noop("Lost contact")
 
 
 class Gender(models.TextChoices):
-    FEMALE = "female", "Female"
-    MALE = "male", "Male"
-    NONBINARY = "nonbinary", "Non-binary"
-    ANOTHER = "another", "Another gender"
-    NOT_STATED = "not_stated", "Prefers not to say"
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    NONBINARY = "nonbinary", _("Non-binary")
+    ANOTHER = "another", _("Another gender")
+    NOT_STATED = "not_stated", _("Prefers not to say")
+
+
+class Language(models.TextChoices):
+    """A language a client prefers, or gave consent in (issue #18)."""
+
+    ENGLISH = "en", _("English")
+    SPANISH = "es", _("Spanish")
+    OTHER = "other", _("Other")
 
 
 # Who is on the default client list and the worklists.
@@ -220,47 +233,71 @@ class ClientQuerySet(models.QuerySet):
 class Client(models.Model):
     """A young person the program works with."""
 
-    code = models.CharField(max_length=20, unique=True, editable=False)
-    first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100)
-    nickname = models.CharField(max_length=100, blank=True)
-    date_of_birth = models.DateField(null=True, blank=True)
-    gender = models.CharField(max_length=20, choices=Gender, blank=True)
+    code = models.CharField(_("code"), max_length=20, unique=True, editable=False)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    nickname = models.CharField(_("nickname"), max_length=100, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    gender = models.CharField(_("gender"), max_length=20, choices=Gender, blank=True)
     # Stored in one format (E.164, "+12095550142"), validated, shown in the national format.
-    phone = PhoneNumberField(blank=True, validators=[validate_plain_number], error_messages={"invalid": PHONE_MESSAGE})
+    phone = PhoneNumberField(
+        _("phone"), blank=True, validators=[validate_plain_number], error_messages={"invalid": PHONE_MESSAGE}
+    )
     # The phone as recorded before phones were checked, when it could not be stored as a number as
     # it was (not a number, or with an extension): outreach migration 0017 kept it here rather than
     # lose it. Shown on the client's page and the edit form, to be entered again.
     phone_before_check = models.CharField(
-        "phone as recorded before phones were checked", max_length=30, blank=True, editable=False
+        _("phone as recorded before phones were checked"), max_length=30, blank=True, editable=False
     )
-    address = models.CharField(max_length=200, blank=True)
-    neighborhood = models.ForeignKey(Neighborhood, on_delete=models.PROTECT, null=True, blank=True)
-    risk_level = models.CharField(max_length=20, choices=RiskLevel, default=RiskLevel.HIGH)
-    referral_source = models.CharField(max_length=30, choices=ReferralSource)
-    status = models.CharField(max_length=20, choices=ClientStatus, default=ClientStatus.REFERRED)
-    referred_on = models.DateField(default=local_today)
-    enrolled_on = models.DateField(null=True, blank=True)
-    exited_on = models.DateField(null=True, blank=True)
-    exit_reason = models.CharField(max_length=20, choices=ExitReason, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    neighborhood = models.ForeignKey(
+        Neighborhood, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("neighborhood")
+    )
+    risk_level = models.CharField(_("risk level"), max_length=20, choices=RiskLevel, default=RiskLevel.HIGH)
+    referral_source = models.CharField(_("referral source"), max_length=30, choices=ReferralSource)
+    status = models.CharField(_("status"), max_length=20, choices=ClientStatus, default=ClientStatus.REFERRED)
+    referred_on = models.DateField(_("referred on"), default=local_today)
+    enrolled_on = models.DateField(_("enrolled on"), null=True, blank=True)
+    exited_on = models.DateField(_("exited on"), null=True, blank=True)
+    exit_reason = models.CharField(_("exit reason"), max_length=20, choices=ExitReason, blank=True)
     primary_peacekeeper = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="primary_clients"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="primary_clients",
+        verbose_name=_("primary peacekeeper"),
     )
     secondary_peacekeepers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="secondary_clients", through="SecondaryPeacekeeper"
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="secondary_clients",
+        through="SecondaryPeacekeeper",
+        verbose_name=_("secondary peacekeepers"),
     )
-    consent_signed_on = models.DateField(null=True, blank=True)
+    consent_signed_on = models.DateField(_("consent signed on"), null=True, blank=True)
+    # The language the consent was given in (issue #18): recorded only with the consent's date.
+    # (db_default: rows written by COPY without these columns, such as generated data, get "".)
+    consent_language = models.CharField(
+        _("consent language"), max_length=10, choices=Language, blank=True, default="", db_default=""
+    )
+    # The language the client prefers to be spoken to in; blank: not recorded.
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=Language, blank=True, default="", db_default=""
+    )
     # When the latest contact happened: kept by the database (Contact's triggers) so that lists can
     # sort and filter by days since contact without looking through every client's contacts.
-    last_contact_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_contact_at = models.DateTimeField(_("last contact at"), null=True, blank=True, editable=False)
     form_key = form_key_field()
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ClientQuerySet.as_manager()
 
     class Meta:
         ordering = ["last_name", "first_name"]
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
         indexes = [
             models.Index(fields=["status", "risk_level"]),
             models.Index(Lower("last_name"), "date_of_birth", name="client_name_dob"),
@@ -328,34 +365,44 @@ class Client(models.Model):
         errors: dict[str, str] = {}
         if self.status == ClientStatus.EXITED:
             if not self.exited_on:
-                errors["exited_on"] = "Give the date the client exited the program."
+                errors["exited_on"] = gettext("Give the date the client exited the program.")
             if not self.exit_reason:
-                errors["exit_reason"] = "Give the reason the client exited."
+                errors["exit_reason"] = gettext("Give the reason the client exited.")
         else:
             if self.exited_on or self.exit_reason:
-                errors["status"] = "Only an exited client has an exit date and reason: set the status to Exited."
+                errors["status"] = gettext(
+                    "Only an exited client has an exit date and reason: set the status to Exited."
+                )
         if self.status in (ClientStatus.ACTIVE, ClientStatus.INACTIVE) and not self.enrolled_on:
-            errors["enrolled_on"] = "An active or inactive client needs the date they enrolled."
+            errors["enrolled_on"] = gettext("An active or inactive client needs the date they enrolled.")
         if self.exited_on and self.enrolled_on and self.exited_on < self.enrolled_on:
-            errors["exited_on"] = "The exit date cannot be before the enrolment date."
+            errors["exited_on"] = gettext("The exit date cannot be before the enrolment date.")
         elif self.exited_on and self.referred_on and self.exited_on < self.referred_on:
-            errors["exited_on"] = "The exit date cannot be before the referral date."
+            errors["exited_on"] = gettext("The exit date cannot be before the referral date.")
         if self.enrolled_on and self.referred_on and self.enrolled_on < self.referred_on:
-            errors["enrolled_on"] = "The enrolment date cannot be before the referral date."
+            errors["enrolled_on"] = gettext("The enrolment date cannot be before the referral date.")
         today = local_today()
         for field in ("referred_on", "enrolled_on", "exited_on", "consent_signed_on"):
             value = getattr(self, field)
             if value and value > today:
-                errors.setdefault(field, "This date is in the future.")
+                errors.setdefault(field, gettext("This date is in the future."))
         if self.date_of_birth and self.date_of_birth > today:
-            errors["date_of_birth"] = "The date of birth is in the future."
+            errors["date_of_birth"] = gettext("The date of birth is in the future.")
         # The client's code is C-<year>-<number> from these dates: no year before the program's.
         for field in ("referred_on", "enrolled_on"):
             value = getattr(self, field)
             if value and value.year < settings.PROGRAM_START_YEAR:
-                errors.setdefault(field, f"The program began in {settings.PROGRAM_START_YEAR}: check the year.")
+                errors.setdefault(
+                    field,
+                    gettext("The program began in %(year)s: check the year.") % {"year": settings.PROGRAM_START_YEAR},
+                )
         if self.primary_peacekeeper_id and not roles.is_peacekeeper(self.primary_peacekeeper):
-            errors["primary_peacekeeper"] = "Only members of the Peacekeeper group can be assigned."
+            errors["primary_peacekeeper"] = gettext("Only members of the Peacekeeper group can be assigned.")
+        if self.consent_language and not self.consent_signed_on:
+            errors.setdefault(
+                "consent_language",
+                gettext("Give the date the consent was signed, or leave its language empty."),
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -379,12 +426,13 @@ class SecondaryPeacekeeper(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
 
     # How the history pages say a row made or removed (core.history).
-    HISTORY_VERBS = ("put on the case", "taken off the case")
+    HISTORY_VERBS = (_("put on the case"), _("taken off the case"))
 
     class Meta:
         db_table = "outreach_client_secondary_peacekeepers"  # the table Django made for the field
         unique_together = [("client", "user")]
-        verbose_name = "secondary peacekeeper"
+        verbose_name = _("secondary peacekeeper")
+        verbose_name_plural = _("secondary peacekeepers")
 
     def __str__(self) -> str:
         return f"{self.user} on {self.client}"

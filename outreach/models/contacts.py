@@ -11,6 +11,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
 from accounts.audit import audited
@@ -20,25 +23,25 @@ from outreach.models.clients import Client
 
 
 class ContactKind(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    PHONE = "phone", "Phone"
-    TEXT_SOCIAL = "text_social", "Text / social media"
-    HOME_VISIT = "home_visit", "Home visit"
-    GROUP = "group", "Group session"
-    HOSPITAL_VISIT = "hospital_visit", "Hospital visit"
-    COURT_SCHOOL = "court_school", "Court / school accompaniment"
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("Phone")
+    TEXT_SOCIAL = "text_social", _("Text / social media")
+    HOME_VISIT = "home_visit", _("Home visit")
+    GROUP = "group", _("Group session")
+    HOSPITAL_VISIT = "hospital_visit", _("Hospital visit")
+    COURT_SCHOOL = "court_school", _("Court / school accompaniment")
 
 
 class Topic(models.TextChoices):
-    CONFLICT_RESOLUTION = "conflict_resolution", "Conflict resolution"
-    EDUCATION = "education", "Education"
-    EMPLOYMENT = "employment", "Employment"
-    FAMILY = "family", "Family"
-    HOUSING = "housing", "Housing"
-    HEALTH = "health", "Health"
-    SUBSTANCE_USE = "substance_use", "Substance use"
-    LEGAL = "legal", "Legal"
-    LIFE_SKILLS = "life_skills", "Life skills"
+    CONFLICT_RESOLUTION = "conflict_resolution", _("Conflict resolution")
+    EDUCATION = "education", _("Education")
+    EMPLOYMENT = "employment", _("Employment")
+    FAMILY = "family", _("Family")
+    HOUSING = "housing", _("Housing")
+    HEALTH = "health", _("Health")
+    SUBSTANCE_USE = "substance_use", _("Substance use")
+    LEGAL = "legal", _("Legal")
+    LIFE_SKILLS = "life_skills", _("Life skills")
 
 
 # The clients' rows are locked first (NO KEY UPDATE: it does not wait for the key-share locks of
@@ -75,40 +78,51 @@ def last_contact_trigger(name: str, operation, *, old: bool = False, new: bool =
 CONTACT_MAX_MINUTES = 720
 # The one wording of that rule, wherever it is said or broken: the form's help, the browser, the
 # form, the model.
-CONTACT_DURATION_RANGE = f"between 1 and {CONTACT_MAX_MINUTES} minutes ({CONTACT_MAX_MINUTES / 60:g} hours)"
-CONTACT_DURATION_MESSAGE = f"Enter a duration {CONTACT_DURATION_RANGE}."
+# (Lazy: said in the language of the request that shows it.)
+_DURATION_LIMITS = {"minutes": CONTACT_MAX_MINUTES, "hours": f"{CONTACT_MAX_MINUTES / 60:g}"}
+CONTACT_DURATION_HELP = lazy(
+    lambda: gettext("Between 1 and %(minutes)s minutes (%(hours)s hours).") % _DURATION_LIMITS, str
+)()
+CONTACT_DURATION_MESSAGE = lazy(
+    lambda: gettext("Enter a duration between 1 and %(minutes)s minutes (%(hours)s hours).") % _DURATION_LIMITS, str
+)()
 
 
 @audited()
 class Contact(models.Model):
     """A mentoring session or any other touch with a client."""
 
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="contacts")
-    peacekeeper = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contacts")
-    occurred_at = models.DateTimeField(default=timezone.now)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("client"))
+    peacekeeper = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("peacekeeper")
+    )
+    occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now)
     # The validators say the rule's one message; Django then adds no 0 to 32767 range check of its own.
     duration_minutes = models.PositiveSmallIntegerField(
-        "duration (minutes)",
+        _("duration (minutes)"),
         validators=[
             MinValueValidator(1, CONTACT_DURATION_MESSAGE),
             MaxValueValidator(CONTACT_MAX_MINUTES, CONTACT_DURATION_MESSAGE),
         ],
     )
-    kind = models.CharField(max_length=20, choices=ContactKind, default=ContactKind.IN_PERSON)
-    location = models.CharField(max_length=200, blank=True)
-    topics = ArrayField(models.CharField(max_length=30, choices=Topic), default=list, blank=True)
-    notes = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
-    conflict_risk = models.BooleanField("conflict or retaliation risk", default=False)
-    next_steps = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
-    follow_up_on = models.DateField(null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=ContactKind, default=ContactKind.IN_PERSON)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    topics = ArrayField(
+        models.CharField(max_length=30, choices=Topic), default=list, blank=True, verbose_name=_("topics")
+    )
+    notes = models.TextField(_("notes"), blank=True, max_length=LONG_TEXT_MAX)
+    conflict_risk = models.BooleanField(_("conflict or retaliation risk"), default=False)
+    next_steps = models.TextField(_("next steps"), blank=True, max_length=LONG_TEXT_MAX)
+    follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
     form_key = form_key_field()
     # Field mode (outreach/field.py): when the peacekeeper saved it on the phone with no connection.
     # It reached the server at created_at; a contact saved online leaves this empty.
     written_offline_at = models.DateTimeField(
+        _("written offline at"),
         null=True,
         blank=True,
         editable=False,
-        help_text="When it was saved on the phone in field mode, before it was sent (empty when saved online).",
+        help_text=_("When it was saved on the phone in field mode, before it was sent (empty when saved online)."),
     )
     # The sent record's SHA-256 (its form entries and client): the same one-time key with other content is refused.
     field_digest = models.CharField(max_length=64, blank=True, editable=False)
@@ -119,6 +133,8 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
         indexes = [
             models.Index(fields=["client", "-occurred_at"]),
             models.Index(fields=["peacekeeper", "-occurred_at"]),
@@ -162,15 +178,16 @@ class Contact(models.Model):
         errors: dict[str, str] = {}
         if self.occurred_at:
             if self.occurred_at > timezone.now() + datetime.timedelta(minutes=5):
-                errors["occurred_at"] = "A contact cannot be in the future."
+                errors["occurred_at"] = gettext("A contact cannot be in the future.")
             elif self.client_id and timezone.localdate(self.occurred_at) < self.client.referred_on:
-                errors["occurred_at"] = (
-                    f"The client was referred on {self.client.referred_on:%m/%d/%Y}; a contact cannot be earlier."
-                )
+                errors["occurred_at"] = gettext("The client was referred on %(date)s; a contact cannot be earlier.") % {
+                    # The format itself is translated: 12/31/2026 in English, 31/12/2026 in Spanish.
+                    "date": date_format(self.client.referred_on, pgettext("numeric date format", "m/d/Y"))
+                }
         unknown = [t for t in self.topics if t not in Topic.values]
         if unknown:
-            errors["topics"] = f"Unknown topics: {', '.join(unknown)}."
+            errors["topics"] = gettext("Unknown topics: %(topics)s.") % {"topics": ", ".join(unknown)}
         if self.follow_up_on and self.occurred_at and self.follow_up_on < timezone.localdate(self.occurred_at):
-            errors["follow_up_on"] = "The follow-up date cannot be before the contact."
+            errors["follow_up_on"] = gettext("The follow-up date cannot be before the contact.")
         if errors:
             raise ValidationError(errors)

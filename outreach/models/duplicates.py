@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audited
 from outreach.models.clients import Client
@@ -23,9 +24,9 @@ class PossibleDuplicate(models.Model):
     person: a manager reviews it (the creator is never told, so a caseload stays private)."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Waiting for review"
-        MERGED = "merged", "Same person: merged"
-        DISMISSED = "dismissed", "Different people"
+        OPEN = "open", _("Waiting for review")
+        MERGED = "merged", _("Same person: merged")
+        DISMISSED = "dismissed", _("Different people")
 
     # The new record; emptied when a merge folds it into the record it duplicated (its code stays).
     client = models.ForeignKey(Client, on_delete=models.SET_NULL, null=True, related_name="duplicate_reviews")
@@ -44,6 +45,8 @@ class PossibleDuplicate(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
         indexes = [models.Index(fields=["status", "created_at"], name="possible_duplicate_open")]
 
     def __str__(self) -> str:

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audited
 from core.form_keys import form_key_field
@@ -65,12 +67,12 @@ class EnrolmentPeriod(models.Model):
     The client's `enrolled_on`, `exited_on` and `exit_reason` mirror the latest period; re-enrolment
     starts a new one, so earlier periods stay in the history."""
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="periods")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="periods", verbose_name=_("client"))
     # None for a client who left while still referred (never enrolled): the exit is kept all the same.
-    enrolled_on = models.DateField(null=True, blank=True)
-    exited_on = models.DateField(null=True, blank=True)
-    exit_reason = models.CharField(max_length=20, choices=ExitReason, blank=True)
-    closing_note = models.TextField(blank=True, max_length=CLOSING_NOTE_MAX)
+    enrolled_on = models.DateField(_("enrolled on"), null=True, blank=True)
+    exited_on = models.DateField(_("exited on"), null=True, blank=True)
+    exit_reason = models.CharField(_("exit reason"), max_length=20, choices=ExitReason, blank=True)
+    closing_note = models.TextField(_("closing note"), blank=True, max_length=CLOSING_NOTE_MAX)
     form_key = form_key_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -79,7 +81,8 @@ class EnrolmentPeriod(models.Model):
 
     class Meta:
         ordering = ["client", "-enrolled_on", "-pk"]
-        verbose_name = "enrolment period"
+        verbose_name = _("enrolment period")
+        verbose_name_plural = _("enrolment periods")
         constraints = [
             models.CheckConstraint(
                 condition=Q(exited_on__isnull=True, exit_reason="") | (Q(exited_on__isnull=False) & ~Q(exit_reason="")),
@@ -96,9 +99,9 @@ class EnrolmentPeriod(models.Model):
         ]
 
     def __str__(self) -> str:
-        start = date_format(self.enrolled_on) if self.enrolled_on else "never enrolled"
-        end = date_format(self.exited_on) if self.exited_on else "now"
-        return f"{self.client.code}: {start} to {end}"
+        start = date_format(self.enrolled_on) if self.enrolled_on else gettext("never enrolled")
+        end = date_format(self.exited_on) if self.exited_on else gettext("now")
+        return gettext("%(code)s: %(start)s to %(end)s") % {"code": self.client.code, "start": start, "end": end}
 
     def get_absolute_url(self) -> str:
         return reverse("outreach:client_detail", args=[self.client_id])
@@ -110,20 +113,22 @@ class EnrolmentPeriod(models.Model):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.exited_on and not self.exit_reason:
-            errors["exit_reason"] = "Give the reason the client left the program."
+            errors["exit_reason"] = gettext("Give the reason the client left the program.")
         if self.exit_reason and not self.exited_on:
-            errors["exited_on"] = "Give the date the client left the program."
+            errors["exited_on"] = gettext("Give the date the client left the program.")
         if self.exited_on and self.enrolled_on and self.exited_on < self.enrolled_on:
-            errors["exited_on"] = "The exit date cannot be before the enrolment date."
+            errors["exited_on"] = gettext("The exit date cannot be before the enrolment date.")
         if not self.enrolled_on and not self.exited_on:
-            errors["enrolled_on"] = "Give the date the client enrolled."
+            errors["enrolled_on"] = gettext("Give the date the client enrolled.")
         if len(self.closing_note or "") > CLOSING_NOTE_MAX:
-            errors["closing_note"] = f"Keep the closing note under {CLOSING_NOTE_MAX} characters."
+            errors["closing_note"] = gettext("Keep the closing note under %(max)s characters.") % {
+                "max": CLOSING_NOTE_MAX
+            }
         today = local_today()
         for field in ("enrolled_on", "exited_on"):
             value = getattr(self, field)
             if value and value > today:
-                errors.setdefault(field, "This date is in the future.")
+                errors.setdefault(field, gettext("This date is in the future."))
         if errors:
             raise ValidationError(errors)
 
@@ -132,21 +137,34 @@ class EnrolmentPeriod(models.Model):
 class ClientTransfer(models.Model):
     """A case handed from one primary peacekeeper to another, with why."""
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="transfers")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="transfers", verbose_name=_("client"))
     from_peacekeeper = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("from peacekeeper"),
     )
-    to_peacekeeper = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    to_peacekeeper = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("to peacekeeper")
+    )
     transferred_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("transferred by"),
     )
-    note = models.TextField(blank=True, max_length=CLOSING_NOTE_MAX)
+    note = models.TextField(_("note"), blank=True, max_length=CLOSING_NOTE_MAX)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["client", "-created_at", "-pk"]
-        verbose_name = "case transfer"
+        verbose_name = _("case transfer")
+        verbose_name_plural = _("case transfers")
         constraints = [
             models.CheckConstraint(
                 condition=Q(from_peacekeeper__isnull=True) | ~Q(from_peacekeeper=F("to_peacekeeper")),
@@ -155,7 +173,7 @@ class ClientTransfer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.client.code} to {display_name(self.to_peacekeeper)}"
+        return gettext("%(code)s to %(name)s") % {"code": self.client.code, "name": display_name(self.to_peacekeeper)}
 
     def get_absolute_url(self) -> str:
         return reverse("outreach:client_detail", args=[self.client_id])

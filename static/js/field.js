@@ -12,6 +12,19 @@
 //   row it saved; a refusal is kept with the server's message until corrected or discarded.
 (function () {
   "use strict";
+  // Words from the catalogue at /jsi18n/ (base.html loads it first; the service worker keeps it for
+  // offline use). Should it be missing (a page kept before it was), English rather than a broken page.
+  var gettext = window.gettext || function (text) {
+    return text;
+  };
+  var ngettext = window.ngettext || function (one, many, count) {
+    return count === 1 ? one : many;
+  };
+  var interpolate = window.interpolate || function (text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (match, name) {
+      return String(values[name]);
+    });
+  };
   var body = document.body;
   var user = body.dataset.fieldUser || "";
   var PAGE_CACHE_PREFIX = "pk-field-u";
@@ -67,8 +80,10 @@
         localStorage.removeItem(SYNCED + user);
         forgetPages(null).then(function () {
           window.alert(
-            "You are offline. The caseload kept on this phone is deleted now, and you will be signed out " +
-              "as soon as the phone is back online. Contacts not sent yet stay on the phone, encrypted."
+            gettext(
+              "You are offline. The caseload kept on this phone is deleted now, and you will be signed out " +
+                "as soon as the phone is back online. Contacts not sent yet stay on the phone, encrypted."
+            )
           );
         });
         return;
@@ -244,7 +259,7 @@
 
   function clientLabel(clientId) {
     var row = document.querySelector('[data-client-id="' + clientId + '"]');
-    return row ? row.dataset.clientName + " (" + row.dataset.clientCode + ")" : "a client not on your caseload now";
+    return row ? row.dataset.clientName + " (" + row.dataset.clientCode + ")" : gettext("a client not on your caseload now");
   }
 
   function contactFormUrl(clientId) {
@@ -254,7 +269,7 @@
 
   // The server's refusals of the record itself; any other status (a proxy's 429, a 408) is tried again.
   var FINAL_REFUSALS = [400, 403, 404, 413, 422];
-  var STATUS_WORDS = { waiting: "waiting to be sent", sending: "sending…", failed: "not saved" };
+  var STATUS_WORDS = { waiting: gettext("waiting to be sent"), sending: gettext("sending…"), failed: gettext("not saved") };
 
   function listItem(record) {
     var item = document.createElement("li");
@@ -262,9 +277,11 @@
     item.dataset.outboxRecord = record.id;
     var written = new Date(record.written_at);
     var line = document.createElement("span");
-    line.textContent =
-      "Contact with " + clientLabel(record.client) + ", written " + written.toLocaleString() + ": " +
-      (STATUS_WORDS[record.status] || record.status);
+    line.textContent = interpolate(
+      gettext("Contact with %(client)s, written %(when)s: %(status)s"),
+      { client: clientLabel(record.client), when: written.toLocaleString(), status: STATUS_WORDS[record.status] || record.status },
+      true
+    );
     item.appendChild(line);
     if (record.status === "failed") {
       item.classList.add("list-group-item-danger");
@@ -275,16 +292,16 @@
       var fix = document.createElement("button");
       fix.type = "button";
       fix.className = "btn btn-primary btn-sm me-2";
-      fix.textContent = record.refused === 404 ? "Show what I wrote" : "Correct on the form";
+      fix.textContent = record.refused === 404 ? gettext("Show what I wrote") : gettext("Correct on the form");
       fix.addEventListener("click", function () {
         correct(record);
       });
       var discard = document.createElement("button");
       discard.type = "button";
       discard.className = "btn btn-outline-danger btn-sm";
-      discard.textContent = "Discard";
+      discard.textContent = gettext("Discard");
       discard.addEventListener("click", function () {
-        if (window.confirm("Discard this contact? It was never saved on the server.")) {
+        if (window.confirm(gettext("Discard this contact? It was never saved on the server."))) {
           deleteRecord(record.id).then(render);
         }
       });
@@ -301,8 +318,15 @@
       // "Field mode:" for screen readers only: the short form fits beside the brand on a 320 px phone.
       var label = document.createElement("span");
       label.className = "visually-hidden";
-      label.textContent = "Field mode: ";
-      indicator.replaceChildren(label, (online ? "online" : "offline") + " · " + records.length + " not sent");
+      label.textContent = gettext("Field mode: ");
+      indicator.replaceChildren(
+        label,
+        interpolate(
+          ngettext("%(state)s · %(count)s not sent", "%(state)s · %(count)s not sent", records.length),
+          { state: online ? gettext("online") : gettext("offline"), count: records.length },
+          true
+        )
+      );
       indicator.parentNode.classList.toggle("is-offline", !online);
       indicator.parentNode.classList.toggle("has-waiting", records.length > 0);
     }
@@ -317,8 +341,11 @@
       var signIn = document.createElement("a");
       signIn.href = "/accounts/login/?next=" + encodeURIComponent(body.dataset.fieldPage);
       signIn.className = "alert-link";
-      signIn.textContent = "Sign in";
-      signedOutNote.replaceChildren(signIn, " to send " + waiting + " saved contact" + (waiting === 1 ? "" : "s") + ".");
+      signIn.textContent = gettext("Sign in");
+      signedOutNote.replaceChildren(
+        signIn,
+        interpolate(ngettext(" to send %(count)s saved contact.", " to send %(count)s saved contacts.", waiting), { count: waiting }, true)
+      );
       var savedNote = document.getElementById("field-saved");
       if (savedNote) {
         savedNote.hidden = !(new URLSearchParams(window.location.search).get("saved") && records.length);
@@ -335,7 +362,11 @@
   function showSent() {
     var note = document.getElementById("field-sent");
     if (note) {
-      note.textContent = sent + " contact" + (sent === 1 ? "" : "s") + " sent and saved on the server.";
+      note.textContent = interpolate(
+        ngettext("%(count)s contact sent and saved on the server.", "%(count)s contacts sent and saved on the server.", sent),
+        { count: sent },
+        true
+      );
       note.hidden = false;
       var saved = document.getElementById("field-saved");
       if (saved) {
@@ -478,7 +509,7 @@
       return null;
     }) : null;
     if (!who) {
-      window.alert("Connect to the internet and sign in first to correct this contact. It stays on this phone until then.");
+      window.alert(gettext("Connect to the internet and sign in first to correct this contact. It stays on this phone until then."));
       return;
     }
     var result = await post(record, who.csrf);
@@ -488,7 +519,7 @@
       return;
     }
     if (!result.answer || !result.answer.fields) {
-      window.alert(result.answer && result.answer.error ? result.answer.error : "The server did not answer; try again.");
+      window.alert(result.answer && result.answer.error ? result.answer.error : gettext("The server did not answer; try again."));
       return;
     }
     if (result.status === 404) {
@@ -509,12 +540,12 @@
     box.className = "field-written mt-2";
     var intro = document.createElement("p");
     intro.className = "mb-1";
-    intro.textContent = "What you wrote (copy it before discarding; ask your manager where it belongs):";
+    intro.textContent = gettext("What you wrote (copy it before discarding; ask your manager where it belongs):");
     var text = document.createElement("textarea");
     text.className = "form-control";
     text.readOnly = true;
     text.rows = 6;
-    text.setAttribute("aria-label", "What you wrote");
+    text.setAttribute("aria-label", gettext("What you wrote"));
     text.value = fields
       .filter(function (pair) {
         return pair[1];
@@ -574,7 +605,7 @@
     var note = document.createElement("p");
     note.className = "alert alert-warning field-correcting";
     note.setAttribute("role", "status");
-    note.textContent = "Correcting a contact saved on this phone. " + result.answer.error;
+    note.textContent = gettext("Correcting a contact saved on this phone.") + " " + result.answer.error;
     form.insertBefore(note, form.firstChild);
     form.dataset.fieldCorrecting = record.id;
   }
@@ -739,7 +770,9 @@
       } catch (error) {
         saving = false;
         setBusy(false);
-        window.alert("This contact could not be kept on the phone (" + error + "). Nothing was lost: try again.");
+        window.alert(
+          interpolate(gettext("This contact could not be kept on the phone (%(error)s). Nothing was lost: try again."), { error: String(error) }, true)
+        );
         return;
       }
       window.location.assign(body.dataset.fieldPage + "?saved=1");
@@ -757,12 +790,14 @@
     var at = localStorage.getItem(SYNCED + user);
     if (syncedNote && at) {
       var until = new Date(Date.parse(at) + Number(syncedNote.dataset.fieldKeptHours) * 3600 * 1000);
-      syncedNote.textContent =
-        "Kept on this phone at " + new Date(at).toLocaleString() + ", for offline use until " +
-        until.toLocaleString() + " (open this page online again to keep it longer).";
+      syncedNote.textContent = interpolate(
+        gettext("Kept on this phone at %(at)s, for offline use until %(until)s (open this page online again to keep it longer)."),
+        { at: new Date(at).toLocaleString(), until: until.toLocaleString() },
+        true
+      );
       if (!navigator.serviceWorker || !navigator.serviceWorker.controller) {
         // The first visit installs the service worker; the page works offline from the next load.
-        syncedNote.textContent += " Open this page once more before going offline.";
+        syncedNote.textContent += " " + gettext("Open this page once more before going offline.");
       }
     }
   }
@@ -836,8 +871,15 @@
       return true;
     }
     return window.confirm(
-      waiting + " contact" + (waiting === 1 ? " is" : "s are") + " not sent yet. Sign out and keep " +
-        (waiting === 1 ? "it" : "them") + " on this phone, encrypted, to send when you sign in again?"
+      interpolate(
+        ngettext(
+          "%(count)s contact is not sent yet. Sign out and keep it on this phone, encrypted, to send when you sign in again?",
+          "%(count)s contacts are not sent yet. Sign out and keep them on this phone, encrypted, to send when you sign in again?",
+          waiting
+        ),
+        { count: waiting },
+        true
+      )
     );
   };
 

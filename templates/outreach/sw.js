@@ -14,7 +14,11 @@ var PAGE_CACHE_PREFIX = "pk-field-u";
 var PRECACHE = {{ precache|safe }};
 var STATIC_PREFIX = {{ static_prefix|safe }};
 var FIELD_URL = {{ field_url|safe }};
+// The JavaScript catalogue (/jsi18n/): field.js reads its words from it, offline too, so the copy
+// of the last page loaded online is kept with the static files.
 var CATALOG_URL = {{ catalog_url|safe }};
+// The offline page's words, in the language of the user this worker was served to (field_views).
+var OFFLINE = {{ offline|safe }};
 // A kept page older than this is deleted, not shown: a phone left signed in and then lost, or
 // passed on, stops showing the caseload after a shift even with no network (FIELD_MODE_KEPT_HOURS).
 var KEPT_MS = {{ kept_ms }};
@@ -117,10 +121,10 @@ function fromKeptPages(request) {
 
 function offlinePage() {
   var html =
-    '<!doctype html><html lang="en"><head><meta charset="utf-8">' +
-    '<meta name="viewport" content="width=device-width, initial-scale=1"><title>Offline · Peacekeeper</title></head>' +
-    "<body><main><h1>You are offline</h1><p>This page is not kept on this phone, or was kept too long ago. " +
-    '<a href="' + FIELD_URL + '">Field mode</a> (your caseload and its contact forms) works offline.</p></main></body></html>';
+    '<!doctype html><html lang="' + OFFLINE.lang + '"><head><meta charset="utf-8">' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1"><title>' + OFFLINE.title +
+    " · Peacekeeper</title></head><body><main><h1>" + OFFLINE.heading + "</h1><p>" + OFFLINE.text +
+    "</p></main></body></html>";
   return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 
