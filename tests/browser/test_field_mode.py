@@ -39,7 +39,7 @@ READ_EVERYTHING_KEPT = """async () => {
 SEND_AGAIN = """async (envelope) => {
   const session = await (await fetch("/field/sync/")).json();
   const response = await fetch("/field/sync/", {method: "POST", headers: {"Content-Type": "application/json",
-    "X-CSRFToken": session.csrf}, body: JSON.stringify(envelope)});
+    "X-CSRFToken": session.csrf, "X-Test-Send-Again": "1"}, body: JSON.stringify(envelope)});
   return {status: response.status, body: await response.json()};
 }"""
 
@@ -324,7 +324,8 @@ def test_three_contacts_for_two_clients_arrive_once_through_a_double_replay_and_
     dropped = []
 
     def drop_the_first_answer(route):
-        if route.request.method == "POST" and not dropped:
+        # The phone's own replay, not the test's two sends outside the lock (which may come first on a busy machine).
+        if route.request.method == "POST" and not dropped and "x-test-send-again" not in route.request.headers:
             dropped.append(route.fetch().status)  # the server gets it and answers...
             route.abort("internetdisconnected")  # ...and the phone never hears the answer
         else:
@@ -342,7 +343,7 @@ def test_three_contacts_for_two_clients_arrive_once_through_a_double_replay_and_
     assert {answer["status"] for answer in twice} <= {200, 201}
     expect(status).to_have_text("Field mode: online · 0 not sent", timeout=30_000)
     expect(second.locator("#field-status")).to_have_text("Field mode: online · 0 not sent", timeout=30_000)
-    assert dropped == [201]
+    assert len(dropped) == 1 and dropped[0] in (200, 201)  # saved by that send, or by one of the two before it
 
     contacts = Contact.objects.order_by("occurred_at", "pk")
     assert sorted((c.client_id, c.notes) for c in contacts) == sorted(
