@@ -34,11 +34,8 @@ class Worklist:
     active_count: int
 
 
-# Said on both pages that show the count (the peacekeeper's dashboard and the managers' table).
-CASELOAD_RULE = (
-    "Counts the active clients {who} primary or secondary peacekeeper for; exited and inactive clients are not counted."
-)
-# The same rule as whole sentences, for each page, to translate (a sentence is not translated in pieces).
+# Said on both pages that show the count (the peacekeeper's dashboard and the managers' table), as whole
+# sentences: a sentence is not translated in pieces.
 CASELOAD_RULE_OWN = _(
     "Counts the active clients you are primary or secondary peacekeeper for; exited and inactive clients "
     "are not counted."

@@ -41,13 +41,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["tasks_due"], context["tasks_due_count"], context["tasks_named"] = response_reads.tasks_due(
             request.user
         )
-        context["caseload_rule"] = caseloads.CASELOAD_RULE.format(who="you are")
+        context["caseload_rule"] = caseloads.CASELOAD_RULE_OWN
     if role in ("peacekeeper", "manager", "admin"):
         # A client's peacekeepers and the managers are told of a client recorded as killed.
         notices = Involvement.objects.death_notices(clients=Client.objects.visible_to(request.user))
         context["death_notices"] = list(notices[:DEATH_NOTICES_LISTED])
     if role in ("manager", "admin"):
-        context["caseload_rule"] = caseloads.CASELOAD_RULE.format(who="each peacekeeper is")
+        context["caseload_rule"] = caseloads.CASELOAD_RULE_EACH
         context["caseloads"] = caseloads.caseload_summary()
         context["caseload_cap"] = caseloads.caseload_cap()
         since = timezone.now() - datetime.timedelta(days=RESPONSE_GAP_DAYS)

@@ -296,3 +296,14 @@ class TestTheCommand:
                 "--language",
                 "es",
             )
+
+
+@pytest.mark.parametrize("role", ["peacekeeper", "manager"])
+def test_the_dashboards_say_how_a_caseload_is_counted_in_spanish(client, peacekeeper, manager, role):
+    user = peacekeeper if role == "peacekeeper" else manager
+    Preferences.objects.create(user=user, language="es")
+    client.force_login(user)
+    text = page(client.get("/"))
+    who = "de los que usted es" if role == "peacekeeper" else "de los que cada pacificador"
+    assert f"Cuenta los participantes activos {who}" in text
+    assert "Counts the active clients" not in text
