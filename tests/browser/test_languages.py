@@ -1,8 +1,11 @@
 """A peacekeeper who prefers Spanish signs in on a phone and is answered in Spanish (issue #18)."""
 
+import re
+
 from playwright.sync_api import expect
 
 from accounts.models import Preferences
+from outreach.models import Contact
 from tests.browser.conftest import PHONE
 
 
@@ -41,3 +44,38 @@ def test_the_sign_in_page_switches_to_spanish_before_sign_in(live_server, page):
     expect(page.locator("html")).to_have_attribute("lang", "es")
     expect(page.get_by_role("heading", name="Iniciar sesión")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_a_peacekeeper_with_spanish_preference_logs_a_contact_on_a_phone_all_in_spanish(
+    page, sign_in, live_server, jamal
+):
+    """Issue #18's walk: every label, the error and the message of logging a contact are Spanish."""
+    Preferences.objects.create(user=jamal.primary_peacekeeper, language="es")
+    page.set_viewport_size(PHONE)
+    sign_in(jamal.primary_peacekeeper)
+    page.get_by_role("link", name="Mis casos asignados").first.click()
+    expect(page.get_by_role("heading", name="Mis casos asignados", level=1)).to_be_visible()
+    page.get_by_role("link", name="Jamal Johnson", exact=True).click()
+    page.get_by_role("link", name="Registrar contacto").click()
+    expect(page.get_by_role("heading", name=re.compile("^Nuevo contacto"), level=1)).to_be_visible()
+
+    duration = page.get_by_label("Duración (minutos)")
+    duration.fill("0")
+    page.get_by_role("button", name="Guardar contacto").click()
+    expect(page.get_by_role("alert").filter(has_text="Hay 1 problema que corregir abajo.")).to_be_visible()
+    expect(page.locator(".invalid-feedback")).to_contain_text("Escriba una duración entre 1 y 720 minutos (12 horas).")
+    assert not Contact.objects.exists()
+
+    duration.fill("45")
+    page.get_by_label("Tipo").select_option(label="Teléfono")
+    page.get_by_label("Educación", exact=True).check()
+    page.get_by_label("Notas").fill("Hablamos de la clase del GED.")
+    page.get_by_role("button", name="Guardar contacto").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Contacto guardado para {jamal.code}.")
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.get_by_role("listitem").filter(has_text="Hablamos de la clase")).to_contain_text("Teléfono · 45 min")
+    text = page.locator("main").inner_text()
+    for english in ("Log contact", "Contact saved", "Contacts", "Risk", "Goals", "Referrals", "Edit", "History"):
+        assert not re.search(rf"\b{english}\b", text), english
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert Contact.objects.get().duration_minutes == 45

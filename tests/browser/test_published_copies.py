@@ -75,3 +75,39 @@ def test_an_analyst_reads_a_published_copy_and_downloads_it(sign_in, live_server
     assert download_info.value.suggested_filename == "peacekeeper-2018-q3-public-v1.xlsx"
     book = openpyxl.load_workbook(path)
     assert "Suppressed" in book.sheetnames
+
+
+def test_a_manager_downloads_the_spanish_public_copy_with_the_same_numbers(
+    sign_in, live_server, manager, demo, tmp_path
+):
+    """Issue #18: for a community meeting in Spanish, the same copy's XLSX in Spanish, figure for figure."""
+    from tests.factories import publish_copy
+
+    publish_copy(2018, 3, by=manager)
+    page = sign_in(manager)
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/reports/quarterly/2018/3/public/v1/")
+
+    def download(link: str, name: str) -> openpyxl.Workbook:
+        with page.expect_download() as download_info:
+            page.get_by_role("link", name=link).click()
+        download_info.value.save_as(tmp_path / name)
+        return openpyxl.load_workbook(tmp_path / name)
+
+    english = download("Download Excel", "en.xlsx")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Español").click()
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    spanish = download("Descargar Excel", "es.xlsx")
+    assert spanish.sheetnames[0] == "Informe" and "Suprimidas" in spanish.sheetnames
+    assert len(spanish.sheetnames) == len(english.sheetnames)
+
+    def numbers(book):
+        return [
+            [c for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, int | float)]
+            for sheet in book
+        ]
+
+    assert numbers(spanish) == numbers(english) and any(numbers(english))
+    headers = [c.value for c in spanish["Violencia"][1] if c.value] if "Violencia" in spanish.sheetnames else []
+    assert headers and not any(h in ("Measure", "Quarter") for h in headers), headers
