@@ -58,6 +58,9 @@ FREE = "free"  # a cell that says nothing (publication's test of what the other 
 # A cell that says only that its count is not zero: what any way of showing a count of 1 or more tells (a zero is
 # shown; "<5" and "suppressed" both say "one or more"), so what other copies give away beyond it cannot be undone.
 FREE_POSITIVE = "free, not zero"
+# A cell that says only that its count is 5 or more: what any way of showing such a count tells a reader who takes
+# "suppressed" for 5 or more (the audit's own reading of a "suppressed" count that is not small).
+FREE_NOT_SMALL = "free, five or more"
 SMALL_LOW, SMALL_HIGH = 1, 4  # what "<5" says, and what the reader must still not be able to narrow
 NOT_SMALL = 5  # a "suppressed" cell holds this much or more, unless it is one of the few holding 1 to 4
 PROTECTED_WIDTH = SMALL_HIGH - SMALL_LOW  # a hidden small count keeps at least four possible values
@@ -290,7 +293,7 @@ class System:
                 figure_keys[(figure.measure, figure.place, *_days(figure), k)] = expression
             if self.truth:
                 true = self.copies[k].true_value(t, r, c)
-                bounds = None if true is None or true in (FREE, FREE_POSITIVE) else (true, true)
+                bounds = None if true is None or true in (FREE, FREE_POSITIVE, FREE_NOT_SMALL) else (true, true)
             else:
                 bounds = _bounds(value, (t, r, c) in self.copies[k].small_suppressed)
             if bounds is not None:
@@ -789,6 +792,8 @@ def _bounds(value, small: bool) -> tuple[float, float] | None:
         return (SMALL_LOW if small else NOT_SMALL), np.inf
     if isinstance(value, int):
         return value, value
+    if value == FREE_NOT_SMALL:
+        return NOT_SMALL, np.inf
     if value == FREE_POSITIVE:
         return 1, np.inf
     if value == FREE:

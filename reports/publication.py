@@ -287,6 +287,10 @@ def _blank(copy: audit.Copy, t: int) -> Table:
 
 
 def _free(value) -> str:
+    if isinstance(value, int) and value >= audit.NOT_SMALL:
+        # Shown or "suppressed", a count of 5 or more says "5 or more" (a correction from "<5" to 5 gives the 4 away,
+        # however the new version shows it).
+        return audit.FREE_NOT_SMALL
     return audit.FREE_POSITIVE if isinstance(value, int) and value >= 1 else audit.FREE
 
 

@@ -233,7 +233,9 @@ class TestPublishingIsDeliberate:
         _prepare(client, 2018, 3)
         second = PublishedCopy.objects.get(status=CopyStatus.READY)
         page = client.get(reverse("publishing:draft", args=[second.pk])).content.decode()
-        assert "Compared with version 1, 2 figures differ:" in page  # the late homicide: Q3 and the year to date
+        # The late homicide's shootings with someone hurt (Q3, year to date) and Hill's shooting incidents: "<5" before
+        # and after, which a reader knows the correction moved, are "suppressed" in the second version.
+        assert "Compared with version 1, 4 figures differ:" in page
         assert (
             "Shootings with someone killed or wounded, Year to date (1 January to 30 September 2018): "
             "&lt;5 → suppressed" in page

@@ -799,3 +799,25 @@ class TestAReaderKnowsTheSizeOfACorrection:
         downtown = [c for c in v2.audit["cells"] if c["copy"].endswith("(this copy)") and c["row"] == "Downtown"]
         assert downtown and all(c.get("given_away") for c in downtown if not c["protected"])
         assert v2.audit["narrowed"] == 0
+
+
+def test_a_correction_from_under_five_to_five_is_published_and_marked_given_away():
+    """A late homicide turns the city's "<5" (4) into 5: shown or "suppressed" (5 or more), the new version says the
+    first was 4 to a reader who knows the correction's size. No display can stop that: it is marked, not refused
+    (a corrected version of a quarter must be publishable)."""
+    hidden = [COMPLEMENTARY, COMPLEMENTARY]
+    q1 = publication.Released(
+        "Q1", 2018, 1, False, [("S", [summary_table(2018, 1, hidden)])], (("summary", 0, 0, 9), ("summary", 0, 1, 9))
+    )
+    v1 = publication.Released(
+        "Q2 v1",
+        2018,
+        2,
+        False,
+        [("S", [summary_table(2018, 2, [SMALL, COMPLEMENTARY])])],
+        (("summary", 0, 0, 4), ("summary", 0, 1, 13)),
+    )
+    v2 = publication.prepare(report(2018, 2, summary_table(2018, 2, [5, 14])), [q1, v1])
+    first = [c for c in v2.audit["cells"] if c["copy"] == "Q2 v1"]
+    assert first and all(c.get("given_away") for c in first if not c["protected"])
+    assert_protected(v2, given_away_before=True)
