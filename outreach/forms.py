@@ -6,6 +6,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +38,11 @@ from outreach.models import (
     local_today,
 )
 from outreach.models.contacts import CONTACT_DURATION_HELP, CONTACT_DURATION_MESSAGE
+
+
+def _model_label(model, name: str):
+    """The model field's name as a form label, translated when shown (lazy)."""
+    return capfirst(model._meta.get_field(name).verbose_name)
 
 
 def peacekeeper_choices():
@@ -81,9 +87,15 @@ EDITABLE_STATUSES = [(value, label) for value, label in ClientStatus.choices if 
 class ClientForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
     """A client's record. Assignment, enrolment and exit fields only for managers."""
 
-    primary_peacekeeper = PeacekeeperChoiceField(queryset=User.objects.none(), required=False)
+    # Declared here, so labelled here: a declared field does not take the model's (translated) name.
+    primary_peacekeeper = PeacekeeperChoiceField(
+        queryset=User.objects.none(), required=False, label=_model_label(Client, "primary_peacekeeper")
+    )
     secondary_peacekeepers = PeacekeeperMultipleChoiceField(
-        queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_model_label(Client, "secondary_peacekeepers"),
     )
     not_a_duplicate = forms.BooleanField(
         required=False, label=_("I checked the possible matches above: this is a different person.")
@@ -160,7 +172,12 @@ class ClientForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
 class ContactForm(FormKeyMixin, StaleEditMixin, forms.ModelForm):
     """Logging a contact: built to take under a minute on a phone."""
 
-    topics = forms.MultipleChoiceField(choices=Topic.choices, required=False, widget=forms.CheckboxSelectMultiple)
+    topics = forms.MultipleChoiceField(
+        choices=Topic.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_model_label(Contact, "topics"),
+    )
     # One rule, one wording: the browser (the input's min and max, the help under it), the form and the
     # model (Contact.clean; its constraint) all read CONTACT_MAX_MINUTES and say CONTACT_DURATION_MESSAGE.
     # (The form is novalidate: the browser shows no message of its own.)

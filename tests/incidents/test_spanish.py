@@ -120,7 +120,7 @@ def test_the_incident_page_and_its_response_case_are_in_spanish(client, manager)
     assert "Qué pasó" in html and "Riesgo de represalia" in html and "Alto" in html and "Policía" in html
     assert "Cerrar el incidente" in html and "Historial" in html and "Vincular a un participante" in html
     html = page(client, incident.response_case.get_absolute_url())
-    assert "Respuesta a SPD-900" in html and "0 muertos, 1 heridos." in html and "Cerrar el caso" in html
+    assert "Respuesta a SPD-900" in html and "Muertos: 0; heridos: 1." in html and "Cerrar el caso" in html
     assert "No se conoce ninguna represalia" in html  # a choice of the closing form
     assert "Close the case" not in html and "killed," not in html
 

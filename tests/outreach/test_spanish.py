@@ -236,3 +236,13 @@ def test_english_stays_as_it_was(client, manager, jamal):
     assert '<html lang="en">' in page_en and "The date must be a date written YYYY-MM-DD." in text
     detail = client.get(jamal.get_absolute_url(), **ENGLISH_BROWSER).content.decode()
     assert "Life-plan goals" in detail and "Contact standard" in detail and "Metas" not in detail
+
+
+def test_the_declared_fields_take_their_spanish_names_too(client, manager, peacekeeper, jamal):
+    """The walk in Spanish: the assignment fields and the topics, declared on the forms, were labelled in English."""
+    edit = visible_text(page(in_spanish(client, manager).get(reverse("outreach:client_edit", args=[jamal.pk]))))
+    assert "Pacificador(a) principal" in edit and "Pacificadores secundarios" in edit
+    assert "Primary peacekeeper" not in edit and "Secondary peacekeepers" not in edit
+    url = reverse("outreach:contact_create", args=[jamal.pk])
+    contact = visible_text(page(in_spanish(client, peacekeeper).get(url)))
+    assert "Temas" in contact and "Topics" not in contact
