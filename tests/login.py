@@ -4,6 +4,7 @@ wizard (django-two-factor-auth's LoginView), then, for a user with a device, the
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import Preferences
 from tests.factories import PASSWORD
 
 # The wizard's management form is named after the view class (formtools: "login_view").
@@ -23,3 +24,10 @@ def code_step(client: Client, code: str, *, step: str = "token"):
 
 def go_to_recovery_code_step(client: Client):
     return client.post(reverse("login"), {STEP_FIELD: "token", "wizard_goto_step": "backup"})
+
+
+def sign_in_in_spanish(client: Client, user) -> Client:
+    """The user prefers Spanish (accounts.Preferences) and is signed in: every page after this is in Spanish."""
+    Preferences.objects.create(user=user, language="es")
+    client.force_login(user)
+    return client

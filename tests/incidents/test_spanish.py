@@ -11,7 +11,6 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.models import Preferences
 from incidents import response_cases
 from incidents.importer import COLUMNS, import_incidents
 from incidents.models import Incident, IncidentImport, incident_errors
@@ -24,6 +23,7 @@ from tests.factories import (
     MediationFactory,
 )
 from tests.forms import keyed
+from tests.login import sign_in_in_spanish
 
 SPANISH = {"HTTP_ACCEPT_LANGUAGE": "es-MX,es;q=0.9"}
 
@@ -33,9 +33,7 @@ def immediate_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
-def speaks_spanish(client, user) -> None:
-    Preferences.objects.create(user=user, language="es")
-    client.force_login(user)
+speaks_spanish = sign_in_in_spanish
 
 
 def page(client, url: str, **params) -> str:

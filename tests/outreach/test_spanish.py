@@ -9,10 +9,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Preferences
 from outreach.models import Client, local_today
 from tests.factories import ClientFactory, ContactFactory, GoalFactory
 from tests.forms import keyed
+from tests.login import sign_in_in_spanish
 
 TODAY = local_today()
 LIST = reverse("outreach:client_list")
@@ -22,10 +22,7 @@ ENGLISH_BROWSER = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
 pytestmark = pytest.mark.django_db
 
 
-def in_spanish(browser, user):
-    Preferences.objects.create(user=user, language="es")
-    browser.force_login(user)
-    return browser
+in_spanish = sign_in_in_spanish
 
 
 def page(response) -> str:

@@ -8,9 +8,9 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from accounts.models import Preferences
 from publishing.models import CopyStatus, PublishedCopy
 from tests.factories import publish_copy
+from tests.login import sign_in_in_spanish
 from tests.publishing import test_published_copies
 
 story = test_published_copies.story  # the fixture: two neighborhoods' homicides and shootings, 2017-2018
@@ -19,8 +19,7 @@ _prepare = test_published_copies._prepare
 
 @pytest.fixture
 def spanish_manager(client, manager):
-    Preferences.objects.create(user=manager, language="es")
-    client.force_login(manager)
+    sign_in_in_spanish(client, manager)
     return manager
 
 

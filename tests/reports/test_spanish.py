@@ -13,6 +13,7 @@ from django.utils import translation
 
 from accounts.models import Preferences
 from reports import display, headlines, quarterly
+from tests.login import sign_in_in_spanish
 from tests.reports import test_quarterly
 
 story = test_quarterly.story  # the fixture: the seed story's homicides, 2014-2018
@@ -119,8 +120,7 @@ def test_dates_are_spanish():
 
 @pytest.fixture
 def spanish_analyst(client, analyst):
-    Preferences.objects.create(user=analyst, language="es")
-    client.force_login(analyst)
+    sign_in_in_spanish(client, analyst)
     return analyst
 
 
