@@ -758,6 +758,12 @@ def describe(copies: Sequence[Copy], result: Audit, *, given_away: set = frozens
             and (finding.cell.copy, finding.cell.table, finding.cell.row, finding.cell.column) in given_away
         ):
             entry["given_away"] = True
+            # By whom, for the check's reader: a correction between the copies (its size is public) or the copies
+            # published before on their own. A corrected (measure, place, year) is one the audit read copy by copy.
+            figures = copies[finding.cell.copy].tables[finding.cell.table].figures
+            figure = figures[finding.cell.row][finding.cell.column] if figures else None
+            corrected = figure is not None and (figure.measure, figure.place, figure.period.first.year) in result.split
+            entry["given_by"] = "correction" if corrected else "before"
         cells.append(entry)
     small = [c for c, f in zip(cells, result.findings, strict=True) if f.shown == SMALL or f.small]
     narrowest = min(small, key=lambda c: float("inf") if c["high"] is None else c["high"] - c["low"], default=None)

@@ -381,6 +381,23 @@ class TestHostileText:
         assert copy.status == CopyStatus.READY and copy.version is None
         assert services.NARROWED in response.content.decode().replace("&#x27;", "'")
 
+    @pytest.mark.parametrize(
+        ("given_by", "label"), [("correction", "no: given away by a correction"), (None, "no: given away before")]
+    )
+    def test_the_check_says_who_gave_a_count_away(self, client, manager, story, given_by, label):
+        """A count the copies published before gave away, or a correction between two versions (0 then 1), is
+        listed as given away, and by which of the two (a check stored before the distinction says "before")."""
+        client.force_login(manager)
+        _prepare(client, 2018, 3)
+        copy = PublishedCopy.objects.get(status=CopyStatus.READY)
+        cells = [dict(cell) for cell in copy.audit["cells"]]
+        cells[0] |= {"protected": False, "given_away": True} | ({"given_by": given_by} if given_by else {})
+        PublishedCopy.objects.filter(pk=copy.pk).update(audit={**copy.audit, "cells": cells})
+        page = client.get(reverse("publishing:draft", args=[copy.pk])).content.decode()
+        assert page.count(label) == 1
+        other = {"no: given away by a correction", "no: given away before"} - {label}
+        assert other.pop() not in page
+
     @pytest.mark.parametrize("reason", ["a\x00b", "x" * 10_000])
     def test_a_reason_with_nul_or_too_long_is_refused_with_a_message(self, client, manager, story, reason):
         publish_copy(2018, 3, by=manager)

@@ -448,6 +448,7 @@ class TestGivenAwayBefore:
         second = publication.prepare(report(2018, 1, places_table(2018, 1, rows)), [first])
         mine = [c for c in second.audit["cells"] if c["copy"].endswith("(this copy)") and c["row"] == "Hill"]
         assert mine and all(c.get("given_away") for c in mine if not c["protected"])
+        assert {c["given_by"] for c in mine if not c["protected"]} == {"before"}  # no correction between them
         assert "given away already by the copies published before, or by a correction" in second.audit["summary"]
         # The first version's own Hill, narrowed by the first version alone, is marked so too: nothing new is.
         released = [c for c in second.audit["cells"] if c["copy"] == "Q1 v1" and not c["protected"]]
@@ -798,6 +799,8 @@ class TestAReaderKnowsTheSizeOfACorrection:
         v2 = publication.prepare(report(2018, 2, places_table(2018, 2, rows)), [q1, v1])
         downtown = [c for c in v2.audit["cells"] if c["copy"].endswith("(this copy)") and c["row"] == "Downtown"]
         assert downtown and all(c.get("given_away") for c in downtown if not c["protected"])
+        # The check says who gave it away: the correction (0 then 1), not the copies published before.
+        assert {c["given_by"] for c in downtown if not c["protected"]} == {"correction"}
         assert v2.audit["narrowed"] == 0
 
 
@@ -820,4 +823,5 @@ def test_a_correction_from_under_five_to_five_is_published_and_marked_given_away
     v2 = publication.prepare(report(2018, 2, summary_table(2018, 2, [5, 14])), [q1, v1])
     first = [c for c in v2.audit["cells"] if c["copy"] == "Q2 v1"]
     assert first and all(c.get("given_away") for c in first if not c["protected"])
+    assert {c["given_by"] for c in first if not c["protected"]} == {"correction"}
     assert_protected(v2, given_away_before=True)
