@@ -376,6 +376,17 @@ def run_axe(page) -> list[dict]:
     )
 
 
+def violations_here(page, new_context) -> list[str]:
+    """axe's violations of the page's current URL, opened again for the same user and width in a context that
+    lets axe in (it is injected as an inline script, which the CSP refuses): one line each, rule and element."""
+    other = new_context(bypass_csp=True, storage_state=page.context.storage_state(), viewport=page.viewport_size)
+    axe_page = other.new_page()
+    axe_page.goto(page.url)
+    found = [f"{v['id']}: {node['target']}" for v in run_axe(axe_page) for node in v["nodes"]]
+    other.close()
+    return found
+
+
 def sweep(page, base_url: str, routes: list[str], samples: SampleIds, result: Sweep) -> Sweep:
     """Check each route that renders as HTML for this page's user, at desktop and phone widths."""
     pages = html_pages(page, base_url, routes, samples, result)
