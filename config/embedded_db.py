@@ -101,7 +101,6 @@ def _check_free_space(data_dir: Path) -> None:
 
 def forget_dead_holders(data_dir: Path) -> list[int]:
     """Drop processes that no longer exist from the server's holder list; return those left."""
-    import psutil
 
     pid_file = data_dir / ".handle_pids.json"
     if not pid_file.exists():
@@ -110,10 +109,21 @@ def forget_dead_holders(data_dir: Path) -> list[int]:
         pids = json.loads(pid_file.read_text() or "[]")
     except ValueError:
         pids = []
-    alive = [pid for pid in pids if psutil.pid_exists(pid)]
+    alive = [pid for pid in pids if _alive(pid)]
     if alive != pids:
         pid_file.write_text(json.dumps(alive))
     return alive
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process runs: a zombie has let go of everything, and where init never reaps
+    orphans (seen on this project's machines) a killed holder stays one forever."""
+    import psutil
+
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
 
 
 def _failure_message(data_dir: Path, exc: Exception) -> str:

@@ -25,6 +25,7 @@ from core import sealed
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_HOST_PORT = "127.0.0.1:8000"
 STOP_SECONDS = 10
+KILL_SECONDS = 5
 POLL_SECONDS = 0.2
 
 
@@ -61,6 +62,10 @@ class Children:
             while _group_alive(process.pid) and time.monotonic() < deadline:
                 time.sleep(POLL_SECONDS)
             _signal_group(process, signal.SIGKILL)
+            # A kill takes effect a moment later: the embedded server is released only once it has.
+            killed_by = time.monotonic() + KILL_SECONDS
+            while _group_alive(process.pid) and time.monotonic() < killed_by:
+                time.sleep(POLL_SECONDS)
 
 
 def _signal_group(process: subprocess.Popen, signum: int) -> None:

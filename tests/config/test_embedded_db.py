@@ -6,6 +6,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from config import embedded_db
@@ -72,6 +73,21 @@ def test_it_forgets_holders_that_died_without_leaving(data_dir):
     (data_dir / ".handle_pids.json").write_text(json.dumps([dead.pid, 1]))
     assert embedded_db.forget_dead_holders(data_dir) == [1]
     assert json.loads((data_dir / ".handle_pids.json").read_text()) == [1]
+
+
+def test_a_holder_left_a_zombie_is_forgotten_too(data_dir):
+    """On a machine whose init never reaps orphans (seen here), a holder killed on the way out stays
+    a zombie forever: it holds nothing, and counting it kept the server running after make run stopped."""
+    data_dir.mkdir(parents=True)
+    zombie = subprocess.Popen([sys.executable, "-c", "pass"])
+    deadline = time.monotonic() + 10
+    while psutil.Process(zombie.pid).status() != psutil.STATUS_ZOMBIE and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        (data_dir / ".handle_pids.json").write_text(json.dumps([zombie.pid, 1]))
+        assert embedded_db.forget_dead_holders(data_dir) == [1]
+    finally:
+        zombie.wait()
 
 
 def test_a_server_that_cannot_start_is_a_clear_error(data_dir):

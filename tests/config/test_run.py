@@ -18,7 +18,7 @@ from tests.config.helpers import REPO
 # A short path: the embedded server's unix socket path is limited to ~100 bytes.
 DATA_ROOT = REPO / ".data" / "test-embedded"
 START_SECONDS = 15
-STOP_SECONDS = run.STOP_SECONDS + 3
+STOP_SECONDS = run.STOP_SECONDS + run.KILL_SECONDS + 15
 
 
 def free_port() -> int:
