@@ -19,6 +19,7 @@ is what a finger taps. The exemptions applied, both WCAG's own:
 import pytest
 from playwright.sync_api import expect
 
+from accounts.models import Preferences
 from outreach.models import Client, Contact
 from sample_data.demo.outreach import seed_neighborhoods
 from tests.browser import a11y
@@ -182,7 +183,12 @@ TAP_PAGES = {
 }
 
 
-def test_tap_targets_on_the_main_pages_are_44_px_on_a_phone(new_context, live_server, people):
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_tap_targets_on_the_main_pages_are_44_px_on_a_phone(new_context, live_server, people, language):
+    """In Spanish too: its longer words wrap labels and buttons onto other lines than English's."""
+    if language != "en":
+        for user in people.values():
+            Preferences.objects.update_or_create(user=user, defaults={"language": language})
     samples = a11y.SampleIds(people, SAMPLE_IDS)
     small, off_centre, measured = [], [], 0
     for role, routes in TAP_PAGES.items():
