@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from incidents import response_cases, services
-from incidents.models import CaseStatus, Incident, ResponseCase, TaskStatus
+from incidents.models import CaseStatus, Incident, ResponseCase, ResponseTask, TaskStatus
 from tests.browser.conftest import PHONE
 from tests.browser.test_layout import signed_in_page
 from tests.factories import ClientFactory, NeighborhoodFactory
@@ -60,6 +60,20 @@ def test_a_shooting_from_its_logging_to_the_closing_review(new_context, live_ser
     cases = desk.get_by_role("region", name=re.compile("Open response cases"))
     with desk.expect_navigation():
         cases.get_by_role("link", name="PD-26-0999").click()
+    # The scene visit goes to the peacekeeper, from a phone: a task's own page assigns it.
+    desk.set_viewport_size(PHONE)
+    scene = case.tasks.get(kind="scene")
+    assign = f"/response-tasks/{scene.pk}/#assign"
+    card = desk.locator("li.card").filter(has=desk.locator(f"a[href='{assign}']"))
+    card.get_by_text("Assign or set aside").click()
+    with desk.expect_navigation():
+        card.get_by_role("link", name="Assign", exact=True).click()
+    desk.get_by_label("Assign to").select_option(value=str(peacekeeper.pk))
+    assert desk.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    with desk.expect_navigation():
+        desk.get_by_role("button", name="Assign", exact=True).click()
+    expect(desk.get_by_role("status")).to_contain_text(": assigned to")
+    assert ResponseTask.objects.get(pk=scene.pk).assigned_to == peacekeeper
     for task in case.tasks.filter(status=TaskStatus.OPEN):
         response_cases.response_task_set_aside(task=task, note="Family moved out of state.", by=manager)
     desk.reload()

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from incidents import conflict_services, response_cases, response_reads, services
+from incidents.forms import TaskAssignForm
 from incidents.importer import import_incidents
 from incidents.models import (
     CaseStatus,
@@ -607,6 +608,31 @@ class TestTheWalksSmallerFindings:
         assert "Choose a peacekeeper" in page.content.decode() and "assigned." not in page.content.decode()
         page = client.post(reverse("incidents:response_case_close", args=[case.pk]), {}, follow=True).content.decode()
         assert "Retaliation: This field is required." in page and "Closing review: This field is required." in page
+
+    def test_the_case_page_does_not_grow_with_tasks_times_peacekeepers(self, client, manager):
+        """The benchmark at scale 40: a case of 601 tasks drew a list of all 1,000 peacekeepers in each task's
+        assign form, 600,000 options and 15 s. A task's page assigns it, with one list."""
+        incident = shooting()
+        response_cases.response_cases_open(incidents=Incident.objects.filter(pk=incident.pk))
+        UserFactory.create_batch(12, roles=[Role.PEACEKEEPER])
+        task = incident.response_case.tasks.get(kind="scene")
+        client.force_login(manager)
+        case_page = client.get(incident.response_case.get_absolute_url()).content.decode()
+        assert 'name="peacekeeper"' not in case_page
+        assert reverse("incidents:response_task_detail", args=[task.pk]) + "#assign" in case_page
+        task_page = client.get(reverse("incidents:response_task_detail", args=[task.pk])).content.decode()
+        choices = list(TaskAssignForm().fields["peacekeeper"].choices)
+        assign = re.search(r'<select[^>]*name="peacekeeper">(.*?)</select>', task_page, re.S).group(1)
+        assert len(choices) > 12 and assign.count("<option") == len(choices)
+        assert reverse("incidents:response_task_assign", args=[task.pk]) in task_page
+
+    def test_a_peacekeeper_is_offered_no_assign_form_on_a_tasks_page(self, client, peacekeeper):
+        incident = shooting()
+        response_cases.response_cases_open(incidents=Incident.objects.filter(pk=incident.pk))
+        task = incident.response_case.tasks.get(kind="scene")
+        client.force_login(peacekeeper)
+        page = client.get(reverse("incidents:response_task_detail", args=[task.pk])).content.decode()
+        assert reverse("incidents:response_task_assign", args=[task.pk]) not in page
 
     def test_the_task_page_says_who_holds_it_and_offers_to_take_it(self, client, peacekeeper):
         incident = shooting()
