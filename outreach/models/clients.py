@@ -117,9 +117,14 @@ class ClientQuerySet(models.QuerySet):
         """A peacekeeper's caseload: the clients they are primary or secondary peacekeeper for.
 
         The one definition of a caseload (lists and worklists use it; the managers' table counts
-        the same clients as primary_of + secondary_of, which never overlap: see client_save)."""
+        the same clients as primary_of + secondary_of, which never overlap: see client_save).
+
+        One list of ids, the union of both, rather than `primary OR id IN (secondary)`: PostgreSQL can use
+        no index for that OR and read every client of the program (5 ms at scale 10, 13 at 40, against
+        under 2 ms either way: issue #20's EXPLAIN)."""
+        primary = Client.objects.filter(primary_peacekeeper=user).values("pk")
         secondary = Client.secondary_peacekeepers.through.objects.filter(user=user).values("client_id")
-        return self.filter(Q(primary_peacekeeper=user) | Q(pk__in=secondary))
+        return self.filter(pk__in=primary.union(secondary))
 
     def primary_of(self, user) -> "ClientQuerySet":
         """The clients `user` is primary peacekeeper for (`user` may be an OuterRef)."""
