@@ -5,6 +5,7 @@ list's export and the import's reasons in Spanish; an English user still reads t
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -141,7 +142,7 @@ def test_mediation_pages_are_in_spanish(client, manager):
     speaks_spanish(client, manager)
     mediation = MediationFactory(outcome="temporarily_resolved")
     html = page(client, reverse("incidents:mediation_list"))
-    assert ">Mediaciones</h1>" in html and "Registrar mediación" in html and "Resuelto por ahora" in html
+    assert ">Mediaciones</h1>" in html and "Registrar mediación" in html and "Resuelta por ahora" in html
     html = page(client, mediation.get_absolute_url())
     assert (
         "La mediación" in html and "Partes involucradas" in html and "Participantes del programa involucrados" in html
@@ -314,3 +315,23 @@ def test_a_conflicts_name_and_sides_stay_as_they_were_in_english(client, manager
 
 def _local(year: int, month: int, day: int) -> datetime.datetime:
     return datetime.datetime(year, month, day, 10, 0, tzinfo=timezone.get_current_timezone())
+
+
+def _select(html: str, name: str) -> str:
+    return re.search(rf'<select name="{name}".*?</select>', html, re.S)[0]
+
+
+def test_the_choices_agree_with_their_nouns(client, analyst):
+    speaks_spanish(client, analyst)
+    html = page(client, reverse("incidents:incident_list"))
+    assert '<option value="other">Otra</option>' in _select(html, "weapon")  # otra arma
+    assert '<option value="other">Otro</option>' in _select(html, "kind")  # otro incidente
+
+
+def test_a_response_recorded_agrees_with_respuesta(client, manager, peacekeeper):
+    speaks_spanish(client, manager)
+    incident = IncidentFactory(case_number="SPD-8", occurred_at=timezone.now() - datetime.timedelta(hours=5))
+    when = (timezone.localtime() - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    data = {"kind": "follow_up", "peacekeeper": peacekeeper.pk, "responded_at": when}
+    response = client.post(reverse("incidents:response_create", args=[incident.pk]), keyed(data), follow=True)
+    assert "Respuesta registrada: Seguimiento." in response.content.decode()
