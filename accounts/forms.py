@@ -16,6 +16,15 @@ class LoginForm(AuthenticationForm):
     for it, and django-axes needs it to count failed passwords.
     """
 
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        # Django's English, word for word, as a msgid of our own: Django's Spanish ("nombre de usuario y clave
+        # correctos… ambos campos pueden ser sensibles a mayúsculas") is not how the program speaks (issue #18).
+        "invalid_login": _(
+            "Please enter a correct username and password. Note that both fields may be case-sensitive."
+        ),
+    }
+
     def __init__(self, request=None, *args, **kwargs) -> None:
         super().__init__(request, *args, **kwargs)
         self.fields["username"].widget.attrs.update(autocomplete="username", autocapitalize="none")

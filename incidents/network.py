@@ -136,7 +136,7 @@ def _add_conflicts(network: Network, user, on: datetime.date, parties: Q) -> Non
         network.tie(
             who,
             "party",
-            gettext("party, %(side)s") % {"side": party.get_side_display().lower()},
+            gettext("party, %(side)s") % {"side": party.side_after_a_comma},
             keys[party.conflict_id],
         )
 

@@ -17,7 +17,7 @@ from django.db.models.functions import Cast, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
@@ -356,6 +356,19 @@ class Side(models.TextChoices):
     B = "b", _("Side B")
 
 
+# A side said inside a sentence: Spanish writes "lado A" there, and "Lado A" (the choice label) only where a
+# label starts, as a heading or an option. English keeps what each place always said: "Side A" in brackets,
+# "side a" after a comma.
+SIDE_IN_BRACKETS = {
+    Side.A: pgettext_lazy("conflict side, in brackets within a sentence", "Side A"),
+    Side.B: pgettext_lazy("conflict side, in brackets within a sentence", "Side B"),
+}
+SIDE_AFTER_A_COMMA = {
+    Side.A: pgettext_lazy("conflict side, after a comma within a sentence", "side a"),
+    Side.B: pgettext_lazy("conflict side, after a comma within a sentence", "side b"),
+}
+
+
 def latest_status(conflict=None) -> Subquery:
     """The status of a conflict's latest change (the conflict is OuterRef("pk") by default)."""
     changes = ConflictStatusChange.objects.filter(conflict=conflict if conflict is not None else OuterRef("pk"))
@@ -421,7 +434,9 @@ class Conflict(models.Model):
         if self.neighborhood_id:
             parts.append(str(self.neighborhood))
         if self.created_at:
-            day = date_format(timezone.localdate(self.created_at), "j M Y")
+            # Translators: a date format (Django's date filter letters) for the day in a conflict's name, "4 Dec
+            # 2026" in English; in Spanish the day written out, as Django's DATE_FORMAT writes it.
+            day = date_format(timezone.localdate(self.created_at), pgettext("conflict name", "j M Y"))
             parts.append(gettext("identified %(day)s") % {"day": day})
         return ", ".join(parts)
 
@@ -533,9 +548,14 @@ class ConflictParty(models.Model):
         who = self.client.code if self.client_id else str(self.group)
         return gettext("%(who)s (%(side)s) in conflict #%(pk)s") % {
             "who": who,
-            "side": self.get_side_display(),
+            "side": SIDE_IN_BRACKETS.get(self.side, self.side),
             "pk": self.conflict_id,
         }
+
+    @property
+    def side_after_a_comma(self) -> str:
+        """The side as a list within a sentence says it ("…: side a, cooling"; "…: lado A, calmándose")."""
+        return str(SIDE_AFTER_A_COMMA.get(self.side, self.side))
 
     @property
     def conflict_status_label(self) -> str:

@@ -31,7 +31,8 @@ class IncidentKind(models.TextChoices):
 class Weapon(models.TextChoices):
     FIREARM = "firearm", _("Firearm")
     KNIFE = "knife", _("Knife")
-    OTHER = "other", _("Other")
+    # "Otra": an arma, where a kind of incident is "Otro".
+    OTHER = "other", pgettext_lazy("weapon", "Other")
     UNKNOWN = "unknown", _("Unknown")
 
 

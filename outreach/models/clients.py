@@ -9,7 +9,7 @@ from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Concat, Lower, StrIndex, TruncDate
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -35,7 +35,8 @@ class ReferralSource(models.TextChoices):
     STREET_OUTREACH = "street_outreach", _("Street outreach")
     COMMUNITY_PARTNER = "community_partner", _("Community partner")
     SELF_FAMILY = "self_family", _("Self / family")
-    OTHER = "other", _("Other")
+    # "Otra": a fuente de derivación, where a language is "Otro".
+    OTHER = "other", pgettext_lazy("referral source", "Other")
 
 
 class ClientStatus(models.TextChoices):

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audited
@@ -24,7 +24,8 @@ class GoalDomain(models.TextChoices):
 
 
 class GoalStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    # "Abierta": a meta, where a case or an incident is "Abierto".
+    OPEN = "open", pgettext_lazy("goal status", "Open")
     IN_PROGRESS = "in_progress", _("In progress")
     ACHIEVED = "achieved", _("Achieved")
     DROPPED = "dropped", _("Dropped")

@@ -24,6 +24,17 @@ def test_the_sign_in_page_speaks_the_browsers_language(client):
     assert "Iniciar sesión" in page and ">Sign in<" not in page
 
 
+def test_a_wrong_password_is_said_in_plain_spanish(client, peacekeeper):
+    page = html(password_step(client, peacekeeper.username, "not-the-password", **SPANISH))
+    assert "El usuario o la contraseña no son correctos." in page
+    assert "sensibles a mayúsculas" not in page and "nombre de usuario y clave" not in page
+
+
+def test_a_wrong_password_keeps_djangos_english(client, peacekeeper):
+    page = html(password_step(client, peacekeeper.username, "not-the-password", **ENGLISH))
+    assert "Please enter a correct username and password. Note that both fields may be case-sensitive." in page
+
+
 @pytest.mark.django_db
 def test_the_sign_in_page_is_english_by_default_and_for_languages_it_lacks(client):
     for headers in ({}, ENGLISH, {"HTTP_ACCEPT_LANGUAGE": "fr-FR,fr;q=0.9"}):

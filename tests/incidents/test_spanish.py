@@ -5,6 +5,7 @@ list's export and the import's reasons in Spanish; an English user still reads t
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -13,10 +14,17 @@ from django.utils import timezone, translation
 
 from incidents import response_cases
 from incidents.importer import COLUMNS, import_incidents
-from incidents.models import Incident, IncidentImport, incident_errors
+from incidents.models import (
+    Conflict,
+    ConflictStatusChange,
+    Incident,
+    IncidentImport,
+    incident_errors,
+)
 from tests.factories import (
     ClientFactory,
     ConflictFactory,
+    ConflictPartyFactory,
     GroupAssociationFactory,
     GroupFactory,
     IncidentFactory,
@@ -134,7 +142,7 @@ def test_mediation_pages_are_in_spanish(client, manager):
     speaks_spanish(client, manager)
     mediation = MediationFactory(outcome="temporarily_resolved")
     html = page(client, reverse("incidents:mediation_list"))
-    assert ">Mediaciones</h1>" in html and "Registrar mediación" in html and "Resuelto por ahora" in html
+    assert ">Mediaciones</h1>" in html and "Registrar mediación" in html and "Resuelta por ahora" in html
     html = page(client, mediation.get_absolute_url())
     assert (
         "La mediación" in html and "Partes involucradas" in html and "Participantes del programa involucrados" in html
@@ -275,3 +283,55 @@ def test_the_import_progress_script_has_its_words_in_the_catalogue(db, client):
     catalogue = client.get("/jsi18n/", **SPANISH).content.decode()
     assert "filas le\\u00eddas" in catalogue or "filas leídas" in catalogue
     assert "con problemas hasta ahora" in catalogue
+
+
+def test_a_conflicts_name_and_history_give_their_days_in_spanish(client, manager):
+    person = ClientFactory(code="C-2026-00042", primary_peacekeeper=None)
+    conflict = ConflictFactory(kind="dispute", status="reignited")
+    Conflict.objects.filter(pk=conflict.pk).update(created_at=_local(2026, 12, 1))
+    ConflictStatusChange.objects.filter(conflict=conflict).update(changed_at=_local(2026, 12, 3))
+    ConflictPartyFactory(conflict=conflict, client=person, side="a")
+    speaks_spanish(client, manager)
+    html = page(client, conflict.get_absolute_url())
+    assert f"Conflicto n.º {conflict.pk}: disputa, identificado el 1 de diciembre de 2026" in html
+    assert "C-2026-00042 (lado A) en el conflicto" in html and ">Lado A<" in html  # a heading starts with it
+    assert "3 de diciembre de 2026, 10:00" in html and "Dic 2026" not in html
+    html = page(client, person.get_absolute_url())
+    assert "lado A, reavivado" in html and "lado a" not in html
+
+
+def test_a_conflicts_name_and_sides_stay_as_they_were_in_english(client, manager):
+    person = ClientFactory(code="C-2026-00042", primary_peacekeeper=None)
+    conflict = ConflictFactory(kind="dispute", status="reignited")
+    Conflict.objects.filter(pk=conflict.pk).update(created_at=_local(2026, 12, 1))
+    ConflictStatusChange.objects.filter(conflict=conflict).update(changed_at=_local(2026, 12, 3))
+    ConflictPartyFactory(conflict=conflict, client=person, side="a")
+    client.force_login(manager)
+    html = client.get(conflict.get_absolute_url()).content.decode()
+    assert f"Conflict #{conflict.pk}: dispute, identified 1 Dec 2026" in html
+    assert "C-2026-00042 (Side A) in conflict" in html and "3 Dec 2026, 10:00" in html
+    assert "side a, reignited" in client.get(person.get_absolute_url()).content.decode()
+
+
+def _local(year: int, month: int, day: int) -> datetime.datetime:
+    return datetime.datetime(year, month, day, 10, 0, tzinfo=timezone.get_current_timezone())
+
+
+def _select(html: str, name: str) -> str:
+    return re.search(rf'<select name="{name}".*?</select>', html, re.S)[0]
+
+
+def test_the_choices_agree_with_their_nouns(client, analyst):
+    speaks_spanish(client, analyst)
+    html = page(client, reverse("incidents:incident_list"))
+    assert '<option value="other">Otra</option>' in _select(html, "weapon")  # otra arma
+    assert '<option value="other">Otro</option>' in _select(html, "kind")  # otro incidente
+
+
+def test_a_response_recorded_agrees_with_respuesta(client, manager, peacekeeper):
+    speaks_spanish(client, manager)
+    incident = IncidentFactory(case_number="SPD-8", occurred_at=timezone.now() - datetime.timedelta(hours=5))
+    when = (timezone.localtime() - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    data = {"kind": "follow_up", "peacekeeper": peacekeeper.pk, "responded_at": when}
+    response = client.post(reverse("incidents:response_create", args=[incident.pk]), keyed(data), follow=True)
+    assert "Respuesta registrada: Seguimiento." in response.content.decode()

@@ -79,7 +79,7 @@ def test_the_client_page_is_in_spanish(client, peacekeeper, jamal):
         "Pacificador(a) principal",
         "Plazo de contacto",
         "Idioma preferido",
-        "No registrado",
+        "Sin registrar",  # the address: "No registrado" did not agree with "dirección"
         "Metas del plan de vida",
         "Derivaciones",
         "Contactos (1)",
@@ -215,7 +215,7 @@ def test_the_history_page_says_its_fields_in_spanish(client, manager, jamal):
         nickname="Jay",
     )
     text = visible_text(page(client.get(reverse("outreach:client_history", args=[jamal.pk]), **ENGLISH_BROWSER)))
-    assert "Participante: modificado" in text and "Apodo" in text
+    assert "Participante: se modificó" in text and "Apodo" in text
     assert "Client changed" not in text
 
 
@@ -243,3 +243,15 @@ def test_the_declared_fields_take_their_spanish_names_too(client, manager, peace
     url = reverse("outreach:contact_create", args=[jamal.pk])
     contact = visible_text(page(in_spanish(client, peacekeeper).get(url)))
     assert "Temas" in contact and "Topics" not in contact
+
+
+def test_a_goal_is_abierta_and_a_referral_source_otra(client, manager, jamal):
+    GoalFactory(client=jamal, status="open")
+    in_spanish(client, manager)
+    text = visible_text(page(client.get(jamal.get_absolute_url(), **ENGLISH_BROWSER)))
+    assert "Abierta" in text and "Abierto" not in text
+    form = page(client.get(reverse("outreach:client_edit", args=[jamal.pk]), **ENGLISH_BROWSER))
+    source = re.search(r'<select name="referral_source".*?</select>', form, re.S)[0]
+    language = re.search(r'<select name="preferred_language".*?</select>', form, re.S)[0]
+    assert '<option value="other">Otra</option>' in source  # otra fuente de derivación
+    assert '<option value="other">Otro</option>' in language  # otro idioma
