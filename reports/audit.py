@@ -248,7 +248,13 @@ class System:
                 continue
             first, last = _days(figure)
             cuts.setdefault(self._group(k, figure), set()).update((first, last + 1))
-        return {group: sorted(points) for group, points in cuts.items()}
+        # A group read copy by copy takes the days of every copy's figures of its measure and place too: the days
+        # between two copies (a Between) start where the other copy's figure ends (the tenth attack: a corrected
+        # quarter's check stopped with a ValueError, so no correction could be published).
+        shared: dict[tuple, set[int]] = {}
+        for group, points in cuts.items():
+            shared.setdefault(group[:2], set()).update(points)
+        return {group: sorted(shared[group[:2]]) for group in cuts}
 
     def _unknown(self, key: tuple) -> int:
         return self.unknowns.setdefault(key, len(self.unknowns))

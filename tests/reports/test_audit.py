@@ -237,6 +237,20 @@ class TestPreliminaryCopies:
         assert between and between[0]["value"] == 2 and between[0]["high"] is None
         assert_protected(final)
 
+    def test_the_days_between_after_a_correction_of_the_year_are_checked_too(self):
+        """The tenth attack: with the year's homicides corrected between copies (read copy by copy), the days
+        between the preliminary and the final copy began where no figure of the final copy began, and the check
+        stopped with a ValueError: no corrected quarter could be published."""
+        through = datetime.date(2018, 11, 15)
+        q3 = publication.prepare(report(2018, 3, summary_table(2018, 3, [7, 21])), [])
+        released = [release(q3, 2018, 3)]
+        early = publication.prepare(
+            report(2018, 4, summary_table(2018, 4, [10, 30], through), through=through), released
+        )
+        released.append(release(early, 2018, 4, preliminary=True))
+        final = publication.prepare(report(2018, 4, summary_table(2018, 4, [12, 32])), released)
+        assert_protected(final)
+
     def test_a_large_difference_gives_nothing_away(self):
         through = datetime.date(2018, 11, 15)
         early = publication.prepare(report(2018, 4, summary_table(2018, 4, [10, 30], through), through=through), [])
