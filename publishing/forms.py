@@ -27,7 +27,7 @@ class PublishForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "Needed from the second version on: what was corrected, or that the quarter is over. It is printed "
-            "on every format, for anyone to read: name nobody."
+            "on every format, for anyone to read: name nobody, and give no phone number or email address."
         ),
     )
     confirm = forms.BooleanField(

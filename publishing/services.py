@@ -13,7 +13,7 @@ from django.utils.translation import gettext, gettext_noop
 from accounts import roles
 from core.quarters import Quarter
 from outreach.models import Client
-from publishing import tasks
+from publishing import frozen, tasks, text
 from publishing.models import CopyStatus, PublishedCopy
 
 NAMES_SOMEONE = gettext_noop(
@@ -29,6 +29,15 @@ STALE_BASIS = gettext_noop(
 )
 LOCK_SPACE = 7301  # advisory locks: (LOCK_SPACE, 0) publication, (LOCK_SPACE, year * 10 + quarter) preparation
 NOT_READY = gettext_noop("This copy is not ready to publish: %(status)s.")
+CONTACT_DETAILS = gettext_noop(
+    "The reason holds a phone number or an email address (or a number written like a phone number, such as a "
+    "case number). Every format of the copy prints it, for anyone to read: say what changed without a way to "
+    "reach or find anyone."
+)
+NOTHING_NEW = gettext_noop(
+    "This copy is the same as version %(version)s: no figure, date or status differs, so a new version would "
+    "tell the public nothing. Publish it when something has changed."
+)
 NARROWED = gettext_noop(
     "This copy's check found a small count a reader could narrow: it cannot be published. Prepare it again."
 )
@@ -72,8 +81,12 @@ def copy_publish(*, copy: PublishedCopy, by: User, reason: str = "") -> Publishe
     reason = reason.strip()
     if last and not reason:
         raise ValidationError({"reason": gettext(REASON_NEEDED) % {"version": last}})
+    if last and _tells_nothing_new(copy, last):
+        raise ValidationError(gettext(NOTHING_NEW) % {"version": last})
     if reason and Client.objects.named_in(reason).exists():
         raise ValidationError({"reason": gettext(NAMES_SOMEONE)})
+    if reason and text.contact_details_in(reason):
+        raise ValidationError({"reason": gettext(CONTACT_DETAILS)})
     copy.status, copy.version, copy.reason = CopyStatus.PUBLISHED, last + 1, reason
     copy.published_by, copy.published_at = by, timezone.now()
     copy.full_clean()
@@ -90,6 +103,14 @@ def copy_discard(*, copy: PublishedCopy, by: User) -> PublishedCopy:
         copy.status = CopyStatus.DISCARDED
         copy.save(update_fields=["status"])
     return copy
+
+
+def _tells_nothing_new(copy: PublishedCopy, last_version: int) -> bool:
+    """Whether `copy` would repeat the quarter's last published version: the same figures, headline, last day
+    and preliminary or final status (a preliminary copy made final, or carried to a later day, is news)."""
+    last = PublishedCopy.objects.of(copy.period).published().get(version=last_version).content
+    same = ("through", "preliminary", "headline")
+    return all(copy.content.get(key) == last.get(key) for key in same) and not frozen.differences(last, copy.content)
 
 
 def _lock(key: int) -> None:

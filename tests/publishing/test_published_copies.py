@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import InternalError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from core.quarters import Quarter
 from publishing import frozen, services, tasks
@@ -54,6 +55,12 @@ def story(db, settings):
 
 def _csv(response) -> list[dict]:
     return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def _late_homicide(story, day=20):
+    """A correction a second version can publish: a homicide in Hill in Q3 2018, recorded late."""
+    hill, _ = story
+    IncidentFactory(neighborhood=hill, occurred_at=at(2018, 8, day, 12), killed=9)
 
 
 def _prepare(client, year, quarter, key=None):
@@ -244,6 +251,34 @@ class TestPublishingIsDeliberate:
         first = client.get(reverse("publishing:copy", args=[2018, 3, 1])).content.decode()
         assert "Replaced." in first and "A late homicide." in first
 
+    def test_a_version_that_repeats_the_last_one_is_refused(self, client, manager, story):
+        """The tenth attacker's F3: a second version with no figure changed was published, its reason saying
+        something was corrected."""
+        publish_copy(2018, 3, by=manager)
+        client.force_login(manager)
+        _prepare(client, 2018, 3)
+        copy = PublishedCopy.objects.get(status=CopyStatus.READY)
+        assert (
+            "No figure differs from version 1."
+            in client.get(reverse("publishing:draft", args=[copy.pk])).content.decode()
+        )
+        response = client.post(
+            reverse("publishing:publish", args=[copy.pk]), {"reason": "A corrected count.", "confirm": "on"}
+        )
+        copy.refresh_from_db()
+        assert copy.status == CopyStatus.READY
+        assert "This copy is the same as version 1" in response.content.decode()
+        _late_homicide(story)  # something changed: the next copy is news
+        assert publish_copy(2018, 3, by=manager, reason="A homicide of 20 August recorded late.").version == 2
+
+    def test_a_preliminary_copy_made_final_with_the_same_figures_is_news(self, manager, story, monkeypatch):
+        with monkeypatch.context() as during_the_quarter:
+            during_the_quarter.setattr(timezone, "now", lambda: at(2018, 9, 25, 12))
+            first = publish_copy(2018, 3, by=manager)
+        assert first.content["preliminary"]
+        second = publish_copy(2018, 3, by=manager, reason="The quarter is over.")
+        assert second.version == 2 and not second.content["preliminary"]
+
     def test_the_progress_bar_only_moves_forward_through_its_two_steps(self, manager, story, monkeypatch):
         copy = PublishedCopy.objects.create(year=2018, quarter=3, prepared_by=manager, status=CopyStatus.PREPARING)
         monkeypatch.setattr(tasks, "PROGRESS_EVERY", 0)
@@ -259,6 +294,22 @@ class TestPublishingIsDeliberate:
             seen.append(copy.progress_done)
         assert seen == sorted(seen) and seen[-1] == copy.progress_total
         assert copy.progress_text.startswith("Step 2 of 2")
+
+
+class TestTheCopyIsPublic:
+    def test_the_copy_page_names_no_one_and_carries_no_account_id(self, client, manager, story):
+        """The tenth attacker's F4: a page saved from the public copy and handed out held the manager's name
+        ("Published by …", hidden only in print) and their account id (data-draft-owner)."""
+        manager.first_name, manager.last_name = "Marisol", "Quintero"
+        manager.save()
+        publish_copy(2018, 3, by=manager)
+        client.force_login(manager)
+        page = client.get(reverse("publishing:copy", args=[2018, 3, 1])).content.decode()
+        assert "Quintero" not in _body(page) and "Published by" not in page  # (the navigation names who is signed in)
+        assert "data-draft-owner" not in page
+        assert "data-draft-owner" in client.get(reverse("publishing:copies", args=[2018, 3])).content.decode()
+        listing = client.get(reverse("publishing:copies", args=[2018, 3])).content.decode()
+        assert "Quintero" in listing  # the record of who published it stays, for staff
 
 
 class TestWhoMay:
@@ -335,6 +386,7 @@ class TestWhoMay:
 class TestHostileText:
     def test_a_reason_is_stored_as_text_escaped_on_the_page_and_neutralised_in_the_file(self, client, manager, story):
         publish_copy(2018, 3, by=manager)
+        _late_homicide(story)
         client.force_login(manager)
         _prepare(client, 2018, 3)
         copy = PublishedCopy.objects.get(status=CopyStatus.READY)
@@ -354,6 +406,7 @@ class TestHostileText:
     def test_a_reason_naming_a_client_is_refused_with_a_message(self, client, manager, story, named):
         victim = ClientFactory(first_name="Shawn", last_name="Okafor")
         publish_copy(2018, 3, by=manager)
+        _late_homicide(story)
         client.force_login(manager)
         _prepare(client, 2018, 3)
         copy = PublishedCopy.objects.get(status=CopyStatus.READY)
@@ -367,6 +420,42 @@ class TestHostileText:
         client.post(reverse("publishing:publish", args=[copy.pk]), {"reason": ok, "confirm": "on"})
         copy.refresh_from_db()
         assert copy.status == CopyStatus.PUBLISHED
+
+    @pytest.mark.parametrize(
+        "reason",
+        [
+            "A late homicide: call Juan Perez 209-555-0100 for details",
+            "Ask the family at (209) 555 0100",
+            "Reclassified; questions to +52 55 1234 5678",
+            "Corrected after a call from 2095550100",
+            "Write to juan.perez@example.org.",
+        ],
+    )
+    def test_a_reason_with_a_phone_number_or_an_email_address_is_refused(self, client, manager, story, reason):
+        """The tenth attacker's F2: a reason naming nobody on the client list, with a phone number, went out in
+        every format; only clients' names and codes were screened."""
+        publish_copy(2018, 3, by=manager)
+        _late_homicide(story)
+        client.force_login(manager)
+        _prepare(client, 2018, 3)
+        copy = PublishedCopy.objects.get(status=CopyStatus.READY)
+        response = client.post(reverse("publishing:publish", args=[copy.pk]), {"reason": reason, "confirm": "on"})
+        copy.refresh_from_db()
+        assert copy.status == CopyStatus.READY
+        assert "The reason holds a phone number or an email address" in response.content.decode()
+
+    @pytest.mark.parametrize(
+        "reason",
+        [
+            "A homicide of 20/08/2018 was recorded late; figures through 30/09/2018.",
+            "Two homicides of 2018-08-20 recorded late: 16 in Hill, 2,450 contacts in all.",
+            "Un homicidio del 20 de agosto registrado tarde (Q3 2018).",
+        ],
+    )
+    def test_a_reason_with_dates_and_counts_is_accepted(self, manager, story, reason):
+        publish_copy(2018, 3, by=manager)
+        _late_homicide(story)
+        assert publish_copy(2018, 3, by=manager, reason=reason).version == 2
 
     def test_a_copy_whose_check_finds_a_count_narrowed_is_never_published(self, client, manager, story):
         """The seventh attacker's F2: a draft whose check says a small count "can be narrowed" must not go out,
@@ -401,6 +490,7 @@ class TestHostileText:
     @pytest.mark.parametrize("reason", ["a\x00b", "x" * 10_000])
     def test_a_reason_with_nul_or_too_long_is_refused_with_a_message(self, client, manager, story, reason):
         publish_copy(2018, 3, by=manager)
+        _late_homicide(story)
         client.force_login(manager)
         _prepare(client, 2018, 3)
         copy = PublishedCopy.objects.get(status=CopyStatus.READY)
@@ -412,6 +502,7 @@ class TestHostileText:
 
     def test_direction_controls_are_taken_out_of_a_reason(self, client, manager, story):
         publish_copy(2018, 3, by=manager)
+        _late_homicide(story)
         client.force_login(manager)
         _prepare(client, 2018, 3)
         copy = PublishedCopy.objects.get(status=CopyStatus.READY)
@@ -493,11 +584,12 @@ class TestCommands:
             )
 
 
-def test_the_copies_page_does_not_grow_in_queries(client, manager, story, django_assert_max_num_queries):
+def test_the_copies_page_does_not_grow_in_queries(client, manager, story, django_assert_max_num_queries, monkeypatch):
     client.force_login(manager)
     publish_copy(2018, 3, by=manager)
     with django_assert_max_num_queries(12) as small:
         client.get(reverse("publishing:copies", args=[2018, 3]))
+    monkeypatch.setattr(services, "_tells_nothing_new", lambda copy, last: False)  # versions alike, for their count
     for reason in ("one", "two", "three"):
         copy = PublishedCopy.objects.create(year=2018, quarter=3, prepared_by=manager)
         tasks.prepare_copy.call(copy.pk)
