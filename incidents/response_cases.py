@@ -20,6 +20,7 @@ from core.people import display_name
 from core.services import audited_by
 from incidents.models import (
     OPENS_RESPONSE_CASE,
+    STANDARD_TITLES,
     CaseStatus,
     ConflictIncident,
     Incident,
@@ -50,14 +51,14 @@ PERSON_TAKES = {
 # The program standard's defaults (migration 0015 wrote the same rows, frozen there): (kind, title, when, hours,
 # one per person at risk). Where they come from: the README, "After a shooting".
 DEFAULT_STANDARD = [
-    (ResponseKind.SCENE, "Scene response", "every", 2, False),
-    (ResponseKind.HOSPITAL, "Hospital bedside visit", "wounded", 24, False),
-    (ResponseKind.FAMILY_SUPPORT, "Family contact", "every", 48, False),
-    (ResponseKind.CONFLICT_CHECK, "Conflict check or mediation attempt", "every", 72, False),
-    (ResponseKind.AT_RISK_CONTACT, "Contact a person at risk", "every", 72, True),
-    (ResponseKind.FOLLOW_UP, "Follow-up at one week", "every", 24 * 7, False),
-    (ResponseKind.FOLLOW_UP, "Follow-up at one month", "every", 24 * 30, False),
-    (ResponseKind.FOLLOW_UP, "Follow-up at four months", "every", 24 * 120, False),
+    (ResponseKind.SCENE, STANDARD_TITLES["scene"], "every", 2, False),
+    (ResponseKind.HOSPITAL, STANDARD_TITLES["hospital"], "wounded", 24, False),
+    (ResponseKind.FAMILY_SUPPORT, STANDARD_TITLES["family"], "every", 48, False),
+    (ResponseKind.CONFLICT_CHECK, STANDARD_TITLES["conflict"], "every", 72, False),
+    (ResponseKind.AT_RISK_CONTACT, STANDARD_TITLES["at_risk"], "every", 72, True),
+    (ResponseKind.FOLLOW_UP, STANDARD_TITLES["week"], "every", 24 * 7, False),
+    (ResponseKind.FOLLOW_UP, STANDARD_TITLES["month"], "every", 24 * 30, False),
+    (ResponseKind.FOLLOW_UP, STANDARD_TITLES["four_months"], "every", 24 * 120, False),
 ]
 
 

@@ -148,7 +148,7 @@ def response_task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 form.add_error(None, error.messages)
             else:
-                messages.success(request, gettext("%(task)s: done.") % {"task": task.title})
+                messages.success(request, gettext("%(task)s: done.") % {"task": task.display_title})
                 return redirect(task.case)
     elif request.method == "POST":
         messages.info(request, gettext("This task is no longer open."))
@@ -181,7 +181,10 @@ def _act(request: HttpRequest, task: ResponseTask, action, done: str, **kwargs) 
 def response_task_take(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task(request, pk)
     return _act(
-        request, task, response_cases.response_task_take, gettext("%(task)s: it is yours.") % {"task": task.title}
+        request,
+        task,
+        response_cases.response_task_take,
+        gettext("%(task)s: it is yours.") % {"task": task.display_title},
     )
 
 
@@ -199,9 +202,9 @@ def response_task_assign(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, gettext("Choose a peacekeeper: the task is not assigned to anyone yet."))
         return redirect(task.case)
     if to:
-        done = gettext("%(task)s: assigned to %(name)s.") % {"task": task.title, "name": display_name(to)}
+        done = gettext("%(task)s: assigned to %(name)s.") % {"task": task.display_title, "name": display_name(to)}
     else:
-        done = gettext("%(task)s: no longer assigned to anyone.") % {"task": task.title}
+        done = gettext("%(task)s: no longer assigned to anyone.") % {"task": task.display_title}
     return _act(request, task, response_cases.response_task_assign, done, to=to)
 
 
@@ -216,7 +219,7 @@ def response_task_set_aside(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         task,
         response_cases.response_task_set_aside,
-        gettext("%(task)s: not needed.") % {"task": task.title},
+        gettext("%(task)s: not needed.") % {"task": task.display_title},
         note=note,
     )
 

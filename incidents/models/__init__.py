@@ -65,6 +65,7 @@ from incidents.models.incidents import (
     too_many_victims_message,
 )
 from incidents.models.response_cases import (
+    STANDARD_TITLES,
     CaseStatus,
     ResponseCase,
     ResponseStandard,
@@ -78,6 +79,7 @@ from incidents.models.response_cases import (
 
 __all__ = [
     "OPENS_RESPONSE_CASE",
+    "STANDARD_TITLES",
     "CaseStatus",
     "ResponseCase",
     "ResponseStandard",

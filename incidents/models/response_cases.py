@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
@@ -21,6 +21,26 @@ from incidents.models.incidents import Incident, Response, ResponseKind
 from outreach.models import Client
 
 MAX_DUE_HOURS = 24 * 366  # a standard's window: at most a year after the incident
+
+# The default program standard's task titles (incidents.response_cases.DEFAULT_STANDARD), stored in English on
+# the standard and on each task, shown in the reader's language. A title the program wrote itself (in the
+# admin) is its own words and is shown as written.
+STANDARD_TITLES = {
+    "scene": gettext_noop("Scene response"),
+    "hospital": gettext_noop("Hospital bedside visit"),
+    "family": gettext_noop("Family contact"),
+    "conflict": gettext_noop("Conflict check or mediation attempt"),
+    "at_risk": gettext_noop("Contact a person at risk"),
+    "week": gettext_noop("Follow-up at one week"),
+    "month": gettext_noop("Follow-up at one month"),
+    "four_months": gettext_noop("Follow-up at four months"),
+}
+_DEFAULT_TITLES = frozenset(STANDARD_TITLES.values())
+
+
+def title_in_language(title: str) -> str:
+    """A task's or standard's title in the active language when it is one of the default standard's."""
+    return gettext(title) if title in _DEFAULT_TITLES else title
 
 
 class StandardWhen(models.TextChoices):
@@ -60,7 +80,11 @@ class ResponseStandard(models.Model):
         ]
 
     def __str__(self) -> str:
-        return gettext("%(title)s (within %(hours)s h)") % {"title": self.title, "hours": self.due_hours}
+        return gettext("%(title)s (within %(hours)s h)") % {"title": self.display_title, "hours": self.due_hours}
+
+    @property
+    def display_title(self) -> str:
+        return title_in_language(self.title)
 
     def applies_to(self, incident: Incident) -> bool:
         if self.when == StandardWhen.WOUNDED:
@@ -252,7 +276,12 @@ class ResponseTask(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.case.incident.case_number})"
+        return f"{self.display_title} ({self.case.incident.case_number})"
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language (stored in English for the default standard's tasks)."""
+        return title_in_language(self.title)
 
     def clean(self) -> None:
         if self.status == TaskStatus.NOT_NEEDED and not self.note.strip():

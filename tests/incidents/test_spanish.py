@@ -19,6 +19,7 @@ from incidents.models import (
     ConflictStatusChange,
     Incident,
     IncidentImport,
+    ResponseStandard,
     incident_errors,
 )
 from tests.factories import (
@@ -129,6 +130,34 @@ def test_the_incident_page_and_its_response_case_are_in_spanish(client, manager)
     assert "Respuesta a SPD-900" in html and "Muertos: 0; heridos: 1." in html and "Cerrar el caso" in html
     assert "No se conoce ninguna represalia" in html  # a choice of the closing form
     assert "Close the case" not in html and "killed," not in html
+
+
+def test_the_standards_task_titles_are_in_spanish_and_the_programs_own_as_written(client, manager, peacekeeper):
+    """Task titles are stored in English on the default standard; a Spanish reader read "Follow-up at one week"
+    on the case page, the task's page and in the message after taking it."""
+    response_cases.default_standard()
+    ResponseStandard.objects.filter(title="Family contact").update(title="Llamada a la familia (Cure Violence)")
+    speaks_spanish(client, manager)
+    client.post(reverse("incidents:incident_create"), _incident_data())
+    case = Incident.objects.get().response_case
+    html = page(client, case.get_absolute_url())
+    assert "Respuesta en el lugar" in html and "Seguimiento a la semana" in html and "Visita al hospital" in html
+    assert "Seguimiento a los cuatro meses" in html and "Llamada a la familia (Cure Violence)" in html
+    assert "Follow-up at" not in html and "Scene response" not in html and "Hospital bedside" not in html
+    scene = case.tasks.get(title="Scene response")  # stored as the standard's words, whatever the reader's
+    html = page(client, reverse("incidents:response_task_detail", args=[scene.pk]))
+    assert '<h1 class="h3 mb-1">Respuesta en el lugar</h1>' in html
+    assign = reverse("incidents:response_task_assign", args=[scene.pk])
+    response = client.post(assign, {"peacekeeper": peacekeeper.pk}, follow=True)
+    assert "Tarea «Respuesta en el lugar»: asignada a" in response.content.decode()
+
+
+def test_the_standards_task_titles_stay_english_for_an_english_reader(client, manager):
+    response_cases.default_standard()
+    client.force_login(manager)
+    client.post(reverse("incidents:incident_create"), _incident_data())
+    html = client.get(Incident.objects.get().response_case.get_absolute_url()).content.decode()
+    assert "Scene response" in html and "Follow-up at one week" in html and "Seguimiento" not in html
 
 
 def test_the_status_message_is_in_spanish(client, analyst):
