@@ -36,6 +36,7 @@ from incidents.models import (
     TaskStatus,
     at_risk_from_conflicts_and_groups,
     due_after,
+    reasons,
     window_end,
 )
 from outreach.models import Client, ContactKind
@@ -197,10 +198,10 @@ def response_case_add_people(*, case: ResponseCase, by: User | None = None) -> N
             client = involvement.client
             kind = PERSON_TAKES.get(involvement.outcome) if involvement.role == InvolvementRole.VICTIM else None
             if kind:
-                _person_takes(case, kind, client, reason=f"{involvement.get_outcome_display()} in the incident")
+                _person_takes(case, kind, client, reason=reasons.IN_THE_INCIDENT[involvement.outcome])
             elif involvement.role == InvolvementRole.ASSOCIATE:
                 for standard in per_person:
-                    _person_task(case, standard, client, reason="Associate of the people in the incident")
+                    _person_task(case, standard, client, reason=reasons.ASSOCIATE_OF_THE_PEOPLE)
         # The victims' groups and the other side of the open conflicts the incident is linked to.
         for client, reason in at_risk_from_conflicts_and_groups(incident):
             for standard in per_person:

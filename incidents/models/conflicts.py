@@ -25,6 +25,7 @@ from accounts.audit import audited
 from core.form_keys import form_key_field
 from core.limits import LONG_TEXT_MAX
 from core.parameters import EARLIEST_DATE
+from incidents.models import reasons as reasons_text
 from incidents.models.incidents import Incident, InvolvementRole, raise_errors
 from outreach.models import Client, Neighborhood, local_today
 
@@ -610,7 +611,7 @@ def at_risk_from_conflicts_and_groups(incident: Incident) -> list[tuple[Client, 
     for client_id, role, name in (
         current.filter(group__in=victim_groups).select_related(None).values_list("client_id", "role", "group__name")
     ):
-        add(client_id, f"{AssociationRole(role).label.lower()} of {name}")
+        add(client_id, reasons_text.of_group(role, name))
     conflicts = Conflict.objects.open().filter(incidents=incident)
     parties = ConflictParty.objects.filter(conflict__in=conflicts.values("pk")).values_list(
         "conflict_id", "side", "client_id", "group_id"
@@ -629,6 +630,9 @@ def at_risk_from_conflicts_and_groups(incident: Incident) -> list[tuple[Client, 
             if victim_sides and side in victim_sides:
                 continue
             for member in [client_id] if client_id else group_members.get(group_id, []):
-                add(member, f"other side of conflict #{conflict_id}")
+                add(member, reasons_text.other_side(conflict_id))
     clients = Client.objects.in_bulk([pk for pk, why in reasons.items() if why])
-    return [(clients[pk], "; ".join(reasons[pk])) for pk in sorted(clients, key=lambda pk: clients[pk].code)]
+    return [
+        (clients[pk], reasons_text.SEPARATOR.join(reasons[pk]))
+        for pk in sorted(clients, key=lambda pk: clients[pk].code)
+    ]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import roles
 from accounts.audit import audited
 from core.limits import LONG_TEXT_MAX
+from incidents.models import reasons
 from incidents.models.incidents import Incident, Response, ResponseKind
 from outreach.models import Client
 
@@ -282,6 +283,11 @@ class ResponseTask(models.Model):
     def display_title(self) -> str:
         """The title in the reader's language (stored in English for the default standard's tasks)."""
         return title_in_language(self.title)
+
+    @property
+    def display_reason(self) -> str:
+        """Why the person is at risk, in the reader's language (stored in English: incidents.models.reasons)."""
+        return reasons.in_language(self.reason)
 
     def clean(self) -> None:
         if self.status == TaskStatus.NOT_NEEDED and not self.note.strip():

@@ -9,10 +9,12 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from incidents import response_cases
+from accounts.roles import Role
+from incidents import conflict_services, response_cases, services
 from incidents.importer import COLUMNS, import_incidents
 from incidents.models import (
     Conflict,
@@ -30,6 +32,7 @@ from tests.factories import (
     GroupFactory,
     IncidentFactory,
     MediationFactory,
+    UserFactory,
 )
 from tests.forms import keyed
 from tests.login import sign_in_in_spanish
@@ -150,6 +153,40 @@ def test_the_standards_task_titles_are_in_spanish_and_the_programs_own_as_writte
     assign = reverse("incidents:response_task_assign", args=[scene.pk])
     response = client.post(assign, {"peacekeeper": peacekeeper.pk}, follow=True)
     assert "Tarea «Respuesta en el lugar»: asignada a" in response.content.decode()
+
+
+def test_why_a_person_is_at_risk_is_stored_in_english_and_read_in_spanish(client, manager):
+    """The reasons were written in the active language's words half-way ("Herido in the incident", when a
+    Spanish manager recorded the victim) and then shown as stored to every reader."""
+    response_cases.default_standard()
+    incident = IncidentFactory(kind="nonfatal_shooting", killed=0, injured=1, weapon="firearm")
+    response_cases.response_cases_open(incidents=Incident.objects.filter(pk=incident.pk))
+    victim, friend, rival = ClientFactory(), ClientFactory(), ClientFactory()
+    crew = GroupFactory(name="Los de Arriba")
+    GroupAssociationFactory(client=victim, group=crew)
+    GroupAssociationFactory(client=friend, group=crew, role="associate")
+    conflict = ConflictFactory()
+    ConflictPartyFactory(conflict=conflict, side="a", client=victim)
+    ConflictPartyFactory(conflict=conflict, side="b", client=rival)
+    with translation.override("es"):  # a Spanish manager records it
+        services.involvement_create(
+            incident=incident, by=manager, data={"client": victim, "role": "victim", "outcome": "wounded"}
+        )
+        conflict_services.conflict_link_incident(conflict=conflict, incident=incident, by=manager)
+    tasks = incident.response_case.tasks
+    assert tasks.get(person=victim).reason == "Wounded in the incident"
+    assert tasks.get(person=friend).reason == "associate of Los de Arriba"
+    assert tasks.get(person=rival).reason == f"other side of conflict #{conflict.pk}"
+    speaks_spanish(client, manager)
+    html = page(client, incident.response_case.get_absolute_url())
+    assert "Herido en el incidente" in html and "asociado de Los de Arriba" in html
+    assert f"el otro lado del conflicto n.º {conflict.pk}" in html
+    assert " in the incident" not in html and "other side of" not in html
+    html = page(client, reverse("incidents:response_task_detail", args=[tasks.get(person=friend).pk]))
+    assert "asociado de Los de Arriba" in html
+    english = Client()  # another manager, reading English, reads it as stored
+    english.force_login(UserFactory(username="dana", roles=[Role.MANAGER]))
+    assert "Wounded in the incident" in english.get(incident.response_case.get_absolute_url()).content.decode()
 
 
 def test_the_standards_task_titles_stay_english_for_an_english_reader(client, manager):
