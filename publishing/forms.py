@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from core.form_keys import FormKeyMixin
 from publishing.models import PublishedCopy
 
-BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Invisible characters: direction controls, and the zero-width ones that would split a name ("Sha\u200bwn
+# Okafor") past the check that a reason names nobody.
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad]")
 
 
 class PrepareForm(FormKeyMixin, forms.ModelForm):
@@ -26,8 +28,9 @@ class PublishForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
-            "Needed from the second version on: what was corrected, or that the quarter is over. It is printed "
-            "on every format, for anyone to read: name nobody, and give no phone number or email address."
+            "Needed from the second version on: what was corrected, or that the quarter is over. The page and the "
+            "Excel file print it, for anyone to read (the CSV names its version in its file name): name nobody, "
+            "and give no phone number, email address or case number."
         ),
     )
     confirm = forms.BooleanField(
@@ -36,5 +39,5 @@ class PublishForm(forms.Form):
     )
 
     def clean_reason(self) -> str:
-        # Invisible direction controls would turn the rest of the version line around on every page.
-        return BIDI_CONTROLS.sub("", self.cleaned_data["reason"])
+        # Direction controls would turn the rest of the version line around on every page.
+        return INVISIBLE.sub("", self.cleaned_data["reason"])

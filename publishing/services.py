@@ -12,6 +12,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from accounts import roles
 from core.quarters import Quarter
+from incidents.models import Incident
 from outreach.models import Client
 from publishing import frozen, tasks, text
 from publishing.models import CopyStatus, PublishedCopy
@@ -29,6 +30,11 @@ STALE_BASIS = gettext_noop(
 )
 LOCK_SPACE = 7301  # advisory locks: (LOCK_SPACE, 0) publication, (LOCK_SPACE, year * 10 + quarter) preparation
 NOT_READY = gettext_noop("This copy is not ready to publish: %(status)s.")
+NAMES_A_CASE = gettext_noop(
+    "The reason gives an incident's police case number. Every format of the copy prints it, for anyone to read, "
+    "and it points at one person's case: say what changed without it (for example, a homicide of 3 March "
+    "recorded late)."
+)
 CONTACT_DETAILS = gettext_noop(
     "The reason holds a phone number or an email address (or a number written like a phone number, such as a "
     "case number). Every format of the copy prints it, for anyone to read: say what changed without a way to "
@@ -85,6 +91,8 @@ def copy_publish(*, copy: PublishedCopy, by: User, reason: str = "") -> Publishe
         raise ValidationError(gettext(NOTHING_NEW) % {"version": last})
     if reason and Client.objects.named_in(reason).exists():
         raise ValidationError({"reason": gettext(NAMES_SOMEONE)})
+    if reason and Incident.objects.named_in(reason).exists():
+        raise ValidationError({"reason": gettext(NAMES_A_CASE)})
     if reason and text.contact_details_in(reason):
         raise ValidationError({"reason": gettext(CONTACT_DETAILS)})
     copy.status, copy.version, copy.reason = CopyStatus.PUBLISHED, last + 1, reason

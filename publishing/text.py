@@ -1,7 +1,8 @@
 """What text meant for the public (a public copy's reason) must not hold, beyond clients' names and codes
 (outreach's ClientQuerySet.named_in): a way to reach someone. Phone numbers are found by the phonenumbers
 library (the one that reads clients' phones), as a reader would dial them, in the program's region or
-written with a country code; email addresses by Django's own validator."""
+written with a country code; email addresses by Django's own validator, or spelled out
+("j.smith [at] example [dot] org")."""
 
 import re
 
@@ -10,8 +11,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-# Punctuation a sentence puts around a word: "(write to a@b.org)." is still an address.
-_AROUND_A_WORD = "()[]{}<>\"'“”‘’«»,;:.!?¡¿"
+from incidents.models.incidents import WORD_PUNCTUATION  # "(write to a@b.org)." is still an address
+
+# An address written so that filters miss it and people do not: "j.smith [at] example [dot] org".
+_SPELLED_OUT_ADDRESS = re.compile(
+    r"\S\s*(?:[\[({<]\s*(?:at|arroba)\s*[\])}>]|\s(?:at|arroba)\s)\s*\S+\s*(?:[\[({<]\s*(?:dot|punto)\s*[\])}>]|\s(?:dot|punto)\s)",
+    re.IGNORECASE,
+)
 
 
 def contact_details_in(text: str) -> bool:
@@ -28,8 +34,10 @@ def _has_phone_number(text: str) -> bool:
 
 
 def _has_email_address(text: str) -> bool:
+    if _SPELLED_OUT_ADDRESS.search(text):
+        return True
     for word in re.split(r"\s+", text):
-        word = word.strip(_AROUND_A_WORD)
+        word = word.strip(WORD_PUNCTUATION)
         if "@" not in word:
             continue
         try:

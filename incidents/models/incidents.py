@@ -98,7 +98,18 @@ WITH_VICTIMS = Q(killed__gt=0) | Q(injured__gt=0)
 COUNTED = Q(killed__gt=0) | (Q(injured__gt=0) & SHOOTING)
 
 
+# Punctuation a sentence puts around a word ("(SPD-1234)." is the case number SPD-1234).
+WORD_PUNCTUATION = "()[]{}<>\"'“”‘’«»,;:.!?¡¿"
+
+
 class IncidentQuerySet(models.QuerySet):
+    def named_in(self, text: str) -> "IncidentQuerySet":
+        """The incidents whose police case number is a word of `text` (as written or in capitals): text meant
+        for the public (a public copy's reason) must point at no one's case. One indexed lookup."""
+        words = {word.strip(WORD_PUNCTUATION) for word in text.split()}
+        words = {w for w in words if w and any(c.isdigit() for c in w)}
+        return self.filter(case_number__in=sorted(words | {w.upper() for w in words}))
+
     def between(self, start: datetime.datetime, end: datetime.datetime) -> "IncidentQuerySet":
         """Incidents with start <= occurred_at < end (aware datetimes; see incidents.counting)."""
         return self.filter(occurred_at__gte=start, occurred_at__lt=end)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Concat, Lower, StrIndex, TruncDate
+from django.db.models.functions import Coalesce, Concat, Left, Lower, StrIndex, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop, pgettext_lazy
@@ -97,13 +97,16 @@ PHONE_MATCH_MIN_DIGITS = 7
 
 class ClientQuerySet(models.QuerySet):
     def named_in(self, text: str) -> "ClientQuerySet":
-        """The clients whose full name ("first last") or code appears in `text`, in any letter case: text
-        meant for the public (a public copy's reason) must name nobody."""
+        """The clients whose full name ("first last"), initial and last name ("i. last") or code appears in
+        `text`, in any letter case: text meant for the public (a public copy's reason) must name nobody."""
         lowered = Lower(Value(text))
         full_name = Lower(Concat("first_name", Value(" "), "last_name"))
-        return self.annotate(name_at=StrIndex(lowered, full_name), code_at=StrIndex(lowered, Lower("code"))).filter(
-            Q(name_at__gt=0) | Q(code_at__gt=0)
-        )
+        initial = Lower(Concat(Left("first_name", 1), Value(". "), "last_name"))
+        return self.annotate(
+            name_at=StrIndex(lowered, full_name),
+            initial_at=StrIndex(lowered, initial),
+            code_at=StrIndex(lowered, Lower("code")),
+        ).filter(Q(name_at__gt=0) | Q(code_at__gt=0) | (Q(initial_at__gt=0) & ~Q(first_name="") & ~Q(last_name="")))
 
     def visible_to(self, user) -> "ClientQuerySet":
         """The clients a user may see: everyone for managers and admins, the caseload for a

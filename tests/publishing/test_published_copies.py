@@ -402,7 +402,16 @@ class TestHostileText:
         line = next(row[0] for row in book["Report"].iter_rows(values_only=True) if str(row[0]).startswith("Public"))
         assert "🙂" in line and not line.startswith("=")
 
-    @pytest.mark.parametrize("named", ["Shawn Okafor's homicide was recorded late", "SHAWN OKAFOR", "{code} late"])
+    @pytest.mark.parametrize(
+        "named",
+        [
+            "Shawn Okafor's homicide was recorded late",
+            "SHAWN OKAFOR",
+            "{code} late",
+            "S. Okafor incident corrected",  # the eleventh attacker's F3: initial and last name
+            "Sha\u200bwn Oka\u2060for late",  # zero-width characters splitting the name
+        ],
+    )
     def test_a_reason_naming_a_client_is_refused_with_a_message(self, client, manager, story, named):
         victim = ClientFactory(first_name="Shawn", last_name="Okafor")
         publish_copy(2018, 3, by=manager)
@@ -429,6 +438,7 @@ class TestHostileText:
             "Reclassified; questions to +52 55 1234 5678",
             "Corrected after a call from 2095550100",
             "Write to juan.perez@example.org.",
+            "mail j.smith [at] example [dot] org",  # the eleventh attacker's F1
         ],
     )
     def test_a_reason_with_a_phone_number_or_an_email_address_is_refused(self, client, manager, story, reason):
@@ -443,6 +453,22 @@ class TestHostileText:
         copy.refresh_from_db()
         assert copy.status == CopyStatus.READY
         assert "The reason holds a phone number or an email address" in response.content.decode()
+
+    @pytest.mark.parametrize("written", ["incident {case} reclassified", "({lower}) was recorded late."])
+    def test_a_reason_with_a_police_case_number_is_refused(self, client, manager, story, written):
+        """The eleventh attacker's F5: "incident SPD-2026-313864593 reclassified" went out, pointing at one
+        person's case for anyone holding police records."""
+        publish_copy(2018, 3, by=manager)
+        _late_homicide(story)
+        late = IncidentFactory(case_number="SPD-2018-77120", neighborhood=story[0], occurred_at=at(2018, 8, 25, 12))
+        client.force_login(manager)
+        _prepare(client, 2018, 3)
+        copy = PublishedCopy.objects.get(status=CopyStatus.READY)
+        reason = written.format(case=late.case_number, lower=late.case_number.lower())
+        response = client.post(reverse("publishing:publish", args=[copy.pk]), {"reason": reason, "confirm": "on"})
+        copy.refresh_from_db()
+        assert copy.status == CopyStatus.READY
+        assert "The reason gives an incident&#x27;s police case number." in response.content.decode()
 
     @pytest.mark.parametrize(
         "reason",
