@@ -2,6 +2,7 @@ import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.form_keys import FormKeyMixin
 from publishing.models import PublishedCopy
@@ -37,6 +38,21 @@ class PublishForm(forms.Form):
         label=_("I have read this copy and its check. Publish it: it can never be changed afterwards."),
         error_messages={"required": _("Tick the box to confirm: a published copy can never be changed.")},
     )
+
+    def __init__(self, *args, gives_away: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        if gives_away:  # asked only then, so that nobody learns to tick it unread
+            self.fields["gives_away_accepted"] = forms.BooleanField(
+                label=ngettext(
+                    "I have read the small count this copy gives away, marked in its check: a reader can work it out "
+                    "whatever the copy hides. Publish it all the same.",
+                    "I have read the %(count)s small counts this copy gives away, marked in its check: a reader can "
+                    "work them out whatever the copy hides. Publish it all the same.",
+                    gives_away,
+                )
+                % {"count": gives_away},
+                error_messages={"required": _("Tick the box to say you have read the counts this copy gives away.")},
+            )
 
     def clean_reason(self) -> str:
         # Direction controls would turn the rest of the version line around on every page.

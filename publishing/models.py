@@ -128,5 +128,12 @@ class PublishedCopy(models.Model):
         return line
 
     @property
+    def gives_away(self) -> int:
+        """How many small counts its check lists as given away (by the copies published before it, or by a
+        correction between versions): hiding more of this copy could not protect them."""
+        cells = (self.audit or {}).get("cells", [])
+        return sum(1 for cell in cells if cell.get("given_away") and not cell.get("protected"))
+
+    @property
     def active(self) -> bool:
         return self.status in self.ACTIVE

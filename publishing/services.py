@@ -44,6 +44,11 @@ NOTHING_NEW = gettext_noop(
     "This copy is the same as version %(version)s: no figure, date or status differs, so a new version would "
     "tell the public nothing. Publish it when something has changed."
 )
+GIVES_AWAY = gettext_noop(
+    "This copy's check lists small counts a reader can work out whatever it hides (given away by the copies "
+    "published before, or by the correction itself: 0 then 1). Read them in the check, and tick the box to "
+    "publish all the same."
+)
 NARROWED = gettext_noop(
     "This copy's check found a small count a reader could narrow: it cannot be published. Prepare it again."
 )
@@ -67,10 +72,13 @@ def copy_prepare(*, quarter: Quarter, by: User, form_key: uuid.UUID | None = Non
 
 
 @transaction.atomic
-def copy_publish(*, copy: PublishedCopy, by: User, reason: str = "") -> PublishedCopy:
+def copy_publish(
+    *, copy: PublishedCopy, by: User, reason: str = "", gives_away_accepted: bool = False
+) -> PublishedCopy:
     """Publish a prepared copy as its quarter's next version: from then on it is the record of what was
     released. Refused when another copy was published since it was prepared (it was not audited
-    against that one), and for a second version without a reason."""
+    against that one), for a second version without a reason, and, unless the publisher has said they read
+    them (`gives_away_accepted`), when its check lists counts that hiding more could not protect."""
     _require_publisher(by)
     copy = PublishedCopy.objects.select_for_update().get(pk=copy.pk)
     if copy.status == CopyStatus.PUBLISHED:
@@ -79,6 +87,8 @@ def copy_publish(*, copy: PublishedCopy, by: User, reason: str = "") -> Publishe
         raise ValidationError(gettext(NOT_READY) % {"status": copy.get_status_display().lower()})
     if (copy.audit or {}).get("narrowed"):
         raise ValidationError(gettext(NARROWED))
+    if copy.gives_away and not gives_away_accepted:
+        raise ValidationError({"gives_away_accepted": gettext(GIVES_AWAY)})
     _lock(0)  # one publication at a time: the basis check and the version number hold only so
     current = [c.pk for c in tasks.released_around(copy.year)]
     if current != copy.basis:

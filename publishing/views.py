@@ -86,7 +86,7 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
     copy = get_object_or_404(PublishedCopy, pk=pk)
     if copy.status == CopyStatus.PUBLISHED:
         return redirect(copy)
-    return _draft_page(request, copy, PublishForm())
+    return _draft_page(request, copy, PublishForm(gives_away=copy.gives_away))
 
 
 def _draft_page(request: HttpRequest, copy: PublishedCopy, form: PublishForm, status: int = 200) -> HttpResponse:
@@ -111,10 +111,15 @@ def draft_publish(request: HttpRequest, pk: int) -> HttpResponse:
     if copy.status == CopyStatus.PUBLISHED:
         messages.info(request, gettext("Already published as version %(version)s.") % {"version": copy.version})
         return redirect(copy)
-    form = PublishForm(request.POST)
+    form = PublishForm(request.POST, gives_away=copy.gives_away)
     if form.is_valid():
         try:
-            copy = services.copy_publish(copy=copy, by=request.user, reason=form.cleaned_data["reason"])
+            copy = services.copy_publish(
+                copy=copy,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                gives_away_accepted=form.cleaned_data.get("gives_away_accepted", False),
+            )
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for field, errors in error.message_dict.items():

@@ -322,14 +322,13 @@ class System:
     def _tie_corrections(self) -> None:
         """Within a (measure, place, year) read copy by copy, each correction as a reader knows it. A reader holds
         what did not move between two copies as it was (the seventh attacker: Q1 unchanged between Q2's versions
-        gave a correction of Q2 away); sees which way the rest moved, from the figures that moved with it (the
-        eighth attacker: a neighborhood's shootings up by one, the shootings with someone hurt up by one, the
-        wounded unchanged: "<5" then "<5" is 1-3 then 2-4); and learns the citywide size of a correction from the
-        new version's reason ("a late homicide") or the news (0 then "<5" after one more is 1). The audit knows
-        each copy's true figures, so across two copies, for every stretch of days between cut points both have
-        whose true count follows from each copy's own figures, it sets the difference: exactly, where the count
-        did not move or the figure is citywide; at least one, up or down as it truly moved, elsewhere (a renamed
-        neighborhood "gone" from one copy is not a correction of its whole count)."""
+        gave a correction of Q2 away); and learns the size of each correction in each place, from the new version's
+        reason ("a double homicide in Downtown"), the news, or the figures that moved with it (the eighth and
+        eleventh attackers: a neighborhood's shootings up by one, the shootings with someone hurt up by one, the
+        wounded unchanged: "<5" then "<5" is 1-3 then 2-4). The audit knows each copy's true figures, so across two
+        copies, for every stretch of days between cut points both have whose true count follows from each copy's
+        own figures, it sets the difference exactly (`_moved`; a renamed neighborhood "gone" from one copy is not a
+        correction of its whole count)."""
         known: dict[tuple, list[tuple[int, int, int]]] = {}  # a copy's group: (first, last + 1, true count)
         for k, t, r, c, figure in self._figures():
             group = self._group(k, figure)
@@ -337,11 +336,13 @@ class System:
             if len(group) == 3 and r not in self.copies[k].tables[t].distinct_rows and isinstance(true, int):
                 first, last = _days(figure)
                 known.setdefault(group, []).append((first, last + 1, true))
+        absent = set()  # a place missing from a copy: renamed, so its whole count "moved" by a size nobody is told
         for k, figure in self._absent_places():
             group = self._group(k, figure)
             if len(group) == 3:
                 first, last = _days(figure)
                 known.setdefault(group, []).append((first, last + 1, 0))
+                absent.add(group)
         by_figure: dict[tuple, list[tuple]] = {}
         for group in sorted(known):
             by_figure.setdefault(group[:2], []).append(group)
@@ -354,7 +355,10 @@ class System:
                         span = common[start], common[end]
                         count_a, count_b = (_determined(known[g], self._cuts[g], *span) for g in (a, b))
                         if count_a is not None and count_b is not None:
-                            self._add(_minus(self._span(a, *span), self._span(b, *span)), *_moved(a, count_a - count_b))
+                            self._add(
+                                _minus(self._span(a, *span), self._span(b, *span)),
+                                *_moved(count_a - count_b, renamed=bool({a, b} & absent)),
+                            )
                             break
                     start = end
 
@@ -775,9 +779,13 @@ def describe(copies: Sequence[Copy], result: Audit, *, given_away: set = frozens
     narrowest = min(small, key=lambda c: float("inf") if c["high"] is None else c["high"] - c["low"], default=None)
     before = sum(not c["protected"] and c.get("given_away", False) for c in cells)
     unprotected = sum(not c["protected"] for c in cells) - before
-    summary = f"{len(cells):,} hidden cells checked against everything in {len(copies):,} copies; " + (
-        f"{unprotected:,} small counts can be narrowed." if unprotected else "every small count is protected."
-    )
+    checked = f"{len(cells):,} hidden cells checked against everything in {len(copies):,} copies"
+    if unprotected:
+        summary = f"{checked}; {unprotected:,} small counts can be narrowed."
+    elif before:
+        summary = f"{checked}; every small count is protected but those given away."
+    else:
+        summary = f"{checked}; every small count is protected."
     if before:
         summary += (
             f" {before:,} small count{'s' if before != 1 else ''} had been given away already by the copies published "
@@ -813,12 +821,17 @@ def _bounds(value, small: bool) -> tuple[float, float] | None:
     return None
 
 
-def _moved(group: tuple, difference: int) -> tuple[float, float]:
+def _moved(difference: int, *, renamed: bool = False) -> tuple[float, float]:
     """The bounds a reader knows for a correction's size (earlier copy's count less the later's) of a group read
-    copy by copy ((measure, place, copy)): `System._tie_corrections`."""
-    if difference == 0 or group[1] == ALL_PLACES:
-        return difference, difference
-    return (1, np.inf) if difference > 0 else (-np.inf, -1)
+    copy by copy ((measure, place, copy)): `System._tie_corrections`. Exactly, in every place: the new version's
+    reason may give it ("a double homicide in Downtown"), and a corrected incident moves every measure it is counted
+    in (a homicide reclassified as a non-fatal shooting: the victims and the shootings up by one), so assuming
+    less (which way a neighborhood moved, as before the eleventh attack) let a reader narrow counts the check
+    called protected. A place `renamed` away from one copy moved by its whole count, which nothing tells: only
+    which way it went."""
+    if renamed and difference:
+        return (1, np.inf) if difference > 0 else (-np.inf, -1)
+    return difference, difference
 
 
 def _determined(figures: list[tuple[int, int, int]], cuts: list[int], first: int, end: int) -> int | None:

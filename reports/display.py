@@ -104,6 +104,10 @@ PATTERNS = [
         "%(count)s hidden cells checked against everything in %(number)s copies; every small count is protected."
     ),
     gettext_noop(
+        "%(count)s hidden cells checked against everything in %(number)s copies; every small count is protected "
+        "but those given away."
+    ),
+    gettext_noop(
         "%(count)s hidden cells checked against everything in %(number)s copies; %(other)s small counts can be "
         "narrowed."
     ),

@@ -242,4 +242,4 @@ def publish_copy(year: int, quarter: int, *, by, reason: str = ""):
     copy = PublishedCopy.objects.create(year=year, quarter=quarter, prepared_by=by)
     tasks.prepare_copy.call(copy.pk)
     copy.refresh_from_db()
-    return services.copy_publish(copy=copy, by=by, reason=reason)
+    return services.copy_publish(copy=copy, by=by, reason=reason, gives_away_accepted=True)

@@ -57,8 +57,13 @@ def _csv(response) -> list[dict]:
     return list(csv.DictReader(io.StringIO(response.content.decode())))
 
 
+ACCEPT = {"confirm": "on", "gives_away_accepted": "on"}  # both boxes of the publish form
+
+
 def _late_homicide(story, day=20):
-    """A correction a second version can publish: a homicide in Hill in Q3 2018, recorded late."""
+    """A correction a second version can publish: a homicide in Hill in Q3 2018, recorded late. It turns the 4
+    shootings with someone hurt into 5, which says the first copy's "<5" was 4: the publisher ticks that they read
+    it (ACCEPT)."""
     hill, _ = story
     IncidentFactory(neighborhood=hill, occurred_at=at(2018, 8, day, 12), killed=9)
 
@@ -79,7 +84,7 @@ class TestAManagerPublishes:
         draft = client.get(response.url).content.decode()
         assert "Publish version 1" in draft and "The check (managers only)" in draft
         assert "every small count is protected" in draft
-        response = client.post(reverse("publishing:publish", args=[copy.pk]), {"confirm": "on"})
+        response = client.post(reverse("publishing:publish", args=[copy.pk]), ACCEPT)
         copy.refresh_from_db()
         assert copy.status == CopyStatus.PUBLISHED and copy.version == 1 and copy.published_by == manager
         assert response.url == reverse("publishing:copy", args=[2018, 3, 1])
@@ -121,15 +126,15 @@ class TestAManagerPublishes:
         _prepare(client, 2018, 3)
         second = PublishedCopy.objects.get(status=CopyStatus.READY)
         assert "Publish version 2" in client.get(reverse("publishing:draft", args=[second.pk])).content.decode()
-        client.post(reverse("publishing:publish", args=[second.pk]), {"reason": "", "confirm": "on"})
+        client.post(reverse("publishing:publish", args=[second.pk]), {"reason": "", **ACCEPT})
         second.refresh_from_db()
         assert second.status == CopyStatus.READY  # refused: no reason
         client.post(
             reverse("publishing:publish", args=[second.pk]),
-            {"reason": "A homicide on 20 August was recorded late.", "confirm": "on"},
+            {"reason": "A homicide on 20 August was recorded late.", **ACCEPT},
         )
         second.refresh_from_db()
-        assert second.version == 2
+        assert second.version == 2, second.audit["summary"]  # the 4 shootings with someone hurt became 5: given away
         page = client.get(reverse("publishing:copy", args=[2018, 3, 2])).content.decode()
         assert "It replaces version 1: A homicide on 20 August was recorded late." in page
         assert client.get(reverse("publishing:copy", args=[2018, 3, 1])).status_code == 200  # still served
@@ -169,8 +174,8 @@ class TestAManagerPublishes:
         first, second = _prepare(client, 2018, 3, key), _prepare(client, 2018, 3, key)
         assert PublishedCopy.objects.count() == 1 and first.url == second.url
         copy = PublishedCopy.objects.get()
-        client.post(reverse("publishing:publish", args=[copy.pk]), {"confirm": "on"})
-        again = client.post(reverse("publishing:publish", args=[copy.pk]), {"confirm": "on"})
+        client.post(reverse("publishing:publish", args=[copy.pk]), ACCEPT)
+        again = client.post(reverse("publishing:publish", args=[copy.pk]), ACCEPT)
         assert again.url == reverse("publishing:copy", args=[2018, 3, 1])
         assert PublishedCopy.objects.filter(status=CopyStatus.PUBLISHED).count() == 1
 
@@ -247,7 +252,7 @@ class TestPublishingIsDeliberate:
             "Shootings with someone killed or wounded, Year to date (1 January to 30 September 2018): "
             "&lt;5 → suppressed" in page
         )
-        client.post(reverse("publishing:publish", args=[second.pk]), {"reason": "A late homicide.", "confirm": "on"})
+        client.post(reverse("publishing:publish", args=[second.pk]), {"reason": "A late homicide.", **ACCEPT})
         first = client.get(reverse("publishing:copy", args=[2018, 3, 1])).content.decode()
         assert "Replaced." in first and "A late homicide." in first
 
@@ -263,7 +268,7 @@ class TestPublishingIsDeliberate:
             in client.get(reverse("publishing:draft", args=[copy.pk])).content.decode()
         )
         response = client.post(
-            reverse("publishing:publish", args=[copy.pk]), {"reason": "A corrected count.", "confirm": "on"}
+            reverse("publishing:publish", args=[copy.pk]), {"reason": "A corrected count.", **ACCEPT}
         )
         copy.refresh_from_db()
         assert copy.status == CopyStatus.READY
@@ -392,7 +397,7 @@ class TestHostileText:
         copy = PublishedCopy.objects.get(status=CopyStatus.READY)
         client.post(
             reverse("publishing:publish", args=[copy.pk]),
-            {"reason": "=cmd|' /C calc'!A0 <script>x</script> 🙂", "confirm": "on"},
+            {"reason": "=cmd|' /C calc'!A0 <script>x</script> 🙂", **ACCEPT},
         )
         page = client.get(reverse("publishing:copy", args=[2018, 3, 2])).content.decode()
         assert "<script>x</script>" not in page and "&lt;script&gt;" in page
@@ -420,13 +425,13 @@ class TestHostileText:
         _prepare(client, 2018, 3)
         copy = PublishedCopy.objects.get(status=CopyStatus.READY)
         reason = named.format(code=victim.code.lower())
-        response = client.post(reverse("publishing:publish", args=[copy.pk]), {"reason": reason, "confirm": "on"})
+        response = client.post(reverse("publishing:publish", args=[copy.pk]), {"reason": reason, **ACCEPT})
         copy.refresh_from_db()
         assert copy.status == CopyStatus.READY
         assert "The reason names a client (their name or code)." in response.content.decode()
         # A reason about a neighborhood or a date names nobody, even beside a client's first name alone.
         ok = "Shawn Street's late homicide of 20 August"
-        client.post(reverse("publishing:publish", args=[copy.pk]), {"reason": ok, "confirm": "on"})
+        client.post(reverse("publishing:publish", args=[copy.pk]), {"reason": ok, **ACCEPT})
         copy.refresh_from_db()
         assert copy.status == CopyStatus.PUBLISHED
 
@@ -449,7 +454,7 @@ class TestHostileText:
         client.force_login(manager)
         _prepare(client, 2018, 3)
         copy = PublishedCopy.objects.get(status=CopyStatus.READY)
-        response = client.post(reverse("publishing:publish", args=[copy.pk]), {"reason": reason, "confirm": "on"})
+        response = client.post(reverse("publishing:publish", args=[copy.pk]), {"reason": reason, **ACCEPT})
         copy.refresh_from_db()
         assert copy.status == CopyStatus.READY
         assert "The reason holds a phone number or an email address" in response.content.decode()
@@ -465,7 +470,7 @@ class TestHostileText:
         _prepare(client, 2018, 3)
         copy = PublishedCopy.objects.get(status=CopyStatus.READY)
         reason = written.format(case=late.case_number, lower=late.case_number.lower())
-        response = client.post(reverse("publishing:publish", args=[copy.pk]), {"reason": reason, "confirm": "on"})
+        response = client.post(reverse("publishing:publish", args=[copy.pk]), {"reason": reason, **ACCEPT})
         copy.refresh_from_db()
         assert copy.status == CopyStatus.READY
         assert "The reason gives an incident&#x27;s police case number." in response.content.decode()
@@ -491,7 +496,7 @@ class TestHostileText:
         copy = PublishedCopy.objects.get(status=CopyStatus.READY)
         assert copy.audit["narrowed"] == 0
         PublishedCopy.objects.filter(pk=copy.pk).update(audit={**copy.audit, "narrowed": 1})
-        response = client.post(reverse("publishing:publish", args=[copy.pk]), {"confirm": "on"})
+        response = client.post(reverse("publishing:publish", args=[copy.pk]), ACCEPT)
         copy.refresh_from_db()
         assert copy.status == CopyStatus.READY and copy.version is None
         assert services.NARROWED in response.content.decode().replace("&#x27;", "'")
@@ -513,6 +518,32 @@ class TestHostileText:
         other = {"no: given away by a correction", "no: given away before"} - {label}
         assert other.pop() not in page
 
+    def test_a_copy_that_gives_counts_away_is_published_only_once_the_publisher_says_they_read_them(
+        self, client, manager, story
+    ):
+        """The eleventh attacker's F8: a version whose correction gave a count away (0 then 1) was published with
+        one tick, under a check whose first line said every small count was protected."""
+        client.force_login(manager)
+        _prepare(client, 2018, 3)
+        copy = PublishedCopy.objects.get(status=CopyStatus.READY)
+        url = reverse("publishing:draft", args=[copy.pk])
+        assert "gives_away_accepted" not in client.get(url).content.decode()  # asked only when there are some
+        cells = [dict(cell) for cell in copy.audit["cells"]]
+        cells[0] |= {"protected": False, "given_away": True, "given_by": "correction"}
+        PublishedCopy.objects.filter(pk=copy.pk).update(audit={**copy.audit, "cells": cells})
+        copy.refresh_from_db()
+        assert "I have read the small count this copy gives away" in client.get(url).content.decode()
+        response = client.post(reverse("publishing:publish", args=[copy.pk]), {"confirm": "on"})
+        assert response.status_code == 400
+        assert "Tick the box to say you have read the counts this copy gives away." in response.content.decode()
+        with pytest.raises(ValidationError, match="Read them in the check"):
+            services.copy_publish(copy=copy, by=manager)
+        copy.refresh_from_db()
+        assert copy.status == CopyStatus.READY
+        client.post(reverse("publishing:publish", args=[copy.pk]), ACCEPT)
+        copy.refresh_from_db()
+        assert copy.status == CopyStatus.PUBLISHED
+
     @pytest.mark.parametrize("reason", ["a\x00b", "x" * 10_000])
     def test_a_reason_with_nul_or_too_long_is_refused_with_a_message(self, client, manager, story, reason):
         publish_copy(2018, 3, by=manager)
@@ -520,7 +551,7 @@ class TestHostileText:
         client.force_login(manager)
         _prepare(client, 2018, 3)
         copy = PublishedCopy.objects.get(status=CopyStatus.READY)
-        response = client.post(reverse("publishing:publish", args=[copy.pk]), {"reason": reason, "confirm": "on"})
+        response = client.post(reverse("publishing:publish", args=[copy.pk]), {"reason": reason, **ACCEPT})
         copy.refresh_from_db()
         assert copy.status == CopyStatus.READY
         page = response.content.decode()
@@ -532,9 +563,7 @@ class TestHostileText:
         client.force_login(manager)
         _prepare(client, 2018, 3)
         copy = PublishedCopy.objects.get(status=CopyStatus.READY)
-        client.post(
-            reverse("publishing:publish", args=[copy.pk]), {"reason": "\u202eCorrected count\u2066", "confirm": "on"}
-        )
+        client.post(reverse("publishing:publish", args=[copy.pk]), {"reason": "\u202eCorrected count\u2066", **ACCEPT})
         copy.refresh_from_db()
         assert copy.reason == "Corrected count"
 

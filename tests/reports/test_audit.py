@@ -818,6 +818,47 @@ class TestAReaderKnowsTheSizeOfACorrection:
         assert v2.audit["narrowed"] == 0
 
 
+class TestAReaderKnowsTheExactSizeOfEveryCorrection:
+    """The eleventh attacker: the audit assumed a reader learns only which way a neighborhood's count moved, and the
+    citywide size. With two neighborhoods corrected at once (three late homicides: two in Downtown, one in Midtown)
+    the citywide 3 left Downtown's share 1 or 2. But the reason may say "a double homicide in Downtown" (F7), and a
+    corrected incident moves every measure it is counted in, each neighborhood's its own way (F6: a homicide
+    reclassified as a non-fatal shooting shows in the victims and the shootings). The audit now gives the reader each
+    correction's exact size in every place."""
+
+    def copies(self, downtown_after: int, shown_before=SMALL):
+        q1 = released(
+            "2018 Q1", 2018, 1, [("Downtown", [0, 0]), ("Midtown", [0, 0]), ("Hill", [9, 9]), ("T", [9, 9])], {}
+        )
+
+        def q2(label, downtown, midtown, shown):
+            rows = [("Downtown", [shown, shown]), ("Midtown", [COMPLEMENTARY] * 2), ("Hill", [9, 18])]
+            values = {(1, 0): midtown, (1, 1): midtown, (3, 0): 9 + downtown + midtown, (3, 1): 18 + downtown + midtown}
+            if shown != 0:
+                values |= {(0, 0): downtown, (0, 1): downtown}
+            return released(label, 2018, 2, [*rows, ("T", [COMPLEMENTARY] * 2)], values)
+
+        before = 0 if shown_before == 0 else 2
+        return [q1, q2("2018 Q2 v1", before, 9, shown_before), q2("2018 Q2 v2", downtown_after, 10, SMALL)]
+
+    def downtown_q2(self, copies) -> dict[int, tuple]:
+        result = audit.audit([publication._copy(c) for c in copies])
+        return {f.cell.copy: (f.low, f.high) for f in result.findings if f.cell.row == 0 and f.cell.column == 0}
+
+    def test_a_double_homicide_added_to_a_small_count_is_narrowed_to_its_size(self):
+        assert self.downtown_q2(self.copies(4)) == {1: (1, 2), 2: (3, 4)}  # "<5" then "<5" after two more
+
+    def test_a_double_homicide_where_there_was_none_is_the_correction_itself(self):
+        assert self.downtown_q2(self.copies(2, shown_before=0)) == {2: (2, 2)}  # 0, then "<5" after two: 2
+
+    def test_prepare_protects_the_first_version_by_hiding_the_second(self):
+        q1, v1, _ = self.copies(4)
+        rows = [("Downtown", [4, 4]), ("Midtown", [10, 10]), ("Hill", [9, 18]), ("T", [23, 32])]
+        v2 = publication.prepare(report(2018, 2, places_table(2018, 2, rows)), [q1, v1])
+        assert shown(v2, "by_place")["Downtown"][0] == COMPLEMENTARY  # "<5" would say 3 or 4
+        assert_protected(v2)
+
+
 def test_a_correction_from_under_five_to_five_is_published_and_marked_given_away():
     """A late homicide turns the city's "<5" (4) into 5: shown or "suppressed" (5 or more), the new version says the
     first was 4 to a reader who knows the correction's size. No display can stop that: it is marked, not refused
@@ -839,3 +880,6 @@ def test_a_correction_from_under_five_to_five_is_published_and_marked_given_away
     assert first and all(c.get("given_away") for c in first if not c["protected"])
     assert {c["given_by"] for c in first if not c["protected"]} == {"correction"}
     assert_protected(v2, given_away_before=True)
+    # The eleventh attacker's F8: the check's first line said "every small count is protected" above the list.
+    assert not v2.audit["summary"].split(";")[1].startswith(" every small count is protected.")
+    assert "every small count is protected but those given away." in v2.audit["summary"]
