@@ -180,7 +180,7 @@ class GroupNeighborhood(models.Model):
         verbose_name = _("group neighborhood")
 
     def __str__(self) -> str:
-        return f"{self.group} in {self.neighborhood}"
+        return gettext("%(group)s in %(place)s") % {"group": self.group, "place": self.neighborhood}
 
 
 class GroupAssociationQuerySet(models.QuerySet):

@@ -719,7 +719,7 @@ class MediationPeacekeeper(models.Model):
         verbose_name = _("mediation peacekeeper")
 
     def __str__(self) -> str:
-        return f"{self.user} in {self.mediation}"
+        return gettext("%(who)s in %(mediation)s") % {"who": self.user, "mediation": self.mediation}
 
 
 @audited()
@@ -736,4 +736,4 @@ class MediationClient(models.Model):
         verbose_name = _("mediation client")
 
     def __str__(self) -> str:
-        return f"{self.client} in {self.mediation}"
+        return gettext("%(who)s in %(mediation)s") % {"who": self.client, "mediation": self.mediation}

@@ -444,4 +444,4 @@ class SecondaryPeacekeeper(models.Model):
         verbose_name_plural = _("secondary peacekeepers")
 
     def __str__(self) -> str:
-        return f"{self.user} on {self.client}"
+        return gettext("%(user)s on %(client)s") % {"user": self.user, "client": self.client}

@@ -156,9 +156,11 @@ class Contact(models.Model):
         ]
 
     def __str__(self) -> str:
-        return (
-            f"{self.get_kind_display()} with {self.client.code} on {date_format(timezone.localdate(self.occurred_at))}"
-        )
+        return gettext("%(kind)s with %(code)s on %(day)s") % {
+            "kind": self.get_kind_display(),
+            "code": self.client.code,
+            "day": date_format(timezone.localdate(self.occurred_at)),
+        }
 
     CORRECTION_DAYS = 7
 

@@ -116,7 +116,7 @@ class Referral(models.Model):
         verbose_name_plural = _("referrals")
 
     def __str__(self) -> str:
-        return f"{self.service} at {self.partner}"
+        return gettext("%(service)s at %(partner)s") % {"service": self.service, "partner": self.partner}
 
     def clean(self) -> None:
         errors = {}

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from outreach.models import Client, local_today
-from tests.factories import ClientFactory, ContactFactory, GoalFactory
+from tests.factories import ClientFactory, ContactFactory, GoalFactory, PartnerFactory, ReferralFactory
 from tests.forms import keyed
 from tests.login import sign_in_in_spanish
 
@@ -217,6 +217,18 @@ def test_the_history_page_says_its_fields_in_spanish(client, manager, jamal):
     text = visible_text(page(client.get(reverse("outreach:client_history", args=[jamal.pk]), **ENGLISH_BROWSER)))
     assert "Participante: se modificó" in text and "Apodo" in text
     assert "Client changed" not in text
+
+
+def test_the_history_page_describes_contacts_and_referrals_in_spanish(client, manager, jamal):
+    """The walk in Spanish: a contact's and a referral's line on the client's history were English fragments
+    ("En persona with C-2026-0001 on 3 de marzo de 2026", "Job training at Partner 1")."""
+    ContactFactory(client=jamal)
+    ReferralFactory(client=jamal, partner=PartnerFactory(name="Casa Esperanza"), service="Empleo")
+    in_spanish(client, manager)
+    text = visible_text(page(client.get(reverse("outreach:client_history", args=[jamal.pk]), **ENGLISH_BROWSER)))
+    assert f"En persona con {jamal.code} el " in text
+    assert "Empleo en Casa Esperanza" in text
+    assert " with " not in text and " at " not in text
 
 
 def test_a_filter_bars_date_error_is_in_spanish(client, manager, jamal):
