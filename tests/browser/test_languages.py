@@ -79,3 +79,25 @@ def test_a_peacekeeper_with_spanish_preference_logs_a_contact_on_a_phone_all_in_
         assert not re.search(rf"\b{english}\b", text), english
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert Contact.objects.get().duration_minutes == 45
+
+
+def test_the_managers_navigation_in_spanish_keeps_to_two_lines_on_a_laptop(sign_in, manager):
+    """The walk in Spanish: a manager's navigation took three lines from 992 to 1280 px (eight longer entries, the
+    access log, then the language selector, the name, Preferences and Sign out). Below 1200 px it is behind the
+    menu button, as on a phone; from 1200 px it takes at most two lines."""
+    Preferences.objects.create(user=manager, language="es")
+    page = sign_in(manager)
+    nav = page.get_by_role("navigation", name="Principal")
+    for width in (992, 1024, 1199):
+        page.set_viewport_size({"width": width, "height": 800})
+        expect(nav.get_by_role("button", name="Menú")).to_be_visible()
+        expect(nav.get_by_role("link", name="Registro de accesos")).to_be_hidden()
+    line = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.nav-link')).lineHeight)")
+    for width in (1200, 1280, 1440):
+        page.set_viewport_size({"width": width, "height": 800})
+        expect(nav.get_by_role("button", name="Menú")).to_be_hidden()
+        tops = nav.locator(".nav-item").evaluate_all(
+            "items => items.map(i => Math.round(i.getBoundingClientRect().top))"
+        )
+        assert len(set(tops)) <= 2, (width, sorted(set(tops)), line)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
