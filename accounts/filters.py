@@ -18,9 +18,13 @@ class UserFilter(django_filters.ModelChoiceFilter):
 
 
 class AccessLogFilter(django_filters.FilterSet):
-    user = UserFilter(queryset=User.objects.order_by("first_name", "last_name"), empty_label=_("Anyone"))
+    user = UserFilter(
+        queryset=User.objects.order_by("first_name", "last_name"), label=_("User"), empty_label=_("Anyone")
+    )
     client_code = django_filters.CharFilter(label=_("Client code"), lookup_expr="iexact")
-    action = django_filters.ChoiceFilter(choices=AccessLog.Action.choices, empty_label=_("Any action"))
+    action = django_filters.ChoiceFilter(
+        choices=AccessLog.Action.choices, label=_("Action"), empty_label=_("Any action")
+    )
     at = BoundedDateRangeFilter(
         field_name="at__date", label=_("Between"), widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
     )

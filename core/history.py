@@ -347,11 +347,23 @@ def _add_row(entry: Entry, row: _Row, record: Model, names: _Names) -> None:
     part = Part(title=title, action=row.action)
     if model is not type(record):
         part.description = _describe(row, model, names)
+    # A model may say how a field's values read (HISTORY_DISPLAY: a note stored in English, read in the reader's
+    # language).
+    shown_as = getattr(model, "HISTORY_DISPLAY", {})
     part.changes = [
-        Change(label=label, before=_as_text(f, before, names), after=_as_text(f, after, names))
+        Change(
+            label=label,
+            before=_shown_as(shown_as, f, _as_text(f, before, names)),
+            after=_shown_as(shown_as, f, _as_text(f, after, names)),
+        )
         for label, f, before, after in shown
     ]
     entry.parts.append(part)
+
+
+def _shown_as(shown_as: dict, model_field: models.Field | None, text: str) -> str:
+    show = shown_as.get(model_field.name) if model_field is not None else None
+    return show(text) if show and text != EMPTY else text
 
 
 # Events no history page may show, which only a higher app knows: each rule returns a Q over the events

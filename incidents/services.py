@@ -38,6 +38,7 @@ from incidents.models import (
 )
 from outreach import services as outreach_services
 from outreach.models import Client, ClientStatus, ExitReason, Neighborhood
+from outreach.models.endings import killed_note
 
 # What a caller may set on each record, and what its form edits (the incident, its author and the
 # one-time key are set here).
@@ -112,11 +113,9 @@ def involvement_follow_outcome(*, involvement: Involvement, by: User | None) -> 
     if client.status == ClientStatus.EXITED:
         return
     died_on = timezone.localdate(incident.occurred_at)
-    note = f"Recorded as killed in incident {incident.case_number} on {died_on:%-d %B %Y}."
-    on = died_on
-    if client.enrolled_on and died_on < client.enrolled_on:
-        on = client.enrolled_on
-        note += " That is before the enrolment date, so the exit is dated at enrolment: check the dates."
+    before_enrolment = bool(client.enrolled_on and died_on < client.enrolled_on)
+    on = client.enrolled_on if before_enrolment else died_on
+    note = killed_note(case_number=incident.case_number, died_on=died_on, before_enrolment=before_enrolment)
     outreach_services.client_exit(client=client, by=by, on=on, reason=ExitReason.DECEASED, note=note)
 
 

@@ -2,6 +2,7 @@
 transfers of a case from one primary peacekeeper to another."""
 
 import datetime
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,7 +10,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audited
@@ -18,6 +19,38 @@ from core.people import display_name
 from outreach.models.clients import Client, ClientStatus, ExitReason, local_today
 
 CLOSING_NOTE_MAX = 2000
+
+# The closing note written when a client is recorded as killed in an incident (incidents.services), stored in these
+# English words as every note is stored as written, and read in the reader's language (closing_note_in_language).
+KILLED_NOTE = gettext_noop("Recorded as killed in incident %(case)s on %(day)s.")
+KILLED_BEFORE_ENROLMENT = gettext_noop(
+    "That is before the enrolment date, so the exit is dated at enrolment: check the dates."
+)
+_KILLED_NOTE = re.compile(
+    r"Recorded as killed in incident (?P<case>\S+) on (?P<day>\d{1,2} [A-Z][a-z]+ \d{4})\.(?P<before> "
+    + re.escape(KILLED_BEFORE_ENROLMENT)
+    + ")?"
+)
+
+
+def killed_note(*, case_number: str, died_on: datetime.date, before_enrolment: bool) -> str:
+    """The closing note of a client recorded as killed in incident `case_number` (English, as stored)."""
+    note = KILLED_NOTE % {"case": case_number, "day": f"{died_on.day} {died_on:%B %Y}"}
+    return f"{note} {KILLED_BEFORE_ENROLMENT}" if before_enrolment else note
+
+
+def closing_note_in_language(note: str) -> str:
+    """A closing note in the reader's language: the one written when a client is recorded as killed, translated with
+    its date in the language's format; any other note as written."""
+    found = _KILLED_NOTE.fullmatch(note or "")
+    if found is None or (get_language() or "en").startswith("en"):
+        return note  # in English as stored
+    try:
+        day = datetime.datetime.strptime(found["day"], "%d %B %Y").date()  # noqa: DTZ007 (a date, not a time)
+    except ValueError:
+        return note
+    text = gettext(KILLED_NOTE) % {"case": found["case"], "day": date_format(day, "DATE_FORMAT")}
+    return f"{text} {gettext(KILLED_BEFORE_ENROLMENT)}" if found["before"] else text
 
 
 # The report's counting of clients (issue #15), written once on the enrolment periods, which give
@@ -105,6 +138,13 @@ class EnrolmentPeriod(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("outreach:client_detail", args=[self.client_id])
+
+    # How the history page shows a field's values (core.history): the closing note in the reader's language.
+    HISTORY_DISPLAY = {"closing_note": closing_note_in_language}
+
+    @property
+    def display_closing_note(self) -> str:
+        return closing_note_in_language(self.closing_note)
 
     @property
     def is_open(self) -> bool:

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from accounts.roles import Role
 from incidents import conflict_services, response_cases, services
@@ -24,6 +25,7 @@ from incidents.models import (
     ResponseStandard,
     incident_errors,
 )
+from outreach.models.endings import closing_note_in_language
 from tests.factories import (
     ClientFactory,
     ConflictFactory,
@@ -401,3 +403,28 @@ def test_a_response_recorded_agrees_with_respuesta(client, manager, peacekeeper)
     data = {"kind": "follow_up", "peacekeeper": peacekeeper.pk, "responded_at": when}
     response = client.post(reverse("incidents:response_create", args=[incident.pk]), keyed(data), follow=True)
     assert "Respuesta registrada: Seguimiento." in response.content.decode()
+
+
+def test_a_killed_clients_closing_note_is_stored_in_english_and_read_in_spanish(client, manager, jamal):
+    """The walk in Spanish: every deceased participant's page said "Motivo: Fallecido. Recorded as killed in incident
+    SPD-2025-413831158 on 23 November 2025." The note stays as written (English words, for every reader and the
+    records), and each reader reads it in their language, on the page and in the history."""
+    homicide = IncidentFactory(
+        case_number="SPD-77", kind="homicide", killed=1, weapon="firearm", occurred_at=timezone.now()
+    )
+    services.involvement_create(
+        incident=homicide, by=manager, data={"client": jamal, "role": "victim", "outcome": "killed"}
+    )
+    note = jamal.periods.get().closing_note
+    assert note.startswith("Recorded as killed in incident SPD-77 on ")
+    day = timezone.localdate(homicide.occurred_at)
+    with translation.override("es"):
+        spanish_day = date_format(day, "DATE_FORMAT")
+    speaks_spanish(client, manager)
+    for url in (jamal.get_absolute_url(), reverse("outreach:client_history", args=[jamal.pk])):
+        html = page(client, url)
+        assert f"Muerte registrada en el incidente SPD-77 del {spanish_day}." in html, url
+        assert "Recorded as killed" not in html, url
+    with translation.override("en"):
+        assert closing_note_in_language(note) == note
+    assert closing_note_in_language("Moved to Fresno.") == "Moved to Fresno."  # a manager's own note, as written
