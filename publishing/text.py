@@ -26,11 +26,43 @@ def contact_details_in(text: str) -> bool:
     return _has_phone_number(text) or _has_email_address(text)
 
 
+# Digits a reader dials all the same when they are spelled out ("two zero nine, 555, 01 47"), in English or Spanish:
+# read as full-width digits, so that a run of digits can tell the spelled ones.
+_DIGIT_WORDS = {
+    word: chr(0xFF10 + digit)
+    for digit, words in enumerate(
+        [
+            ("zero", "oh", "cero"),
+            ("one", "uno", "una"),
+            ("two", "dos"),
+            ("three", "tres"),
+            ("four", "cuatro"),
+            ("five", "cinco"),
+            ("six", "seis"),
+            ("seven", "siete"),
+            ("eight", "ocho"),
+            ("nine", "nueve"),
+        ]
+    )
+    for word in words
+}
+_DIGIT_WORD = re.compile(r"\b(" + "|".join(_DIGIT_WORDS) + r")\b", re.IGNORECASE)
+_DATE = re.compile(r"\b\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}\b")  # 2026-08-20, 20/08/2026: days, not numbers to dial
+# Seven digits or more with only spaces, dots, dashes, slashes or brackets between them: a number to dial. With
+# commas too ("2026: 1, 2, 3" is a list) only when some of them were spelled out.
+_RUN = re.compile(r"(?<![^\W\d_])\d(?:[\s./()\-]*\d){6,}")
+_LOOSE_RUN = re.compile(r"(?<![^\W\d_])\d(?:[\s,.;:/()\-]*\d){6,}")
+_SPELLED = re.compile("[\uff10-\uff19]")
+
+
 def _has_phone_number(text: str) -> bool:
     matches = phonenumbers.PhoneNumberMatcher(
         text, settings.PHONENUMBER_DEFAULT_REGION, leniency=phonenumbers.Leniency.POSSIBLE
     )
-    return any(True for _ in matches)
+    if any(True for _ in matches):
+        return True
+    spelled = _DIGIT_WORD.sub(lambda m: _DIGIT_WORDS[m[1].lower()], _DATE.sub(" ", text))
+    return bool(_RUN.search(spelled)) or any(_SPELLED.search(run[0]) for run in _LOOSE_RUN.finditer(spelled))
 
 
 def _has_email_address(text: str) -> bool:

@@ -336,7 +336,10 @@ class System:
             if len(group) == 3 and r not in self.copies[k].tables[t].distinct_rows and isinstance(true, int):
                 first, last = _days(figure)
                 known.setdefault(group, []).append((first, last + 1, true))
-        absent = set()  # a place missing from a copy: renamed, so its whole count "moved" by a size nobody is told
+        absent = set()  # a place missing from a copy: 0 there, or renamed (see `renamed` below)
+        present: dict[tuple[str, int], set[str]] = {}  # (measure, copy): the places it prints
+        for k, _, _, _, figure in self._figures():
+            present.setdefault((figure.measure, k), set()).add(figure.place)
         for k, figure in self._absent_places():
             group = self._group(k, figure)
             if len(group) == 3:
@@ -357,9 +360,14 @@ class System:
                         if count_a is not None and count_b is not None:
                             self._add(
                                 _minus(self._span(a, *span), self._span(b, *span)),
-                                *_moved(count_a - count_b, renamed=bool({a, b} & absent)),
+                                *_moved(count_a - count_b, renamed=_renamed(a, b, absent, present)),
                             )
                             break
+                    else:
+                        # No span from this cut point is fixed by both copies (days of another year, which neither
+                        # covers): go on from the next one (the twelfth attacker: Q4 2025's days ended the search
+                        # before 2026 Q3's own, and 0 then "<5" after one more went unseen).
+                        end = start + 1
                     start = end
 
     def _span(self, group: tuple, first: int, end: int) -> Expression:
@@ -832,6 +840,16 @@ def _moved(difference: int, *, renamed: bool = False) -> tuple[float, float]:
     if renamed and difference:
         return (1, np.inf) if difference > 0 else (-np.inf, -1)
     return difference, difference
+
+
+def _renamed(a: tuple, b: tuple, absent: set, present: dict) -> bool:
+    """Whether a (measure, place, copy) group missing from one of two copies was renamed there: that copy prints a
+    place the other does not (one place leaves as another joins). A place that is merely new in one version (a
+    "Not recorded" row after a homicide with no neighborhood) is 0 in the other, by an exactly known correction."""
+    for gone, other in ((a, b), (b, a)):
+        if gone in absent and present.get((gone[0], gone[2]), set()) - present.get((other[0], other[2]), set()):
+            return True
+    return False
 
 
 def _determined(figures: list[tuple[int, int, int]], cuts: list[int], first: int, end: int) -> int | None:

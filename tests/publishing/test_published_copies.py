@@ -444,6 +444,8 @@ class TestHostileText:
             "Corrected after a call from 2095550100",
             "Write to juan.perez@example.org.",
             "mail j.smith [at] example [dot] org",  # the eleventh attacker's F1
+            "call two zero nine, 555, 01 47",  # the twelfth attacker's 6: digits spelled out, split by commas
+            "llamar al dos cero nueve cinco cinco cinco cero uno cuatro siete",
         ],
     )
     def test_a_reason_with_a_phone_number_or_an_email_address_is_refused(self, client, manager, story, reason):

@@ -851,6 +851,28 @@ class TestAReaderKnowsTheExactSizeOfEveryCorrection:
     def test_a_double_homicide_where_there_was_none_is_the_correction_itself(self):
         assert self.downtown_q2(self.copies(2, shown_before=0)) == {2: (2, 2)}  # 0, then "<5" after two: 2
 
+    def test_a_copy_of_the_year_before_leaves_the_correction_tied(self):
+        """The twelfth attacker: with Q4 2025 published too, 0 in Lincoln Village's Q3 then "<5" after one more was
+        called 1 to 4. The audit tied a correction span by span from the first day any copy of the place starts at,
+        and the year before's days, which neither version covers, ended the search before the quarter's own."""
+        year_before = released("2017 Q4", 2017, 4, [("Downtown", [0, 0]), ("Hill", [9, 9]), ("T", [9, 9])], {})
+        assert self.downtown_q2([year_before, *self.copies(4)]) == {2: (1, 2), 3: (3, 4)}
+        assert self.downtown_q2([year_before, *self.copies(2, shown_before=0)]) == {3: (2, 2)}
+
+    def test_places_new_in_a_version_are_not_taken_for_a_rename(self):
+        """The twelfth attacker: a homicide with no neighborhood added a "Not recorded" row to Q3's third version, "<5"
+        where the versions before had no such row, so 0: it is 1. A place missing from one copy was read as renamed,
+        which only tells which way its count moved; it is a rename only when another place leaves as it joins."""
+        q1 = released("2018 Q1", 2018, 1, [("Hill", [9, 9]), ("T", [9, 9])], {})
+        v1 = released("2018 Q2 v1", 2018, 2, [("Hill", [9, 18]), ("T", [9, 18])], {})
+        hidden = [COMPLEMENTARY] * 2
+        rows = [("Not recorded", [SMALL, SMALL]), ("Seaport", [SMALL, SMALL]), ("Hill", [9, 18]), ("T", hidden)]
+        values = {(0, 0): 1, (0, 1): 1, (1, 0): 2, (1, 1): 2, (3, 0): 12, (3, 1): 21}
+        v2 = released("2018 Q2 v2", 2018, 2, rows, values)
+        result = audit.audit([publication._copy(c) for c in (q1, v1, v2)])
+        new = {f.cell.row: (f.low, f.high) for f in result.findings if f.cell.copy == 2 and f.cell.column == 0}
+        assert new[0] == (1, 1) and new[1] == (2, 2)
+
     def test_prepare_protects_the_first_version_by_hiding_the_second(self):
         q1, v1, _ = self.copies(4)
         rows = [("Downtown", [4, 4]), ("Midtown", [10, 10]), ("Hill", [9, 18]), ("T", [23, 32])]
