@@ -881,6 +881,15 @@ class TestAReaderKnowsTheExactSizeOfEveryCorrection:
         assert_protected(v2)
 
 
+def test_days_a_reader_works_out_had_none_need_no_protection():
+    """The twelfth attacker: a preliminary copy's year to date less the last quarter's, across a late homicide of
+    February, is 1 though nothing happened from 1 October: the reader works out 0, as a zero would show, and Q4's
+    copy could never be prepared."""
+    days = audit.Between("Homicides", "Seaport", datetime.date(2026, 10, 1), datetime.date(2026, 12, 7), (0, 1), 1)
+    assert audit.Finding(days, audit.BETWEEN, 0, 0).protected
+    assert not audit.Finding(days, audit.BETWEEN, 1, 1).protected
+
+
 def test_a_correction_from_under_five_to_five_is_published_and_marked_given_away():
     """A late homicide turns the city's "<5" (4) into 5: shown or "suppressed" (5 or more), the new version says the
     first was 4 to a reader who knows the correction's size. No display can stop that: it is marked, not refused
