@@ -595,6 +595,12 @@ def hidden_cells(copies: Sequence[Copy], only: set[int] | None = None):
                         yield Cell(k, t, r, c), value
 
 
+def between_key(cell: Between) -> tuple:
+    """How a check's `given_away` names days worked out between copies (a cell is named by copy, table, row and
+    column)."""
+    return (BETWEEN, cell.measure, cell.place, cell.first, cell.last)
+
+
 def between_cells(copies: Sequence[Copy], only: set[int] | None = None) -> list[Between]:
     """The counts from 1 to 4 a reader works out as the difference of a preliminary copy's figure and
     another copy's figure of the same measure, place and first day (`only`: pairs with one of those copies)."""
@@ -776,7 +782,11 @@ def describe(copies: Sequence[Copy], result: Audit, *, given_away: set = frozens
             if (cell.table, cell.row, cell.column) in copy.values:
                 entry["value"] = copy.values[(cell.table, cell.row, cell.column)]
         entry.update(shown=finding.shown, low=finding.low, high=finding.high, protected=finding.protected)
-        if (
+        if isinstance(finding.cell, Between) and between_key(finding.cell) in given_away:
+            entry["given_away"] = True
+            split = (finding.cell.measure, finding.cell.place, finding.cell.first.year) in result.split
+            entry["given_by"] = "correction" if split else "before"
+        elif (
             isinstance(finding.cell, Cell)
             and (finding.cell.copy, finding.cell.table, finding.cell.row, finding.cell.column) in given_away
         ):

@@ -145,7 +145,9 @@ def prepare(report: Report, released: Sequence[Released], *, progress: Progress 
     ]
     copies = final[0].copies
     result = _narrowest(final, results)
-    given = {(len(copies) - 1, *cell) for cell in set().union(*(world.given for world in worlds))}
+    mine = set().union(*(world.given for world in worlds))
+    given = {key for key in mine if key[0] == audit.BETWEEN}
+    given |= {(len(copies) - 1, *cell) for cell in mine if cell[0] != audit.BETWEEN}
     index = {copy.label: k for k, copy in enumerate(copies)}
     given |= {(index[label], *cell) for world in worlds for label, *cell in world.before.given if label in index}
     published, notes, n = [], [], 0
@@ -254,24 +256,27 @@ class _World:
         """Whether the released copies alone, this copy saying nothing, already narrow the cell's count: then
         hiding more of this copy cannot protect it (a corrected version of a quarter whose figures earlier
         copies gave away), and it is listed as given away before rather than refusing every new copy."""
-        if isinstance(cell, audit.Between):
-            return False
         if self.blank is None:
             mine = self._candidate
             blank = audit.Copy(mine.label, mine.year, [_blank(mine, t) for t in range(len(mine.tables))])
             self.blank = self.system(blank)
         low, high = self.solver.interval(self.blank, self.blank.parts, self.blank.cell_expression(cell))
         if high is not None and high - low < audit.PROTECTED_WIDTH:
-            if cell.copy == len(self.copies):  # this copy's own: marked on its check
+            if isinstance(cell, audit.Between):
+                # Days a reader works out from the released copies and what any display of this one says (its
+                # zeros): the twelfth attacker's Country Club, 1 April to 7 December, whose Q2 and Q3 the released
+                # copies told, beside this copy's 0 since October; no copy of Q4 could be prepared.
+                self.given.add(audit.between_key(cell))
+            elif cell.copy == len(self.copies):  # this copy's own: marked on its check
                 self.given.add((cell.table, cell.row, cell.column))
             return True
         return False
 
 
 def _blank(copy: audit.Copy, t: int) -> Table:
-    """Table t of the copy saying nothing of its counts but that a count is not zero (audit.FREE,
-    audit.FREE_POSITIVE): what the other copies tell on their own, beyond what any way of showing this copy's
-    counts would (a count of 1 or more shows as "<5" or "suppressed": one or more, either way)."""
+    """Table t of the copy saying of its counts only what any way of showing it says (audit.FREE_POSITIVE,
+    FREE_NOT_SMALL; a zero is always shown): what the other copies tell on their own, beyond that (a count of 1 or
+    more shows as "<5" or "suppressed": one or more, either way)."""
     table = copy.tables[t]
     rows = [
         (
@@ -291,6 +296,10 @@ def _free(value) -> str:
         # Shown or "suppressed", a count of 5 or more says "5 or more" (a correction from "<5" to 5 gives the 4 away,
         # however the new version shows it).
         return audit.FREE_NOT_SMALL
+    if value == 0:
+        # Zeros are always shown: every display of this copy says 0 (the twelfth attacker: a first version's "<5" of 1,
+        # then 0 after a reclassification, made every new version of the quarter unprotectable).
+        return 0
     return audit.FREE_POSITIVE if isinstance(value, int) and value >= 1 else audit.FREE
 
 

@@ -251,6 +251,28 @@ class TestPreliminaryCopies:
         final = publication.prepare(report(2018, 4, summary_table(2018, 4, [12, 32])), released)
         assert_protected(final)
 
+    def test_days_between_that_the_released_copies_tell_are_marked_not_refused(self):
+        """The twelfth attacker: no preliminary copy of Q4 2026 could be prepared, because the days from 1 April a
+        reader works out between it and Q1's copy were told by Q2's and Q3's copies already (with this copy's
+        zeros, which are always shown): hiding more of it could not help. They are marked given away."""
+
+        def copy(label, number, values, true):
+            hidden = tuple(("summary", 0, c, v) for c, v in true.items())
+            return publication.Released(
+                label, 2018, number, False, [("S", [summary_table(2018, number, values)])], hidden
+            )
+
+        released = [
+            copy("Q1", 1, [SMALL, SMALL], {0: 1, 1: 1}),
+            copy("Q2", 2, [SMALL, SMALL], {0: 2, 1: 3}),  # Q1 + Q2 <= 4 already says Q2 is 1 to 3
+            copy("Q3", 3, [0, SMALL], {1: 3}),
+        ]
+        through = datetime.date(2018, 12, 7)
+        q4 = publication.prepare(report(2018, 4, summary_table(2018, 4, [0, 3], through), through=through), released)
+        between = [c for c in q4.audit["cells"] if c["shown"] == audit.BETWEEN]
+        assert between and all(c.get("given_away") for c in between if not c["protected"])
+        assert q4.audit["narrowed"] == 0
+
     def test_a_large_difference_gives_nothing_away(self):
         through = datetime.date(2018, 11, 15)
         early = publication.prepare(report(2018, 4, summary_table(2018, 4, [10, 30], through), through=through), [])
@@ -879,6 +901,20 @@ class TestAReaderKnowsTheExactSizeOfEveryCorrection:
         v2 = publication.prepare(report(2018, 2, places_table(2018, 2, rows)), [q1, v1])
         assert shown(v2, "by_place")["Downtown"][0] == COMPLEMENTARY  # "<5" would say 3 or 4
         assert_protected(v2)
+
+
+def test_a_correction_to_zero_is_published_and_marks_the_count_it_gives_away():
+    """The twelfth attacker's finding 4: Downtown's only homicide of Q1, reclassified as a non-fatal shooting, made its
+    first version's "<5" 1 for a reader of the second, whose 0 is shown (zeros always are). Hiding more of the second
+    cannot help, so no new version of Q1 could be prepared: the count is now given away by the correction."""
+    hidden = [COMPLEMENTARY] * 2
+    rows = [("Downtown", [SMALL, SMALL]), ("Midtown", hidden), ("Hill", [9, 9]), ("T", hidden)]
+    v1 = released("Q1 v1", 2018, 1, rows, {(0, 0): 1, (0, 1): 1, (1, 0): 9, (1, 1): 9, (3, 0): 19, (3, 1): 19})
+    corrected = [("Downtown", [0, 0]), ("Midtown", [9, 9]), ("Hill", [9, 9]), ("T", [18, 18])]
+    v2 = publication.prepare(report(2018, 1, places_table(2018, 1, corrected)), [v1])
+    first = [c for c in v2.audit["cells"] if c["copy"] == "Q1 v1" and c["row"] == "Downtown"]
+    assert first and all(c.get("given_away") and c["given_by"] == "correction" for c in first)
+    assert_protected(v2, hides=False, given_away_before=True)
 
 
 def test_days_a_reader_works_out_had_none_need_no_protection():

@@ -307,3 +307,15 @@ def test_the_dashboards_say_how_a_caseload_is_counted_in_spanish(client, peaceke
     who = "de los que usted es" if role == "peacekeeper" else "de los que cada pacificador"
     assert f"Cuenta los participantes activos {who}" in text
     assert "Counts the active clients" not in text
+
+
+def test_the_admins_report_pages_are_in_spanish(client, admin_user, story):
+    """The walk in Spanish: the admin's reports index and quarterly page were English throughout ("Home › Reports",
+    "Open the report of a quarter", "Download Excel", "← Previous: Q2 2018")."""
+    sign_in_in_spanish(client, admin_user)
+    index = page(client.get(reverse("admin:reports_index")))
+    assert "Inicio</a> › Informes" in index and "Abrir el informe de un trimestre" in index
+    assert "Open the report" not in index and "Recent quarters" not in index and ">Home<" not in index
+    report = page(client.get(reverse("admin:reports_quarterly", args=[2018, 3])))
+    assert "Descargar Excel" in report and "Página para imprimir" in report and "T2 2018" in report
+    assert "Download Excel" not in report and "Previous:" not in report and "Another quarter" not in report
