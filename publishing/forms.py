@@ -44,14 +44,18 @@ class PublishForm(forms.Form):
         if gives_away:  # asked only then, so that nobody learns to tick it unread
             self.fields["gives_away_accepted"] = forms.BooleanField(
                 label=ngettext(
-                    "I have read the small count this copy gives away, marked in its check: a reader can work it out "
-                    "whatever the copy hides. Publish it all the same.",
-                    "I have read the %(count)s small counts this copy gives away, marked in its check: a reader can "
-                    "work them out whatever the copy hides. Publish it all the same.",
+                    "I have read the small count this copy's check lists as given away (by the copies published "
+                    "before, or by a correction between versions): a reader can work it out whatever this copy "
+                    "hides. Publish it all the same.",
+                    "I have read the %(count)s small counts this copy's check lists as given away (by the copies "
+                    "published before, or by a correction between versions): a reader can work them out whatever "
+                    "this copy hides. Publish it all the same.",
                     gives_away,
                 )
                 % {"count": gives_away},
-                error_messages={"required": _("Tick the box to say you have read the counts this copy gives away.")},
+                error_messages={
+                    "required": _("Tick the box to say you have read the counts this copy's check lists as given away.")
+                },
             )
 
     def clean_reason(self) -> str:

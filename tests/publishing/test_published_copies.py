@@ -534,10 +534,15 @@ class TestHostileText:
         cells[0] |= {"protected": False, "given_away": True, "given_by": "correction"}
         PublishedCopy.objects.filter(pk=copy.pk).update(audit={**copy.audit, "cells": cells})
         copy.refresh_from_db()
-        assert "I have read the small count this copy gives away" in client.get(url).content.decode()
+        assert (
+            "I have read the small count this copy&#x27;s check lists as given away" in client.get(url).content.decode()
+        )
         response = client.post(reverse("publishing:publish", args=[copy.pk]), {"confirm": "on"})
         assert response.status_code == 400
-        assert "Tick the box to say you have read the counts this copy gives away." in response.content.decode()
+        assert (
+            "Tick the box to say you have read the counts this copy&#x27;s check lists as given away."
+            in response.content.decode()
+        )
         with pytest.raises(ValidationError, match="Read them in the check"):
             services.copy_publish(copy=copy, by=manager)
         copy.refresh_from_db()
