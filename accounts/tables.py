@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AccessLog
+from accounts.targets import target_in_language
 from core.people import display_name
 from core.tables import DateTimeColumn, PaginatedTable, visible_from
 
@@ -22,6 +23,9 @@ class AccessLogTable(PaginatedTable):
         empty_text = _("Nothing logged.")
 
     caption = _("Access log")
+
+    def render_target(self, value) -> str:
+        return target_in_language(value)
 
     def render_user(self, value) -> str:
         return display_name(value)

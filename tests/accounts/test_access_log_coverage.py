@@ -10,8 +10,10 @@ import pytest
 from django.contrib import admin
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import translation
 
 from accounts.models import AccessLog
+from accounts.targets import target_in_language
 from incidents.models import Involvement
 from outreach.models import Client, Contact, Goal, Referral
 from tests.factories import (
@@ -121,6 +123,11 @@ def test_every_page_taking_a_client_logs_the_view(client, manager, jamal, record
     client.force_login(manager)
     before = _last_log_pk()
     _assert_logged(client.get(url), url, jamal.code, before)
+    # The audit log shows what was seen in the reader's language (the walk in Spanish found "client C-2026-0028
+    # (edit form)"): every page's name is one accounts.targets knows.
+    with translation.override("es"):
+        for target in AccessLog.objects.filter(pk__gt=before).values_list("target", flat=True):
+            assert target_in_language(target) != target, f"{url}: accounts.targets does not know {target!r}"
 
 
 @pytest.mark.django_db

@@ -205,3 +205,18 @@ def test_the_javascript_catalogue_is_public_cached_and_translated(client):
     assert response.status_code == 200 and "max-age=86400" in response["Cache-Control"]
     assert "Esperando su llave de acceso" in response.content.decode()
     assert "Esperando" not in client.get("/jsi18n/", **ENGLISH).content.decode()
+
+
+def test_the_audit_log_says_what_was_seen_in_spanish(client, manager):
+    """The walk in Spanish: the audit log's "What" read "client C-2026-0028 (edit form)" and its filters "User" and
+    "Action". The rows stay as stored (English, a record); the page reads them in the reader's language."""
+    from accounts.models import AccessLog
+
+    AccessLog.objects.create(user=manager, action=AccessLog.Action.VIEW_CLIENT, target="client C-1 (edit form)")
+    AccessLog.objects.create(user=manager, action=AccessLog.Action.VIEW_REPORT, target="quarterly Q3 2018")
+    Preferences.objects.create(user=manager, language="es")
+    client.force_login(manager)
+    html = client.get("/audit/").content.decode()
+    assert "participante C-1 (formulario de edición)" in html and "client C-1" not in html
+    assert "Usuario" in html and "Acción" in html and "Action" not in html
+    assert AccessLog.objects.filter(target="client C-1 (edit form)").exists()
