@@ -75,3 +75,15 @@ def test_a_manager_picks_2018_q3_then_steps_to_the_next_and_previous_quarter(sig
     page.goto(f"{live_server.url}/reports/?year=2011&quarter=4")
     # Said in the page's error summary (focused, for screen readers) and beside the field.
     expect(page.locator("#error-summary")).to_contain_text("Reports exist for the years 2012 to")
+
+
+def test_the_admins_report_page_does_not_scroll_sideways_on_a_phone(sign_in, live_server, admin_user):
+    """The Spanish walk: the admin's quarterly report scrolled sideways at 390 px (629 px wide): without Bootstrap
+    in the admin, its tables' scroll boxes did not scroll."""
+    seed_neighborhoods()
+    seed_incidents()
+    page = sign_in(admin_user)
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/admin/reports/quarterly/2018/3/")
+    expect(page.get_by_role("table", name="This quarter and year to date")).to_be_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
